@@ -1,0 +1,74 @@
+"""Input checks shared by the core: each failure is a ValueError that says what to change."""
+
+from __future__ import annotations
+
+import zipfile
+
+import numpy as np
+
+FLOAT_DTYPES = (np.float32, np.float64)
+
+
+def as_float_array(value, name, ndim):
+    """``value`` as a float32/float64 array with ``ndim`` axes (an int or a tuple of ints)."""
+    if hasattr(value, "detach"):  # a torch.Tensor
+        value = value.detach().cpu().numpy()
+    try:
+        a = np.asarray(value)
+    except (ValueError, TypeError) as err:  # ragged nested lists, odd objects
+        raise ValueError(f"{name} is not a rectangular array of numbers ({err})") from None
+    if a.dtype.kind in "iub":
+        a = a.astype(np.float64)
+    elif a.dtype.kind != "f" or a.dtype not in FLOAT_DTYPES:
+        if a.dtype == np.float16:
+            a = a.astype(np.float32)
+        else:
+            raise ValueError(f"{name} must hold float32 or float64 numbers; got dtype {a.dtype}")
+    allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+    if a.ndim not in allowed:
+        want = " or ".join(str(n) for n in allowed)
+        raise ValueError(f"{name} must have {want} axes; got shape {a.shape}")
+    return a
+
+
+def check_shape(a, name, shape, described):
+    """Return ``a`` if its shape is ``shape``; else say which shape was expected."""
+    if a.shape != tuple(shape):
+        raise ValueError(f"{name} must have shape {described} = {tuple(shape)}; got {a.shape}")
+    return a
+
+
+def check_finite(a, name):
+    """Refuse NaN and ±inf, saying where the first one is."""
+    bad = ~np.isfinite(a)
+    if bad.any():
+        where = tuple(int(k) for k in np.argwhere(bad)[0])
+        raise ValueError(f"{name} contains NaN or infinity (first at index {where}); "
+                         "use finite numbers")
+    return a
+
+
+def common_float_dtype(*arrays):
+    """float64 if any array is float64, else float32."""
+    return np.result_type(*(a.dtype for a in arrays), np.float32)
+
+
+def read_npz(path, required):
+    """The arrays of an ``.npz`` file, refusing pickles and naming what is missing."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if not isinstance(data, np.lib.npyio.NpzFile):
+                raise ValueError("this is a single .npy array, not an .npz weights file")
+            arrays = {k: data[k] for k in data.files}
+    except ValueError as err:
+        if "allow_pickle" in str(err) or "Object arrays" in str(err):
+            raise ValueError("the file holds pickled Python objects, which are never loaded; "
+                             "save plain numeric arrays") from None
+        raise ValueError(f"not a readable .npz weights file ({err})") from None
+    except (OSError, EOFError, zipfile.BadZipFile, KeyError) as err:
+        raise ValueError(f"not a readable .npz weights file ({err})") from None
+    missing = [k for k in required if k not in arrays]
+    if missing:
+        found = ", ".join(sorted(arrays)) or "nothing"
+        raise ValueError(f"the file has no {', '.join(missing)} (it holds {found})")
+    return arrays

@@ -1,0 +1,408 @@
+"""One LSTM layer in NumPy that records every gate at every time step.
+
+Notation
+--------
+T : number of time steps        B : batch size (optional axis)
+X : input size                  H : hidden size (number of units)
+
+Equations (one step, σ the logistic sigmoid, ⊙ the elementwise product)
+---------
+    z   = W·x_t + U·h_{t-1} + b          pre-activations, shape (4H,)
+    i   = σ(z_i)                          input gate       输入门
+    f   = σ(z_f)                          forget gate      遗忘门
+    g   = tanh(z_g)                       candidate C̃_t    候选记忆元
+    o   = σ(z_o)                          output gate      输出门
+    c_t = f ⊙ c_{t-1} + i ⊙ g             cell state       记忆元 / 细胞状态
+    h_t = o ⊙ tanh(c_t)                   hidden state     隐状态
+
+Gate order along the 4H axis of ``W``, ``U`` and ``b`` is **i, f, g, o**, the
+order PyTorch and Keras use; the importers reorder other layouts into it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lstm_viz._checks import as_float_array, check_finite, check_shape, common_float_dtype
+
+__all__ = ["GATES", "LSTM", "LSTMStep", "LSTMTrace", "sigmoid"]
+
+GATES = ("i", "f", "g", "o")
+FORMAT = "lstm-viz/lstm-v1"
+
+
+def sigmoid(z):
+    """Logistic function, written with tanh so it never overflows: σ(z) = ½(1 + tanh(z/2))."""
+    return 0.5 * np.tanh(0.5 * z) + 0.5
+
+
+def _frozen(*arrays):
+    for a in arrays:
+        a.flags.writeable = False
+
+
+@dataclass(frozen=True)
+class LSTMStep:
+    """Everything one time step computed; each array of shape (H,) or (B, H).
+
+    ``z`` holds the pre-activations, shape (4H,) or (B, 4H), gate order i, f, g, o.
+    """
+
+    z: np.ndarray
+    i: np.ndarray
+    f: np.ndarray
+    g: np.ndarray
+    o: np.ndarray
+    c: np.ndarray
+    h: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class LSTMTrace:
+    """A whole sequence run through one layer: every value at every step.
+
+    Arrays are read-only. With a single sequence each gate array has shape
+    (T, H); with a batch, (T, B, H) (time-major, like PyTorch's default).
+
+    Attributes
+    ----------
+    x : ndarray of shape (T, X) or (T, B, X)
+        The inputs x_t.
+    h_prev, c_prev : ndarray of shape (T, H) or (T, B, H)
+        h_{t-1} and c_{t-1}: the state each step started from (row 0 is h0, c0).
+    z : ndarray of shape (T, 4H) or (T, B, 4H)
+        Pre-activations W·x_t + U·h_{t-1} + b, gate order i, f, g, o.
+    i, f, g, o : ndarray of shape (T, H) or (T, B, H)
+        Input gate, forget gate, candidate C̃_t, output gate.
+    c, h : ndarray of shape (T, H) or (T, B, H)
+        Cell state c_t and hidden state h_t after each step.
+    """
+
+    x: np.ndarray
+    h_prev: np.ndarray
+    c_prev: np.ndarray
+    z: np.ndarray
+    i: np.ndarray
+    f: np.ndarray
+    g: np.ndarray
+    o: np.ndarray
+    c: np.ndarray
+    h: np.ndarray
+
+    @property
+    def steps(self) -> int:
+        """T, the number of time steps."""
+        return self.h.shape[0]
+
+    @property
+    def hidden_size(self) -> int:
+        """H, the number of units."""
+        return self.h.shape[-1]
+
+    @property
+    def batched(self) -> bool:
+        """True when the arrays carry a batch axis: (T, B, H)."""
+        return self.h.ndim == 3
+
+    def preactivation(self, gate: str) -> np.ndarray:
+        """z of one gate ("i", "f", "g" or "o"), shape (T, H) or (T, B, H)."""
+        k = GATES.index(gate)
+        H = self.hidden_size
+        return self.z[..., k * H:(k + 1) * H]
+
+    def sequence(self, b: int) -> LSTMTrace:
+        """The trace of sequence ``b`` of a batch, with arrays of shape (T, ·)."""
+        if not self.batched:
+            raise ValueError("this trace holds a single sequence, not a batch")
+        return LSTMTrace(**{name: getattr(self, name)[:, b] for name in _TRACE_FIELDS})
+
+
+_TRACE_FIELDS = ("x", "h_prev", "c_prev", "z", "i", "f", "g", "o", "c", "h")
+
+
+@dataclass(frozen=True, eq=False)
+class LSTM:
+    """One LSTM layer: weights ``W`` (4H, X), ``U`` (4H, H), bias ``b`` (4H,).
+
+    Gate order along the 4H axis is i, f, g, o. Weights are float32 or float64;
+    a run computes in the weights' dtype.
+
+    Examples
+    --------
+    >>> lstm = LSTM.random(input_size=3, hidden_size=2, seed=0)
+    >>> trace = lstm.run(np.ones((5, 3)))     # 5 steps of a 3-vector
+    >>> trace.f.shape                          # forget gate, (T, H)
+    (5, 2)
+    """
+
+    W: np.ndarray
+    U: np.ndarray
+    b: np.ndarray
+
+    def __post_init__(self):
+        W = as_float_array(self.W, "W", ndim=2)
+        fourH, X = W.shape
+        if fourH % 4 or fourH == 0 or X == 0:
+            raise ValueError(f"W must have shape (4H, X) with H ≥ 1 and X ≥ 1; got {W.shape}")
+        H = fourH // 4
+        U = check_shape(as_float_array(self.U, "U", ndim=2), "U", (4 * H, H), "(4H, H)")
+        b = check_shape(as_float_array(self.b, "b", ndim=1), "b", (4 * H,), "(4H,)")
+        dtype = common_float_dtype(W, U, b)
+        arrays = [np.array(a, dtype=dtype) for a in (W, U, b)]
+        for name, a in zip(("W", "U", "b"), arrays):
+            check_finite(a, f"weight {name}")
+        _frozen(*arrays)
+        for name, a in zip(("W", "U", "b"), arrays):
+            object.__setattr__(self, name, a)
+
+    # ---- sizes -------------------------------------------------------------
+
+    @property
+    def input_size(self) -> int:
+        """X, the length of each input vector x_t."""
+        return self.W.shape[1]
+
+    @property
+    def hidden_size(self) -> int:
+        """H, the number of units (the length of h_t and c_t)."""
+        return self.U.shape[1]
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.W.dtype
+
+    def gate_weights(self, gate: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(W_gate (H, X), U_gate (H, H), b_gate (H,)) for gate "i", "f", "g" or "o"."""
+        k = GATES.index(gate)
+        rows = slice(k * self.hidden_size, (k + 1) * self.hidden_size)
+        return self.W[rows], self.U[rows], self.b[rows]
+
+    def astype(self, dtype) -> LSTM:
+        """The same layer with weights cast to ``dtype`` (float32 or float64)."""
+        return LSTM(self.W.astype(dtype), self.U.astype(dtype), self.b.astype(dtype))
+
+    # ---- constructors --------------------------------------------------------
+
+    @classmethod
+    def random(cls, input_size: int, hidden_size: int, seed: int = 0, dtype=np.float64) -> LSTM:
+        """Reproducible random weights, uniform(−1/√H, 1/√H) like PyTorch's default."""
+        X, H = _positive_int(input_size, "input_size"), _positive_int(hidden_size, "hidden_size")
+        rng = np.random.default_rng(seed)
+        k = 1.0 / np.sqrt(H)
+        W = rng.uniform(-k, k, size=(4 * H, X))
+        U = rng.uniform(-k, k, size=(4 * H, H))
+        b = rng.uniform(-k, k, size=4 * H)
+        return cls(W.astype(dtype), U.astype(dtype), b.astype(dtype))
+
+    @classmethod
+    def from_torch(cls, state_dict, layer: int = 0, reverse: bool = False) -> LSTM:
+        """Read layer ``layer`` of a PyTorch ``nn.LSTM`` state dict (names to arrays).
+
+        Uses ``weight_ih_l{layer}`` (4H, X), ``weight_hh_l{layer}`` (4H, H) and the
+        two biases ``bias_ih_l{layer}``, ``bias_hh_l{layer}`` (4H,), which are summed
+        (missing when the module had ``bias=False``: then b = 0). ``reverse`` reads the
+        ``_reverse`` direction. Values may be tensors or anything ``np.asarray`` takes.
+        """
+        suffix = f"_l{layer}" + ("_reverse" if reverse else "")
+        keys = {k: f"{k}{suffix}" for k in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")}
+        missing = [name for k, name in keys.items() if k.startswith("weight") and name not in state_dict]
+        if missing:
+            raise ValueError(f"the PyTorch state dict has no {', '.join(missing)}")
+        if f"weight_hr{suffix}" in state_dict:
+            raise ValueError("LSTMs with a projection (proj_size > 0) are not supported")
+        W = _numpy(state_dict[keys["weight_ih"]])
+        U = _numpy(state_dict[keys["weight_hh"]])
+        b = sum(_numpy(state_dict[keys[k]]) for k in ("bias_ih", "bias_hh") if keys[k] in state_dict)
+        if isinstance(b, int):  # bias=False
+            b = np.zeros(np.shape(W)[0], dtype=np.result_type(W, np.float32))
+        return cls(W, U, b)
+
+    @classmethod
+    def from_keras(cls, kernel, recurrent_kernel, bias=None) -> LSTM:
+        """Keras ``LSTM`` weights: kernel (X, 4H), recurrent_kernel (H, 4H), bias (4H,).
+
+        Keras uses the same gate order (i, f, c, o), so the matrices are only transposed.
+        ``bias`` may be None for a layer built with ``use_bias=False``.
+        """
+        kernel, recurrent_kernel = _numpy(kernel), _numpy(recurrent_kernel)
+        if bias is None:
+            bias = np.zeros(np.shape(kernel)[-1], dtype=kernel.dtype)
+        return cls(kernel.T, recurrent_kernel.T, _numpy(bias))
+
+    @classmethod
+    def from_tf1(cls, kernel, bias, forget_bias: float = 1.0) -> LSTM:
+        """TF1 ``LSTMCell`` weights: kernel (X+H, 4H) applied to [x, h], bias (4H,).
+
+        TF1 orders the gates i, j, f, o (j is the candidate) and adds the constant
+        ``forget_bias`` to f at run time; here it is folded into b_f.
+        """
+        kernel, bias = _numpy(kernel), _numpy(bias)
+        if kernel.ndim != 2 or kernel.shape[1] % 4 or kernel.shape[0] <= kernel.shape[1] // 4:
+            raise ValueError(f"TF1 kernel must have shape (X+H, 4H) with X ≥ 1; got {kernel.shape}")
+        H = kernel.shape[1] // 4
+        X = kernel.shape[0] - H
+        order = _blocks([0, 2, 1, 3], H)  # i, j, f, o  →  i, f, g(=j), o
+        b = check_shape(bias, "bias", (4 * H,), "(4H,)")[order].astype(np.result_type(bias, 1.0))
+        b[H:2 * H] += forget_bias
+        return cls(kernel[:X, order].T, kernel[X:, order].T, b)
+
+    @classmethod
+    def from_onnx(cls, W, R, B=None, direction: int = 0) -> LSTM:
+        """One direction of the ONNX ``LSTM`` operator (no peepholes).
+
+        W (D, 4H, X), R (D, 4H, H), B (D, 8H) = [Wb, Rb]; the leading D axis may be
+        left out. ONNX orders the gates i, o, f, c; the two biases are summed.
+        """
+        W, R = (_onnx_direction(_numpy(a), name, direction) for a, name in ((W, "W"), (R, "R")))
+        H = np.shape(R)[-1]
+        order = _blocks([0, 2, 3, 1], H)  # i, o, f, c  →  i, f, g(=c), o
+        if B is None:
+            b = np.zeros(4 * H, dtype=W.dtype)
+        else:
+            B = check_shape(_onnx_direction(_numpy(B), "B", direction), "B", (8 * H,), "(8H,)")
+            b = B[:4 * H] + B[4 * H:]
+        check_shape(W, "W", (4 * H, W.shape[-1]), "(4H, X)")
+        return cls(W[order], R[order], b[order])
+
+    # ---- files -----------------------------------------------------------------
+
+    def save(self, path) -> None:
+        """Write the weights to a ``.npz`` file (no pickled objects)."""
+        np.savez(path, format=np.array(FORMAT), W=self.W, U=self.U, b=self.b)
+
+    @classmethod
+    def load(cls, path) -> LSTM:
+        """Read a layer written by :meth:`save`; raises ValueError saying what is wrong."""
+        from lstm_viz._checks import read_npz
+
+        arrays = read_npz(path, required=("W", "U", "b"))
+        return cls(arrays["W"], arrays["U"], arrays["b"])
+
+    # ---- running -----------------------------------------------------------------
+
+    def step(self, x_t, h, c) -> LSTMStep:
+        """One time step, written as the equations read.
+
+        x_t : (X,) or (B, X);  h, c : (H,) or (B, H).  Returns an :class:`LSTMStep`.
+        """
+        z = x_t @ self.W.T + h @ self.U.T + self.b  # (…, 4H)
+        z_i, z_f, z_g, z_o = np.split(z, 4, axis=-1)  # each (…, H)
+        i, f, g, o = sigmoid(z_i), sigmoid(z_f), np.tanh(z_g), sigmoid(z_o)
+        c_t = f * c + i * g
+        h_t = o * np.tanh(c_t)
+        return LSTMStep(z=z, i=i, f=f, g=g, o=o, c=c_t, h=h_t)
+
+    def run(self, x, h0=None, c0=None) -> LSTMTrace:
+        """Run a sequence (T, X) or a time-major batch (T, B, X); record every gate.
+
+        h0, c0 : (H,) or (B, H), zeros when left out.
+        Raises ValueError for a wrong shape, an empty sequence, or NaN/inf anywhere.
+        """
+        x, h0, c0, single = self._prepare(x, h0, c0)
+        trace = _run(self.W, self.U, self.b, x, h0, c0)
+        if single:
+            trace = {k: v[:, 0] for k, v in trace.items()}  # (T, 1, ·) → (T, ·)
+        _frozen(*trace.values())
+        return LSTMTrace(**trace)
+
+    def _prepare(self, x, h0, c0):
+        X, H, dtype = self.input_size, self.hidden_size, self.dtype
+        x = as_float_array(x, "x", ndim=(2, 3)).astype(dtype, copy=False)
+        if x.shape[0] == 0:
+            raise ValueError("the sequence is empty: give at least one time step")
+        if x.shape[-1] != X:
+            raise ValueError(f"each input x_t must have {X} numbers (the layer's input size); got {x.shape[-1]}")
+        check_finite(x, "the input")
+        single = x.ndim == 2
+        x = x[:, None, :] if single else x  # (T, B, X)
+        B = x.shape[1]
+        if B == 0:
+            raise ValueError("the batch is empty")
+        states = []
+        for s, name in ((h0, "h0"), (c0, "c0")):
+            if s is None:
+                states.append(np.zeros((B, H), dtype=dtype))
+                continue
+            s = as_float_array(s, name, ndim=(1, 2)).astype(dtype, copy=False)
+            want = (H,) if single else (B, H)
+            check_shape(s, name, want, "(H,)" if single else "(B, H)")
+            check_finite(s, name)
+            states.append(np.broadcast_to(s, (B, H)).copy())
+        return x, states[0], states[1], single
+
+
+# The scale that turns every gate into one tanh: σ(z) = ½ + ½·tanh(z/2). Multiplying the
+# i, f, o rows of the weights by ½ is exact in binary floating point, so one tanh over
+# all 4H pre-activations gives tanh(z_g) and tanh(z/2) for the sigmoid gates at once.
+def _gate_scale(H, dtype):
+    s = np.full(4 * H, 0.5, dtype=dtype)
+    s[2 * H:3 * H] = 1.0  # the candidate g uses tanh(z) itself
+    return s
+
+
+def _run(W, U, b, x, h0, c0):
+    """The time loop. x (T, B, X); h0, c0 (B, H). Returns the trace's arrays, each (T, B, ·)."""
+    T, B, _ = x.shape
+    H = U.shape[1]
+    dtype = W.dtype
+    s = _gate_scale(H, dtype)  # (4H,)
+    Us = (U * s[:, None]).T  # (H, 4H), pre-scaled and transposed once
+    zs = x @ (W * s[:, None]).T + b * s  # (T, B, 4H): the input part of every step at once
+    a = np.empty_like(zs)  # tanh of the scaled pre-activations
+    c = np.empty((T + 1, B, H), dtype=dtype)
+    h = np.empty((T + 1, B, H), dtype=dtype)
+    c[0], h[0] = c0, h0
+    gates = np.empty((T, B, 4 * H), dtype=dtype)  # i, f, g, o side by side
+    add = np.where(s == 0.5, 0.5, 0.0).astype(dtype)  # gate = s·a + add: σ(z) or tanh(z)
+    tmp = np.empty((B, 4 * H), dtype=dtype)
+    ig = np.empty((B, H), dtype=dtype)
+    for t in range(T):
+        np.matmul(h[t], Us, out=tmp)  # (B, 4H)
+        np.add(zs[t], tmp, out=zs[t])
+        np.tanh(zs[t], out=a[t])
+        G = gates[t]
+        np.multiply(a[t], s, out=G)
+        np.add(G, add, out=G)
+        i, f, g, o = G[:, :H], G[:, H:2 * H], G[:, 2 * H:3 * H], G[:, 3 * H:]
+        np.multiply(f, c[t], out=c[t + 1])
+        np.multiply(i, g, out=ig)
+        np.add(c[t + 1], ig, out=c[t + 1])
+        np.tanh(c[t + 1], out=h[t + 1])
+        np.multiply(o, h[t + 1], out=h[t + 1])
+    z = zs / s  # (T, B, 4H): undo the exact ½ scaling
+    return dict(
+        x=x, h_prev=h[:-1], c_prev=c[:-1], z=z,
+        i=gates[..., :H], f=gates[..., H:2 * H], g=gates[..., 2 * H:3 * H], o=gates[..., 3 * H:],
+        c=c[1:], h=h[1:],
+    )
+
+
+def _blocks(order, H):
+    """Row indices that put four H-row gate blocks into ``order``."""
+    return np.concatenate([np.arange(k * H, (k + 1) * H) for k in order])
+
+
+def _numpy(value):
+    """A NumPy array from a NumPy array, a list, or a tensor (torch not imported)."""
+    if hasattr(value, "detach"):  # torch.Tensor: leave autograd and the device
+        value = value.detach().cpu().numpy()
+    return np.asarray(value)
+
+
+def _onnx_direction(a, name, direction):
+    if a.ndim == 3:
+        if not 0 <= direction < a.shape[0]:
+            raise ValueError(f"ONNX {name} has {a.shape[0]} direction(s); direction {direction} does not exist")
+        return a[direction]
+    if a.ndim in (1, 2):
+        return a
+    raise ValueError(f"ONNX {name} must have 3 axes (directions first); got shape {a.shape}")
+
+
+def _positive_int(n, name):
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"{name} must be a whole number ≥ 1; got {n!r}")
+    return int(n)
+
