@@ -56,19 +56,31 @@ def common_float_dtype(*arrays):
 def read_npz(path, required):
     """The arrays of an ``.npz`` file, refusing pickles and naming what is missing."""
     try:
-        with np.load(path, allow_pickle=False) as data:
-            if not isinstance(data, np.lib.npyio.NpzFile):
-                raise ValueError("this is a single .npy array, not an .npz weights file")
+        data = np.load(path, allow_pickle=False)
+    except ValueError as err:  # neither .npz nor .npy: np.load would have to unpickle it
+        if "Object arrays" in str(err):
+            raise ValueError(_PICKLED) from None
+        raise ValueError("not a readable .npz weights file (it is neither an .npz nor an "
+                         ".npy file)") from None
+    except (OSError, EOFError, zipfile.BadZipFile) as err:
+        raise ValueError(f"not a readable .npz weights file ({err})") from None
+    if not isinstance(data, np.lib.npyio.NpzFile):
+        raise ValueError("this is a single .npy array, not an .npz weights file")
+    with data:
+        try:
             arrays = {k: data[k] for k in data.files}
-    except ValueError as err:
-        if "allow_pickle" in str(err) or "Object arrays" in str(err):
-            raise ValueError("the file holds pickled Python objects, which are never loaded; "
-                             "save plain numeric arrays") from None
-        raise ValueError(f"not a readable .npz weights file ({err})") from None
-    except (OSError, EOFError, zipfile.BadZipFile, KeyError) as err:
-        raise ValueError(f"not a readable .npz weights file ({err})") from None
+        except ValueError as err:
+            if "allow_pickle" in str(err) or "Object arrays" in str(err):
+                raise ValueError(_PICKLED) from None
+            raise ValueError(f"not a readable .npz weights file ({err})") from None
+        except (OSError, EOFError, zipfile.BadZipFile, KeyError) as err:
+            raise ValueError(f"not a readable .npz weights file ({err})") from None
     missing = [k for k in required if k not in arrays]
     if missing:
         found = ", ".join(sorted(arrays)) or "nothing"
         raise ValueError(f"the file has no {', '.join(missing)} (it holds {found})")
     return arrays
+
+
+_PICKLED = ("the file holds pickled Python objects, which are never loaded; "
+            "save plain numeric arrays")

@@ -151,10 +151,10 @@ class LSTM:
         b = check_shape(as_float_array(self.b, "b", ndim=1), "b", (4 * H,), "(4H,)")
         dtype = common_float_dtype(W, U, b)
         arrays = [np.array(a, dtype=dtype) for a in (W, U, b)]
-        for name, a in zip(("W", "U", "b"), arrays):
+        for name, a in zip(("W", "U", "b"), arrays, strict=True):
             check_finite(a, f"weight {name}")
         _frozen(*arrays)
-        for name, a in zip(("W", "U", "b"), arrays):
+        for name, a in zip(("W", "U", "b"), arrays, strict=True):
             object.__setattr__(self, name, a)
 
     # ---- sizes -------------------------------------------------------------
@@ -207,15 +207,18 @@ class LSTM:
         """
         suffix = f"_l{layer}" + ("_reverse" if reverse else "")
         keys = {k: f"{k}{suffix}" for k in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")}
-        missing = [name for k, name in keys.items() if k.startswith("weight") and name not in state_dict]
+        missing = [keys[k] for k in ("weight_ih", "weight_hh") if keys[k] not in state_dict]
         if missing:
             raise ValueError(f"the PyTorch state dict has no {', '.join(missing)}")
         if f"weight_hr{suffix}" in state_dict:
             raise ValueError("LSTMs with a projection (proj_size > 0) are not supported")
         W = _numpy(state_dict[keys["weight_ih"]])
         U = _numpy(state_dict[keys["weight_hh"]])
-        b = sum(_numpy(state_dict[keys[k]]) for k in ("bias_ih", "bias_hh") if keys[k] in state_dict)
-        if isinstance(b, int):  # bias=False
+        biases = [_numpy(state_dict[keys[k]]) for k in ("bias_ih", "bias_hh")
+                  if keys[k] in state_dict]
+        if biases:
+            b = sum(biases)  # b = b_ih + b_hh
+        else:  # bias=False
             b = np.zeros(np.shape(W)[0], dtype=np.result_type(W, np.float32))
         return cls(W, U, b)
 
@@ -261,9 +264,11 @@ class LSTM:
         if B is None:
             b = np.zeros(4 * H, dtype=W.dtype)
         else:
-            B = check_shape(_onnx_direction(_numpy(B), "B", direction), "B", (8 * H,), "(8H,)")
+            B = _onnx_direction(_numpy(B), "B", direction, ndim=2)  # B is (D, 8H)
+            B = check_shape(B, "B", (8 * H,), "(8H,)")
             b = B[:4 * H] + B[4 * H:]
         check_shape(W, "W", (4 * H, W.shape[-1]), "(4H, X)")
+        check_shape(R, "R", (4 * H, H), "(4H, H)")
         return cls(W[order], R[order], b[order])
 
     # ---- files -----------------------------------------------------------------
@@ -309,11 +314,12 @@ class LSTM:
 
     def _prepare(self, x, h0, c0):
         X, H, dtype = self.input_size, self.hidden_size, self.dtype
-        x = as_float_array(x, "x", ndim=(2, 3)).astype(dtype, copy=False)
+        x = np.array(as_float_array(x, "x", ndim=(2, 3)), dtype=dtype)  # a copy: run() freezes it
         if x.shape[0] == 0:
             raise ValueError("the sequence is empty: give at least one time step")
         if x.shape[-1] != X:
-            raise ValueError(f"each input x_t must have {X} numbers (the layer's input size); got {x.shape[-1]}")
+            raise ValueError(f"each input x_t must have {X} numbers (the layer's input size); "
+                             f"got {x.shape[-1]}")
         check_finite(x, "the input")
         single = x.ndim == 2
         x = x[:, None, :] if single else x  # (T, B, X)
@@ -391,14 +397,16 @@ def _numpy(value):
     return np.asarray(value)
 
 
-def _onnx_direction(a, name, direction):
-    if a.ndim == 3:
+def _onnx_direction(a, name, direction, ndim=3):
+    """Direction ``direction`` of an ONNX array with ``ndim`` axes (D first), or ``a`` without D."""
+    if a.ndim == ndim:
         if not 0 <= direction < a.shape[0]:
-            raise ValueError(f"ONNX {name} has {a.shape[0]} direction(s); direction {direction} does not exist")
+            raise ValueError(f"ONNX {name} has {a.shape[0]} direction(s); "
+                             f"direction {direction} does not exist")
         return a[direction]
-    if a.ndim in (1, 2):
+    if a.ndim == ndim - 1:
         return a
-    raise ValueError(f"ONNX {name} must have 3 axes (directions first); got shape {a.shape}")
+    raise ValueError(f"ONNX {name} must have {ndim} axes (directions first); got shape {a.shape}")
 
 
 def _positive_int(n, name):

@@ -130,6 +130,9 @@ class StackedLSTM:
             n += 1
         if n == 0:
             raise ValueError("the PyTorch state dict has no weight_ih_l0: is it an nn.LSTM?")
+        if "weight_ih_l0_reverse" in state_dict:
+            raise ValueError("this is a bidirectional LSTM; a stack runs one direction: read "
+                             "each direction with LSTM.from_torch(state_dict, layer, reverse)")
         layers = tuple(LSTM.from_torch(state_dict, layer=k) for k in range(n))
         if head is not None and not isinstance(head, Dense):
             from lstm_viz.cell import _numpy
@@ -142,15 +145,19 @@ class StackedLSTM:
 
         ``states`` is an optional list of (h0, c0) pairs, one per layer.
         """
-        states = states or [(None, None)] * len(self.layers)
+        if states is None:
+            states = [(None, None)] * len(self.layers)
         if len(states) != len(self.layers):
-            raise ValueError(f"give one (h0, c0) pair per layer: {len(self.layers)}, not {len(states)}")
+            raise ValueError(f"give one (h0, c0) pair per layer: {len(self.layers)}, "
+                             f"not {len(states)}")
         traces = []
-        for layer, (h0, c0) in zip(self.layers, states):
+        for layer, (h0, c0) in zip(self.layers, states, strict=True):
             trace = layer.run(x, h0, c0)
             traces.append(trace)
             x = trace.h  # (T, [B,] H_l): this layer's h_t is the next layer's x_t
         y = self.head(x) if self.head is not None else None
+        if y is not None:
+            y.flags.writeable = False  # read-only like the layers' traces
         return StackedTrace(tuple(traces), y)
 
     def save(self, path) -> None:

@@ -1,0 +1,23 @@
+"""LSTM Viz home: what an LSTM cell is, its picture, and a way into each page."""
+
+import streamlit as st
+from figures.gates import cell_diagram
+
+from lstm_viz.i18n import t
+from ui import common
+
+lang = common.page("nav.home")
+st.markdown(t("home.lead", lang))
+left, right = st.columns([3, 2])
+with left:
+    common.figure(cell_diagram(lang=lang), key="cell_diagram")
+with right:
+    st.markdown(t("home.cell", lang))
+st.subheader(t("home.explore", lang))
+cols = st.columns(3)
+for col, (script, key, icon) in zip(cols, common.PAGES[1:], strict=True):
+    with col.container(border=True):
+        st.markdown(f"#### {t(key, lang)}")
+        st.markdown(t(f"{key}.blurb", lang))
+        st.page_link(script, label=t("home.open", lang), icon=icon,
+                     query_params={"lang": lang} if lang != "en" else None)

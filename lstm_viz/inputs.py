@@ -1,0 +1,231 @@
+"""Turn what a learner types into input vectors x_t, one per time step.
+
+Three modes:
+
+- ``chars``: every character is a step (Chinese characters and emoji included; an
+  emoji built from several code points, such as 👍🏽 or 👩‍👩‍👧, counts as one);
+- ``words``: the text split on white space;
+- ``numbers``: a time series, ``0.5, 1, -2`` (one number a step) or ``1 2; 3 4``
+  (one vector a step, steps separated by ``;`` or new lines).
+
+Text tokens become vectors through a fixed embedding: each distinct token gets a
+vector of ``EMBED_DIM`` numbers in [−1, 1], drawn from a generator seeded by the
+token itself and the seed, so the same token always gets the same vector.
+
+Every problem raises :class:`InputError`, a ValueError that carries a catalogue key,
+so the app can say what is wrong in the learner's language.
+
+>>> seq = encode("1 2; 3 4", "numbers")
+>>> seq.tokens, seq.x.shape
+(('1 2', '3 4'), (2, 2))
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+
+from lstm_viz.i18n import t
+
+__all__ = ["EMBED_DIM", "MAX_ABS", "MAX_STEPS", "MODES", "InputError", "Sequence",
+           "embed", "encode", "parse_int", "parse_units", "split_chars"]
+
+MODES = ("chars", "words", "numbers")
+EMBED_DIM = 4        # length of a text token's vector
+MAX_STEPS = 500      # longer sequences keep their first MAX_STEPS steps
+MAX_CHARS = 20_000   # text beyond this is not even read
+MAX_ABS = 1e6        # numbers mode refuses larger magnitudes
+MAX_WIDTH = 64       # numbers per step in numbers mode
+
+
+class InputError(ValueError):
+    """Bad input from a learner; ``message(lang)`` says what to change."""
+
+    def __init__(self, key: str, **values):
+        self.key, self.values = key, values
+        super().__init__(t(key, "en", **values))
+
+    def message(self, lang: str) -> str:
+        return t(self.key, lang, **self.values)
+
+
+@dataclass(frozen=True, eq=False)
+class Sequence:
+    """An encoded sequence.
+
+    Attributes
+    ----------
+    tokens : tuple of str, length T
+        What each step shows on a time axis.
+    x : ndarray of shape (T, X)
+        The input vectors (read-only).
+    mode : str
+        "chars", "words" or "numbers".
+    total_steps : int
+        Steps in the text before truncation to ``MAX_STEPS``.
+    """
+
+    tokens: tuple[str, ...]
+    x: np.ndarray
+    mode: str
+    total_steps: int
+
+    @property
+    def truncated(self) -> bool:
+        return self.total_steps > len(self.tokens)
+
+    def vocabulary(self) -> tuple[tuple[str, np.ndarray], ...]:
+        """Distinct tokens in order of first appearance, each with its vector (X,)."""
+        seen: dict[str, np.ndarray] = {}
+        for token, vec in zip(self.tokens, self.x, strict=True):
+            seen.setdefault(token, vec)
+        return tuple(seen.items())
+
+
+def encode(text: str, mode: str, seed: int = 0, max_steps: int = MAX_STEPS) -> Sequence:
+    """Encode ``text`` in ``mode``; the first ``max_steps`` steps are kept."""
+    if mode not in MODES:
+        raise InputError("err.mode", mode=str(mode)[:20])
+    text = (text or "")[:MAX_CHARS]
+    if mode == "numbers":
+        tokens, rows = _parse_numbers(text)
+        x = np.array(rows, dtype=np.float64)  # (T, X)
+    else:
+        tokens = split_chars(text) if mode == "chars" else text.split()
+        if not tokens:
+            raise InputError("err.empty")
+        x = embed(tokens, seed=seed)
+    total = len(tokens)
+    x = x[:max_steps]
+    x.flags.writeable = False
+    return Sequence(tuple(tokens[:max_steps]), x, mode, total)
+
+
+def embed(tokens, seed: int = 0, dim: int = EMBED_DIM) -> np.ndarray:
+    """The fixed embedding of each token: ndarray of shape (T, dim), values in [−1, 1]."""
+    table = {tok: _token_vector(tok, seed, dim) for tok in dict.fromkeys(tokens)}
+    return np.array([table[tok] for tok in tokens], dtype=np.float64).reshape(len(tokens), dim)
+
+
+def _token_vector(token: str, seed: int, dim: int) -> np.ndarray:
+    digest = hashlib.blake2b(f"{seed}\x00{token}".encode(), digest_size=8).digest()
+    rng = np.random.default_rng(int.from_bytes(digest, "little"))
+    return np.round(rng.uniform(-1.0, 1.0, size=dim), 2)  # two decimals: easy to read
+
+
+# ---- characters ------------------------------------------------------------------
+
+_SHOWN_AS = {" ": "␣", "\n": "⏎", "\t": "⇥", "\r": "⏎"}
+_JOINERS = {"\u200d"}  # zero-width joiner: glues emoji into one
+
+
+def split_chars(text: str) -> list[str]:
+    """User-perceived characters: combining marks, variation selectors, skin tones, ZWJ
+    sequences and flag pairs stay with their base. White space shows as ␣ ⏎ ⇥."""
+    text = unicodedata.normalize("NFC", text.strip())
+    out: list[str] = []
+    glue = False
+    for ch in text:
+        if out and (glue or _extends(ch) or _pairs_flag(out[-1], ch)):
+            out[-1] += ch
+        elif _invisible(ch):
+            continue  # invisible control characters are not steps
+        else:
+            out.append(ch)
+        glue = ch in _JOINERS
+    return [_SHOWN_AS.get(c, c) for c in out]
+
+
+def _invisible(ch: str) -> bool:
+    """Control and format characters other than white space and the joiner."""
+    return unicodedata.category(ch) in ("Cc", "Cf") and ch not in _SHOWN_AS and ch not in _JOINERS
+
+
+def _extends(ch: str) -> bool:
+    cp = ord(ch)
+    return (unicodedata.combining(ch) > 0 or ch in _JOINERS or 0xFE00 <= cp <= 0xFE0F
+            or 0x1F3FB <= cp <= 0x1F3FF or 0xE0020 <= cp <= 0xE007F
+            or unicodedata.category(ch) in ("Mn", "Me"))
+
+
+def _pairs_flag(prev: str, ch: str) -> bool:
+    """Two regional-indicator letters make one flag."""
+    ri = range(0x1F1E6, 0x1F200)
+    return len(prev) == 1 and ord(prev) in ri and ord(ch) in ri
+
+
+# ---- numbers ---------------------------------------------------------------------
+
+_STEP_SEP = re.compile(r"[;\n]")
+_NUM_SEP = re.compile(r"[,\s]+")
+
+
+def _parse_numbers(text: str) -> tuple[list[str], list[list[float]]]:
+    """Tokens and rows of a numbers-mode text; every row has the same length."""
+    text = unicodedata.normalize("NFKC", text).replace("−", "-")  # full-width ，；１ and −
+    chunks = _STEP_SEP.split(text) if _STEP_SEP.search(text.strip()) else _NUM_SEP.split(text)
+    while chunks and not chunks[-1].strip():
+        chunks.pop()  # a trailing separator is harmless
+    while chunks and not chunks[0].strip():
+        chunks.pop(0)
+    if not chunks:
+        raise InputError("err.empty")
+    tokens, rows = [], []
+    for step, chunk in enumerate(chunks[:MAX_STEPS + 1], start=1):
+        parts = [p for p in _NUM_SEP.split(chunk.strip()) if p]
+        if not parts:
+            raise InputError("err.empty_vector", step=step)
+        if len(parts) > MAX_WIDTH:
+            raise InputError("err.too_wide", step=step, got=len(parts), limit=MAX_WIDTH)
+        if rows and len(parts) != len(rows[0]):
+            raise InputError("err.ragged", step=step, got=len(parts), want=len(rows[0]))
+        rows.append([_number(p, step) for p in parts])
+        tokens.append(" ".join(parts))
+    extra = len(chunks) - len(tokens)  # steps past the limit are counted, not parsed
+    return tokens + [""] * extra, rows + [rows[-1]] * extra
+
+
+def _number(token: str, step: int) -> float:
+    shown = token[:24]
+    try:
+        value = float(token)
+    except ValueError:
+        raise InputError("err.not_number", token=shown, step=step) from None
+    if not np.isfinite(value):
+        raise InputError("err.not_finite", token=shown, step=step)
+    if abs(value) > MAX_ABS:
+        raise InputError("err.too_big", token=shown, step=step, limit=f"{MAX_ABS:g}")
+    return value
+
+
+# ---- settings --------------------------------------------------------------------
+
+def parse_int(value, name: str, low: int, high: int) -> int:
+    """A whole number in [low, high] from an int or a string; InputError otherwise."""
+    text = str(value).strip()[:24]
+    try:
+        number = int(text) if not isinstance(value, bool) else None
+    except ValueError:
+        number = None
+    if number is None or not low <= number <= high:
+        raise InputError("err.range", name=name, low=low, high=high, value=text)
+    return number
+
+
+def parse_units(text: str, low: int = 1, high: int = 256, max_layers: int = 8) -> tuple[int, ...]:
+    """Units per stacked layer from text such as ``128, 64, 32, 8`` (or ``128 64``)."""
+    parts = [p for p in _NUM_SEP.split(unicodedata.normalize("NFKC", str(text)).strip()) if p]
+    if not parts:
+        raise InputError("err.units_list", token="")
+    if len(parts) > max_layers:
+        raise InputError("err.too_many_layers", limit=max_layers, got=len(parts))
+    units = []
+    for p in parts:
+        if not re.fullmatch(r"[+]?\d+", p):
+            raise InputError("err.units_list", token=p[:24])
+        units.append(parse_int(p, "units", low, high))
+    return tuple(units)

@@ -1,0 +1,150 @@
+"""Tests for lstm_viz/cli.py: ``python -m lstm_viz params``."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lstm_viz.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+ARTICLE = ["params", "--input", "5", "--units", "128", "64", "32", "8", "--dense", "1"]
+
+
+def _run(capsys, argv):
+    status = main(argv)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_table_lists_layers_like_keras_summary(capsys):
+    status, out, err = _run(capsys, [*ARTICLE, "--convention", "keras"])
+    assert (status, err) == (0, "")
+    lines = out.splitlines()
+    row = next(line for line in lines if line.strip().startswith("lstm (LSTM)"))
+    assert "(None, None, 128)" in row and "68,608" in row and "4·(128·(128+5) + 128)" in row
+    last = next(line for line in lines if line.strip().startswith("lstm_3 (LSTM)"))
+    assert "(None, 8)" in last and "1,312" in last
+    dense = next(line for line in lines if line.strip().startswith("dense (Dense)"))
+    assert "(None, 1)" in dense and "8·1 + 1 = 9" in dense
+    assert "Total params: 131,753" in lines
+    assert "article 130,825 · keras 131,753 · pytorch 132,681" in out
+
+
+@pytest.mark.parametrize("convention, total", [
+    ("article", "130,825"), ("keras", "131,753"), ("pytorch", "132,681"),
+])
+def test_total_line_follows_convention(capsys, convention, total):
+    status, out, _ = _run(capsys, [*ARTICLE, "--convention", convention])
+    assert status == 0
+    assert f"Total params: {total}" in out.splitlines()
+
+
+def test_default_convention_is_keras(capsys):
+    _, out, _ = _run(capsys, ARTICLE)
+    assert "Total params: 131,753" in out.splitlines()
+
+
+def test_json_output(capsys):
+    status, out, err = _run(capsys, [*ARTICLE, "--convention", "pytorch", "--json"])
+    assert (status, err) == (0, "")
+    data = json.loads(out)
+    assert data["total"] == 132_681
+    assert data["convention"] == "pytorch"
+    assert [layer["total"] for layer in data["layers"]] == [69_120, 49_664, 12_544, 1_344]
+    assert data["layers"][0]["shapes"][0] == {"name": "weight_ih_l0", "shape": [512, 5]}
+    assert data["layers"][0]["formula"] == "4·128·(128+5) + 8·128 = 69,120"
+    assert data["dense"]["total"] == 9
+    assert data["output_shapes"][0] == [None, None, 128]
+    assert data["totals_by_convention"] == {"article": 130_825, "keras": 131_753,
+                                            "pytorch": 132_681}
+
+
+def test_json_without_dense(capsys):
+    _, out, _ = _run(capsys, ["params", "--input", "5", "--units", "8", "--json"])
+    data = json.loads(out)
+    assert data["dense"] is None and data["total"] == 4 * (8 * 13 + 8)
+
+
+def test_bidirectional_flag(capsys):
+    argv = ["params", "--input", "5", "--units", "16", "8", "--dense", "1", "--bidirectional"]
+    _, out, _ = _run(capsys, [*argv, "--json"])
+    assert json.loads(out)["total"] == 2 * 4 * (16 * 21 + 16) + 2 * 4 * (8 * 40 + 8) + 17
+    _, out, _ = _run(capsys, argv)
+    assert "bidirectional (Bidirectional)" in out and "bidirectional_1 (Bidirectional)" in out
+
+
+def test_proj_size_flag(capsys):
+    argv = ["params", "--input", "5", "--units", "16", "8", "--dense", "1",
+            "--convention", "pytorch", "--proj-size", "4"]
+    status, out, _ = _run(capsys, [*argv, "--json"])
+    assert status == 0
+    assert json.loads(out)["total"] == 768 + 352 + 5
+    _, out, _ = _run(capsys, argv)
+    assert "Total params: 1,125" in out.splitlines()
+    assert "keras" not in out.splitlines()[-1]  # only PyTorch counts a projection
+
+
+def test_help_exits_zero(capsys):
+    status, out, _ = _run(capsys, ["params", "--help"])
+    assert status == 0 and "--units" in out
+
+
+def test_real_process_prints_keras_total():
+    done = subprocess.run([sys.executable, "-m", "lstm_viz", *ARTICLE], cwd=REPO,
+                          capture_output=True, text=True, encoding="utf-8", timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "Total params: 131,753" in done.stdout
+
+
+def test_real_process_bad_argument_is_one_line():
+    done = subprocess.run([sys.executable, "-m", "lstm_viz", "params", "--input", "zero"],
+                          cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1
+    assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+BAD = {
+    "no command": [],
+    "unknown command": ["nope"],
+    "missing --input and --units": ["params"],
+    "missing --units": ["params", "--input", "5"],
+    "no units given": ["params", "--input", "5", "--units"],
+    "input not an integer": ["params", "--input", "x", "--units", "8"],
+    "units a float": ["params", "--input", "5", "--units", "8.5"],
+    "units zero": ["params", "--input", "5", "--units", "0"],
+    "units negative": ["params", "--input", "5", "--units", "8", "-4"],
+    "input zero": ["params", "--input", "0", "--units", "8"],
+    "input huge": ["params", "--input", "99999999", "--units", "8"],
+    "dense zero": ["params", "--input", "5", "--units", "8", "--dense", "0"],
+    "unknown convention": ["params", "--input", "5", "--units", "8", "--convention", "tf"],
+    "projection with keras": ["params", "--input", "5", "--units", "8", "--proj-size", "4"],
+    "projection too big": ["params", "--input", "5", "--units", "8", "--convention", "pytorch",
+                           "--proj-size", "8"],
+    "unknown option": ["params", "--input", "5", "--units", "8", "--bogus"],
+    "too many layers": ["params", "--input", "5", "--units", *["2"] * 65],
+}
+
+
+@pytest.mark.parametrize("argv", BAD.values(), ids=BAD.keys())
+def test_bad_arguments_exit_2_with_one_error_line(capsys, argv):
+    status, out, err = _run(capsys, argv)
+    assert status == 2
+    assert out == ""
+    assert err.startswith("error: ") and err.count("\n") == 1 and len(err) > len("error: \n")
+    assert "Traceback" not in err and "usage:" not in err
+
+
+@pytest.mark.parametrize("argv, hint", [
+    (BAD["unknown convention"], "article, keras, pytorch"),
+    (BAD["projection with keras"], "convention='pytorch'"),
+    (BAD["input not an integer"], "'x' is not a whole number"),
+    (BAD["missing --units"], "--units"),
+    (BAD["no command"], "params"),
+])
+def test_error_says_what_to_change(capsys, argv, hint):
+    _, _, err = _run(capsys, argv)
+    assert hint in err

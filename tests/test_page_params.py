@@ -1,0 +1,64 @@
+"""pages/3_params.py through AppTest."""
+
+import pytest
+from conftest import assert_clean, open_page
+
+
+def totals(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def test_article_stack_in_the_three_conventions():
+    at = open_page("params")
+    assert_clean(at)
+    values = list(totals(at).values())
+    assert values == ["130,825", "131,753", "132,681"]
+    table = at.dataframe[0].value
+    assert list(table.iloc[:, 3]) == ["68,608", "49,408", "12,416", "1,312", "9"]
+    assert "928" in "".join(m.value for m in at.markdown)  # PyTorch's second bias
+
+
+@pytest.mark.parametrize("convention, counts", [
+    ("article", ["68,096", "49,152", "12,288", "1,280", "9"]),
+    ("pytorch", ["69,120", "49,664", "12,544", "1,344", "9"]),
+])
+def test_convention_changes_the_rows(convention, counts):
+    at = open_page("params")
+    at.segmented_control(key="convention").set_value(convention).run()
+    assert_clean(at)
+    assert list(at.dataframe[0].value.iloc[:, 3]) == counts
+
+
+def test_bidirectional_and_inputs():
+    at = open_page("params", input=10, units="20", dense=0)
+    assert_clean(at)
+    assert list(totals(at).values())[1] == f"{4 * (20 * 30 + 20):,}"
+    at.checkbox(key="bidirectional").check().run()
+    assert_clean(at)
+    assert list(totals(at).values())[1] == f"{2 * 4 * (20 * 30 + 20):,}"
+
+
+def test_query_parameters_reproduce_the_view():
+    at = open_page("params", input=3, units="4,2", dense=1, convention="pytorch",
+                   bidirectional="true")
+    assert_clean(at)
+    assert at.number_input(key="input").value == 3
+    assert at.segmented_control(key="convention").value == "pytorch"
+    assert at.checkbox(key="bidirectional").value is True
+    assert len(at.dataframe[0].value) == 3
+
+
+@pytest.mark.parametrize("units", ["", "a, b", "0", "12.5"])
+def test_bad_units(units):
+    at = open_page("params", input=7)
+    at.text_input(key="units").set_value(units).run()
+    assert_clean(at)
+    assert at.error
+    assert at.number_input(key="input").value == 7
+
+
+def test_confusions_are_answered():
+    at = open_page("params")
+    labels = [e.label for e in at.expander]
+    assert any("time steps" in label for label in labels)
+    assert any("batch" in label for label in labels)

@@ -1,0 +1,74 @@
+"""The frame every page shares: language, navigation, messages, figures."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lstm_viz.i18n import LANGS, t
+
+PAGES = (  # (script, catalogue key of its title, icon)
+    ("app.py", "nav.home", ":material/home:"),
+    ("pages/1_gates.py", "nav.gates", ":material/animation:"),
+    ("pages/2_stacked.py", "nav.stacked", ":material/stacks:"),
+    ("pages/3_params.py", "nav.params", ":material/calculate:"),
+)
+LANG_NAMES = {"en": "English", "zh": "中文"}
+PLOTLY_CONFIG = {"displaylogo": False, "scrollZoom": False,
+                 "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+
+
+def page(title_key: str) -> str:
+    """Set up a page: config, language, sidebar links, title. Returns the language."""
+    st.set_page_config(page_title=f"{t(title_key, 'en')} · LSTM Viz", page_icon="🧠",
+                       layout="wide")
+    lang = _language()
+    _sidebar(lang)
+    st.title(t(title_key + ".title", lang))
+    return lang
+
+
+def _language() -> str:
+    """The language picker, bound to ``?lang=``; the browser's locale picks the first one."""
+    if "lang" not in st.query_params and "lang" not in st.session_state:
+        st.session_state["lang"] = st.session_state.get("_lang") or _browser_language()
+    lang = st.sidebar.selectbox("Language · 语言", LANGS, format_func=LANG_NAMES.get,
+                                key="lang", bind="query-params")
+    st.session_state["_lang"] = lang  # kept when the learner moves to another page
+    return lang
+
+
+def _browser_language() -> str:
+    locale = (st.context.locale or "en").lower()
+    return "zh" if locale.startswith("zh") else "en"
+
+
+def _sidebar(lang: str) -> None:
+    params = {"lang": lang} if lang != "en" else None
+    with st.sidebar:
+        st.markdown("### 🧠 LSTM Viz")
+        for script, key, icon in PAGES:
+            st.page_link(script, label=t(key, lang), icon=icon, query_params=params)
+        st.caption(t("nav.about", lang))
+
+
+def show_error(message: str) -> None:
+    """A short message in place of the chart. ``message`` is plain text from the catalogue
+    (with the learner's text quoted); st.error renders Markdown, so it is escaped first."""
+    st.error(escape_markdown(message), icon=":material/error:")
+
+
+def show_note(message: str) -> None:
+    st.info(escape_markdown(message), icon=":material/info:")
+
+
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=^")
+
+
+def escape_markdown(text: str) -> str:
+    """Text that Streamlit's Markdown shows as typed: no links, images, emphasis, HTML,
+    LaTeX or :colour[…] directives can come from the learner's input."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
+
+
+def figure(fig, key: str) -> None:
+    st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key)
