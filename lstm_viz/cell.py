@@ -343,43 +343,74 @@ class LSTM:
 # i, f, o rows of the weights by ½ is exact in binary floating point, so one tanh over
 # all 4H pre-activations gives tanh(z_g) and tanh(z/2) for the sigmoid gates at once.
 def _gate_scale(H, dtype):
-    s = np.full(4 * H, 0.5, dtype=dtype)
+    """s of shape (4H, 1): ½ on the rows of i, f, o; 1 on the rows of g."""
+    s = np.full((4 * H, 1), 0.5, dtype=dtype)
     s[2 * H:3 * H] = 1.0  # the candidate g uses tanh(z) itself
     return s
 
 
 def _run(W, U, b, x, h0, c0):
-    """The time loop. x (T, B, X); h0, c0 (B, H). Returns the trace's arrays, each (T, B, ·)."""
-    T, B, _ = x.shape
+    """The time loop. x (T, B, X); h0, c0 (B, H). Returns the trace's arrays, each (T, B, ·).
+
+    Written for speed, with the same numbers as ``step``'s equations (up to rounding):
+
+    - units run along the first axis and the batch along the last, so that every array a
+      step touches is one contiguous block, (4H, B) or (H, B) (NumPy's fast path);
+    - step t keeps [c_{t-1}; i; f; g; o] in one block ``E[t]`` of shape (5H, B): then
+      [c_{t-1}; i] ⊙ [f; g] gives f⊙c_{t-1} and i⊙g in one product;
+    - nine NumPy calls a step, outputs passed positionally, views made by ``zip``;
+    - one sequence (B = 1) runs on 1-D rows, where BLAS's vector-matrix product is fastest.
+
+    The arrays returned are views of (T, ·, B) blocks, transposed to (T, B, ·).
+    """
+    T, B, X = x.shape
     H = U.shape[1]
     dtype = W.dtype
-    s = _gate_scale(H, dtype)  # (4H,)
-    Us = (U * s[:, None]).T  # (H, 4H), pre-scaled and transposed once
-    zs = x @ (W * s[:, None]).T + b * s  # (T, B, 4H): the input part of every step at once
-    a = np.empty_like(zs)  # tanh of the scaled pre-activations
-    c = np.empty((T + 1, B, H), dtype=dtype)
-    h = np.empty((T + 1, B, H), dtype=dtype)
-    c[0], h[0] = c0, h0
-    gates = np.empty((T, B, 4 * H), dtype=dtype)  # i, f, g, o side by side
-    add = np.where(s == 0.5, 0.5, 0.0).astype(dtype)  # gate = s·a + add: σ(z) or tanh(z)
-    tmp = np.empty((B, 4 * H), dtype=dtype)
-    ig = np.empty((B, H), dtype=dtype)
-    for t in range(T):
-        np.matmul(h[t], Us, out=tmp)  # (B, 4H)
-        np.add(zs[t], tmp, out=zs[t])
-        np.tanh(zs[t], out=a[t])
-        G = gates[t]
-        np.multiply(a[t], s, out=G)
-        np.add(G, add, out=G)
-        i, f, g, o = G[:, :H], G[:, H:2 * H], G[:, 2 * H:3 * H], G[:, 3 * H:]
-        np.multiply(f, c[t], out=c[t + 1])
-        np.multiply(i, g, out=ig)
-        np.add(c[t + 1], ig, out=c[t + 1])
-        np.tanh(c[t + 1], out=h[t + 1])
-        np.multiply(o, h[t + 1], out=h[t + 1])
-    z = zs / s  # (T, B, 4H): undo the exact ½ scaling
+    s = _gate_scale(H, dtype)  # (4H, 1)
+    Us = U * s  # (4H, H), pre-scaled
+    if B == 1:  # all steps' input parts in one product; (T, 4H) is (T, 4H, 1) in memory
+        zs = np.dot(x.reshape(T, X), (W * s).T).reshape(T, 4 * H, 1)
+    else:
+        zs = np.matmul(W * s, x.transpose(0, 2, 1))  # (T, 4H, B)
+    zs += b[:, None] * s  # scaled W·x_t + b of every step
+    hT = np.empty((T + 1, H, B), dtype=dtype)  # hT[t] = h_{t-1} of step t
+    hT[0] = h0.T
+    E = np.empty((T + 1, 5 * H, B), dtype=dtype)  # E[t] = [c_{t-1}; i; f; g; o] of step t
+    E[0, :H] = c0.T
+    scale = np.repeat(s, B, axis=1)  # (4H, B)
+    shift = 1 - scale  # gate = scale·tanh + shift: ½ + ½·tanh(z/2) = σ(z), or tanh(z)
+    Uh = np.empty((4 * H, B), dtype=dtype)
+    prod = np.empty((2 * H, B), dtype=dtype)  # [f⊙c_{t-1}; i⊙g]
+    fc, ig = prod[:H], prod[H:]
+    steps = (zs, E[:-1, H:], E[:-1, :2 * H], E[:-1, 2 * H:4 * H], E[:-1, 4 * H:], E[1:, :H],
+             hT[1:])
+    h_prev = hT[0]
+    single = B == 1
+    if single:  # drop the batch axis of length 1
+        steps = tuple(v[..., 0] for v in steps)
+        h_prev, scale, shift, Uh, prod, fc, ig = (
+            a[:, 0] for a in (h_prev, scale, shift, Uh, prod, fc, ig))
+        Us = np.ascontiguousarray(Us.T)  # (H, 4H): h_prev (H,) · Us
+    dot, add, mul, tanh = np.dot, np.add, np.multiply, np.tanh
+    for z_t, gates_t, ci_t, fg_t, o_t, c_t, h_t in zip(*steps, strict=True):
+        if single:
+            dot(h_prev, Us, Uh)  # (4H,)
+        else:
+            dot(Us, h_prev, Uh)  # (4H, B)
+        add(z_t, Uh, z_t)  # z, scaled
+        tanh(z_t, gates_t)
+        mul(gates_t, scale, gates_t)
+        add(gates_t, shift, gates_t)  # i, f, g, o
+        mul(ci_t, fg_t, prod)  # [c_{t-1}⊙f; i⊙g]
+        add(fc, ig, c_t)  # c_t
+        tanh(c_t, h_t)
+        mul(o_t, h_t, h_t)  # h_t
+        h_prev = h_t
+    zs /= s  # z itself: undo the exact ½ scaling
+    gates = E[:-1, H:].transpose(0, 2, 1)  # (T, B, 4H)
+    h, c = hT.transpose(0, 2, 1), E[:, :H].transpose(0, 2, 1)  # (T+1, B, H)
     return dict(
-        x=x, h_prev=h[:-1], c_prev=c[:-1], z=z,
+        x=x, h_prev=h[:-1], c_prev=c[:-1], z=zs.transpose(0, 2, 1),
         i=gates[..., :H], f=gates[..., H:2 * H], g=gates[..., 2 * H:3 * H], o=gates[..., 3 * H:],
         c=c[1:], h=h[1:],
     )

@@ -1,8 +1,8 @@
 """Gates, step by step: type a sequence and watch f, i, C̃, o, C and h at every step."""
 
 import streamlit as st
-from figures.gates import gates_figure
 
+from figures.gates import gates_figure
 from lstm_viz.explain import explain_step, fmt
 from lstm_viz.i18n import t
 from lstm_viz.inputs import MODES, InputError
@@ -27,22 +27,21 @@ def gates_controls(lang: str) -> dict:
                        bind="query-params", height=80, max_chars=20_000,
                        help=t("gates.seq.help", lang))
     cols = st.columns([3, 2, 2, 2])
-    mode = cols[0].segmented_control(t("gates.mode", lang), MODES, default="words", key="mode",
-                                     bind="query-params", help=t("gates.mode.help", lang),
-                                     format_func=lambda m: t(f"mode.{m}", lang))
+    mode = common.choice(cols[0].segmented_control, t("gates.mode", lang), MODES, "mode",
+                         "words", lambda m: t(f"mode.{m}", lang), help=t("gates.mode.help", lang))
     units = cols[1].number_input(t("gates.units", lang), 1, 64, 8, key="units",
                                  bind="query-params", help=t("gates.units.help", lang))
     seed = cols[2].number_input(t("gates.seed", lang), 0, 9999, 0, key="seed",
                                 bind="query-params", help=t("gates.seed.help", lang))
-    model = cols[3].selectbox(t("gates.model", lang), compute.MODELS, key="model",
-                              bind="query-params", format_func=lambda m: t(f"model.{m}", lang),
-                              help=t("gates.model.help", lang))
+    model = common.choice(cols[3].selectbox, t("gates.model", lang), compute.MODELS, "model",
+                          "random", lambda m: t(f"model.{m}", lang),
+                          help=t("gates.model.help", lang))
     with st.expander(t("gates.examples", lang)):
         ex_cols = st.columns(len(EXAMPLES))
         for col, key in zip(ex_cols, EXAMPLES, strict=True):
             col.button(t(key, lang), on_click=_use_example, args=(key,), key=f"btn_{key}",
                        width="stretch")
-    return dict(text=seq, mode=mode or "words", units=int(units), seed=int(seed), model=model)
+    return dict(text=seq, mode=mode, units=int(units), seed=int(seed), model=model)
 
 
 def _remembered_slider(label, key, high, default, **kw):

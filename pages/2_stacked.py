@@ -3,8 +3,8 @@
 from itertools import pairwise
 
 import streamlit as st
-from figures.stacked import head_output_figure, stack_heatmaps, unrolled_figure
 
+from figures.stacked import head_output_figure, stack_heatmaps, unrolled_figure
 from lstm_viz.i18n import t
 from lstm_viz.inputs import MODES, InputError, parse_units
 from ui import common, compute
@@ -27,9 +27,8 @@ def stacked_controls(lang: str) -> dict:
                        height=80,
                        max_chars=20_000, help=t("gates.seq.help", lang))
     cols = st.columns([3, 3, 2, 2])
-    mode = cols[0].segmented_control(t("gates.mode", lang), MODES, default="numbers",
-                                     key="mode", bind="query-params",
-                                     format_func=lambda m: t(f"mode.{m}", lang))
+    mode = common.choice(cols[0].segmented_control, t("gates.mode", lang), MODES, "mode",
+                         "numbers", lambda m: t(f"mode.{m}", lang))
     units = cols[1].text_input(t("stacked.units", lang), ARTICLE["units"], key="units",
                                bind="query-params",
                                max_chars=200, help=t("stacked.units.help", lang))
@@ -37,7 +36,7 @@ def stacked_controls(lang: str) -> dict:
                                  bind="query-params",
                                  help=t("stacked.dense.help", lang))
     seed = cols[3].number_input(t("gates.seed", lang), 0, 9999, 0, key="seed", bind="query-params")
-    return dict(text=seq, mode=mode or "numbers", units=units, dense=int(dense), seed=int(seed))
+    return dict(text=seq, mode=mode, units=units, dense=int(dense), seed=int(seed))
 
 
 def shapes_table(lang: str, run) -> dict:

@@ -1,8 +1,8 @@
 """Parameter calculator: where 4·units·(h + x) comes from, per layer and for a stack."""
 
 import streamlit as st
-from figures.params import conventions_figure, params_figure
 
+from figures.params import conventions_figure, params_figure
 from lstm_viz.i18n import t
 from lstm_viz.inputs import InputError, parse_units
 from lstm_viz.params import CONVENTIONS, MAX_SIZE
@@ -27,15 +27,14 @@ def params_controls(lang: str) -> dict:
                                  key="dense", bind="query-params",
                                  help=t("params.dense.help", lang))
     cols = st.columns([3, 2])
-    convention = cols[0].segmented_control(
-        t("params.convention", lang), CONVENTIONS, default="keras", key="convention",
-        bind="query-params", format_func=lambda c: t(f"conv.{c}", lang),
-        help=t("params.convention.help", lang))
+    convention = common.choice(cols[0].segmented_control, t("params.convention", lang),
+                               CONVENTIONS, "convention", "keras", lambda c: t(f"conv.{c}", lang),
+                               help=t("params.convention.help", lang))
     bidirectional = cols[1].checkbox(t("params.bidirectional", lang), False,
                                      key="bidirectional", bind="query-params",
                                      help=t("params.bidirectional.help", lang))
     return dict(input_size=int(size), units=units, dense=int(dense),
-                convention=convention or "keras", bidirectional=bool(bidirectional))
+                convention=convention, bidirectional=bool(bidirectional))
 
 
 def layer_rows(lang: str, breakdown) -> dict:
@@ -46,7 +45,7 @@ def layer_rows(lang: str, breakdown) -> dict:
     if breakdown.dense is not None:
         items.append((t("params.dense_layer", lang), breakdown.dense))
     for name, part in items:
-        shapes = ", ".join(f"{n} {tuple(s)}" for n, s in part.shapes)
+        shapes = ", ".join(f"{n} ({', '.join(map(str, s))})" for n, s in part.shapes)
         for col, value in zip(rows, (name, shapes, part.formula, f"{part.total:,}"), strict=True):
             rows[col].append(value)
     return rows

@@ -27,12 +27,28 @@ def page(title_key: str) -> str:
     return lang
 
 
+def choice(widget, label: str, options, key: str, default: str, labels, **kwargs):
+    """A choice widget (selectbox, segmented_control, radio) whose value lives in ``?key=``
+    as its stable option code. (Streamlit's own ``bind`` would put the translated label in
+    the URL, so a link made in Chinese would not open in English.)"""
+    if key not in st.session_state:
+        wanted = st.query_params.get(key)
+        st.session_state[key] = wanted if wanted in options else default
+    value = widget(label, options, key=key, format_func=labels, **kwargs)
+    if value is None:  # a segmented control clicked off: keep the last choice
+        value = default
+    if value == default:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = value
+    return value
+
+
 def _language() -> str:
-    """The language picker, bound to ``?lang=``; the browser's locale picks the first one."""
-    if "lang" not in st.query_params and "lang" not in st.session_state:
+    """The language picker, kept in ``?lang=``; the browser's locale picks the first one."""
+    if "lang" not in st.session_state and st.query_params.get("lang") not in LANGS:
         st.session_state["lang"] = st.session_state.get("_lang") or _browser_language()
-    lang = st.sidebar.selectbox("Language · 语言", LANGS, format_func=LANG_NAMES.get,
-                                key="lang", bind="query-params")
+    lang = choice(st.sidebar.selectbox, "Language · 语言", LANGS, "lang", "en", LANG_NAMES.get)
     st.session_state["_lang"] = lang  # kept when the learner moves to another page
     return lang
 
@@ -71,4 +87,6 @@ def escape_markdown(text: str) -> str:
 
 
 def figure(fig, key: str) -> None:
-    st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key)
+    """A Plotly figure in full width, styled by its own template (``theme=None``), not
+    Streamlit's, so fonts stay projector-sized."""
+    st.plotly_chart(fig, width="stretch", theme=None, config=PLOTLY_CONFIG, key=key)

@@ -1,0 +1,114 @@
+"""figures.theme: one template, colour-blind-safe gate colours, scales, safe user text."""
+
+import doctest
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+import figures.theme as theme
+from figures.theme import (
+    GATE_COLOURS,
+    NEGATIVE,
+    TEMPLATE,
+    colour_at,
+    colour_scale,
+    colours_at,
+    contrast,
+    plain,
+    value_range,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+OKABE_ITO = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
+             "#000000"}
+
+
+def test_template_is_large_white_and_reads_chinese():
+    assert isinstance(TEMPLATE, go.layout.Template)
+    layout = TEMPLATE.layout
+    assert layout.font.size >= 15
+    assert layout.paper_bgcolor.upper() == "#FFFFFF" and layout.plot_bgcolor.upper() == "#FFFFFF"
+    family = layout.font.family
+    assert "Noto Sans CJK SC" in family and family.rstrip().endswith("sans-serif")
+    assert any(name in family for name in ("Microsoft YaHei", "PingFang SC"))
+
+
+def test_the_process_wide_default_template_is_left_alone():
+    # A fresh interpreter: streamlit (imported by other tests) changes the default itself.
+    code = ("import plotly.io as pio, figures, numpy as np; from lstm_viz import LSTM; "
+            "tr = LSTM.random(1, 2).run(np.ones((2, 1))); "
+            "fig = figures.gates_figure(tr, ['a', 'b']); "
+            "print(pio.templates.default, fig.layout.template.layout.font.size)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    assert out.stdout.split() == ["plotly", str(TEMPLATE.layout.font.size)]
+
+
+def test_gate_colours_are_six_distinct_okabe_ito_colours():
+    assert set(GATE_COLOURS) == {"i", "f", "g", "o", "c", "h"}
+    assert len(set(GATE_COLOURS.values())) == 6
+    assert set(GATE_COLOURS.values()) <= OKABE_ITO
+    assert GATE_COLOURS["f"] == "#0072B2" and GATE_COLOURS["c"] == "#D55E00"
+
+
+@pytest.mark.parametrize("name", ["i", "f", "o"])
+def test_sigmoid_gates_run_from_white_to_their_colour_over_0_1(name):
+    scale = colour_scale(name)
+    assert scale[0] == [0.0, "#FFFFFF"] and scale[-1] == [1.0, GATE_COLOURS[name]]
+    assert value_range(name, np.array([[0.3, 0.4]])) == (0.0, 1.0)
+
+
+@pytest.mark.parametrize("name", ["g", "c", "h"])
+def test_signed_values_diverge_around_zero_on_a_symmetric_range(name):
+    scale = colour_scale(name)
+    assert scale == [[0.0, NEGATIVE], [0.5, "#FFFFFF"], [1.0, GATE_COLOURS[name]]]
+    assert value_range(name, np.array([[0.2, -0.7], [0.5, 0.1]])) == (-0.7, 0.7)
+    assert value_range(name, np.zeros((3, 2))) == (-1.0, 1.0)  # all zero: still a range
+
+
+def test_colours_follow_the_scale():
+    f = colour_scale("f")
+    assert colour_at(f, 0.0, 0, 1) == "rgb(255,255,255)"
+    assert colour_at(f, 1.0, 0, 1) == "rgb(0,114,178)"
+    assert colour_at(f, 0.5, 0, 1) == "rgb(128,184,216)"  # halfway, rounded half to even
+    assert colour_at(f, 7.0, 0, 1) == colour_at(f, 1.0, 0, 1)  # clipped to the range
+    c = colour_scale("c")
+    assert colours_at(c, [-2.0, 0.0, 2.0], -2, 2) == ["rgb(115,115,115)", "rgb(255,255,255)",
+                                                      "rgb(213,94,0)"]
+
+
+def test_contrast_is_the_wcag_ratio():
+    assert contrast("#000000", "#FFFFFF") == pytest.approx(21.0)
+    assert contrast("#FFFFFF", "rgb(0,0,0)") == pytest.approx(21.0)
+    assert contrast("#0072B2", "#0072B2") == pytest.approx(1.0)
+    assert 4.0 < contrast("#000000", "#0072B2") < 4.3
+
+
+@pytest.mark.parametrize("typed, shown", [
+    ("<b>x</b>", "&lt;b&gt;x&lt;/b&gt;"),
+    ("a<br>b", "a&lt;br&gt;b"),
+    ("<i>", "&lt;i&gt;"),
+    ("&amp;", "&amp;amp;"),
+    ("$x^2$", "&#36;x^2&#36;"),
+    ("猫 👍🏽", "猫 👍🏽"),
+    (42, "42"),
+])
+def test_plain_shows_user_text_as_typed(typed, shown):
+    assert plain(typed) == shown
+
+
+def test_plain_cuts_long_text_with_an_ellipsis():
+    assert plain("abcdefghijkl") == "abcdefghijkl"  # 12 characters: kept
+    assert plain("abcdefghijklm") == "abcdefghijk…"  # 13: cut to 12 with …
+    assert plain("<<<<<<", max_len=4) == "&lt;&lt;&lt;…"  # cut first, then escaped
+    assert len(re.sub(r"&[a-z#0-9]+;", "x", plain("<" * 50))) == 12
+    assert plain('<a href="javascript:x">', max_len=40) == '&lt;a href="javascript:x"&gt;'
+
+
+def test_docstring_examples_run():
+    assert doctest.testmod(theme).failed == 0
