@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from figures.gates import gates_figure
 from lstm_viz.explain import explain_step, fmt
 from lstm_viz.i18n import t
 from lstm_viz.inputs import MODES, InputError
@@ -87,7 +86,7 @@ figure_slot = st.container()  # the animation goes above the controls that choos
 st.subheader(t("gates.closer", lang))
 step, unit = step_controls(lang, trace.steps, trace.hidden_size)
 with figure_slot:
-    common.figure(gates_figure(trace, seq.tokens, unit=unit - 1, step=step - 1, lang=lang),
+    common.figure(compute.gates_view(**settings, unit=unit - 1, step=step - 1, lang=lang),
                   key="gates_figure")
 
 ex = explain_step(run.lstm, trace, step - 1, unit - 1)

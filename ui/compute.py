@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import plotly.graph_objects as go
 import streamlit as st
 
+from figures.gates import gates_figure
 from lstm_viz import LSTM, StackedLSTM, StackedTrace, count_params
 from lstm_viz.cell import LSTMTrace
 from lstm_viz.inputs import Sequence, encode
@@ -38,6 +40,18 @@ def gates_run(text: str, mode: str, units: int, seed: int, model: str = "random"
     seq = encode(text, mode, seed=seed)
     lstm = LSTM.random(seq.x.shape[1], units, seed=seed)
     return GatesRun(seq, lstm, lstm.run(seq.x))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def gates_view(text: str, mode: str, units: int, seed: int, model: str, unit: int, step: int,
+               lang: str) -> go.Figure:
+    """The animated gates figure of one view (0-based unit and step), built once and shared.
+
+    Building it is most of a rerun's time (plotly.py validates every frame), so the figure
+    itself is cached; it is never mutated (``st.plotly_chart`` only reads it).
+    """
+    run = gates_run(text, mode, units, seed, model)
+    return gates_figure(run.trace, run.sequence.tokens, unit=unit, step=step, lang=lang)
 
 
 @st.cache_data(**CACHE)
