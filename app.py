@@ -1,8 +1,8 @@
 """LSTM Viz home: what an LSTM cell is, its picture, and a way into each page."""
 
 import streamlit as st
-from figures.gates import cell_diagram
 
+from figures.gates import cell_diagram
 from lstm_viz.i18n import t
 from ui import common
 

@@ -1,0 +1,315 @@
+"""The app in a real browser: a ``streamlit run`` server driven by headless Chromium.
+
+What AppTest cannot see: pages that load and draw, Plotly's Play button, the URL kept in
+step with the widgets, and text that must stay text once the browser renders it.
+
+Needs /usr/bin/chromium (or ``chromium`` on PATH) and the ``playwright`` package; without
+them every test here is skipped, or fails when ``LSTM_VIZ_REQUIRE_BROWSER=1`` (CI).
+Screenshots of every page in both languages go to ``$LSTM_VIZ_SCREENSHOTS`` or
+``<repo>/screenshots/``; the folder is printed when the session ends.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from lstm_viz.i18n import t
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+VIEWPORT = {"width": 1400, "height": 900}
+PAGES = {  # URL path → (catalogue key of the title, Plotly charts the page draws by default)
+    "/": ("nav.home", 1),
+    "/gates": ("nav.gates", 1),
+    "/stacked": ("nav.stacked", 3),
+    "/params": ("nav.params", 2),
+}
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+CHART = "[data-testid='stPlotlyChart']"
+EXCEPTION = "[data-testid='stException']"
+ERROR = "[data-testid='stAlertContentError']"
+GD = f"document.querySelector(\"{CHART} .js-plotly-plot\")"  # the gates page's graph div
+CHARTS_DRAWN = f"""(least) => {{
+    const charts = [...document.querySelectorAll("{CHART}")];
+    return charts.length >= least && charts.every(c => {{
+        const gd = c.querySelector('.js-plotly-plot');
+        const svg = c.querySelector('.main-svg');
+        const marks = gd && gd.layout && (gd.data || []).length
+            + (gd.layout.shapes || []).length + (gd.layout.annotations || []).length;
+        return marks > 0 && svg && svg.getBoundingClientRect().width > 0;
+    }});
+}}"""
+
+
+def chromium_path() -> str | None:
+    if os.access("/usr/bin/chromium", os.X_OK):
+        return "/usr/bin/chromium"
+    return shutil.which("chromium")
+
+
+def missing_browser() -> str | None:
+    """Why the browser tests cannot run here, or None when they can."""
+    if importlib.util.find_spec("playwright") is None:
+        return "the playwright package is not installed (pip install playwright)"
+    if chromium_path() is None:
+        return "no Chromium: /usr/bin/chromium is missing and `chromium` is not on PATH " \
+               "(apt-get install -y chromium)"
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """End the server and everything it started (its own process group)."""
+    if proc.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(proc.pid, sig)
+            proc.wait(timeout=wait)
+            return
+        except ProcessLookupError:
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as answer:
+                if answer.read().decode().strip() == "ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"streamlit did not answer ok within {timeout} s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    reason = missing_browser()
+    if reason is not None:
+        if os.environ.get("LSTM_VIZ_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"LSTM_VIZ_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+        pytest.skip(reason)
+    return chromium_path()
+
+
+@pytest.fixture(scope="session")
+def server(chromium, tmp_path_factory):
+    """The base URL of a fresh ``streamlit run app.py`` on a free local port."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+           "--server.address", "127.0.0.1", "--server.port", str(port),
+           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_healthy(url, proc, log)
+        yield url
+    finally:
+        stop(proc)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    """One Chromium with one English-locale context: tabs share its cache of Plotly's JS."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chrome = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        context = chrome.new_context(viewport=VIEWPORT, locale="en-US")
+        yield context
+        context.close()
+        chrome.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh tab: its own websocket, so its own Streamlit session. It carries the server's
+    URL as ``.base`` and the page's uncaught JavaScript errors as ``.js_errors``."""
+    tab = browser.new_page()
+    tab.set_default_timeout(20_000)
+    errors = []
+    tab.on("pageerror", lambda err: errors.append(str(err)))
+    tab.base = server
+    tab.js_errors = errors
+    yield tab
+    tab.close()
+
+
+@pytest.fixture(scope="session")
+def shots(request) -> Path:
+    """The screenshot folder; said on the terminal when the session ends."""
+    folder = Path(os.environ.get("LSTM_VIZ_SCREENSHOTS") or ROOT / "screenshots").resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    yield folder
+    count = len(list(folder.glob("*.png")))
+    line = f"browser screenshots ({count} PNG files): {folder}"
+    plugins = request.config.pluginmanager
+    reporter, capture = plugins.getplugin("terminalreporter"), plugins.getplugin("capturemanager")
+    if reporter is None or capture is None:
+        sys.__stdout__.write(line + "\n")
+        return
+    with capture.global_and_fixture_disabled():  # past pytest's capture, as capsys.disabled()
+        reporter.write("\n")  # off the line of progress dots
+        reporter.write_line(line)
+
+
+def open_app(page, path: str, charts: int = 1) -> None:
+    """Go to ``path`` (with its query string); wait until the script ran and charts drew."""
+    page.goto(page.base + path)
+    settle(page, charts)
+
+
+def settle(page, charts: int = 1) -> None:
+    """Wait for the script to finish and at least ``charts`` Plotly charts to draw.
+
+    Gives up quietly after 20 s: the assertions that follow say what is missing."""
+    from playwright.sync_api import TimeoutError as Timeout
+
+    try:
+        page.wait_for_selector(IDLE)
+        if charts:
+            page.wait_for_function(CHARTS_DRAWN, arg=charts)
+    except Timeout:
+        pass
+
+
+def assert_clean(page) -> None:
+    """No exception and no error message reached the learner."""
+    assert page.locator(EXCEPTION).count() == 0, page.locator(EXCEPTION).first.inner_text()
+    assert page.locator(ERROR).count() == 0, page.locator(ERROR).first.inner_text()
+    assert "Traceback" not in page.inner_text("body")
+
+
+def full_page_screenshot(page, path: Path) -> None:
+    """Streamlit scrolls inside its main section, not the document: grow the window to fit."""
+    height = page.evaluate("document.querySelector(\"[data-testid='stMain']\").scrollHeight")
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], height)})
+    page.wait_for_timeout(400)  # Plotly relayouts to the new width/height
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(VIEWPORT)
+
+
+def submit_text_area(page, key: str, text: str) -> None:
+    """Type ``text`` into the text area ``key`` and send it (Ctrl+Enter), as a learner does."""
+    box = page.locator(f".st-key-{key} textarea")
+    box.fill(text)
+    box.press("Control+Enter")
+
+
+def gates_slider_active(page) -> int:
+    return page.evaluate(f"{GD}._fullLayout.sliders[0].active")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("path", list(PAGES))
+def test_page_loads_and_draws(page, shots, path, lang):
+    key, charts = PAGES[path]
+    open_app(page, path + ("?lang=zh" if lang == "zh" else ""), charts)
+    full_page_screenshot(page, shots / f"{path.strip('/') or 'home'}-{lang}.png")
+    assert_clean(page)
+    assert page.locator("h1").first.inner_text().strip() == t(f"{key}.title", lang)
+    assert page.locator(CHART).count() == charts
+    assert page.evaluate(CHARTS_DRAWN, charts), "every chart has drawn something"
+    assert not page.js_errors, page.js_errors
+
+
+def test_play_advances_the_animation(page):
+    open_app(page, "/gates")
+    before = gates_slider_active(page)
+    play = page.evaluate(f"""() => {{
+        for (const menu of {GD}.layout.updatemenus || [])
+            for (const b of menu.buttons || [])
+                if (b.method === 'animate' && b.args && b.args[0] == null) return b.label;
+        return null;
+    }}""")
+    assert play, "the gates figure has a Play button (method animate, all frames)"
+    page.locator(".updatemenu-button", has_text=play).first.click()
+    page.wait_for_timeout(2000)
+    after = gates_slider_active(page)
+    assert after > before, (before, after)
+    assert not page.js_errors, page.js_errors
+
+
+def test_a_shared_link_reproduces_the_view_and_widgets_update_the_url(page):
+    open_app(page, "/gates?seq=one%20two%20three%20four&mode=words&units=5&seed=9&step=3&unit=2")
+    assert_clean(page)
+    assert page.locator(".st-key-step input[type=range]").input_value() == "3"
+    assert page.locator(".st-key-unit input[type=range]").input_value() == "2"
+    assert gates_slider_active(page) == 2  # Plotly counts from 0
+    heading = t("gates.arith", "en", step=3, unit=2).strip("*")
+    assert heading in page.inner_text("body")
+    units = page.locator(".st-key-units input")
+    units.fill("6")
+    units.press("Enter")
+    page.wait_for_url(lambda url: "units=6" in url)
+    page.wait_for_function("document.querySelector(\".st-key-unit input[type=range]\").max === '6'")
+    settle(page)  # the rerun with 6 units has drawn
+    assert_clean(page)
+    assert "seed=9" in page.url and "step=3" in page.url and "unit=2" in page.url
+    assert gates_slider_active(page) == 2
+
+
+def test_typed_markup_stays_text(page):
+    open_app(page, "/gates")
+    payload = '<b>x</b> <img src=x onerror="window.__xss=1">'
+    submit_text_area(page, "seq", payload)
+    page.wait_for_function("document.body.innerText.includes('<b>x</b>')")
+    settle(page)
+    page.wait_for_timeout(300)  # an injected <img> would have fired onerror by now
+    assert_clean(page)
+    assert page.evaluate("window.__xss") is None
+    assert page.evaluate("[...document.querySelectorAll('b')]"
+                         ".filter(b => b.textContent.trim() === 'x').length") == 0
+    assert page.locator("img[src='x']").count() == 0
+    in_chart = page.evaluate(f"""[...document.querySelectorAll("{CHART} text")]
+                                 .some(n => n.textContent.includes('<b>x</b>'))""")
+    assert in_chart, "the token is drawn literally in the figure"
+
+
+def test_bad_numbers_give_a_message_not_a_traceback(page):
+    open_app(page, "/gates")
+    page.locator(".st-key-mode button", has_text=t("mode.numbers", "en")).click()
+    settle(page, charts=0)
+    submit_text_area(page, "seq", "1, abc")
+    message = t("err.not_number", "en", token="abc", step=2)
+    page.locator(ERROR, has_text=message).wait_for()
+    settle(page, charts=0)
+    assert page.locator(EXCEPTION).count() == 0
+    assert "Traceback" not in page.inner_text("body")
+    assert page.locator(CHART).count() == 0, "the message stands in place of the chart"
+
+
+def test_query_values_from_the_docs_are_understood(page):
+    """``?mode=numbers`` (the option's value, not its English label) selects numbers mode."""
+    open_app(page, "/gates?seq=1%202%3B%203%204&mode=numbers")
+    assert_clean(page)
+    steps = page.evaluate(f"{GD}._fullLayout.sliders[0].steps.length")
+    assert steps == 2, f"{steps} steps: read as words, not as two vectors (URL now {page.url})"
