@@ -43,6 +43,7 @@ _EN: dict[str, str] = {
                       "128, 64, 32, 8; “{token}” is not one.",
     "err.too_many_layers": "At most {limit} stacked layers; you gave {got}.",
     "note.truncated": "The sequence has {total} steps; only the first {limit} are shown.",
+    "note.link_value": "The link asked for {name}={raw}, which cannot be used here; showing {name}={value} instead.",
     # ---- step explanation (lstm_viz.explain) --------------------------------------
     "explain.forget.high": "The forget gate is nearly open ({f}): the cell keeps almost all of "
                            "its old memory.",
@@ -282,6 +283,7 @@ _ZH: dict[str, str] = {
     "err.units_list": "单元数须是用逗号分隔的整数列表，例如 128, 64, 32, 8；“{token}”不是整数。",
     "err.too_many_layers": "最多堆叠 {limit} 层；现在有 {got} 层。",
     "note.truncated": "序列共有 {total} 步；只显示前 {limit} 步。",
+    "note.link_value": "链接中的 {name}={raw} 在这里无法使用，已改用 {name}={value}。",
     "explain.forget.high": "遗忘门几乎全开（{f}）：旧记忆几乎全部保留。",
     "explain.forget.mid": "遗忘门半开（{f}）：旧记忆保留了一部分。",
     "explain.forget.low": "遗忘门几乎关闭（{f}）：旧记忆大部分被丢弃。",

@@ -85,6 +85,7 @@ if seq.truncated:
 figure_slot = st.container()  # the animation goes above the controls that choose its view
 st.subheader(t("gates.closer", lang))
 step, unit = step_controls(lang, trace.steps, trace.hidden_size)
+common.check_link({**settings, "seq": settings["text"], "step": step, "unit": unit}, lang)
 with figure_slot:
     common.figure(compute.gates_view(**settings, unit=unit - 1, step=step - 1, lang=lang),
                   key="gates_figure")

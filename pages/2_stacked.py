@@ -55,6 +55,7 @@ def shapes_table(lang: str, run) -> dict:
 lang = common.page("nav.stacked")
 st.caption(t("stacked.intro", lang))
 settings = stacked_controls(lang)
+common.check_link({**settings, "seq": settings["text"]}, lang)
 try:
     units = parse_units(settings["units"])
     run = compute.stack_run(settings["text"], settings["mode"], units, settings["seed"],

@@ -54,6 +54,7 @@ def layer_rows(lang: str, breakdown) -> dict:
 lang = common.page("nav.params")
 st.caption(t("params.intro", lang))
 settings = params_controls(lang)
+common.check_link({**settings, "input": settings["input_size"]}, lang)
 try:
     units = parse_units(settings["units"], high=MAX_SIZE, max_layers=64)
     breakdown = compute.params(settings["input_size"], units, settings["dense"],

@@ -130,6 +130,16 @@ def test_garbage_in_the_url_falls_back_to_defaults():
     assert not at.error
     assert at.number_input(key="units").value == 8
     assert gates_spec(at)["frames"]
+    notes = " ".join(el.value.replace("\\", "") for el in at.info)
+    for shown in ("units=lots", "seed=-5", "step=x", "unit=999", "mode=nope"):
+        assert shown in notes  # the teacher learns the link was not used as written
+    at.number_input(key="seed").set_value(4).run()
+    assert not at.info  # said once, on arrival
+
+
+def test_a_valid_link_gives_no_note():
+    at = open_page("gates", seq="a b c", mode="words", units=3, seed=1, step=2, unit=3)
+    assert not at.info
 
 
 def test_step_beyond_a_shorter_sequence_is_clamped():

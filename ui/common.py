@@ -21,6 +21,10 @@ def page(title_key: str) -> str:
     """Set up a page: config, language, sidebar links, title. Returns the language."""
     st.set_page_config(page_title=f"{t(title_key, 'en')} · LSTM Viz", page_icon="🧠",
                        layout="wide")
+    seen = st.session_state.setdefault("_links_seen", set())
+    # The address the learner arrived with, read once per page before any widget syncs it.
+    st.session_state["_link"] = {} if title_key in seen else dict(st.query_params)
+    seen.add(title_key)
     lang = _language()
     _sidebar(lang)
     st.title(t(title_key + ".title", lang))
@@ -65,6 +69,25 @@ def _sidebar(lang: str) -> None:
         for script, key, icon in PAGES:
             st.page_link(script, label=t(key, lang), icon=icon, query_params=params)
         st.caption(t("nav.about", lang))
+
+
+def check_link(values: dict, lang: str) -> None:
+    """Say so when the link asked for a value the page could not use (out of range, not a
+    number, an unknown option): the widget shows what is used instead."""
+    for key, raw in st.session_state.get("_link", {}).items():
+        if key in values and not _same(raw, values[key]):
+            show_note(t("note.link_value", lang, name=key, raw=raw[:40], value=values[key]))
+
+
+def _same(raw: str, value) -> bool:
+    if isinstance(value, bool):
+        return raw.strip().lower() == str(value).lower()
+    if isinstance(value, (int, float)):
+        try:
+            return float(raw) == value
+        except ValueError:
+            return False
+    return raw == value
 
 
 def show_error(message: str) -> None:
