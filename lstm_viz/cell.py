@@ -367,10 +367,12 @@ def _run(W, U, b, x, h0, c0):
     H = U.shape[1]
     dtype = W.dtype
     s = _gate_scale(H, dtype)  # (4H, 1)
-    Us = U * s  # (4H, H), pre-scaled
-    if B == 1:  # all steps' input parts in one product; (T, 4H) is (T, 4H, 1) in memory
-        zs = np.dot(x.reshape(T, X), (W * s).T).reshape(T, 4 * H, 1)
+    single = B == 1  # one sequence: 1-D rows, and BLAS's vector-matrix product
+    if single:
+        Us = np.multiply(U.T, s.T, order="C")  # (H, 4H), pre-scaled: h (H,) · Us
+        zs = np.dot(x.reshape(T, X), (W * s).T).reshape(T, 4 * H, 1)  # (T, 4H) is (T, 4H, 1)
     else:
+        Us = U * s  # (4H, H), pre-scaled: Us · h (H, B)
         zs = np.matmul(W * s, x.transpose(0, 2, 1))  # (T, 4H, B)
     zs += b[:, None] * s  # scaled W·x_t + b of every step
     hT = np.empty((T + 1, H, B), dtype=dtype)  # hT[t] = h_{t-1} of step t
@@ -385,12 +387,10 @@ def _run(W, U, b, x, h0, c0):
     steps = (zs, E[:-1, H:], E[:-1, :2 * H], E[:-1, 2 * H:4 * H], E[:-1, 4 * H:], E[1:, :H],
              hT[1:])
     h_prev = hT[0]
-    single = B == 1
     if single:  # drop the batch axis of length 1
         steps = tuple(v[..., 0] for v in steps)
         h_prev, scale, shift, Uh, prod, fc, ig = (
             a[:, 0] for a in (h_prev, scale, shift, Uh, prod, fc, ig))
-        Us = np.ascontiguousarray(Us.T)  # (H, 4H): h_prev (H,) · Us
     dot, add, mul, tanh = np.dot, np.add, np.multiply, np.tanh
     for z_t, gates_t, ci_t, fg_t, o_t, c_t, h_t in zip(*steps, strict=True):
         if single:

@@ -5,15 +5,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {"home": None, "gates": "pages/1_gates.py", "stacked": "pages/2_stacked.py",
          "params": "pages/3_params.py"}
 
 
-def open_page(page: str, **query) -> AppTest:
-    """Run ``page`` as a learner arriving with ``?key=value…`` in the URL."""
+def open_page(page: str, **query):
+    """Run ``page`` as a learner arriving with ``?key=value…`` in the URL (an AppTest)."""
+    from streamlit.testing.v1 import AppTest  # imported here: the core's tests need no streamlit
+
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     for key, value in query.items():
         at.query_params[key] = str(value)
@@ -22,12 +23,12 @@ def open_page(page: str, **query) -> AppTest:
     return at.run()
 
 
-def assert_clean(at: AppTest) -> None:
+def assert_clean(at) -> None:
     """No exception reached the learner."""
     assert not at.exception, [e.value for e in at.exception]
 
 
-def plotly_specs(at: AppTest) -> list[dict]:
+def plotly_specs(at) -> list[dict]:
     import json
 
     return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
