@@ -14,8 +14,10 @@ with left:
 with right:
     st.markdown(t("home.cell", lang))
 st.subheader(t("home.explore", lang))
+pages = common.PAGES[1:]
 cols = st.columns(3)
-for col, (script, key, icon) in zip(cols, common.PAGES[1:], strict=True):
+for k, (script, key, icon) in enumerate(pages):
+    col = cols[k % 3]
     with col.container(border=True):
         st.markdown(f"#### {t(key, lang)}")
         st.markdown(t(f"{key}.blurb", lang))

@@ -144,6 +144,15 @@ _EN: dict[str, str] = {
     "nav.params.blurb": "Count the weights of any stack in the article's, Keras' and "
                         "PyTorch's way, and see why the three totals differ.",
     "nav.about": "An interactive companion to the lesson on LSTM architecture.",
+    "nav.memory": "Memory at work",
+    "nav.memory.title": "Memory at work: who is “he”?",
+    "nav.memory.blurb": "A trained LSTM reads short stories and must pick he, she or they. "
+                        "Find the unit that remembers the subject and watch it forget when a "
+                        "new subject arrives.",
+    "nav.train": "Train your own",
+    "nav.train.title": "Train an LSTM yourself",
+    "nav.train.blurb": "Pick a task, press Train and watch the loss fall; then open your "
+                       "model's gates.",
     "home.lead": "A recurrent network reads a sequence one step at a time and carries a "
                  "summary of what it has seen. A plain RNN overwrites that summary at every "
                  "step, so old information fades fast. An **LSTM** adds a second, protected "
@@ -372,6 +381,12 @@ _ZH: dict[str, str] = {
     "nav.params.title": "参数量计算器",
     "nav.params.blurb": "按原文、Keras 和 PyTorch 三种口径计算任意堆叠的参数量，并弄清三者为何不同。",
     "nav.about": "《LSTM 架构详解》一课的交互式配套工具。",
+    "nav.memory": "记忆如何工作",
+    "nav.memory.title": "记忆如何工作：“他”指的是谁？",
+    "nav.memory.blurb": "一个训练好的 LSTM 读小故事，必须选出他、她还是他们。找到记住主语的那个单元，看它在新主语出现时如何遗忘。",
+    "nav.train": "自己训练",
+    "nav.train.title": "亲手训练一个 LSTM",
+    "nav.train.blurb": "选一个任务，点“训练”，看损失一路下降；然后打开你的模型看它的门。",
     "home.lead": "循环神经网络一步一步地读取序列，并带着对已读内容的概括往下走。普通 RNN 每一步都会改写这份"
                  "概括，旧信息很快就淡去了。**LSTM** 多了一条受保护的记忆通道——**记忆元（细胞状态）C**，"
                  "以及三个**门**，每一步由它们决定擦掉什么、写入什么、对外输出什么。",

@@ -11,6 +11,8 @@ PAGES = (  # (script, catalogue key of its title, icon)
     ("pages/1_gates.py", "nav.gates", ":material/animation:"),
     ("pages/2_stacked.py", "nav.stacked", ":material/stacks:"),
     ("pages/3_params.py", "nav.params", ":material/calculate:"),
+    ("pages/4_memory.py", "nav.memory", ":material/psychology:"),
+    ("pages/5_train.py", "nav.train", ":material/model_training:"),
 )
 LANG_NAMES = {"en": "English", "zh": "中文"}
 PLOTLY_CONFIG = {"displaylogo": False, "scrollZoom": False,

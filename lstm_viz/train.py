@@ -1,0 +1,418 @@
+"""Training a :class:`TokenModel` in NumPy: backpropagation through time, Adam, clipping.
+
+Notation
+--------
+T : time steps      B : batch size (sequences side by side; arrays are time-major (T, B, ·))
+V : vocabulary      E : embedding size      H : units of a layer      K : output classes
+N : number of counted (masked-in) steps in the batch
+
+The loss is the softmax cross-entropy of the head's logits against the targets, averaged
+over the N steps where ``mask`` is True:
+
+    L = (1/N) Σ_{t,b: mask} −log softmax(logits_{t,b})[target_{t,b}]
+
+Gradients come back as a dict with the names of :meth:`TokenModel.params`: ``embedding``
+(V, E), ``l{k}.W`` (4H, X), ``l{k}.U`` (4H, H), ``l{k}.b`` (4H,) for each layer k,
+``head.W`` (K, H_top), ``head.b`` (K,).
+
+Examples
+--------
+>>> from lstm_viz.model import TokenModel
+>>> model = TokenModel.random(list("abc"), list("abc"), embed_dim=2, units=(3,), seed=0)
+>>> ids = np.array([[0, 1], [1, 2], [2, 0]])          # (T, B) = (3, 2)
+>>> loss, grads = loss_and_grads(model, ids, targets=ids)
+>>> grads["l0.U"].shape                              # (4H, H)
+(12, 3)
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from lstm_viz.model import TokenModel
+
+__all__ = [
+    "Adam", "Grads", "TrainResult", "clip_by_global_norm", "evaluate", "global_norm",
+    "loss_and_grads", "train",
+]
+
+Grads = dict[str, np.ndarray]
+"""Gradients (or parameters) by the names of :meth:`TokenModel.params`."""
+
+
+# ---- forward and backward ------------------------------------------------------------------
+
+
+def loss_and_grads(model: TokenModel, ids, targets, mask=None) -> tuple[float, Grads]:
+    """The mean cross-entropy of a batch and its gradient for every parameter.
+
+    Parameters
+    ----------
+    model : TokenModel
+    ids : int ndarray of shape (T, B)
+        Input token ids, time-major (a single sequence (T,) is taken as B = 1).
+    targets : int ndarray of shape (T, B)
+        The class (label id) wanted at each step; ignored where ``mask`` is False.
+    mask : bool ndarray of shape (T, B), optional
+        Which steps count in the loss; all of them when left out.
+
+    Returns
+    -------
+    loss : float
+        L, the cross-entropy averaged over the N counted steps.
+    grads : dict of str to ndarray
+        ∂L/∂p for every parameter p, with the names and shapes of ``model.params()``.
+
+    Notes
+    -----
+    Backpropagation through time. The head's gradient at each step is
+    ``dlogits = (softmax(logits) − onehot(target)) · mask / N`` (T, B, K); it reaches the
+    top layer as ``dh = dlogits · W_head``; each layer hands ``dx`` (its inputs' gradient)
+    to the layer below, and the bottom layer's ``dx`` is added into the embedding rows of
+    the tokens that were read.
+
+    Equations (one layer, step t, from t = T down to 1; ⊙ is the elementwise product)
+    ---------
+        dh    = dh_t(from above or the head) + dh_next      gradient reaching h_t
+        do    = dh ⊙ tanh(c_t)                              h_t = o ⊙ tanh(c_t)
+        dc    = dc_next + dh ⊙ o ⊙ (1 − tanh²(c_t))
+        di    = dc ⊙ g                                      c_t = f ⊙ c_{t−1} + i ⊙ g
+        df    = dc ⊙ c_{t−1}
+        dg    = dc ⊙ i
+        dz    = [di ⊙ i(1−i), df ⊙ f(1−f), dg ⊙ (1−g²), do ⊙ o(1−o)]   (4H,), order i, f, g, o
+        dc_next = dc_{t−1} = dc ⊙ f                         the cell state's path back
+        dh_next = dh_{t−1} = Uᵀ·dz                          the hidden state's path back
+        dx_t  = Wᵀ·dz                                       to the layer below
+        dW    = Σ_t dz_t ⊗ x_t,   dU = Σ_t dz_t ⊗ h_{t−1},   db = Σ_t dz_t    (and over B)
+    """
+    return _forward_backward(model, ids, targets, mask, grads=True)[:2]
+
+
+def evaluate(model: TokenModel, ids, targets, mask=None) -> tuple[float, float]:
+    """(loss, accuracy) of a batch, no gradients: accuracy is the share of counted steps
+    whose largest logit is the target. Arguments as for :func:`loss_and_grads`."""
+    loss, _, accuracy = _forward_backward(model, ids, targets, mask, grads=False)
+    return loss, accuracy
+
+
+def _forward_backward(model, ids, targets, mask, grads, scratch=None):
+    """(loss, grads or None, accuracy) of a batch; ``scratch`` may lend work arrays."""
+    scratch = _Scratch() if scratch is None else scratch
+    ids, targets, mask = _check_batch(model, ids, targets, mask)
+    T, B = ids.shape
+    x = model.embedding[ids]  # (T, B, E)
+    traces = []
+    for layer in model.stack.layers:
+        traces.append(layer.run(x))
+        x = traces[-1].h  # (T, B, H_l): the next layer's input
+    head = model.stack.head
+    K, H = head.W.shape
+    dtype = model.dtype
+    h_top = scratch("h_top", (T * B, H), dtype)  # one row per (step, sequence)
+    np.copyto(h_top.reshape(T, B, H), x)
+    logits = np.matmul(h_top, head.W.T, out=scratch("logits", (T * B, K), dtype))
+    logits += head.b  # (T·B, K)
+    rows, cols = np.arange(T * B), targets.reshape(-1)
+    n = np.count_nonzero(mask)  # N, the counted steps
+    weight = mask.reshape(-1) / n  # (T·B,): 1/N where counted, else 0
+    logits -= logits.max(axis=1, keepdims=True)  # shifted, for a stable softmax
+    accuracy = np.count_nonzero((logits.argmax(axis=1) == cols) & mask.reshape(-1)) / n
+    picked = logits[rows, cols]  # (T·B,) the targets' shifted logits
+    e = np.exp(logits, out=logits)  # in place: (T·B, K)
+    total = e.sum(axis=1)  # (T·B,)
+    loss = float(weight @ (np.log(total) - picked))  # mean of −log p[target]
+    if not grads:
+        return loss, None, accuracy
+    dlogits = e
+    dlogits /= total[:, None]  # softmax
+    dlogits[rows, cols] -= 1
+    dlogits *= weight[:, None]  # ∂L/∂logits = (p − onehot(target)) · mask / N, (T·B, K)
+    out = {"head.W": dlogits.T @ h_top,  # (K, H_top)
+           "head.b": dlogits.sum(axis=0)}  # (K,)
+    dh = np.matmul(dlogits, head.W, out=scratch("dh_top", (T * B, H), dtype))
+    dh = dh.reshape(T, B, H).transpose(0, 2, 1)  # (T, H_top, B)
+    for k in reversed(range(len(traces))):
+        layer = model.stack.layers[k]
+        out[f"l{k}.W"], out[f"l{k}.U"], out[f"l{k}.b"], dh = _layer_backward(
+            layer.W, layer.U, traces[k], dh, scratch.prefixed(f"l{k}."))  # dh: (T, X, B)
+    d_embedding = np.zeros_like(model.embedding)  # (V, E)
+    np.add.at(d_embedding, ids, dh.transpose(0, 2, 1))  # a token read twice gets both
+    out["embedding"] = d_embedding
+    return loss, {name: out[name] for name in model.params()}, accuracy
+
+
+def _layer_backward(W, U, trace, dh_out, scratch):
+    """BPTT through one layer; the equations are in :func:`loss_and_grads`.
+
+    W (4H, X), U (4H, H); the trace's arrays (T, B, ·); dh_out (T, H, B), the gradient
+    reaching each h_t from above. Returns dW (4H, X), dU (4H, H), db (4H,) and dx (T, X, B)
+    (dx lives in ``scratch``: it is valid until the next step).
+
+    Inside, units run along the first axis and the batch along the last, (H, B) per step,
+    as in the forward pass: every array a step touches is then one contiguous block.
+    """
+    i, f, g, o, c, c_prev = (getattr(trace, name).transpose(0, 2, 1)  # each (T, H, B)
+                             for name in ("i", "f", "g", "o", "c", "c_prev"))
+    T, H, B = i.shape
+    X = W.shape[1]
+    dtype = i.dtype
+    # What does not depend on the gradient flowing back is computed for all steps at once,
+    # in place to spare temporaries: each block reads as the comment beside it.
+    tanh_c = np.tanh(c, out=scratch("tanh_c", (T, H, B), dtype))
+    dc_per_dh = np.multiply(tanh_c, tanh_c, out=scratch("dc_per_dh", (T, H, B), dtype))
+    np.subtract(1, dc_per_dh, out=dc_per_dh)
+    dc_per_dh *= o  # dc gets dh ⊙ o ⊙ (1 − tanh²c)
+    dz_o_per_dh = np.subtract(1, o, out=scratch("dz_o_per_dh", (T, H, B), dtype))
+    dz_o_per_dh *= o
+    dz_o_per_dh *= tanh_c  # dz_o = dh ⊙ tanh(c_t) ⊙ o(1−o)
+    dz_per_dc = scratch("dz_per_dc", (T, 3, H, B), dtype)  # dz of i, f, g is dc ⊙ this
+    for k, (gate, other) in enumerate(((i, g), (f, c_prev))):
+        block = np.subtract(1, gate, out=dz_per_dc[:, k])
+        block *= gate
+        block *= other  # dz_i = dc ⊙ g ⊙ i(1−i);  dz_f = dc ⊙ c_{t−1} ⊙ f(1−f)
+    block = np.multiply(g, g, out=dz_per_dc[:, 2])
+    np.subtract(1, block, out=block)
+    block *= i  # dz_g = dc ⊙ i ⊙ (1−g²)
+    dz = scratch("dz", (T, 4, H, B), dtype)  # gate order i, f, g, o
+    dz_flat = dz.reshape(T, 4 * H, B)  # the same memory
+    UT = np.ascontiguousarray(U.T)  # (H, 4H)
+    dh, tmp = np.empty((H, B), dtype=dtype), np.empty((H, B), dtype=dtype)
+    dc = np.zeros((H, B), dtype=dtype)  # dc_next: nothing flows back into c_T
+    dh_next = np.zeros((H, B), dtype=dtype)
+    mul, add, dot = np.multiply, np.add, np.dot
+    for t in range(T - 1, -1, -1):
+        add(dh_out[t], dh_next, dh)  # (H, B)
+        mul(dh, dc_per_dh[t], tmp)
+        add(dc, tmp, dc)  # dc = dc_next + dh ⊙ o ⊙ (1 − tanh²c)
+        mul(dc, dz_per_dc[t], dz[t, :3])  # dz_i, dz_f, dz_g: (3, H, B)
+        mul(dh, dz_o_per_dh[t], dz[t, 3])  # dz_o: (H, B)
+        mul(dc, f[t], dc)  # dc_{t−1} = dc ⊙ f
+        dot(UT, dz_flat[t], dh_next)  # dh_{t−1} = Uᵀ·dz: (H, 4H)·(4H, B)
+    h_prev = scratch("h_prev", (T, B, H), dtype)
+    np.copyto(h_prev, trace.h_prev)  # (T, B, H), contiguous for BLAS
+    dW = np.matmul(dz_flat, trace.x, out=scratch("dW_t", (T, 4 * H, X), dtype))
+    dU = np.matmul(dz_flat, h_prev, out=scratch("dU_t", (T, 4 * H, H), dtype))
+    dx = np.matmul(W.T, dz_flat, out=scratch("dx", (T, X, B), dtype))  # (T, X, B)
+    # Σ over steps of (4H, B)·(B, X) and (4H, B)·(B, H); db = Σ over steps and batch of dz
+    return dW.sum(axis=0), dU.sum(axis=0), dz_flat.sum(axis=(0, 2)), dx
+
+
+class _Scratch:
+    """Work arrays that one training run lends to each of its steps.
+
+    A step needs a few MB of temporaries of the same shapes every time; asking for fresh
+    ones each step makes the OS map new pages, which costs as much as the arithmetic
+    (measured: about half the time of a step). ``scratch(name, shape, dtype)`` returns
+    the array kept under ``name``, or a new one when the shape or dtype changed.
+    """
+
+    def __init__(self, arrays=None, prefix=""):
+        self._arrays = {} if arrays is None else arrays
+        self._prefix = prefix
+
+    def __call__(self, name, shape, dtype):
+        key = self._prefix + name
+        a = self._arrays.get(key)
+        if a is None or a.shape != shape or a.dtype != dtype:
+            a = self._arrays[key] = np.empty(shape, dtype=dtype)
+        return a
+
+    def prefixed(self, prefix):
+        """The same store, with names under ``prefix`` (one per layer)."""
+        return _Scratch(self._arrays, self._prefix + prefix)
+
+
+def _check_batch(model, ids, targets, mask):
+    """ids, targets (T, B) intp and mask (T, B) bool, checked; masked-out targets set to 0."""
+    ids, targets = np.asarray(ids), np.asarray(targets)
+    if ids.ndim == 1 and targets.ndim == 1:  # one sequence: (T,) is (T, 1)
+        ids, targets = ids[:, None], targets[:, None]
+        mask = None if mask is None else np.asarray(mask)[:, None]
+    for name, a in (("ids", ids), ("targets", targets)):
+        if a.dtype.kind not in "iu":
+            raise ValueError(f"{name} must be whole numbers (token ids); got dtype {a.dtype}")
+    if ids.ndim != 2 or ids.size == 0:
+        raise ValueError(f"ids must have shape (T, B) with T, B ≥ 1; got {ids.shape}")
+    if targets.shape != ids.shape:
+        raise ValueError(f"targets must have the shape of ids, {ids.shape}; got {targets.shape}")
+    mask = np.ones(ids.shape, dtype=bool) if mask is None else np.asarray(mask)
+    if mask.dtype != bool or mask.shape != ids.shape:
+        raise ValueError(f"mask must be a bool array of shape {ids.shape}; "
+                         f"got {mask.dtype} {mask.shape}")
+    if not mask.any():
+        raise ValueError("the mask leaves no step to learn from: set at least one to True")
+    V, K = model.vocab_size, len(model.labels)
+    if ids.min() < 0 or ids.max() >= V:
+        raise ValueError(f"ids must lie in 0 … {V - 1}; got {ids.min()} … {ids.max()}")
+    targets = np.where(mask, targets, 0).astype(np.intp)
+    if targets.min() < 0 or targets.max() >= K:
+        raise ValueError(f"targets must lie in 0 … {K - 1} where the mask is True; "
+                         f"got {targets.min()} … {targets.max()}")
+    return ids.astype(np.intp), targets, mask
+
+
+# ---- optimisation --------------------------------------------------------------------------
+
+
+def global_norm(grads: Mapping[str, np.ndarray]) -> float:
+    """‖g‖ over every array together: √(Σ g²)."""
+    return float(np.sqrt(sum(float(np.vdot(g, g)) for g in grads.values())))
+
+
+def clip_by_global_norm(grads: Mapping[str, np.ndarray], max_norm: float
+                        ) -> tuple[Grads, float]:
+    """Scale every gradient by one factor so that their global norm is at most ``max_norm``.
+
+    Returns the (possibly scaled) gradients and the norm *before* clipping. Gradients
+    already inside the bound are returned unchanged; the direction is always kept.
+    """
+    if not max_norm > 0:
+        raise ValueError(f"max_norm must be > 0; got {max_norm}")
+    norm = global_norm(grads)
+    if norm <= max_norm:
+        return dict(grads), norm
+    scale = max_norm / norm
+    return {k: g * scale for k, g in grads.items()}, norm
+
+
+class Adam:
+    """Adam (Kingma & Ba, 2015), with PyTorch's arithmetic; state held here, in plain arrays.
+
+    For each parameter p with gradient g, at step t = 1, 2, …:
+
+        m ← β₁·m + (1 − β₁)·g            v ← β₂·v + (1 − β₂)·g²
+        p ← p − lr/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
+
+    ``t``, ``m`` and ``v`` (dicts of arrays by parameter name) are the whole state; one
+    ``Adam`` belongs to one training run.
+    """
+
+    def __init__(self, lr: float = 1e-2, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8):
+        if not lr > 0 or not all(0 <= b < 1 for b in betas) or not eps > 0:
+            raise ValueError(f"Adam needs lr > 0, 0 ≤ betas < 1 and eps > 0; "
+                             f"got lr={lr}, betas={betas}, eps={eps}")
+        self.lr, self.betas, self.eps = float(lr), tuple(betas), float(eps)
+        self.t = 0
+        self.m: dict[str, np.ndarray] = {}
+        self.v: dict[str, np.ndarray] = {}
+
+    def step(self, params: Mapping[str, np.ndarray], grads: Mapping[str, np.ndarray]
+             ) -> dict[str, np.ndarray]:
+        """New parameters after one update (``params`` themselves are not changed)."""
+        b1, b2 = self.betas
+        self.t += 1
+        step_size = self.lr / (1 - b1 ** self.t)
+        root_c2 = np.sqrt(1 - b2 ** self.t)
+        new = {}
+        for name, p in params.items():
+            g = grads[name]
+            if name not in self.m:
+                self.m[name], self.v[name] = np.zeros_like(p), np.zeros_like(p)
+            m, v = self.m[name], self.v[name]
+            m *= b1
+            m += (1 - b1) * g
+            v *= b2
+            v += (1 - b2) * (g * g)
+            new[name] = p - step_size * m / (np.sqrt(v) / root_c2 + self.eps)
+        return new
+
+
+# ---- the training loop ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class TrainResult:
+    """What :func:`train` did.
+
+    Attributes
+    ----------
+    model : TokenModel
+        The trained model.
+    losses, accuracies : ndarray of shape (steps,)
+        Each step's batch loss and accuracy, measured before that step's update.
+    grad_norms : ndarray of shape (steps,)
+        The global gradient norm of each step, before clipping.
+    steps : int
+        Updates done (fewer than asked when ``should_stop`` stopped the run).
+    seconds : float
+        Wall-clock time of the run.
+    stopped : bool
+        True when ``should_stop`` ended the run early.
+    """
+
+    model: TokenModel
+    losses: np.ndarray
+    accuracies: np.ndarray
+    grad_norms: np.ndarray
+    steps: int
+    seconds: float
+    stopped: bool
+
+
+Batches = Callable[[np.random.Generator], tuple[np.ndarray, np.ndarray, np.ndarray | None]]
+
+
+def train(model: TokenModel, batches: Batches, steps: int, lr: float = 1e-2,
+          clip: float | None = 1.0, seed: int = 0,
+          on_step: Callable[[int, float, float, TokenModel], object] | None = None,
+          should_stop: Callable[[], bool] | None = None,
+          betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8) -> TrainResult:
+    """Train ``model`` with Adam on fresh batches; deterministic for a given ``seed``.
+
+    Parameters
+    ----------
+    model : TokenModel
+        The starting weights (not changed; the result holds a new model).
+    batches : callable
+        ``batches(rng)`` returns a fresh batch ``(ids, targets, mask)`` as taken by
+        :func:`loss_and_grads` (mask may be None); ``rng`` is the run's
+        ``np.random.Generator``, seeded with ``seed``, its only source of randomness.
+    steps : int
+        Number of updates.
+    lr, betas, eps : float
+        Adam's learning rate and constants.
+    clip : float or None
+        Largest global gradient norm (see :func:`clip_by_global_norm`); None: no clipping.
+    on_step : callable, optional
+        ``on_step(step, loss, accuracy, model)`` after every update; ``step`` counts from
+        1, loss and accuracy are the batch's before the update, ``model`` the new weights.
+    should_stop : callable, optional
+        Asked before every step; returning True ends the run there.
+    """
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise ValueError(f"steps must be a whole number ≥ 0; got {steps!r}")
+    rng = np.random.default_rng(seed)
+    adam = Adam(lr, betas, eps)
+    params = {k: np.array(v) for k, v in model.params().items()}
+    losses, accuracies, norms = [], [], []
+    scratch = _Scratch()  # work arrays reused by every step of this run
+    stopped = False
+    start = time.perf_counter()
+    for step in range(1, steps + 1):
+        if should_stop is not None and should_stop():
+            stopped = True
+            break
+        ids, targets, mask = batches(rng)
+        loss, grads, accuracy = _forward_backward(model, ids, targets, mask, True, scratch)
+        if not np.isfinite(loss):
+            raise ValueError(f"training diverged at step {step} (loss {loss}); "
+                             "lower the learning rate or clip the gradients")
+        if clip is None:
+            norm = global_norm(grads)
+        else:
+            grads, norm = clip_by_global_norm(grads, clip)
+        params = adam.step(params, grads)
+        model = model.with_params(params)
+        losses.append(loss)
+        accuracies.append(accuracy)
+        norms.append(norm)
+        if on_step is not None:
+            on_step(step, loss, accuracy, model)
+    return TrainResult(model=model, losses=np.array(losses), accuracies=np.array(accuracies),
+                       grad_norms=np.array(norms), steps=len(losses),
+                       seconds=time.perf_counter() - start, stopped=stopped)

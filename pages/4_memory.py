@@ -1,0 +1,5 @@
+"""(being built)"""
+
+from ui import common
+
+lang = common.page("nav.memory")
