@@ -1,10 +1,11 @@
 """The LSTM cell drawn as in Colah's picture, and its gates animated over a sequence.
 
 ``gates_figure(trace, tokens)`` shows, on top, one cell with the values of one unit at
-one step (the boxes are coloured by how open each gate is) and, below, six heatmaps
-f, i, C̃, o, C, h over time × unit. Plotly frames move both through the sequence in
-the browser: frame ``t`` restyles only the diagram's boxes and labels and the six
-step markers; the heatmaps are sent once.
+one step (the boxes are coloured by how open each gate is) and, below, the six
+quantities f, i, C̃, o, C and h as bands of one heatmap over a shared time axis: read
+down a column to see what every gate did at the same step. Plotly frames move both
+through the sequence in the browser: frame ``t`` restyles only the diagram's boxes and
+labels and the step marker; the heatmaps are sent once.
 
 ``cell_diagram()`` is the same drawing without numbers.
 
@@ -16,9 +17,14 @@ Steps and units are shown 1-based, as people count; the arguments are 0-based.
 >>> fig = gates_figure(trace, ["a", "b"], unit=1, step=0)
 >>> len(fig.frames)          # one frame per time step
 2
+>>> [len(frame.data) for frame in fig.frames]   # boxes, state labels, step marker
+[3, 3]
 """
 
 from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
@@ -40,7 +46,7 @@ __all__ = ["FRAME_MS", "cell_diagram", "gates_figure"]
 
 FRAME_MS = 600            # one step of the animation
 BOXES = ("f", "i", "g", "o")                # the four layers, left to right
-MAPS = ("f", "i", "g", "o", "c", "h")       # the six heatmaps, row by row
+MAPS = ("f", "i", "g", "o", "c", "h")       # the six heatmap bands, top to bottom
 SYMBOL = {"f": "f", "i": "i", "g": "C̃", "o": "o", "c": "C", "h": "h"}
 ACTIVATION = {"f": "σ", "i": "σ", "g": "tanh", "o": "σ"}
 
@@ -55,17 +61,21 @@ BOX_PX = 66  # a gate box with a value in it; 56 in the smaller home-page pictur
 CELL_FILL = "#F3F3F3"  # the body of the cell
 BOX_INK = "#000000"  # contrast ≥ 4:1 on every fill, white to the darkest gate colour
 
-# Static traces first, then the ones frames restyle; heatmaps and markers follow.
+# The traces of gates_figure: the drawing's, one heatmap per band, the step marker on top.
 T_OPS, T_BOXES, T_STATES, T_MAPS = 0, 1, 2, 3
-T_MARKS = T_MAPS + len(MAPS)
+T_MARK = T_MAPS + len(MAPS)
+ANIMATED = (T_BOXES, T_STATES, T_MARK)  # the traces every frame restyles
 
-# ---- layout of gates_figure: fixed pixel heights, so the drawing keeps its proportions ----
-HEIGHT, MARGIN_T, MARGIN_B = 1060, 56, 45
-PLOT_PX = HEIGHT - MARGIN_T - MARGIN_B
-DIAGRAM_DOMAIN = (1 - 360 / PLOT_PX, 1.0)
-SLIDER_Y = DIAGRAM_DOMAIN[0] - 0.01
-MAP_ROWS = ((0.29, 0.455), (0.035, 0.20))  # y domains of the two rows of heatmaps
-MAP_COLS = ((0.035, 0.275), (0.365, 0.605), (0.695, 0.935))
+# ---- layout of gates_figure, in pixels, so the drawing keeps its proportions at any H -------
+MARGIN_T, MARGIN_B = 56, 40      # the title; the tokens under the time axis
+DIAGRAM_PX = 360                 # the cell drawing (its y axis runs 0…360)
+CONTROLS_PX = 92                 # the slider with its label, Play and Pause
+NOTE_PX = 36                     # the line that says how to read the heatmaps
+ROW_PX, BAND_PX = 10, (72, 120)  # a unit's row; a band's least and greatest height
+GAP_PX, PAD_PX = 14, 5           # between two bands; above the first and below the last
+MAP_X = (0.17, 0.925)            # x domain of the heatmaps: band names left, colour bars right
+TIME_X = "x2"                    # the time axis every band shares
+MARK_Y = 2 + len(MAPS)           # the bands use y axes 2…7, the step marker y axis 8
 
 
 def cell_diagram(lang: str = "en") -> go.Figure:
@@ -86,7 +96,7 @@ def cell_diagram(lang: str = "en") -> go.Figure:
 
 
 def gates_figure(trace, tokens, unit: int = 0, step: int = 0, lang: str = "en") -> go.Figure:
-    """The animated cell and six heatmaps of a single-sequence run.
+    """The animated cell over six heatmap bands (f, i, C̃, o, C, h) of a single-sequence run.
 
     Parameters
     ----------
@@ -112,21 +122,23 @@ def gates_figure(trace, tokens, unit: int = 0, step: int = 0, lang: str = "en") 
     ranges = {k: value_range(k, values[k]) for k in MAPS}
     parts = _diagram_parts(trace, values, ranges, tokens, unit, lang)  # per-step updates
     shapes, annotations, ops = _skeleton(lang)
-    maps, axes, map_notes, map_shapes = _heatmaps(values, ranges, tokens, unit, lang)
-    marks = [_marker_trace(k, step, H) for k in range(len(MAPS))]
+    bands = _Bands(H)
+    maps, axes, map_notes, map_shapes = _heatmaps(values, ranges, tokens, unit, lang, bands)
     data = [ops, _boxes_trace(*parts["boxes"][step]), _states_trace(parts["states"][step]),
-            *maps, *marks]
+            *maps, _marker_trace(step, T, bands)]
     frames = [_frame(s, parts) for s in range(T)]
     labels = [t("fig.gates.slider", lang, step=s + 1, token=plain(tok)) for s, tok in
               enumerate(tokens)]
+    controls = bands.paper(bands.region + NOTE_PX + CONTROLS_PX)  # the top of the controls
     layout = dict(
-        template=TEMPLATE, height=HEIGHT, showlegend=False,
+        template=TEMPLATE, height=bands.height, showlegend=False,
         margin=dict(l=20, r=20, t=MARGIN_T, b=MARGIN_B),
-        title=dict(text=t("fig.gates.title", lang, unit=unit + 1), y=1 - 24 / HEIGHT,
+        title=dict(text=t("fig.gates.title", lang, unit=unit + 1), y=1 - 24 / bands.height,
                    yanchor="middle"),
-        xaxis=_diagram_axis(X_RANGE), yaxis=_diagram_axis(Y_RANGE, DIAGRAM_DOMAIN),
+        xaxis=_diagram_axis(X_RANGE), yaxis=_diagram_axis(Y_RANGE, (controls, 1.0)),
         **axes, shapes=shapes + map_shapes, annotations=annotations + map_notes,
-        updatemenus=[_play_pause(lang)], sliders=[_slider(labels, step)],
+        updatemenus=[_play_pause(lang, controls - bands.paper(44))],
+        sliders=[_slider(labels, step, controls - bands.paper(10))],
     )
     return go.Figure(data=data, layout=layout, frames=frames)
 
@@ -265,71 +277,138 @@ def _diagram_parts(trace, values, ranges, tokens, unit, lang) -> dict:
     return dict(boxes=boxes, states=states)
 
 
-# ---- the heatmaps ----------------------------------------------------------------------------
+# ---- the heatmaps: six bands over one time axis ----------------------------------------------
+#
+# One subplot: the time axis x2 (steps 1…T) is shared by six bands stacked top to bottom.
+# Each band has its own y axis (units 1…H, so hover reads the unit from %{y}); the axes of
+# bands 2…6 overlay the first, their ranges shifted so that each band lands in its own strip.
+# The step marker has a last overlaying axis, in pixels from the top, and is drawn above all.
 
-def _map_domains(k: int) -> tuple[tuple[float, float], tuple[float, float]]:
-    """(x domain, y domain) of heatmap number k (0…5), three to a row."""
-    return MAP_COLS[k % 3], MAP_ROWS[k // 3]
+@dataclass(frozen=True)
+class _Bands:
+    """Heights, in pixels, of gates_figure for ``H`` units, and where the six bands sit."""
+
+    H: int
+
+    @property
+    def band(self) -> int:
+        """One band: ROW_PX a unit, within BAND_PX."""
+        return int(np.clip(ROW_PX * self.H, *BAND_PX))
+
+    @property
+    def region(self) -> int:
+        """All bands with their gaps and padding."""
+        return 2 * PAD_PX + len(MAPS) * self.band + (len(MAPS) - 1) * GAP_PX
+
+    @property
+    def plot(self) -> int:
+        """The plot area: drawing, controls, note and bands."""
+        return DIAGRAM_PX + CONTROLS_PX + NOTE_PX + self.region
+
+    @property
+    def height(self) -> int:
+        return MARGIN_T + self.plot + MARGIN_B
+
+    def top(self, k: int) -> int:
+        """Pixels from the top of the bands' region to the top of band k."""
+        return PAD_PX + k * (self.band + GAP_PX)
+
+    def paper(self, px: float) -> float:
+        """A height in pixels above the bottom of the plot area, as a fraction of it."""
+        return px / self.plot
 
 
-def _heatmaps(values, ranges, tokens, unit, lang):
-    """Six heatmap traces (time × unit), their axes, titles and the dashed unit rows."""
-    T, H = values["f"].shape
-    ticks = _time_ticks(tokens)
-    hover = t("fig.common.hover", lang, step="%{x}", unit="%{y}")
-    traces, axes, notes, shapes = [], {}, [], []
+def _heatmaps(values, ranges, tokens, unit, lang, bands: _Bands):
+    """The six band traces, their axes, their names and the dashed rows of ``unit``."""
+    T = len(tokens)
+    hover = t("fig.common.hover", lang, step="%{x:d}", unit="%{y:d}")  # numbers, not tick text
+    traces, notes, shapes = [], [], []
+    axes = {"xaxis2": _time_axis(tokens)}
     for k, name in enumerate(MAPS):
-        n = k + 2  # axes 2…7; axis 1 is the diagram
-        (x0, x1), (y0, y1) = _map_domains(k)
+        n = k + 2  # y axes 2…7; axis 1 is the diagram
         title = t(f"fig.common.{name}", lang)
-        traces.append(_heatmap_trace(name, values[name], ranges[name], n, (x1, y0, y1),
+        traces.append(_heatmap_trace(name, values[name], ranges[name], n, _colourbar(k, bands),
                                      f"{hover}<br>{title} = %{{z:.3f}}<extra></extra>"))
-        axes[f"xaxis{n}"] = dict(domain=[x0, x1], anchor=f"y{n}", range=[0.5, T + 0.5],
-                                 tickvals=ticks[0], ticktext=ticks[1], tickangle=0)
-        first = k % 3 == 0  # units are labelled once per row: every map has the same units
-        axes[f"yaxis{n}"] = dict(domain=[y0, y1], anchor=f"x{n}", range=[H + 0.5, 0.5],
-                                 showticklabels=first, title=dict(
-                                     text=t("fig.common.unit", lang) if first else "", standoff=4))
-        swatch = f"<span style='color:{GATE_COLOURS[name]}'>■</span>"
-        notes.append(dict(x=x0, y=y1 + 0.004, xref="paper", yref="paper", xanchor="left",
-                          yanchor="bottom", showarrow=False, text=f"{swatch} <b>{title}</b>",
-                          font=dict(size=17)))
-        shapes.append(dict(type="rect", xref=f"x{n}", yref=f"y{n}", x0=0.5, x1=T + 0.5,
+        axes[f"yaxis{n}"] = _band_axis(k, bands)
+        notes.append(_band_name(name, title, n, bands.H))
+        shapes.append(dict(type="rect", xref=TIME_X, yref=f"y{n}", x0=0.5, x1=T + 0.5,
                            y0=unit + 0.5, y1=unit + 1.5,
                            line=dict(color=INK, width=1.5, dash="dot")))
-    notes.append(dict(x=0, y=MAP_ROWS[0][1] + 0.045, xref="paper", yref="paper",
+    axes[f"yaxis{MARK_Y}"] = dict(overlaying="y2", anchor=TIME_X, range=[bands.region, 0],
+                                  visible=False, fixedrange=True)
+    notes.append(dict(x=0, y=bands.paper(bands.region + 8), xref="paper", yref="paper",
                       xanchor="left", yanchor="bottom", showarrow=False,
                       font=dict(size=15, color=MUTED),
                       text=t("fig.gates.maps_title", lang, unit=unit + 1)))
     return traces, axes, notes, shapes
 
 
-def _heatmap_trace(name, values, zrange, n, place, hovertemplate) -> dict:
-    """The heatmap of quantity ``name``, ``values`` (T, H), on axes n; its colour bar at
-    ``place`` = (x, y0, y1), right of the map."""
+def _time_axis(tokens) -> dict:
+    """Steps 1…T across the full width, labelled with their tokens."""
+    tickvals, ticktext = _time_ticks(tokens)
+    return dict(domain=list(MAP_X), anchor="y2", range=[0.5, len(tokens) + 0.5],
+                tickvals=tickvals, ticktext=ticktext, tickangle=0, ticks="outside", ticklen=4,
+                tickcolor=MUTED)
+
+
+def _band_axis(k: int, bands: _Bands) -> dict:
+    """Band k's y axis: units 1…H downwards, its range shifted so the band fills its strip."""
+    H, top = bands.H, bands.top(k)
+    per_px = H / bands.band  # units per pixel
+    axis = dict(anchor=TIME_X, range=[0.5 + (bands.region - top) * per_px, 0.5 - top * per_px],
+                fixedrange=True, tickvals=sorted({1, H}) if H > 1 else [],  # 1 would touch the name
+                tickfont=dict(size=14, color=MUTED))
+    if k == 0:
+        axis["domain"] = [0.0, bands.paper(bands.region)]
+    else:
+        axis["overlaying"] = "y2"
+    return axis
+
+
+def _band_name(name: str, title: str, n: int, H: int) -> dict:
+    """The band's name, left of its middle row, after a swatch of its colour."""
+    swatch = f"<span style='color:{GATE_COLOURS[name]}'>■</span>"
+    return dict(x=MAP_X[0], xref="paper", xanchor="right", xshift=-26, y=(H + 1) / 2,
+                yref=f"y{n}", yanchor="middle", showarrow=False, font=dict(size=15),
+                text=f"{swatch} <b>{title}</b>")
+
+
+def _colourbar(k: int, bands: _Bands) -> tuple[float, float]:
+    """(middle, length) of band k's colour bar, as fractions of the plot area's height."""
+    middle = bands.region - bands.top(k) - bands.band / 2
+    return bands.paper(middle), bands.paper(bands.band)
+
+
+def _heatmap_trace(name, values, zrange, n, colourbar, hovertemplate) -> dict:
+    """The band of quantity ``name``, ``values`` (T, H), on y axis n; its colour bar right
+    of it at ``colourbar`` = (middle, length)."""
     T, H = values.shape
-    (lo, hi), (x1, y0, y1) = zrange, place
+    (lo, hi), (middle, length) = zrange, colourbar
     ticktext = ["0", "0.5", "1"] if (lo, hi) == (0.0, 1.0) else [fmt(lo, 2), "0", fmt(hi, 2)]
     return dict(
-        type="heatmap", xaxis=f"x{n}", yaxis=f"y{n}", hovertemplate=hovertemplate,
-        x=np.arange(1, T + 1), y=np.arange(1, H + 1),  # steps and units, 1-based
+        type="heatmap", xaxis=TIME_X, yaxis=f"y{n}", hovertemplate=hovertemplate,
+        x0=1, dx=1, y0=1, dy=1,  # steps and units, 1-based
         z=np.ascontiguousarray(values.T, dtype=np.float32),  # (H, T): units down, time across
         colorscale=colour_scale(name), zmin=lo, zmax=hi,
-        xgap=1 if T <= 60 else 0, ygap=1 if H <= 32 else 0,
-        colorbar=dict(x=x1 + 0.008, xanchor="left", y=(y0 + y1) / 2, yanchor="middle",
-                      len=y1 - y0, thickness=14, outlinewidth=0, tickfont=dict(size=15),
+        xgap=1 if T <= 60 else 0, ygap=1 if H <= 16 else 0,
+        colorbar=dict(x=MAP_X[1] + 0.008, xanchor="left", y=middle, yanchor="middle",
+                      len=length, thickness=14, outlinewidth=0, tickfont=dict(size=13),
                       tickvals=[lo, (lo + hi) / 2, hi], ticktext=ticktext),
     )
 
 
-def _time_ticks(tokens, width_chars: int = 40) -> tuple[list[int], list[str]]:
-    """Tick positions (1-based steps) and token labels, thinned so labels do not collide."""
+def _width(text: str) -> int:
+    """Width of ``text`` in Latin letters: a Chinese character counts two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _time_ticks(tokens, room: int = 90) -> tuple[list[int], list[str]]:
+    """Tick positions (1-based steps) and token labels, thinned so labels do not collide on
+    a time axis ``room`` Latin letters wide."""
     T = len(tokens)
-    longest = max(len(tok) for tok in tokens) if tokens else 1
-    shown = min(longest, 8)
-    room = max(1, width_chars // (shown + 2))  # labels that fit under one heatmap
-    every = -(-T // room)                      # ceil(T / room)
-    steps = list(range(0, T, every))
+    widest = max((_width(tok[:8]) for tok in tokens), default=1)
+    every = -(-T // max(1, room // (widest + 2)))  # ceil(T / labels that fit)
+    steps = range(0, T, every)
     return [s + 1 for s in steps], [plain(tokens[s], 8) for s in steps]
 
 
@@ -338,25 +417,23 @@ def _marker_x(step: int) -> list[float]:
     return [step + 0.5, step + 1.5, step + 1.5, step + 0.5, step + 0.5]
 
 
-def _marker_trace(k: int, step: int, H: int) -> dict:
-    """The frame around the current step's column in heatmap k."""
-    n = k + 2
-    return dict(type="scatter", mode="lines", x=_marker_x(step),
-                y=[0.5, 0.5, H + 0.5, H + 0.5, 0.5], xaxis=f"x{n}", yaxis=f"y{n}",
-                line=dict(color=INK, width=3), hoverinfo="skip")
+def _marker_trace(step: int, step_count: int, bands: _Bands) -> dict:
+    """The frame around the current step's column, down through all six bands."""
+    y0, y1 = PAD_PX - 2, bands.region - PAD_PX + 2  # pixels from the top, just outside the bands
+    return dict(type="scatter", mode="lines", x=_marker_x(step), y=[y0, y0, y1, y1, y0],
+                xaxis=TIME_X, yaxis=f"y{MARK_Y}", hoverinfo="skip",
+                line=dict(color=INK, width=3 if step_count <= 100 else 2))  # thin on thin columns
 
 
 # ---- animation -------------------------------------------------------------------------------
 
 def _frame(step: int, parts: dict) -> dict:
-    """Frame ``step``: only the boxes, the state labels and the six markers change."""
+    """Frame ``step``: only the boxes, the state labels and the step marker change."""
     fill, text, hover = parts["boxes"][step]
-    x = _marker_x(step)
     data = [dict(type="scatter", marker=dict(color=fill), text=text, hovertext=hover),
-            dict(type="scatter", text=parts["states"][step])]
-    data += [dict(type="scatter", x=x) for _ in MAPS]
-    return dict(name=str(step), data=data,
-                traces=[T_BOXES, T_STATES, *range(T_MARKS, T_MARKS + len(MAPS))])
+            dict(type="scatter", text=parts["states"][step]),
+            dict(type="scatter", x=_marker_x(step))]
+    return dict(name=str(step), data=data, traces=list(ANIMATED))
 
 
 def _animate_args(frame_ms: int) -> dict:
@@ -366,20 +443,20 @@ def _animate_args(frame_ms: int) -> dict:
                 transition=dict(duration=0))
 
 
-def _play_pause(lang: str) -> dict:
+def _play_pause(lang: str, y: float) -> dict:
     play = dict(label=t("fig.common.play", lang), method="animate",
                 args=[None, dict(_animate_args(FRAME_MS), fromcurrent=True)])
     pause = dict(label=t("fig.common.pause", lang), method="animate",
                  args=[[None], _animate_args(0)])
     return dict(type="buttons", direction="left", showactive=False, buttons=[play, pause],
-                x=0.0, xanchor="left", y=SLIDER_Y - 0.035, yanchor="top",
+                x=0.0, xanchor="left", y=y, yanchor="top",
                 pad=dict(t=0, r=10), font=dict(size=16))
 
 
-def _slider(labels: list[str], step: int) -> dict:
+def _slider(labels: list[str], step: int, y: float) -> dict:
     steps = [dict(label=label, method="animate", args=[[str(s)], _animate_args(0)])
              for s, label in enumerate(labels)]
-    return dict(active=step, steps=steps, x=0.25, len=0.75, y=SLIDER_Y, yanchor="top",
+    return dict(active=step, steps=steps, x=0.25, len=0.75, y=y, yanchor="top",
                 pad=dict(t=0, b=0), ticklen=0, minorticklen=0,
                 font=dict(color="rgba(0,0,0,0)", size=1),  # no labels under the track
                 currentvalue=dict(prefix="", visible=True, xanchor="left",

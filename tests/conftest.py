@@ -1,6 +1,9 @@
 """Shared test helpers: open a page of the app in Streamlit's AppTest."""
 
 import base64
+import importlib.util
+import os
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -45,3 +48,51 @@ def decode(array):
 @pytest.fixture
 def page():
     return open_page
+
+
+# ---- the one headless Chromium of a test session ---------------------------------------
+# Playwright's sync API runs one event loop per process, so every browser test shares it.
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+VIEWPORT = {"width": 1400, "height": 900}
+
+
+def chromium_path() -> str | None:
+    if os.access("/usr/bin/chromium", os.X_OK):
+        return "/usr/bin/chromium"
+    return shutil.which("chromium")
+
+
+def missing_browser() -> str | None:
+    """Why the browser tests cannot run here, or None when they can."""
+    if importlib.util.find_spec("playwright") is None:
+        return "the playwright package is not installed (pip install playwright)"
+    if chromium_path() is None:
+        return ("no Chromium: /usr/bin/chromium is missing and `chromium` is not on PATH "
+                "(apt-get install -y chromium)")
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Chromium's path; skips the test without it, or fails it when CI requires browsers."""
+    reason = missing_browser()
+    if reason is not None:
+        if os.environ.get("LSTM_VIZ_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"LSTM_VIZ_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+        pytest.skip(reason)
+    return chromium_path()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    """One Chromium with one English-locale context: tabs share its cache of Plotly's JS."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chrome = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        context = chrome.new_context(viewport=VIEWPORT, locale="en-US")
+        yield context
+        context.close()
+        chrome.close()

@@ -11,9 +11,7 @@ Screenshots of every page in both languages go to ``$LSTM_VIZ_SCREENSHOTS`` or
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -23,15 +21,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import VIEWPORT
 
 from lstm_viz.i18n import t
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-VIEWPORT = {"width": 1400, "height": 900}
 PAGES = {  # URL path → (catalogue key of the title, Plotly charts the page draws by default)
     "/": ("nav.home", 1),
     "/gates": ("nav.gates", 1),
@@ -53,22 +49,6 @@ CHARTS_DRAWN = f"""(least) => {{
         return marks > 0 && svg && svg.getBoundingClientRect().width > 0;
     }});
 }}"""
-
-
-def chromium_path() -> str | None:
-    if os.access("/usr/bin/chromium", os.X_OK):
-        return "/usr/bin/chromium"
-    return shutil.which("chromium")
-
-
-def missing_browser() -> str | None:
-    """Why the browser tests cannot run here, or None when they can."""
-    if importlib.util.find_spec("playwright") is None:
-        return "the playwright package is not installed (pip install playwright)"
-    if chromium_path() is None:
-        return "no Chromium: /usr/bin/chromium is missing and `chromium` is not on PATH " \
-               "(apt-get install -y chromium)"
-    return None
 
 
 def free_port() -> int:
@@ -108,16 +88,6 @@ def wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 6
 
 
 @pytest.fixture(scope="session")
-def chromium() -> str:
-    reason = missing_browser()
-    if reason is not None:
-        if os.environ.get("LSTM_VIZ_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"LSTM_VIZ_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
-        pytest.skip(reason)
-    return chromium_path()
-
-
-@pytest.fixture(scope="session")
 def server(chromium, tmp_path_factory):
     """The base URL of a fresh ``streamlit run app.py`` on a free local port."""
     port = free_port()
@@ -134,19 +104,6 @@ def server(chromium, tmp_path_factory):
         yield url
     finally:
         stop(proc)
-
-
-@pytest.fixture(scope="session")
-def browser(chromium):
-    """One Chromium with one English-locale context: tabs share its cache of Plotly's JS."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chrome = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        context = chrome.new_context(viewport=VIEWPORT, locale="en-US")
-        yield context
-        context.close()
-        chrome.close()
 
 
 @pytest.fixture
@@ -313,3 +270,39 @@ def test_query_values_from_the_docs_are_understood(page):
     assert_clean(page)
     steps = page.evaluate(f"{GD}._fullLayout.sliders[0].steps.length")
     assert steps == 2, f"{steps} steps: read as words, not as two vectors (URL now {page.url})"
+
+
+def test_stop_ends_training_and_keeps_the_partial_model(page, shots):
+    """/train: Train, then Stop part-way: the run ends at once and its model is kept."""
+    import re
+
+    # About 6 s of training; a seed no other test uses, so it is trained, not found.
+    open_app(page, "/train?task=brackets&units=16&steps=2000&seed=8642")
+    assert_clean(page)
+    page.locator(".st-key-train button").click()
+    stop_button = page.locator(".st-key-stop button")
+    stop_button.wait_for()
+    page.wait_for_function("""() => {
+        const bar = document.querySelector("[data-testid='stProgress']");
+        return bar && /Step [0-9]{2,} of 2000/.test(bar.innerText);
+    }""")  # at least 10 steps drawn on the live curve
+    assert page.locator(f"{CHART}:visible").count() == 1, "one live chart (the old one hidden)"
+    clicked = time.monotonic()
+    stop_button.click()
+    stopped = page.locator("[data-testid='stAlertContentWarning']")
+    stopped.wait_for(timeout=5_000)
+    page.wait_for_selector(IDLE)
+    assert time.monotonic() - clicked < 5, "Stop ends the run promptly"
+    full_page_screenshot(page, shots / "train-stopped-en.png")
+    step = int(re.search(r"Stopped at step (\d+) of 2000", stopped.inner_text()).group(1))
+    assert 10 <= step < 2000
+    steps_done = page.locator("[data-testid='stMetric']", has_text=t("train.steps_done", "en"))
+    assert f"{step} / 2000" in steps_done.inner_text()
+    assert page.locator(".st-key-stop button").count() == 0, "no Stop button once stopped"
+    assert_clean(page)
+    assert page.evaluate(CHARTS_DRAWN, 1)
+    page.locator("a", has_text=t("train.inspect", "en")).click()  # the partial model's gates
+    page.wait_for_url(re.compile(r"/gates\?.*model=trained"))
+    settle(page)
+    assert_clean(page)
+    assert not page.js_errors, page.js_errors

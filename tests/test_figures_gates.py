@@ -1,9 +1,10 @@
 """figures.gates: the animated cell shows the trace's numbers, step by step, safely."""
 
+import contextlib
 import doctest
+import itertools
 import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -55,9 +56,29 @@ def heatmaps(fig_json):
 
 
 def markers(fig_json):
-    """The six step-marker traces: closed line traces on the heatmap axes."""
+    """The step-marker traces: line traces off the diagram's axes, as (index, trace)."""
     return [(k, tr) for k, tr in enumerate(fig_json["data"])
             if tr["type"] == "scatter" and tr.get("mode") == "lines" and tr["xaxis"] != "x"]
+
+
+def axis(fig_json, ref):
+    """The layout axis a trace names: "x2" → layout.xaxis2, "y" → layout.yaxis."""
+    return fig_json["layout"][f"{ref[0]}axis{ref[1:]}"]
+
+
+def place(fig_json, ref, value):
+    """Where ``value`` on y axis ``ref`` is drawn, as a fraction of the plot area's height
+    (0 bottom, 1 top): an overlaying axis shares the domain of the axis it overlays."""
+    ax = axis(fig_json, ref)
+    lo, hi = (axis(fig_json, ax["overlaying"]) if "overlaying" in ax else ax)["domain"]
+    r0, r1 = ax["range"]  # r0 is drawn at the bottom, r1 at the top (r0 > r1: reversed)
+    return lo + (hi - lo) * (value - r0) / (r1 - r0)
+
+
+def band_span(fig_json, tr):
+    """(top, bottom) of a heatmap band: the edges of its first and last unit's rows."""
+    H = decode(tr["z"]).shape[0]
+    return place(fig_json, tr["yaxis"], tr["y0"] - 0.5), place(fig_json, tr["yaxis"], H + 0.5)
 
 
 # ---- frames --------------------------------------------------------------------------
@@ -101,33 +122,79 @@ def test_heatmaps_hold_the_trace_arrays_over_time_and_unit():
     maps = heatmaps(spec)
     assert len(maps) == 6
     for name, tr in zip(MAPS, maps, strict=True):
-        assert t(f"fig.common.{name}", "en") in tr["hovertemplate"]  # which map is which
+        assert t(f"fig.common.{name}", "en") in tr["hovertemplate"]  # which band is which
         z = decode(tr["z"])
         assert z.dtype == np.float32 and z.shape == (4, 5)  # (H, T): units down, time across
         np.testing.assert_array_equal(z, getattr(trace, name).T.astype(np.float32))
-        assert decode(tr["x"]).tolist() == [1, 2, 3, 4, 5]  # steps, 1-based
-        assert decode(tr["y"]).tolist() == [1, 2, 3, 4]  # units, 1-based
+        assert (tr["x0"], tr["dx"]) == (1, 1)  # steps 1, 2, …: 1-based
+        assert (tr["y0"], tr["dy"]) == (1, 1)  # units 1, 2, …: 1-based, on the band's own axis
         assert [tr["zmin"], tr["zmax"]] == pytest.approx(value_range(name, getattr(trace, name)))
+        assert tr["colorscale"] == colour_scale(name)
+
+
+@pytest.mark.parametrize("H", [1, 8, 64])
+def test_the_bands_share_one_time_axis_and_stack_top_to_bottom(H):
+    spec = as_json(gates_figure(run(T=5, H=H), list("abcde")))
+    maps = heatmaps(spec)
+    assert {tr["xaxis"] for tr in maps} == {"x2"}  # one time axis for all six
+    assert axis(spec, "x2")["range"] == [0.5, 5.5]
+    assert len({tr["yaxis"] for tr in maps}) == 6  # each band its own units 1…H
+    spans = [band_span(spec, tr) for tr in maps]
+    diagram_bottom = spec["layout"]["yaxis"]["domain"][0]
+    assert diagram_bottom > spans[0][0]  # the bands are below the cell diagram
+    for (top, bottom), (next_top, _) in itertools.pairwise(spans):
+        assert top > bottom > next_top  # f, i, C̃, o, C, h from the top, a gap between
+    assert spans[-1][1] >= 0
+    heights = {round(top - bottom, 9) for top, bottom in spans}
+    assert len(heights) == 1  # every band equally tall
+
+
+def test_each_colour_bar_and_band_name_sits_beside_its_band():
+    spec = as_json(gates_figure(run(T=5, H=8), list("abcde"), lang="en"))
+    names = [a for a in spec["layout"]["annotations"] if a.get("yref") not in ("y", "paper")]
+    assert len(names) == 6
+    for name, tr, note in zip(MAPS, heatmaps(spec), names, strict=True):
+        top, bottom = band_span(spec, tr)
+        bar = tr["colorbar"]
+        assert bar["y"] == pytest.approx((top + bottom) / 2)
+        assert bar["len"] == pytest.approx(top - bottom)
+        assert bar["x"] > axis(spec, "x2")["domain"][1]  # right of the heatmaps
+        assert note["yref"] == tr["yaxis"] and note["y"] == pytest.approx(4.5)  # middle row
+        assert t(f"fig.common.{name}", "en") in note["text"]
+        assert note["x"] == axis(spec, "x2")["domain"][0] and note["xanchor"] == "right"
+
+
+def test_the_figure_grows_with_the_units_up_to_a_cap():
+    heights = {H: gates_figure(run(T=3, H=H), list("abc")).layout.height
+               for H in (1, 4, 8, 12, 32, 64)}
+    assert heights[1] == heights[4] < heights[8] < heights[12] == heights[32] == heights[64]
+    assert heights[64] <= 1400  # a projector page, not a poster
+    assert 1000 <= heights[8] <= 1200
 
 
 def test_frames_leave_the_heatmaps_alone():
     spec = as_json(gates_figure(run(T=4), list("abcd")))
     heat = {k for k, tr in enumerate(spec["data"]) if tr["type"] == "heatmap"}
+    assert len(heat) == 6
     for frame in spec["frames"]:
         assert heat.isdisjoint(frame["traces"])
-        assert len(frame["data"]) == len(frame["traces"]) == 8
+        assert len(frame["data"]) == len(frame["traces"]) == 3  # boxes, states, marker
 
 
-def test_the_step_marker_frames_the_column_of_step_t():
-    trace = run(T=6)
+def test_the_step_marker_frames_the_column_of_step_t_through_every_band():
+    trace = run(T=6, H=5)
     spec = as_json(gates_figure(trace, list("abcdef")))
-    marks = markers(spec)
-    assert len(marks) == 6
-    column_x = decode(heatmaps(spec)[0]["x"])
+    (index, mark), = markers(spec)
+    assert index == len(spec["data"]) - 1  # drawn last: above the heatmaps
+    y = mark["y"]
+    top, bottom = place(spec, mark["yaxis"], min(y)), place(spec, mark["yaxis"], max(y))
+    spans = [band_span(spec, tr) for tr in heatmaps(spec)]
+    assert top >= spans[0][0] and bottom <= spans[-1][1]  # from the first band to the last
+    first = heatmaps(spec)[0]
     for s, frame in enumerate(spec["frames"]):
-        for index, _ in marks:
-            x = frame_trace(spec, frame, index)["x"]
-            assert min(x) == column_x[s] - 0.5 and max(x) == column_x[s] + 0.5
+        x = frame_trace(spec, frame, index)["x"]
+        column = first["x0"] + s * first["dx"]  # where step s is drawn
+        assert min(x) == column - 0.5 and max(x) == column + 0.5
 
 
 @pytest.mark.parametrize("step", [0, 3, 5])
@@ -175,9 +242,11 @@ def test_markup_in_tokens_is_shown_as_typed():
 def test_heatmap_hover_names_step_unit_and_value_but_no_token():
     spec = as_json(gates_figure(run(T=3), ["secret", "b", "c"], lang="en"))
     for tr in heatmaps(spec):
-        assert tr["hovertemplate"].startswith("step %{x} · unit %{y}<br>")
+        # ":d" prints the number: plain %{x} would print a tick's token where there is one
+        assert tr["hovertemplate"].startswith("step %{x:d} · unit %{y:d}<br>")
         assert tr["hovertemplate"].endswith(" = %{z:.3f}<extra></extra>")
         assert "secret" not in tr["hovertemplate"]
+        assert "customdata" not in tr and "text" not in tr  # nothing per cell
 
 
 def test_long_sequences_get_fewer_tick_labels_not_overlapping_ones():
@@ -188,6 +257,15 @@ def test_long_sequences_get_fewer_tick_labels_not_overlapping_ones():
     assert axis["ticktext"] == [tokens[v - 1] for v in axis["tickvals"]]  # each under its column
     short = as_json(gates_figure(run(T=12), list("小明喜欢读书他每天都去图")))
     assert len(short["layout"]["xaxis2"]["tickvals"]) == 12  # one character a step: all shown
+    sentence = "the cat sat on the mat because it was warm".split()
+    words = as_json(gates_figure(run(T=10), sentence))
+    assert words["layout"]["xaxis2"]["ticktext"] == sentence  # the full width holds them all
+
+
+def test_chinese_labels_count_double_width():
+    latin = as_json(gates_figure(run(T=40), ["ab"] * 40))["layout"]["xaxis2"]["tickvals"]
+    chinese = as_json(gates_figure(run(T=40), ["读书"] * 40))["layout"]["xaxis2"]["tickvals"]
+    assert len(chinese) < len(latin)
 
 
 # ---- languages -----------------------------------------------------------------------
@@ -232,7 +310,7 @@ def test_labels_come_from_the_catalogue(lang):
                 "fig.common.pause"):
         assert t(key, lang) in shown, key
     assert t("fig.gates.title", lang, unit=2) in shown  # units are shown 1-based
-    assert t("fig.common.hover", lang, step="%{x}", unit="%{y}") in shown
+    assert t("fig.common.hover", lang, step="%{x:d}", unit="%{y:d}") in shown
     assert fig.layout.title.text == t("fig.gates.title", lang, unit=2)
 
 
@@ -304,31 +382,59 @@ def test_docstring_examples_run():
 
 # ---- in a browser ---------------------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-STATE = """() => { const gd = document.querySelector('.js-plotly-plot');
-  return {active: gd._fullLayout.sliders[0].active, mark: gd._fullData[gd._fullData.length - 1].x,
-          heatmaps: document.querySelectorAll('.hm image').length}; }"""
+GD = "document.querySelector('.js-plotly-plot')"
+STATE = f"""() => {{ const gd = {GD};
+  const drawn = [...document.querySelectorAll('.hm image')].filter(im =>
+      (im.getAttribute('href') || '').startsWith('data:image') && im.getBBox().height > 0);
+  return {{active: gd._fullLayout.sliders[0].active, mark: gd._fullData[gd._fullData.length - 1].x,
+           heatmaps: drawn.length}}; }}"""
+CELL = f"""([n, step, unit]) => {{  // where the cell (step, unit) of band y axis n is on the page
+  const gd = {GD}, xa = gd._fullLayout.xaxis2, ya = gd._fullLayout['yaxis' + n];
+  const box = gd.getBoundingClientRect();
+  return [box.left + xa._offset + xa.l2p(step), box.top + ya._offset + ya.l2p(unit)]; }}"""
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs chromium")
-def test_play_advances_frames_and_keeps_the_heatmaps(tmp_path):
-    sync_api = pytest.importorskip("playwright.sync_api")
+@contextlib.contextmanager
+def in_browser(browser, fig, tmp_path):
+    """A tab of the session's headless Chromium showing ``fig``, its heatmaps drawn."""
     html = tmp_path / "gates.html"
-    gates_figure(run(T=5), list("abcde"), step=0).write_html(html, include_plotlyjs=True,
-                                                             auto_play=False)
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        page = browser.new_page(viewport={"width": 1200, "height": 1100})
+    fig.write_html(html, include_plotlyjs=True, auto_play=False)
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1200, "height": 1300})
+    try:
         page.goto(html.as_uri())
         page.wait_for_selector(".hm image")
+        yield page
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_play_advances_frames_and_keeps_the_heatmaps(browser, tmp_path):
+    with in_browser(browser, gates_figure(run(T=5), list("abcde"), step=0), tmp_path) as page:
         before = page.evaluate(STATE)
         page.locator(".updatemenu-button").nth(0).click()  # ▶ Play
-        page.wait_for_function("() => document.querySelector('.js-plotly-plot')"
-                               "._fullLayout.sliders[0].active >= 2", timeout=10_000)
+        page.wait_for_function(f"() => {GD}._fullLayout.sliders[0].active >= 2",
+                               timeout=10_000)
+        during = page.evaluate(STATE)
         page.locator(".updatemenu-button").nth(1).click()  # ❚❚ Pause
         after = page.evaluate(STATE)
-        browser.close()
     assert before["active"] == 0 and before["mark"][0] == 0.5
-    assert after["active"] >= 2 and after["mark"][0] == after["active"] + 0.5
-    assert before["heatmaps"] == after["heatmaps"] == 6
+    assert during["active"] >= 2 and after["mark"][0] == after["active"] + 0.5
+    assert before["heatmaps"] == during["heatmaps"] == after["heatmaps"] == 6
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("band, step, unit", [("f", 1, 3), ("c", 4, 2), ("h", 5, 4)])
+def test_hovering_a_cell_names_its_band_step_unit_and_value(browser, tmp_path, band, step,
+                                                            unit):
+    trace = run(T=6, H=4)
+    fig = gates_figure(trace, list("abcdef"), unit=2, step=0, lang="en")  # marker on step 1
+    n = MAPS.index(band) + 2  # the band's y axis
+    with in_browser(browser, fig, tmp_path) as page:
+        page.mouse.move(*page.evaluate(CELL, [n, step, unit]))
+        page.wait_for_selector(".hoverlayer .hovertext", timeout=5_000)
+        shown = page.locator(".hoverlayer .hovertext").text_content()
+    value = float(getattr(trace, band)[step - 1, unit - 1])
+    assert f"step {step} · unit {unit}" in shown
+    assert f"{t(f'fig.common.{band}', 'en')} = {value:.3f}" in shown.replace("−", "-")
