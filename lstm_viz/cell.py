@@ -17,19 +17,25 @@ Equations (one step, σ the logistic sigmoid, ⊙ the elementwise product)
 
 Gate order along the 4H axis of ``W``, ``U`` and ``b`` is **i, f, g, o**, the
 order PyTorch and Keras use; the importers reorder other layouts into it.
+
+Gate surgery: ``LSTM.run(x, clamp=Clamp("f", 1.0, units=[3]))`` holds chosen gates of
+chosen units at a constant (or knocks units out) right after the gates are computed, so
+the trace shows the clamped gates and everything that follows from them.
 """
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
 from lstm_viz._checks import as_float_array, check_finite, check_shape, common_float_dtype
 
-__all__ = ["GATES", "LSTM", "LSTMStep", "LSTMTrace", "sigmoid"]
+__all__ = ["GATES", "KNOCK_OUT", "LSTM", "Clamp", "LSTMStep", "LSTMTrace", "sigmoid"]
 
 GATES = ("i", "f", "g", "o")
+KNOCK_OUT = "knock-out"
 FORMAT = "lstm-viz/lstm-v1"
 
 
@@ -120,6 +126,111 @@ class LSTMTrace:
 
 
 _TRACE_FIELDS = ("x", "h_prev", "c_prev", "z", "i", "f", "g", "o", "c", "h")
+
+_GATE_NAMES = {"i": "input gate i", "f": "forget gate f", "g": "candidate g",
+               "o": "output gate o"}
+_GATE_RANGES = {"i": (0.0, 1.0), "f": (0.0, 1.0), "g": (-1.0, 1.0), "o": (0.0, 1.0)}
+
+
+@dataclass(frozen=True)
+class Clamp:
+    """Gate surgery: hold one gate at a constant, or knock units out, in :meth:`LSTM.run`.
+
+    Parameters
+    ----------
+    gate : {"i", "f", "g", "o", "knock-out"}
+        The gate to hold at ``value``; or ``"knock-out"`` (:data:`KNOCK_OUT`, or use
+        :meth:`knock_out`), which sets all four gates of the units to 0, so that their
+        c_t = 0·c_{t−1} + 0·g = 0 and h_t = 0·tanh(0) = 0 at those steps.
+    value : float
+        The gate's value: in [0, 1] for i, f, o and in [−1, 1] for g. None for a knock-out.
+    units : int or sequence of int, optional
+        Unit indices 0 … H−1; None (the default) means every unit.
+    steps : int or sequence of int, optional
+        Time-step indices 0 … T−1; None (the default) means every step.
+
+    Notes
+    -----
+    The run applies a clamp right after the step's gates are computed and before c_t
+    and h_t are formed. The trace records the clamped gates and everything downstream;
+    ``trace.z`` keeps the pre-activations the weights computed, so where a gate is
+    clamped it differs from σ(z). Units and steps are checked against the layer and the
+    sequence when the clamp is used. When several clamps set the same gate of the same
+    unit at the same step, the last one in the list wins. With a batch, a clamp acts on
+    every sequence.
+
+    Examples
+    --------
+    >>> lstm = LSTM.random(input_size=2, hidden_size=3, seed=0)
+    >>> x = np.ones((6, 2))
+    >>> keep = (Clamp("f", 1.0, units=[0], steps=[3, 4, 5]),   # forget nothing …
+    ...         Clamp("i", 0.0, units=[0], steps=[3, 4, 5]))   # … and write nothing
+    >>> t = lstm.run(x, clamp=keep)
+    >>> bool(np.all(t.c[3:, 0] == t.c[2, 0]))                  # unit 0 keeps c_2
+    True
+    >>> lstm.run(x, clamp=Clamp.knock_out(units=1)).h[:, 1]    # unit 1 silenced
+    array([0., 0., 0., 0., 0., 0.])
+    """
+
+    gate: str
+    value: float | None = None
+    units: tuple[int, ...] | None = None
+    steps: tuple[int, ...] | None = None
+
+    def __post_init__(self):
+        if self.gate not in GATES and self.gate != KNOCK_OUT:
+            raise ValueError(f"a clamp's gate must be one of 'i', 'f', 'g', 'o' or "
+                             f"'{KNOCK_OUT}'; got {self.gate!r}")
+        object.__setattr__(self, "value", _clamp_value(self.gate, self.value))
+        for name in ("units", "steps"):
+            object.__setattr__(self, name, _clamp_indices(getattr(self, name), name))
+
+    @classmethod
+    def knock_out(cls, units=None, steps=None) -> Clamp:
+        """Knock ``units`` out at ``steps`` (None: all): their c and h are held at 0."""
+        return cls(KNOCK_OUT, None, units, steps)
+
+    @property
+    def gates(self) -> tuple[str, ...]:
+        """The gates this clamp sets: its own, or all four for a knock-out."""
+        return GATES if self.gate == KNOCK_OUT else (self.gate,)
+
+
+def _clamp_value(gate, value):
+    """The clamp's value as a float, checked against the gate's range."""
+    if gate == KNOCK_OUT:
+        if value is not None:
+            raise ValueError(f"a knock-out holds c and h at 0 and takes no value; got {value!r}")
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"clamping the {_GATE_NAMES[gate]} needs a number as its value; "
+                         f"got {value!r}")
+    value = float(value)
+    low, high = _GATE_RANGES[gate]
+    if not low <= value <= high:  # also refuses NaN
+        raise ValueError(f"the {_GATE_NAMES[gate]} lies between {low:g} and {high:g}, so it "
+                         f"cannot be clamped to {value!r}")
+    return value
+
+
+def _clamp_indices(indices, name):
+    """None, or a non-empty tuple of whole numbers ≥ 0 (one int is a tuple of one)."""
+    if indices is None:
+        return None
+    if isinstance(indices, (int, np.integer)) and not isinstance(indices, bool):
+        indices = (indices,)
+    try:
+        indices = tuple(indices)
+    except TypeError:
+        raise ValueError(f"a clamp's {name} must be whole numbers (indices) or None for all; "
+                         f"got {indices!r}") from None
+    if not indices:
+        raise ValueError(f"a clamp needs at least one of its {name} (or None for all)")
+    for k in indices:
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
+            raise ValueError(f"a clamp's {name} must be whole numbers ≥ 0 (indices counted "
+                             f"from 0); got {k!r}")
+    return tuple(int(k) for k in indices)
 
 
 @dataclass(frozen=True, eq=False)
@@ -299,14 +410,33 @@ class LSTM:
         h_t = o * np.tanh(c_t)
         return LSTMStep(z=z, i=i, f=f, g=g, o=o, c=c_t, h=h_t)
 
-    def run(self, x, h0=None, c0=None) -> LSTMTrace:
+    def run(self, x, h0=None, c0=None, clamp=None) -> LSTMTrace:
         """Run a sequence (T, X) or a time-major batch (T, B, X); record every gate.
 
-        h0, c0 : (H,) or (B, H), zeros when left out.
-        Raises ValueError for a wrong shape, an empty sequence, or NaN/inf anywhere.
+        Parameters
+        ----------
+        x : array_like of shape (T, X) or (T, B, X)
+            The inputs x_t.
+        h0, c0 : array_like of shape (H,) or (B, H), optional
+            The start state; zeros when left out.
+        clamp : Clamp or sequence of Clamp, optional
+            Gate surgery (see :class:`Clamp`): gates held at a constant, or units knocked
+            out, for chosen units and steps. None or an empty sequence: the plain run.
+
+        Returns
+        -------
+        LSTMTrace
+            Arrays of shape (T, ·) for a sequence, (T, B, ·) for a batch.
+
+        Raises
+        ------
+        ValueError
+            For a wrong shape, an empty sequence, NaN/inf anywhere, or a clamp whose units
+            or steps do not exist.
         """
         x, h0, c0, single = self._prepare(x, h0, c0)
-        trace = _run(self.W, self.U, self.b, x, h0, c0)
+        plan = _clamp_plan(clamp, x.shape[0], self.hidden_size, self.dtype)
+        trace = _run(self.W, self.U, self.b, x, h0, c0, plan)
         if single:
             trace = {k: v[:, 0] for k, v in trace.items()}  # (T, 1, ·) → (T, ·)
         _frozen(*trace.values())
@@ -349,7 +479,43 @@ def _gate_scale(H, dtype):
     return s
 
 
-def _run(W, U, b, x, h0, c0):
+def _clamp_plan(clamp, T, H, dtype):
+    """Gate surgery as the loop's ``scale`` and ``shift`` per step, or None for no clamps.
+
+    Every gate is computed as scale·tanh(·) + shift (see :func:`_run`); a clamp to v sets
+    scale = 0 and shift = v there, which gives exactly v. Returns (scale, shift), each of
+    shape (T, 4H), rows i, f, g, o; raises ValueError for units or steps that do not exist.
+    """
+    clamps = (clamp,) if isinstance(clamp, Clamp) else tuple(() if clamp is None else clamp)
+    for c in clamps:
+        if not isinstance(c, Clamp):
+            raise ValueError(f"clamp must be a Clamp or a sequence of Clamps; got {c!r}")
+    if not clamps:
+        return None
+    scale = np.tile(_gate_scale(H, dtype).T, (T, 1))  # (T, 4H)
+    shift = 1 - scale
+    for c in clamps:
+        units = np.arange(H) if c.units is None else _existing(c.units, H, "unit", "layer",
+                                                               "units")
+        steps = np.arange(T) if c.steps is None else _existing(c.steps, T, "step",
+                                                               "sequence", "steps")
+        rows = np.concatenate([GATES.index(gate) * H + units for gate in c.gates])
+        at = np.ix_(steps, rows)
+        scale[at] = 0
+        shift[at] = 0.0 if c.value is None else c.value
+    return scale, shift
+
+
+def _existing(indices, n, what, owner, plural):
+    """``indices`` as an int array, or a ValueError naming the first one ≥ n."""
+    bad = [k for k in indices if k >= n]
+    if bad:
+        raise ValueError(f"clamp {what} {bad[0]} does not exist: the {owner} has {plural} "
+                         f"0 … {n - 1}")
+    return np.asarray(indices, dtype=np.intp)
+
+
+def _run(W, U, b, x, h0, c0, plan=None):
     """The time loop. x (T, B, X); h0, c0 (B, H). Returns the trace's arrays, each (T, B, ·).
 
     Written for speed, with the same numbers as ``step``'s equations (up to rounding):
@@ -360,6 +526,11 @@ def _run(W, U, b, x, h0, c0):
       [c_{t-1}; i] ⊙ [f; g] gives f⊙c_{t-1} and i⊙g in one product;
     - nine NumPy calls a step, outputs passed positionally, views made by ``zip``;
     - one sequence (B = 1) runs on 1-D rows, where BLAS's vector-matrix product is fastest.
+
+    ``plan`` is gate surgery from :func:`_clamp_plan`, or None. Every gate is formed as
+    scale·tanh(·) + shift; a clamp changes scale and shift for some steps. The steps are
+    cut where they change and :func:`_loop` runs each stretch, so a run without clamps is
+    one call of the same loop with the constant scale and shift.
 
     The arrays returned are views of (T, ·, B) blocks, transposed to (T, B, ·).
     """
@@ -383,14 +554,36 @@ def _run(W, U, b, x, h0, c0):
     shift = 1 - scale  # gate = scale·tanh + shift: ½ + ½·tanh(z/2) = σ(z), or tanh(z)
     Uh = np.empty((4 * H, B), dtype=dtype)
     prod = np.empty((2 * H, B), dtype=dtype)  # [f⊙c_{t-1}; i⊙g]
-    fc, ig = prod[:H], prod[H:]
     steps = (zs, E[:-1, H:], E[:-1, :2 * H], E[:-1, 2 * H:4 * H], E[:-1, 4 * H:], E[1:, :H],
              hT[1:])
     h_prev = hT[0]
     if single:  # drop the batch axis of length 1
         steps = tuple(v[..., 0] for v in steps)
-        h_prev, scale, shift, Uh, prod, fc, ig = (
-            a[:, 0] for a in (h_prev, scale, shift, Uh, prod, fc, ig))
+        h_prev, scale, shift, Uh, prod = (a[:, 0] for a in (h_prev, scale, shift, Uh, prod))
+    work = (Us, Uh, prod, prod[:H], prod[H:], single)
+    if plan is None:
+        _loop(steps, h_prev, scale, shift, work)
+    else:
+        for start, stop in _stretches(*plan):
+            seg_scale, seg_shift = (np.repeat(a[start][:, None], B, axis=1) for a in plan)
+            if single:
+                seg_scale, seg_shift = seg_scale[:, 0], seg_shift[:, 0]  # (4H,)
+            h_prev = _loop(tuple(v[start:stop] for v in steps), h_prev, seg_scale, seg_shift,
+                           work)
+    zs /= s  # z itself: undo the exact ½ scaling
+    gates = E[:-1, H:].transpose(0, 2, 1)  # (T, B, 4H)
+    h, c = hT.transpose(0, 2, 1), E[:, :H].transpose(0, 2, 1)  # (T+1, B, H)
+    return dict(
+        x=x, h_prev=h[:-1], c_prev=c[:-1], z=zs.transpose(0, 2, 1),
+        i=gates[..., :H], f=gates[..., H:2 * H], g=gates[..., 2 * H:3 * H], o=gates[..., 3 * H:],
+        c=c[1:], h=h[1:],
+    )
+
+
+def _loop(steps, h_prev, scale, shift, work):
+    """The steps of :func:`_run` (each array of ``steps`` holds one row per step); returns
+    the last h_t. Gates are scale·tanh(scaled z) + shift, scale and shift (4H, B) or (4H,)."""
+    Us, Uh, prod, fc, ig, single = work
     dot, add, mul, tanh = np.dot, np.add, np.multiply, np.tanh
     for z_t, gates_t, ci_t, fg_t, o_t, c_t, h_t in zip(*steps, strict=True):
         if single:
@@ -400,20 +593,20 @@ def _run(W, U, b, x, h0, c0):
         add(z_t, Uh, z_t)  # z, scaled
         tanh(z_t, gates_t)
         mul(gates_t, scale, gates_t)
-        add(gates_t, shift, gates_t)  # i, f, g, o
+        add(gates_t, shift, gates_t)  # i, f, g, o (a clamped gate: 0·tanh + value)
         mul(ci_t, fg_t, prod)  # [c_{t-1}⊙f; i⊙g]
         add(fc, ig, c_t)  # c_t
         tanh(c_t, h_t)
         mul(o_t, h_t, h_t)  # h_t
         h_prev = h_t
-    zs /= s  # z itself: undo the exact ½ scaling
-    gates = E[:-1, H:].transpose(0, 2, 1)  # (T, B, 4H)
-    h, c = hT.transpose(0, 2, 1), E[:, :H].transpose(0, 2, 1)  # (T+1, B, H)
-    return dict(
-        x=x, h_prev=h[:-1], c_prev=c[:-1], z=zs.transpose(0, 2, 1),
-        i=gates[..., :H], f=gates[..., H:2 * H], g=gates[..., 2 * H:3 * H], o=gates[..., 3 * H:],
-        c=c[1:], h=h[1:],
-    )
+    return h_prev
+
+
+def _stretches(scale, shift):
+    """(start, stop) of the runs of consecutive steps whose scale and shift (T, 4H) agree."""
+    changed = (scale[1:] != scale[:-1]).any(axis=1) | (shift[1:] != shift[:-1]).any(axis=1)
+    cuts = [0, *(np.flatnonzero(changed) + 1).tolist(), scale.shape[0]]
+    return list(zip(cuts[:-1], cuts[1:], strict=True))
 
 
 def _blocks(order, H):

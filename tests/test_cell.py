@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lstm_viz.cell import GATES, LSTM, LSTMStep, LSTMTrace, sigmoid
+from lstm_viz.cell import GATES, KNOCK_OUT, LSTM, Clamp, LSTMStep, LSTMTrace, sigmoid
 
 FIELDS = ("x", "h_prev", "c_prev", "z", "i", "f", "g", "o", "c", "h")
 TOL = {np.float32: dict(rtol=1e-5, atol=1e-5), np.float64: dict(rtol=1e-12, atol=1e-12)}
@@ -743,3 +743,261 @@ def test_random_dtype():
     m = LSTM.random(2, 2, seed=0, dtype=np.float32)
     assert m.W.dtype == m.U.dtype == m.b.dtype == np.float32
     np.testing.assert_allclose(m.W, LSTM.random(2, 2, seed=0).W, rtol=1e-7)
+
+
+# ---- gate surgery: run(x, clamp=…) --------------------------------------------------------
+
+def clamps_for(T, H):
+    """A random Clamp for H units and T steps: a gate at a value in its range, or a knock-out."""
+    some = st.none() | st.lists(st.integers(0, H - 1), min_size=1, max_size=H)
+    steps = st.none() | st.lists(st.integers(0, T - 1), min_size=1, max_size=T)
+
+    def make(gate, units, steps, v):  # v in [−1, 1]
+        if gate == KNOCK_OUT:
+            return Clamp.knock_out(units, steps)
+        return Clamp(gate, v if gate == "g" else (v + 1) / 2, units, steps)
+
+    return st.builds(make, st.sampled_from(GATES + (KNOCK_OUT,)), some, steps, st.floats(-1, 1))
+
+
+def reference_clamped_run(lstm, x, h0, c0, clamps):
+    """The step equations in float64, each clamp applied in order right after the gates."""
+    W, U, b = (a.astype(np.float64) for a in (lstm.W, lstm.U, lstm.b))
+    H = lstm.hidden_size
+    h = np.zeros(H) if h0 is None else np.asarray(h0, np.float64)
+    c = np.zeros(H) if c0 is None else np.asarray(c0, np.float64)
+    out = {k: [] for k in ("i", "f", "g", "o", "c", "h")}
+    for t, x_t in enumerate(np.asarray(x, np.float64)):
+        z = W @ x_t + U @ h + b
+        gates = {k: (np.tanh if k == "g" else sigmoid)(z[n * H:(n + 1) * H])
+                 for n, k in enumerate(GATES)}
+        for clamp in clamps:
+            if clamp.steps is None or t in clamp.steps:
+                units = list(range(H)) if clamp.units is None else list(clamp.units)
+                for gate in clamp.gates:
+                    gates[gate][units] = 0.0 if clamp.value is None else clamp.value
+        c = gates["f"] * c + gates["i"] * gates["g"]
+        h = gates["o"] * np.tanh(c)
+        for k, v in dict(gates, c=c, h=h).items():
+            out[k].append(v)
+    return {k: np.array(v) for k, v in out.items()}
+
+
+@SETTINGS
+@given(cases(batched=False), st.data())
+def test_clamped_run_equals_the_equations_with_the_clamps(case, data):
+    lstm, x, h0, c0 = case
+    clamps = data.draw(st.lists(clamps_for(x.shape[0], lstm.hidden_size), max_size=4))
+    t = lstm.run(x, h0, c0, clamp=clamps)
+    want = reference_clamped_run(lstm, x, h0, c0, clamps)
+    for name, value in want.items():
+        np.testing.assert_allclose(getattr(t, name), value, err_msg=name, **tol(lstm.dtype))
+
+
+@SETTINGS
+@given(cases(batched=True), st.data())
+def test_a_clamp_acts_on_every_sequence_of_a_batch(case, data):
+    lstm, x, h0, c0 = case
+    clamps = data.draw(st.lists(clamps_for(x.shape[0], lstm.hidden_size), max_size=3))
+    t = lstm.run(x, h0, c0, clamp=clamps)
+    for b in range(x.shape[1]):
+        one = lstm.run(x[:, b], None if h0 is None else h0[b], None if c0 is None else c0[b],
+                       clamp=clamps)
+        assert_traces_close(t.sequence(b), one, **tol(lstm.dtype))
+
+
+@SETTINGS
+@given(cases(batched=False), st.data())
+def test_forget_one_and_input_zero_keep_the_cell_state(case, data):
+    lstm, x, h0, c0 = case
+    T, H = x.shape[0], lstm.hidden_size
+    start = data.draw(st.integers(0, T - 1))
+    stop = data.draw(st.integers(start + 1, T))
+    units = data.draw(st.lists(st.integers(0, H - 1), min_size=1, max_size=H, unique=True))
+    steps = range(start, stop)
+    t = lstm.run(x, h0, c0, clamp=[Clamp("f", 1.0, units, steps), Clamp("i", 0.0, units, steps)])
+    before = t.c_prev[start, units]  # c_{start−1}: the value held
+    np.testing.assert_array_equal(t.c[start:stop, units], np.broadcast_to(before,
+                                                                          (stop - start,
+                                                                           len(units))))
+    np.testing.assert_array_equal(t.f[start:stop, units], 1.0)
+    np.testing.assert_array_equal(t.i[start:stop, units], 0.0)
+    free = t.f[:, [u for u in range(H) if u not in units]]
+    assert np.all(free < 1)  # the other units were not clamped
+
+
+def test_forget_one_and_input_zero_really_change_the_run(lstm):
+    """The identity above is not what the layer does by itself."""
+    x = np.random.default_rng(0).normal(size=(6, 3))
+    free = lstm.run(x)
+    held = lstm.run(x, clamp=[Clamp("f", 1.0, steps=[3, 4, 5]), Clamp("i", 0.0, steps=[3, 4, 5])])
+    assert not np.allclose(free.c[3:], free.c[2])
+    np.testing.assert_array_equal(held.c[3:], np.broadcast_to(held.c[2], (3, 2)))
+    np.testing.assert_array_equal(held.c[:3], free.c[:3])  # nothing changed before step 3
+
+
+@SETTINGS
+@given(cases())
+def test_output_one_gives_h_tanh_c(case):
+    lstm, x, h0, c0 = case
+    t = lstm.run(x, h0, c0, clamp=Clamp("o", 1.0))
+    np.testing.assert_array_equal(t.o, 1.0)
+    np.testing.assert_array_max_ulp(t.h, np.tanh(t.c), maxulp=1)
+
+
+@SETTINGS
+@given(cases())
+def test_input_zero_everywhere_keeps_c_zero_from_c0_zero(case):
+    lstm, x, h0, _ = case
+    t = lstm.run(x, h0, None, clamp=Clamp("i", 0.0))
+    np.testing.assert_array_equal(t.c, 0.0)
+    np.testing.assert_array_equal(t.h, 0.0)
+    np.testing.assert_array_equal(t.i, 0.0)
+
+
+def test_input_zero_lets_a_start_state_decay_by_the_forget_gates(lstm):
+    x = np.random.default_rng(1).normal(size=(5, 3))
+    t = lstm.run(x, c0=[1.0, -2.0], clamp=Clamp("i", 0.0))
+    np.testing.assert_allclose(t.c, np.cumprod(t.f, axis=0) * [1.0, -2.0], rtol=1e-14)
+    assert np.all(np.abs(t.c) > 0)
+
+
+def test_knocked_out_unit_is_silent():
+    lstm = LSTM.random(2, 4, seed=3)
+    x = np.random.default_rng(3).normal(size=(8, 2))
+    free = lstm.run(x, h0=np.full(4, 0.5), c0=np.full(4, 2.0))
+    t = lstm.run(x, h0=np.full(4, 0.5), c0=np.full(4, 2.0),
+                 clamp=Clamp.knock_out(units=[1], steps=range(2, 6)))
+    np.testing.assert_array_equal(t.c[2:6, 1], 0.0)
+    np.testing.assert_array_equal(t.h[2:6, 1], 0.0)
+    for gate in GATES:  # the trace records the surgery
+        np.testing.assert_array_equal(getattr(t, gate)[2:6, 1], 0.0)
+    for name in FIELDS:  # before the knock-out: the same run, bit for bit
+        np.testing.assert_array_equal(getattr(t, name)[:2], getattr(free, name)[:2])
+    # after it, the unit starts again from c = 0: c_6 = f·0 + i·g
+    np.testing.assert_array_equal(t.c[6, 1], t.i[6, 1] * t.g[6, 1])
+    others = [0, 2, 3]
+    assert not np.allclose(t.h[2:, others], free.h[2:, others])  # they feel it through U
+
+
+def test_knock_out_reaches_other_units_only_through_the_recurrence():
+    """With unit 1's h feeding no unit (column 1 of U zero), the others do not change."""
+    base = LSTM.random(2, 4, seed=3)
+    U = base.U.copy()
+    U[:, 1] = 0  # h_{t−1}[1] reaches no gate of any unit
+    lstm = LSTM(base.W, U, base.b)
+    x = np.random.default_rng(3).normal(size=(8, 2))
+    free, t = lstm.run(x), lstm.run(x, clamp=Clamp.knock_out(units=1))
+    others = [0, 2, 3]
+    for name in ("i", "f", "g", "o", "c", "h"):
+        np.testing.assert_array_equal(getattr(t, name)[:, others], getattr(free, name)[:, others],
+                                      err_msg=name)
+    assert not np.allclose(t.h[:, 1], free.h[:, 1])
+
+
+@SETTINGS
+@given(cases(), st.data())
+def test_the_trace_of_a_clamped_run_keeps_z_and_the_state_equations(case, data):
+    """Clamps change gates only: z = W·x + U·h_prev + b and c, h follow from the gates."""
+    lstm, x, h0, c0 = case
+    clamps = data.draw(st.lists(clamps_for(x.shape[0], lstm.hidden_size), max_size=3))
+    t = lstm.run(x, h0, c0, clamp=clamps)
+    f64 = np.float64
+    z = (t.x.astype(f64) @ lstm.W.T.astype(f64) + t.h_prev.astype(f64) @ lstm.U.T.astype(f64)
+         + lstm.b.astype(f64))
+    np.testing.assert_allclose(t.z, z, **tol(lstm.dtype))
+    np.testing.assert_allclose(t.c, t.f * t.c_prev + t.i * t.g, **tol(lstm.dtype))
+    np.testing.assert_allclose(t.h, t.o * np.tanh(t.c), **tol(lstm.dtype))
+    np.testing.assert_array_equal(t.h_prev[1:], t.h[:-1])
+
+
+@SETTINGS
+@given(cases(batched=False), st.data())
+def test_clamping_gates_to_their_own_values_changes_nothing(case, data):
+    lstm, x, h0, c0 = case
+    free = lstm.run(x, h0, c0)
+    T, H = x.shape[0], lstm.hidden_size
+    cells = data.draw(st.lists(st.tuples(st.sampled_from(GATES), st.integers(0, T - 1),
+                                         st.integers(0, H - 1)), min_size=1, max_size=8))
+    clamps = [Clamp(g, float(getattr(free, g)[s, u]), units=[u], steps=[s]) for g, s, u in cells]
+    t = lstm.run(x, h0, c0, clamp=clamps)
+    for name in FIELDS:
+        np.testing.assert_array_equal(getattr(t, name), getattr(free, name), err_msg=name)
+
+
+def test_clamping_a_whole_gate_to_its_own_values_changes_nothing(lstm):
+    x = np.random.default_rng(5).normal(size=(7, 3))
+    free = lstm.run(x)
+    clamps = [Clamp("f", float(free.f[s, u]), u, s) for s in range(7) for u in range(2)]
+    t = lstm.run(x, clamp=clamps)  # 14 clamps, one per step and unit: 7 stretches of steps
+    assert_traces_close(t, free, rtol=0, atol=0)
+
+
+@SETTINGS
+@given(cases())
+def test_no_clamp_is_the_plain_run_bit_for_bit(case):
+    lstm, x, h0, c0 = case
+    plain = lstm.run(x, h0, c0)
+    for clamp in (None, (), []):
+        assert_traces_close(lstm.run(x, h0, c0, clamp=clamp), plain, rtol=0, atol=0)
+    # a clamp at the last step only: every earlier step runs the plain loop, bit for bit
+    last = lstm.run(x, h0, c0, clamp=Clamp("f", 0.5, units=0, steps=x.shape[0] - 1))
+    for name in FIELDS:
+        np.testing.assert_array_equal(getattr(last, name)[:-1], getattr(plain, name)[:-1])
+    assert np.all(last.f[-1, ..., 0] == 0.5)
+
+
+def test_the_last_clamp_wins(lstm):
+    x = np.ones((3, 3))
+    t = lstm.run(x, clamp=[Clamp("f", 0.2, steps=[1]), Clamp("f", 0.7, units=[1])])
+    np.testing.assert_array_equal(t.f[:, 1], 0.7)
+    np.testing.assert_array_equal(t.f[1, 0], 0.2)
+    t = lstm.run(x, clamp=[Clamp.knock_out(units=0), Clamp("o", 1.0, units=0)])
+    np.testing.assert_array_equal(t.o[:, 0], 1.0)
+    np.testing.assert_array_equal(t.h[:, 0], 0.0)  # c is still 0: h = 1·tanh(0)
+
+
+def test_clamp_values_and_indices_are_normalised():
+    c = Clamp("f", 1, units=np.int64(3), steps=range(2, 4))
+    assert (c.value, c.units, c.steps) == (1.0, (3,), (2, 3)) and isinstance(c.value, float)
+    assert c == Clamp("f", 1.0, (3,), (2, 3)) and hash(c) == hash(Clamp("f", 1.0, (3,), (2, 3)))
+    assert Clamp.knock_out(units=[0, 2]) == Clamp(KNOCK_OUT, None, (0, 2))
+    assert Clamp.knock_out().gates == GATES and Clamp("g", -1).gates == ("g",)
+    assert Clamp("o", np.float32(0.25)).value == 0.25
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        c.value = 0.5
+
+
+@pytest.mark.parametrize(("make", "fragment"), [
+    (lambda: Clamp("forget", 1.0), "gate must be one of 'i', 'f', 'g', 'o' or 'knock-out'"),
+    (lambda: Clamp("F", 1.0), "gate must be one of"),
+    (lambda: Clamp("f", 1.5), "forget gate f lies between 0 and 1, so it cannot be clamped to 1.5"),
+    (lambda: Clamp("i", -0.1), "input gate i lies between 0 and 1"),
+    (lambda: Clamp("o", float("nan")), "output gate o lies between 0 and 1"),
+    (lambda: Clamp("g", 1.2), "candidate g lies between -1 and 1"),
+    (lambda: Clamp("f"), "forget gate f needs a number as its value; got None"),
+    (lambda: Clamp("f", "1"), "needs a number as its value"),
+    (lambda: Clamp("f", True), "needs a number as its value"),
+    (lambda: Clamp(KNOCK_OUT, 0.0), "knock-out holds c and h at 0 and takes no value"),
+    (lambda: Clamp("f", 1.0, units=[]), "needs at least one of its units"),
+    (lambda: Clamp("f", 1.0, units=[-1]), "units must be whole numbers ≥ 0"),
+    (lambda: Clamp("f", 1.0, units=[1.5]), "units must be whole numbers ≥ 0"),
+    (lambda: Clamp("f", 1.0, steps=[True]), "steps must be whole numbers ≥ 0"),
+    (lambda: Clamp("f", 1.0, steps=3.0), "steps must be whole numbers"),
+])
+def test_bad_clamps_say_what_to_change(make, fragment):
+    with pytest.raises(ValueError, match=fragment):
+        make()
+
+
+@pytest.mark.parametrize(("clamp", "fragment"), [
+    (Clamp("f", 1.0, units=[2]), "clamp unit 2 does not exist: the layer has units 0 … 1"),
+    (Clamp.knock_out(units=[0, 7]), "clamp unit 7 does not exist"),
+    (Clamp("f", 1.0, steps=[4]), "clamp step 4 does not exist: the sequence has steps 0 … 3"),
+    ([Clamp("f", 1.0), "f=1"], "clamp must be a Clamp or a sequence of Clamps; got 'f=1'"),
+    (("f", 1.0), "clamp must be a Clamp or a sequence of Clamps"),
+])
+def test_clamps_that_do_not_fit_the_run(lstm, clamp, fragment):
+    for x in (np.ones((4, 3)), np.ones((4, 2, 3))):
+        with pytest.raises(ValueError, match=fragment):
+            lstm.run(x, clamp=clamp)
