@@ -19,8 +19,11 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# One BLAS thread per server process: the core's per-step products are small, and
+# threaded OpenBLAS was measured slower on them (benchmarks/core_vs_torch.py); the
+# sessions of a class share the cores anyway.
 run: $(VENV)/.run-deps
-	$(BIN)/streamlit run app.py
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/streamlit run app.py
 
 lint: $(VENV)/.dev-deps
 	$(BIN)/ruff check .
