@@ -1,5 +1,126 @@
-"""(being built)"""
+"""Train an LSTM yourself: pick a task, press Train, watch the loss fall, open its gates."""
 
-from ui import common
+import streamlit as st
+
+from figures.train import training_figure
+from lstm_viz.i18n import t
+from ui import common, training
+from ui.training import DEFAULTS, SEEDS, STEPS, UNITS
+
+GATES_PAGE = "pages/1_gates.py"
+TRAINED_OPTION = "trained"  # the gates page's model option for st.session_state's model
+
+
+def train_controls(lang: str) -> training.Settings:
+    """The task and the run's settings, as plain values."""
+    cols = st.columns([5, 2, 4, 2, 2])
+    task = common.choice(cols[0].selectbox, t("train.task", lang), training.TASK_NAMES, "task",
+                         DEFAULTS["task"], lambda n: t(f"task.{n}.title", lang),
+                         help=t("train.task.help", lang))
+    units = cols[1].number_input(t("train.units", lang), *UNITS, DEFAULTS["units"], key="units",
+                                 bind="query-params", help=t("train.units.help", lang))
+    lr = common.choice(cols[2].segmented_control, t("train.lr", lang), training.LEARNING_RATES,
+                       "lr", DEFAULTS["lr"], str, help=t("train.lr.help", lang))
+    steps = cols[3].number_input(t("train.steps", lang), *STEPS, DEFAULTS["steps"], step=10,
+                                 key="steps", bind="query-params",
+                                 help=t("train.steps.help", lang, batch=training.BATCH))
+    seed = cols[4].number_input(t("train.seed", lang), *SEEDS, DEFAULTS["seed"], key="seed",
+                                bind="query-params", help=t("train.seed.help", lang))
+    common.check_link(dict(task=task, units=int(units), lr=lr, steps=int(steps), seed=int(seed)),
+                      lang)
+    return training.Settings(task, int(units), float(lr), int(steps), int(seed))
+
+
+def task_card(task: str, lang: str) -> None:
+    with st.container(border=True):
+        left, right = st.columns(2, gap="large")
+        left.markdown(f"**{t('train.asks', lang)}**  \n" + t(f"task.{task}.description", lang))
+        right.markdown(f"**{t('train.look', lang)}**  \n" + t(f"task.{task}.look", lang))
+
+
+def progress(live: training.Live, status, chart, lang: str) -> None:
+    """Redraw the progress bar and the curves while training (every few steps)."""
+    n, total = len(live.losses), live.settings.steps
+    status.progress(n / total, text=t("train.progress", lang, step=n, steps=total,
+                                      loss=f"{live.losses[-1]:.3f}",
+                                      accuracy=f"{live.accuracies[-1]:.0%}"))
+    with chart:
+        common.figure(training_figure(live.losses, live.accuracies, total, lang=lang),
+                      key=f"train_live_{n}")
+
+
+def result(outcome: training.Outcome, settings: training.Settings, lang: str) -> None:
+    """What a finished or stopped run gives: its numbers and the way to its gates."""
+    s = outcome.settings
+    if s != settings:
+        common.show_note(t("train.other_settings", lang))
+    st.caption(t("train.result_of", lang, task=t(f"task.{s.task}.title", lang), units=s.units,
+                 lr=f"{s.lr:g}", steps=s.steps, seed=s.seed))
+    cols = st.columns(4)
+    cols[0].metric(t("train.held_out_accuracy", lang), f"{outcome.held_out[1]:.1%}",
+                   help=t("train.held_out.help", lang, n=training.HELD_OUT))
+    cols[1].metric(t("train.held_out_loss", lang), f"{outcome.held_out[0]:.3f}",
+                   help=t("train.held_out.help", lang, n=training.HELD_OUT))
+    cols[2].metric(t("train.steps_done", lang), f"{outcome.steps} / {s.steps}")
+    cols[3].metric(t("train.time", lang), t("train.seconds", lang, s=f"{outcome.seconds:.1f}"))
+    query = training.gates_query(s.task, TRAINED_OPTION)
+    st.page_link(GATES_PAGE, label=t("train.inspect", lang), icon=":material/animation:",
+                 query_params={**query, "lang": lang} if lang != "en" else query)
+
+
+def status_message(outcome: training.Outcome, how: str, status, lang: str) -> None:
+    if how == "stopped":
+        status.warning(t("train.stopped", lang, step=outcome.steps, steps=outcome.settings.steps),
+                       icon=":material/stop_circle:")
+    elif how == "reused":
+        status.info(t("train.reused", lang), icon=":material/bolt:")
+    else:
+        status.success(t("train.done", lang, steps=outcome.steps,
+                         seconds=f"{outcome.seconds:.1f}"), icon=":material/check_circle:")
+
 
 lang = common.page("nav.train")
+st.caption(t("train.intro", lang, batch=training.BATCH))
+training.recover()  # a run that a click on Stop (or any click) interrupted
+settings = train_controls(lang)
+task_card(settings.task, lang)
+
+too_big = training.over_budget(settings)
+buttons = st.columns([2, 2, 8], vertical_alignment="center")
+start = buttons[0].button(t("train.button", lang), type="primary", icon=":material/play_arrow:",
+                          key="train", disabled=too_big, width="stretch")
+stop_slot, note_slot = buttons[1].empty(), buttons[2].empty()
+if too_big:
+    common.show_error(t("train.too_big", lang, steps=settings.steps, units=settings.units,
+                        seconds=round(training.seconds(settings)),
+                        limit=round(training.MAX_SECONDS),
+                        max_steps=training.max_steps(settings.task, settings.units)))
+else:
+    note_slot.caption(t("train.estimate", lang, seconds=max(1, round(training.seconds(settings)))))
+status, chart = st.empty(), st.empty()
+diverged = False
+if start:
+    stop_slot.button(t("train.stop", lang), icon=":material/stop:", key="stop", width="stretch")
+    status.progress(0.0, text=t("train.starting", lang))
+    try:
+        training.run(settings, on_progress=lambda live: progress(live, status, chart, lang),
+                     on_wait=lambda: status.info(t("train.waiting", lang),
+                                                 icon=":material/hourglass_top:"))
+    except training.Diverged as err:
+        diverged = True
+        with status:  # in place of the progress bar
+            common.show_error(t("train.diverged", lang, step=err.args[0]))
+    stop_slot.empty()
+
+shown = training.shown()
+if shown is None:
+    with chart:
+        common.figure(training_figure([], [], settings.steps, lang=lang), key="train_curve")
+else:
+    outcome, how = shown
+    if not diverged:
+        status_message(outcome, how, status, lang)
+    with chart:
+        common.figure(training_figure(outcome.losses, outcome.accuracies, outcome.settings.steps,
+                                      held_out=outcome.held_out, lang=lang), key="train_curve")
+    result(outcome, settings, lang)

@@ -17,3 +17,21 @@ def test_language_follows_the_browser_locale_on_first_visit():
     at.selectbox(key="lang").set_value("zh").run()
     assert_clean(at)
     assert at.title[0].value == "LSTM 是怎样记住信息的"
+
+
+def test_moving_between_pages_that_share_url_names():
+    # `units` is a number on /gates and /train and a list of layers on /stacked and /params.
+    at = open_page("gates", units=12)
+    for page in ("pages/2_stacked.py", "pages/1_gates.py", "pages/3_params.py",
+                 "pages/5_train.py", "pages/2_stacked.py"):
+        at.switch_page(page).run()
+        assert_clean(at)
+        assert not at.error
+    assert at.text_input(key="units").value == "128, 64, 32, 8"
+
+
+def test_language_travels_between_pages():
+    at = open_page("gates", lang="zh")
+    at.switch_page("pages/3_params.py").run()
+    assert_clean(at)
+    assert at.title[0].value == "参数量计算器"
