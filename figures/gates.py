@@ -42,7 +42,7 @@ from figures.theme import (
 from lstm_viz.explain import fmt
 from lstm_viz.i18n import t
 
-__all__ = ["FRAME_MS", "cell_diagram", "gates_figure"]
+__all__ = ["FRAME_MS", "cell_diagram", "gates_figure", "time_ticks"]
 
 FRAME_MS = 600            # one step of the animation
 BOXES = ("f", "i", "g", "o")                # the four layers, left to right
@@ -345,7 +345,7 @@ def _heatmaps(values, ranges, tokens, unit, lang, bands: _Bands):
 
 def _time_axis(tokens) -> dict:
     """Steps 1…T across the full width, labelled with their tokens."""
-    tickvals, ticktext = _time_ticks(tokens)
+    tickvals, ticktext = time_ticks(tokens)
     return dict(domain=list(MAP_X), anchor="y2", range=[0.5, len(tokens) + 0.5],
                 tickvals=tickvals, ticktext=ticktext, tickangle=0, ticks="outside", ticklen=4,
                 tickcolor=MUTED)
@@ -402,7 +402,7 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _time_ticks(tokens, room: int = 90) -> tuple[list[int], list[str]]:
+def time_ticks(tokens, room: int = 90) -> tuple[list[int], list[str]]:
     """Tick positions (1-based steps) and token labels, thinned so labels do not collide on
     a time axis ``room`` Latin letters wide."""
     T = len(tokens)

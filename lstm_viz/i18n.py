@@ -129,6 +129,308 @@ _EN: dict[str, str] = {
     "fig.gates.colour_note": "box colour = value, on the same scale as the maps below",
     "fig.gates.maps_title": "All steps × all units · black frame: this step · dashed: unit {unit}",
     # ---- pages (app.py, pages/*.py, ui/*.py) ------------------------------------------
+    # ---- the why page (pages/6_why.py, figures/why.py) ----
+    "nav.why": "Why it remembers",
+    "nav.why.title": "Why an LSTM remembers",
+    "nav.why.blurb": "Take the memory apart step by step, force a gate open or shut and see "
+                     "what breaks, and watch gradients survive where a plain RNN's vanish.",
+    "why.intro": "Four experiments on your own sequence that show *why* an LSTM can keep "
+                 "information for many steps: what is still in its memory, what breaks when a "
+                 "gate is forced, how the gradient travels back in time, and which gates act "
+                 "like switches.",
+    "why.model.help": "Random weights show the mechanics. A trained model shows gates that "
+                      "learned to remember: try “first symbol”.",
+    "why.seed.help": "The seed of the random weights. The plain RNN in view 3 uses the same seed.",
+    "why.look": "**Look at** one step t and one unit: every view below follows them.",
+    "why.step": "Step t",
+    "why.step.help": "The step whose cell state the ledger takes apart; surgery “from step t on” "
+                     "starts here.",
+    "why.unit.help": "The unit that the ledger, the surgery chart and the forget-gate product "
+                     "follow.",
+    "why.ledger.head": "1 · The memory ledger: who wrote what is in C?",
+    "why.ledger.text": "At every step the cell state is updated as Cₜ = fₜ·Cₜ₋₁ + iₜ·C̃ₜ: the "
+                       "forget gate scales the old memory and the input gate writes something "
+                       "new. Unrolled, Cₜ is a sum with one part per earlier step k: what step k "
+                       "wrote (iₖ·C̃ₖ) times every forget gate since then. Each bar is one such "
+                       "part, how much of step k's write is still in C at step t. Together they "
+                       "add up exactly to Cₜ (right).",
+    "why.map.text": "**The whole ledger at once.** Row t is Cₜ taken apart as above: the square "
+                    "in column k is what step k wrote that is still there at step t. The framed "
+                    "row is step {step}, the bars above.\n\n"
+                    "Read a column downwards to see how long one write lasts: it fades at the "
+                    "pace of the forget gate. A long coloured streak is a memory the unit keeps; "
+                    "a square that is gone by the next row was forgotten at once.",
+    "why.surgery.head": "2 · Gate surgery: force a gate and see what breaks",
+    "why.surgery.text": "Hold one gate at a fixed value and run the same sequence again. Grey: "
+                        "the original run; colour: the run after surgery, for the chosen unit. "
+                        "Choose whether the surgery acts on this unit or on all of them, and at "
+                        "every step or only from step t on (shaded).",
+    "why.surgery": "Surgery",
+    "why.surgery.help": "Which gate to hold at a fixed value, or knock the unit out entirely.",
+    "why.surgery.f1": "forget = 1",
+    "why.surgery.f0": "forget = 0",
+    "why.surgery.i0": "input = 0",
+    "why.surgery.o1": "output = 1",
+    "why.surgery.knockout": "knock out",
+    "why.surgery.f1.why": "Forget = 1: nothing is erased, so C only adds up whatever the input "
+                          "gate writes. With an input gate that stays open, C keeps growing "
+                          "and h saturates.",
+    "why.surgery.f0.why": "Forget = 0: C is wiped at every step and holds only this step's "
+                          "write i·C̃. The unit remembers nothing beyond a single step.",
+    "why.surgery.i0.why": "Input = 0: nothing new is written, so C can only fade from what it "
+                          "held. From the first step on it stays exactly 0.",
+    "why.surgery.o1.why": "Output = 1: the memory itself is not touched at that step, but h now "
+                          "shows tanh(C) in full. C changes later only because h feeds back into "
+                          "the gates of the next step.",
+    "why.surgery.knockout.why": "Knock-out: all four gates are 0, so the unit's C and h are 0. "
+                                "With “this unit”, the others change only through the h that is "
+                                "now missing.",
+    "why.who": "On",
+    "why.who.unit": "this unit",
+    "why.who.all": "all units",
+    "why.when": "At",
+    "why.when.all": "every step",
+    "why.when.from": "from step t on",
+    "why.surgery.result": "At the last step ({steps}), unit {unit} has C = {c_before} without "
+                          "surgery and {c_after} with it; h = {h_before} and {h_after}.",
+    "why.grad.head": "3 · Gradients through time: does the end still feel the start?",
+    "why.grad.text": "How strongly does the hidden state at the last step depend on each "
+                     "earlier input? The top chart shows the size of the gradient "
+                     "$\\lVert\\partial h_T/\\partial x_t\\rVert$ "
+                     "for this LSTM and for a plain tanh RNN of the same size, on a log scale: "
+                     "each step down the axis is ten times weaker. In a plain RNN the gradient "
+                     "goes through the weights and tanh′ at every step and shrinks by a similar "
+                     "factor each time, so it *vanishes*: a straight line falling to the left. "
+                     "The LSTM has a second road, the cell path, on which it is multiplied only "
+                     "by forget gates: $\\prod f_j$ from step t+1 to the end (bottom chart). Where f "
+                     "stays close to 1, that product stays close to 1 and the gradient survives.",
+    "why.grad.numbers": "From the first input to the last state ({steps} steps): LSTM {lstm}, "
+                        "plain RNN {rnn}; Π f of unit {unit}: {forget}.",
+    "why.grad.random": "With random weights the forget gates sit near 0.5, so Π f halves at every "
+                       "step and this LSTM forgets about as fast as the RNN. Training teaches "
+                       "f ≈ 1 where memory is needed: choose the model “Trained · first symbol” "
+                       "above and the cell path keeps the gradient alive.",
+    "why.grad.trained": "This model was trained. Units whose Π f stays high carry the gradient, "
+                        "and the memory, across the whole sequence.",
+    "why.sat.head": "4 · Gate saturation: which units act like switches?",
+    "why.sat.text": "One dot per unit. Across the sequence, x is the share of steps on which the "
+                    "gate is nearly shut (below 0.1) and y the share on which it is nearly open "
+                    "(above 0.9). Dots near the corner (0, 0) are gates that stay in between; "
+                    "dots high on the left are gates that are nearly always open, which for the "
+                    "forget gate means a unit that holds on to its memory. No dot can lie above "
+                    "the dotted line: a gate cannot be shut and open at once. This is the "
+                    "picture Karpathy, Johnson and Fei-Fei (2015) drew for character-level "
+                    "LSTMs. The chosen unit is ringed; open a unit on the gates page to see "
+                    "its whole trace.",
+    "why.sat.open": "Unit {unit} on the gates page",
+    "why.sat.open.keeper": "Unit {unit}: forget gate open {share} of steps",
+    "why.sat.random": "With random weights the gates hover around 0.5 and almost never saturate, "
+                      "so the dots crowd at (0, 0). Choose a trained model above to see units "
+                      "that have become switches.",
+    "why.fig.ledger.title": "What C of unit {unit} holds at step {step} (“{token}”), split by the "
+                            "step that wrote it",
+    "why.fig.ledger.hover": "written at step %{x} (%{customdata})<br>still in C: %{y:.4f}",
+    "why.fig.ledger.sum": "sum of bars",
+    "why.fig.ledger.x": "step",
+    "why.fig.ledger.y": "part of C still there",
+    "why.fig.map.title": "The ledger of unit {unit}",
+    "why.fig.map.hover": "C at step %{y} (%{customdata[0]})<br>written at step %{x} "
+                         "(%{customdata[1]})<br>%{z:.4f}",
+    "why.fig.map.x": "written at step k",
+    "why.fig.map.y": "C at step t",
+    "why.fig.surgery.title": "Unit {unit} with and without surgery: {what}",
+    "why.fig.surgery.c": "Cell state C of unit {unit}",
+    "why.fig.surgery.h": "Hidden state h of unit {unit}",
+    "why.fig.surgery.p": "How sure the model stays of its original prediction",
+    "why.fig.surgery.hover.x": "%{y:.3f}",
+    "why.fig.surgery.hover.p": "P(%{customdata[1]}) = %{y:.0%}",
+    "why.fig.surgery.before": "original",
+    "why.fig.surgery.after": "after surgery ({what})",
+    "why.fig.grad.top": "How much h at the last step ({T}) depends on the input of step t: "
+                        "‖∂h<sub>T</sub>/∂x<sub>t</sub>‖",
+    "why.fig.grad.bottom": "The cell path of unit {unit}: Π f<sub>j</sub> from step t+1 to the "
+                           "end",
+    "why.fig.grad.lstm": "LSTM",
+    "why.fig.grad.rnn": "plain tanh RNN, same size",
+    "why.fig.grad.forget": "Π f of unit {unit}",
+    "why.fig.grad.hover": "%{customdata}: %{y:.2e}",
+    "why.fig.grad.y": "gradient size",
+    "why.fig.grad.x": "input at step t",
+    "why.fig.sat.hover": "unit %{customdata}<br>nearly shut on %{x:.0%} of steps<br>nearly open "
+                         "on %{y:.0%}",
+    "why.fig.sat.x": "share of steps nearly shut (< {low})",
+    "why.fig.sat.y": "share nearly open (> {high})",
+    # ---- the training tasks and /train (pages/5_train.py, ui/training.py, figures/train.py) ----
+    "task.pronoun-en.title": "Pronouns in English stories",
+    "task.pronoun-en.description": "Short stories such as `John met Mary in the park and he is happy . the girls saw Tom and they are tired .` Where the next word is a pronoun, the model must say which one: he, she or they, and then is or are. The right pronoun depends on the latest *subject*, which may be many words back, behind names of the other gender.",
+    "task.pronoun-en.look": "Find a unit whose cell state C turns one way after a male subject (John, the king) and the other way after a female one (Mary, the queen), and keeps that sign until the next subject. Its forget gate f should drop where a new subject appears: that is the moment the old one is forgotten.",
+    "task.pronoun-zh.title": "Pronouns in Chinese stories",
+    "task.pronoun-zh.description": "The same idea in Chinese, one character per step: `爸爸在公园见到了小红，他很高兴。` Where the next token is 他, 她 or 他们, the model must choose it, and only the latest subject (爸爸, not 小红) decides.",
+    "task.pronoun-zh.look": "Find a unit whose C takes one sign after 小明 or 爸爸 and the other after 小红 or 妈妈, and keeps it through the sentence. Watch its forget gate at the character that settles a new subject (明 in 小明, 爸 in 爸爸).",
+    "task.brackets.title": "Bracket depth",
+    "task.brackets.description": "A string of brackets and the letters a and b, such as `( a ( ( b ) ) a`. After every character the model must say how deeply the brackets are nested (0 to 4). A letter changes nothing, so the model has to keep a running count.",
+    "task.brackets.look": "Find a unit whose cell state C climbs with every ( and falls with every ): a counter. At a letter its input gate should let little in, so that the count stays as it was.",
+    "task.first-symbol.title": "Remember the first symbol",
+    "task.first-symbol.description": "A, B or C, then 3 to 18 random letters from x y z u v w, then `?`. At the `?` the model must say which symbol came first. Only that last step is graded.",
+    "task.first-symbol.look": "The first symbol must be written into C at step 1 and kept unchanged through the noise: look for an input gate that is open at the first step and shut afterwards, and a forget gate that stays close to 1 all the way.",
+    "train.intro": "Pick a task and a size, press **Train** and watch a small LSTM learn it. At every step it reads {batch} fresh examples, measures its mistakes (the loss) and nudges all its weights to make fewer (Adam, with backpropagation through time).",
+    "train.task": "Task",
+    "train.task.help": "What the model must learn. Every task needs memory: the answer depends on something read earlier.",
+    "train.units": "Units (H)",
+    "train.units.help": "The number of LSTM units: the length of h and C. More units learn more easily but cost more per step.",
+    "train.lr": "Learning rate",
+    "train.lr.help": "How big a step Adam takes each time. Too small and the loss falls slowly; too large and it jumps about.",
+    "train.steps": "Steps",
+    "train.steps.help": "Training steps; each one shows the model {batch} new examples.",
+    "train.seed": "Seed",
+    "train.seed.help": "Picks the starting weights and the training examples. The same settings always train the same model.",
+    "train.asks": "What the task asks",
+    "train.look": "What to look for in the gates",
+    "train.button": "Train",
+    "train.stop": "Stop",
+    "train.estimate": "About {seconds} s of training.",
+    "train.too_big": "This run is too big for a shared classroom server: {steps} steps with {units} units would take about {seconds} s, and one run may take about {limit} s. With {units} units use at most {max_steps} steps, or choose fewer units.",
+    "train.starting": "Starting…",
+    "train.waiting": "Other runs are training on this server; yours starts as soon as one of them finishes.",
+    "train.progress": "Step {step} of {steps} · loss {loss} · accuracy {accuracy}",
+    "train.done": "Trained {steps} steps in {seconds} s.",
+    "train.reused": "These exact settings have been trained on this server before, so here is that result at once: the same settings always give the same model.",
+    "train.stopped": "Stopped at step {step} of {steps}. The model as it was at that step is kept: you can look inside it.",
+    "train.diverged": "Training blew up at step {step}: the loss became infinite. Choose a smaller learning rate.",
+    "train.other_settings": "This is the result of your last run, whose settings differ from the ones above. Press Train to train with the new settings.",
+    "train.result_of": "{task} · {units} units · learning rate {lr} · {steps} steps · seed {seed}",
+    "train.held_out_accuracy": "Accuracy on new examples",
+    "train.held_out_loss": "Loss on new examples",
+    "train.held_out.help": "Measured on {n} examples the model never saw in training, at the graded steps only.",
+    "train.steps_done": "Steps trained",
+    "train.time": "Training time",
+    "train.seconds": "{s} s",
+    "train.inspect": "Look inside your model on the gates page",
+    "train.fig.loss": "loss",
+    "train.fig.accuracy": "accuracy",
+    "train.fig.loss_title": "Loss: how wrong (lower is better)",
+    "train.fig.accuracy_title": "Accuracy at the graded steps",
+    "train.fig.step": "training step",
+    "train.fig.batch": "each batch",
+    "train.fig.smooth": "smoothed",
+    "train.fig.held_out": "new examples",
+    "train.fig.hover": "step {step}: {value}",
+    "train.fig.empty": "Press Train to start",
+    # ---- the trained models (ui/compute.py, pages/1_gates.py, pages/4_memory.py) ----
+    "model.pronoun-en": "Trained · English pronouns",
+    "model.pronoun-zh": "Trained · Chinese pronouns",
+    "model.brackets": "Trained · bracket depth",
+    "model.first-symbol": "Trained · first symbol",
+    "model.trained": "Your trained model",
+    "model.pronoun-en.about": "It reads short English stories word by word and predicts the "
+                              "next pronoun (he, she, they) and verb (is, are), which must agree "
+                              "with the latest subject.",
+    "model.pronoun-zh.about": "It reads short Chinese stories character by character and "
+                              "predicts the next pronoun (他, 她, 他们), which must agree with the "
+                              "latest subject.",
+    "model.brackets.about": "It reads brackets and the letters a and b one at a time and says "
+                            "after every step how deeply the brackets are nested (0 to 4).",
+    "model.first-symbol.about": "It reads A, B or C followed by random letters and, at the "
+                                "final “?”, must say which of A, B, C came first.",
+    "model.unknown": "The model does not know {bad}. Use only these: {allowed}",
+    "model.empty": "The text is empty. Type something in the model's vocabulary.",
+    "gates.model.help": "Random weights show the mechanics. A trained model shows gates that "
+                        "do a job: pick one to see what it learned.",
+    "gates.model.segment.words": "word by word",
+    "gates.model.segment.chars": "character by character",
+    "gates.model.decides": "It reads the text {segment} and has {units} units, with the token vectors "
+                           "and weights it learned: there is no reading mode, size or seed "
+                           "to choose.",
+    "gates.model.trained_for": "**{name}.** {about}",
+    "gates.model.yours": "Your own model, trained in this session.",
+    "gates.model.job.gender": "💡 Unit {unit} learned to carry the gender of the current "
+                              "subject: its C changes sign when a new subject appears. See "
+                              "“Memory at work”.",
+    "gates.model.job.depth": "💡 Unit {unit} learned to count: its C follows how deeply the "
+                             "brackets are nested.",
+    "gates.model.layer": "Layer",
+    "gates.model.layer.help": "Which LSTM layer of the model to look at (1 is the bottom).",
+    "gates.model.examples": "Stories this model can read",
+    # ---- the memory page (pages/4_memory.py, lstm_viz/story.py, figures/memory.py) ----
+    "memory.intro": "A small LSTM was trained on generated stories to predict the next "
+                    "pronoun. To choose between he, she and they it must remember who the "
+                    "story is about, and drop that memory when somebody new takes over. One of "
+                    "its units became that memory. Pick a story, or write one with the model's "
+                    "words, and watch that unit.",
+    "memory.demo": "Model",
+    "memory.demo.pronoun-en": "English · he / she / they",
+    "memory.demo.pronoun-zh": "Chinese · 他 / 她 / 他们",
+    "memory.segment.words": "words",
+    "memory.segment.chars": "characters",
+    "memory.demo.help": "Both were trained the same way: the English model reads words, the "
+                        "Chinese model reads characters.",
+    "memory.example": "Example stories",
+    "memory.example.placeholder": "Pick a story to load it…",
+    "memory.example.help": "Stories from the generator the model was trained on.",
+    "memory.seq": "The story the model reads",
+    "memory.seq.help": "Use only the model's own {segment}, and end every sentence with a full "
+                       "stop. A sentence that starts with a name or a noun brings in a new "
+                       "subject. At most {limit} steps are drawn.",
+    "memory.metrics": "**Measured on {stories} fresh stories** the model never trained on",
+    "memory.metrics.plain": "**Measured on fresh stories** the model never trained on",
+    "memory.metric.accuracy": "Pronoun accuracy",
+    "memory.metric.accuracy.help": "Where a pronoun comes next, how often the model gives the "
+                                   "right one the highest probability of the three.",
+    "memory.metric.agreement": "Unit {unit} tells the gender",
+    "memory.metric.agreement.help": "At steps whose current subject is male or female, how "
+                                    "often the sign of unit {unit}'s C says which one. Plural "
+                                    "subjects are left out: they have no gender.",
+    "memory.metric.forget_new": "Forget gate at a new subject",
+    "memory.metric.forget_new.help": "Mean of unit {unit}'s forget gate at the steps where a "
+                                     "new subject appears: low means the old subject is wiped.",
+    "memory.metric.forget_else": "Forget gate elsewhere",
+    "memory.metric.forget_else.help": "Mean of the same gate at every other step after the "
+                                      "first subject: high means the memory is kept.",
+    "memory.read": "Read each column from top to bottom. Dashed line: a new subject appears. "
+                   "Background of (b): blue while the subject is male, orange while female, "
+                   "grey while plural.",
+    "memory.explain": "What happened, with the real numbers",
+    "memory.explain.none": "No sentence of this story starts with a subject (a name or a noun "
+                           "such as {example}), so the gender unit has nothing to remember.",
+    "memory.open_gates": "Open this story on the gates page",
+    "memory.class.m": "male",
+    "memory.class.f": "female",
+    "memory.class.pl": "plural",
+    "memory.class.none": "neither (C = 0)",
+    "memory.say.first": "At “{token}” (step {step}) the story gets its first subject: {subject} "
+                        "({cls}).",
+    "memory.say.new": "At “{token}” (step {step}) a new subject takes over: {subject} ({cls}) "
+                      "replaces {old}.",
+    "memory.say.forget.low": "The forget gate of unit {unit} drops to {f}, wiping most of the "
+                             "old value {c_prev}.",
+    "memory.say.forget.mid": "The forget gate of unit {unit} falls to {f}, letting go of part of "
+                             "the old value {c_prev}.",
+    "memory.say.forget.high": "The forget gate of unit {unit} stays at {f}, so most of the old "
+                              "value {c_prev} is kept.",
+    "memory.say.write": "The input gate is {i} and the candidate C̃ is {g}: C goes from {c_prev} "
+                        "to {c}.",
+    "memory.say.reads.right": "The unit now says “{reading}”, which is right.",
+    "memory.say.reads.wrong": "The unit now says “{reading}”, but the subject is {cls}.",
+    "memory.say.plural": "A plural subject has no gender to store; the agreement measured above "
+                         "leaves such steps out.",
+    "memory.say.choice": "Step {step} (“{token}”), followed by “{next}”: the model expects "
+                         "{choice} ({odds}); C = {c}, which the unit reads as {reading}.",
+    "memory.say.choice.plain": "Step {step} (“{token}”), followed by “{next}”: the model expects "
+                               "{choice} ({odds}).",
+    "memory.say.choice.right": "Right for {subject}.",
+    "memory.say.choice.wrong": "Wrong: the subject is {subject}, so {due} was due.",
+    "memory.say.no_subject": "No subject has appeared yet, so nothing can agree.",
+    "memory.say.typed": "(Your story has “{next}” here, but {due} would agree with the subject.)",
+    "memory.fig.probs": "(a) Which pronoun the model expects next: {colours}   (faded: no pronoun follows)",
+    "memory.fig.c": "(b) Cell state C of unit {unit}: the memory of the subject's gender",
+    "memory.fig.gates": "(c) The gates of unit {unit}: {colours}",
+    "memory.fig.p_axis": "probability",
+    "memory.fig.gate_axis": "gate value",
+    "memory.fig.hover.p": "step {step} · {token}",
+    "memory.fig.hover.c": "step {step} · {token}",
+    "memory.fig.hover.gate": "step {step}",
+    "memory.fig.sign.pos": "C > 0: {cls}",
+    "memory.fig.sign.neg": "C < 0: {cls}",
     "nav.home": "Home",
     "nav.home.title": "How an LSTM remembers",
     "nav.gates": "Gates, step by step",
@@ -195,7 +497,6 @@ _EN: dict[str, str] = {
     "gates.seed.help": "Picks the random weights and the token vectors; the same seed always "
                        "gives the same numbers.",
     "gates.model": "Model",
-    "gates.model.help": "Random weights show the mechanics; trained models arrive later.",
     "gates.examples": "Examples",
     "gates.ex.words": "A sentence",
     "gates.ex.chars": "Characters",
@@ -369,6 +670,221 @@ _ZH: dict[str, str] = {
     "fig.gates.colour_note": "方框颜色表示数值，色标与下方热图相同",
     "fig.gates.maps_title": "所有时间步 × 所有单元 · 黑框：当前时间步 · 虚线：单元 {unit}",
     # ---- pages (app.py, pages/*.py, ui/*.py) ------------------------------------------
+    # ---- the why page (pages/6_why.py, figures/why.py) ----
+    "nav.why": "为什么能记住",
+    "nav.why.title": "LSTM 为什么能记住",
+    "nav.why.blurb": "把记忆逐步拆开，强行打开或关上一个门看看会坏在哪里，再看梯度如何在普通 RNN 中消失、在 LSTM 中保留下来。",
+    "why.intro": "在你自己的序列上做四个实验，看清 LSTM *为什么* 能把信息保留很多步：记忆里还剩下什么，强行固定一个门会破坏什么，梯度如何沿时间反向传播，以及哪些门像开关一样工作。",
+    "why.model.help": "随机权重用来演示计算机制；训练好的模型的门学会了记忆：试试“记住第一个符号”。",
+    "why.seed.help": "随机权重的种子。第 3 部分中的普通 RNN 使用同一个种子。",
+    "why.look": "**观察**一个时间步 t 和一个单元：下面每个视图都跟随它们。",
+    "why.step": "时间步 t",
+    "why.step.help": "记忆账本要拆开哪一步的记忆元；“从第 t 步起”的手术也从这里开始。",
+    "why.unit.help": "记忆账本、手术图和遗忘门连乘所跟踪的单元。",
+    "why.ledger.head": "1 · 记忆账本：C 里的内容是谁写进去的？",
+    "why.ledger.text": "每一步记忆元都按 Cₜ = fₜ·Cₜ₋₁ + iₜ·C̃ₜ 更新：遗忘门按比例保留旧记忆，输入门写入新内容。把它逐步展开，Cₜ 就是一个求和，每个更早的时间步 k 贡献一项：第 k 步写入的 iₖ·C̃ₖ，乘上此后所有的遗忘门。每根柱子就是这样一项，即第 k 步写入的内容到第 t 步还剩多少。所有柱子加起来恰好等于 Cₜ（右侧）。",
+    "why.map.text": "**整本账一览。** 第 t 行就是像上面那样拆开的 Cₜ：第 k 列的方格表示第 k 步写入、到第 t 步仍然保留的部分。加框的一行是第 {step} 步，也就是上面的柱状图。\n\n沿一列往下读，可以看到一次写入能保留多久：它按遗忘门的速度逐渐褪去。一条长长的彩色条纹表示单元一直保存着这段记忆；到下一行就消失的方格则是立刻被遗忘了。",
+    "why.surgery.head": "2 · 门控手术：强行固定一个门，看看会坏在哪里",
+    "why.surgery.text": "把一个门固定为某个值，再把同一序列运行一遍。灰线是原始运行，彩色线是手术之后所选单元的运行。你可以选择手术作用于这个单元还是所有单元，作用于每一步还是只从第 t 步起（阴影部分）。",
+    "why.surgery": "手术",
+    "why.surgery.help": "把哪个门固定为某个值，或者把整个单元敲除。",
+    "why.surgery.f1": "遗忘门 = 1",
+    "why.surgery.f0": "遗忘门 = 0",
+    "why.surgery.i0": "输入门 = 0",
+    "why.surgery.o1": "输出门 = 1",
+    "why.surgery.knockout": "敲除单元",
+    "why.surgery.f1.why": "遗忘门 = 1：什么都不擦除，C 只会累加输入门写入的内容。若输入门一直开着，C 会不断增大，h 趋于饱和。",
+    "why.surgery.f0.why": "遗忘门 = 0：C 每一步都被清空，只保留本步写入的 i·C̃。这个单元记不住超过一步的信息。",
+    "why.surgery.i0.why": "输入门 = 0：不再写入任何新内容，C 只能从原有的值逐渐衰减。若从第一步起就这样做，它始终为 0。",
+    "why.surgery.o1.why": "输出门 = 1：这一步的记忆本身不受影响，但 h 会完整地显示 tanh(C)。之后 C 的变化只是因为 h 会反馈到下一步的门。",
+    "why.surgery.knockout.why": "敲除：四个门全部为 0，所以这个单元的 C 和 h 都是 0。若只敲除“这个单元”，其他单元的变化只来自缺失的 h。",
+    "why.who": "作用于",
+    "why.who.unit": "这个单元",
+    "why.who.all": "所有单元",
+    "why.when": "作用时间",
+    "why.when.all": "每一步",
+    "why.when.from": "从第 t 步起",
+    "why.surgery.result": "在最后一步（第 {steps} 步），单元 {unit} 的 C 不做手术时为 {c_before}，做手术后为 {c_after}；h 分别为 {h_before} 和 {h_after}。",
+    "why.grad.head": "3 · 沿时间的梯度：最后一步还能感受到开头吗？",
+    "why.grad.text": "最后一步的隐状态在多大程度上依赖于更早的每个输入？上图以对数刻度显示梯度的大小 $\\lVert\\partial h_T/\\partial x_t\\rVert$，分别对应这个 LSTM 和一个同样大小的普通 tanh RNN：纵轴每往下一格就弱十倍。在普通 RNN 中，梯度每一步都要经过权重和 tanh′，每次都缩小差不多的倍数，于是它会*消失*：在图上是一条向左下降的直线。LSTM 还有第二条路，即记忆元通路，梯度在这条路上只会乘以遗忘门：从第 t+1 步到最后的 $\\prod f_j$（下图）。只要 f 接近 1，这个连乘就接近 1，梯度就能保留下来。",
+    "why.grad.numbers": "从第一个输入到最后的状态（共 {steps} 步）：LSTM 为 {lstm}，普通 RNN 为 {rnn}；单元 {unit} 的 Π f 为 {forget}。",
+    "why.grad.random": "随机权重下遗忘门大约是 0.5，Π f 每一步减半，所以这个 LSTM 遗忘得和 RNN 差不多快。训练会让需要记忆的地方 f ≈ 1：在上方选择模型“已训练 · 记住第一个符号”，就能看到记忆元通路让梯度保留下来。",
+    "why.grad.trained": "这个模型是训练过的。Π f 一直较大的单元，会把梯度（以及记忆）带过整个序列。",
+    "why.sat.head": "4 · 门的饱和：哪些单元像开关？",
+    "why.sat.text": "每个点是一个单元。在整个序列中，横轴是门几乎关闭（低于 0.1）的时间步所占比例，纵轴是门几乎全开（高于 0.9）的比例。靠近 (0, 0) 的点表示门一直处在中间状态；靠左上方的点表示门几乎总是开着，对遗忘门来说，这就是一个牢牢保存记忆的单元。点不会出现在虚线上方：一个门不可能同时关闭又打开。这正是 Karpathy、Johnson 和 Fei-Fei（2015）为字符级 LSTM 画的图。所选单元带有黑圈；在门控页面打开一个单元，可以看到它的完整轨迹。",
+    "why.sat.open": "在门控页面查看单元 {unit}",
+    "why.sat.open.keeper": "单元 {unit}：遗忘门在 {share} 的时间步全开",
+    "why.sat.random": "随机权重下各个门都在 0.5 附近徘徊，几乎从不饱和，所以点都挤在 (0, 0)。在上方选择一个训练好的模型，就能看到已经变成开关的单元。",
+    "why.fig.ledger.title": "第 {step} 步（“{token}”）单元 {unit} 的 C 里有什么：按写入的时间步拆开",
+    "why.fig.ledger.hover": "第 %{x} 步写入（%{customdata}）<br>仍在 C 中：%{y:.4f}",
+    "why.fig.ledger.sum": "柱子之和",
+    "why.fig.ledger.x": "时间步",
+    "why.fig.ledger.y": "C 中仍保留的部分",
+    "why.fig.map.title": "单元 {unit} 的记忆账本",
+    "why.fig.map.hover": "第 %{y} 步的 C（%{customdata[0]}）<br>第 %{x} 步写入（%{customdata[1]}）<br>%{z:.4f}",
+    "why.fig.map.x": "写入的时间步 k",
+    "why.fig.map.y": "第 t 步的 C",
+    "why.fig.surgery.title": "单元 {unit} 手术前后：{what}",
+    "why.fig.surgery.c": "单元 {unit} 的记忆元 C",
+    "why.fig.surgery.h": "单元 {unit} 的隐状态 h",
+    "why.fig.surgery.p": "模型对原来预测的把握还剩多少",
+    "why.fig.surgery.hover.x": "%{y:.3f}",
+    "why.fig.surgery.hover.p": "“%{customdata[1]}”的概率：%{y:.0%}",
+    "why.fig.surgery.before": "原始运行",
+    "why.fig.surgery.after": "手术后（{what}）",
+    "why.fig.grad.top": "最后一步（第 {T} 步）的 h 对第 t 步输入的依赖程度：‖∂h<sub>T</sub>/∂x<sub>t</sub>‖",
+    "why.fig.grad.bottom": "单元 {unit} 的记忆元通路：从第 t+1 步到最后的 Π f<sub>j</sub>",
+    "why.fig.grad.lstm": "LSTM（长短期记忆网络）",
+    "why.fig.grad.rnn": "同样大小的普通 tanh RNN",
+    "why.fig.grad.forget": "单元 {unit} 的 Π f",
+    "why.fig.grad.hover": "%{customdata}：梯度 %{y:.2e}",
+    "why.fig.grad.y": "梯度大小",
+    "why.fig.grad.x": "第 t 步的输入",
+    "why.fig.sat.hover": "单元 %{customdata}<br>几乎关闭：%{x:.0%} 的时间步<br>几乎全开：%{y:.0%}",
+    "why.fig.sat.x": "几乎关闭的比例（< {low}）",
+    "why.fig.sat.y": "几乎全开的比例（> {high}）",
+    # ---- the training tasks and /train (pages/5_train.py, ui/training.py, figures/train.py) ----
+    "task.pronoun-en.title": "英文故事里的代词",
+    "task.pronoun-en.description": "简短的英文小故事，例如 `John met Mary in the park and he is happy . the girls saw Tom and they are tired .` 在下一个词是代词的地方，模型必须说出是 he、she 还是 they，接着是 is 还是 are。用哪个代词取决于最近的*主语*，它可能在很多个词之前，中间还隔着另一性别的名字。",
+    "task.pronoun-en.look": "找一个单元：男性主语（John、the king）之后它的记忆元 C 偏向一边，女性主语（Mary、the queen）之后偏向另一边，并一直保持到下一个主语。在新主语出现的地方，它的遗忘门 f 应当变小：旧主语就在这一刻被忘掉。",
+    "task.pronoun-zh.title": "中文故事里的代词",
+    "task.pronoun-zh.description": "同样的任务换成中文，每一步读一个字：`爸爸在公园见到了小红，他很高兴。` 在下一个词元是 他、她 或 他们 的地方，模型必须选对，而且只由最近的主语（爸爸，而不是小红）决定。",
+    "task.pronoun-zh.look": "找一个单元：读到小明或爸爸后它的 C 取一种符号，读到小红或妈妈后取相反的符号，并在整句话里保持不变。留意它的遗忘门在确定新主语的那个字（小明的“明”、爸爸的“爸”）上的变化。",
+    "task.brackets.title": "括号深度",
+    "task.brackets.description": "由括号和字母 a、b 组成的字符串，例如 `( a ( ( b ) ) a`。每读一个字符，模型都要说出当前括号嵌套了几层（0 到 4）。字母不改变深度，所以模型必须一直记着一个计数。",
+    "task.brackets.look": "找一个单元：每读到一个 ( 它的记忆元 C 就升高，每读到一个 ) 就降低——这是一个计数器。读到字母时，它的输入门应当几乎关闭，让计数保持不变。",
+    "task.first-symbol.title": "记住第一个符号",
+    "task.first-symbol.description": "先是 A、B 或 C，然后是 3 到 18 个从 x y z u v w 中随机抽取的字母，最后是 `?`。读到 `?` 时，模型必须说出开头是哪个符号。只有最后这一步计分。",
+    "task.first-symbol.look": "第一个符号必须在第 1 步写入 C，并在噪声中原样保持：找一个在第 1 步打开、之后关闭的输入门，以及一直接近 1 的遗忘门。",
+    "train.intro": "选一个任务和模型大小，点 **训练**，看一个小 LSTM 怎样学会它。每一步它读 {batch} 个新例子，衡量自己的错误（损失），再把所有权重朝减少错误的方向调一点（Adam 优化器，随时间反向传播）。",
+    "train.task": "任务",
+    "train.task.help": "模型要学会什么。每个任务都需要记忆：答案取决于之前读到的内容。",
+    "train.units": "单元数（H）",
+    "train.units.help": "LSTM 的单元个数，也就是 h 和 C 的长度。单元越多越容易学会，但每一步更费时。",
+    "train.lr": "学习率",
+    "train.lr.help": "Adam 每次迈的步子有多大。太小，损失下降得慢；太大，损失会上下乱跳。",
+    "train.steps": "训练步数",
+    "train.steps.help": "训练多少步；每一步给模型看 {batch} 个新例子。",
+    "train.seed": "随机种子",
+    "train.seed.help": "决定初始权重和训练用的例子。同样的设置总是训练出同一个模型。",
+    "train.asks": "任务要求",
+    "train.look": "在门控里找什么",
+    "train.button": "训练",
+    "train.stop": "停止",
+    "train.estimate": "训练约需 {seconds} 秒。",
+    "train.too_big": "这次训练对共用的课堂服务器来说太大了：{units} 个单元训练 {steps} 步约需 {seconds} 秒，而一次训练最多约 {limit} 秒。用 {units} 个单元时最多训练 {max_steps} 步，或者减少单元数。",
+    "train.starting": "正在开始……",
+    "train.waiting": "服务器上正有其他人在训练；等其中一个结束，你的训练就会开始。",
+    "train.progress": "第 {step} / {steps} 步 · 损失 {loss} · 准确率 {accuracy}",
+    "train.done": "训练完成：{steps} 步，用时 {seconds} 秒。",
+    "train.reused": "这组设置以前在本服务器上训练过，所以直接给出那次的结果：同样的设置总是得到同一个模型。",
+    "train.stopped": "已在第 {step} / {steps} 步停止。保留了那一步的模型，你可以查看它的内部。",
+    "train.diverged": "训练在第 {step} 步发散了：损失变成了无穷大。请选一个更小的学习率。",
+    "train.other_settings": "这是你上一次训练的结果，它的设置与上面的不同。点“训练”用新设置训练。",
+    "train.result_of": "{task} · {units} 个单元 · 学习率 {lr} · {steps} 步 · 种子 {seed}",
+    "train.held_out_accuracy": "新例子上的准确率",
+    "train.held_out_loss": "新例子上的损失",
+    "train.held_out.help": "在 {n} 个训练中从未见过的例子上测得，只计需要作答的步。",
+    "train.steps_done": "已训练步数",
+    "train.time": "训练用时",
+    "train.seconds": "{s} 秒",
+    "train.inspect": "在门控页面查看你的模型内部",
+    "train.fig.loss": "损失",
+    "train.fig.accuracy": "准确率",
+    "train.fig.loss_title": "损失：错得有多厉害（越低越好）",
+    "train.fig.accuracy_title": "需作答步上的准确率",
+    "train.fig.step": "训练步",
+    "train.fig.batch": "每个批次",
+    "train.fig.smooth": "平滑后",
+    "train.fig.held_out": "新例子",
+    "train.fig.hover": "第 {step} 步：{value}",
+    "train.fig.empty": "点“训练”开始",
+    # ---- the trained models (ui/compute.py, pages/1_gates.py, pages/4_memory.py) ----
+    "model.pronoun-en": "已训练 · 英文代词",
+    "model.pronoun-zh": "已训练 · 中文代词",
+    "model.brackets": "已训练 · 括号深度",
+    "model.first-symbol": "已训练 · 记住第一个符号",
+    "model.trained": "你训练的模型",
+    "model.pronoun-en.about": "它逐词阅读简短的英文小故事，预测下一个代词（he、she、they）和动词（is、are），"
+                              "二者都必须与最近的主语一致。",
+    "model.pronoun-zh.about": "它逐字阅读简短的中文小故事，预测下一个代词（他、她、他们），代词必须与最近的主语一致。",
+    "model.brackets.about": "它一次读一个字符（括号或字母 a、b），每读一步都要说出当前括号嵌套了几层（0 到 4）。",
+    "model.first-symbol.about": "它先读到 A、B 或 C，再读一串随机字母；读到最后的“?”时，必须说出开头是 A、B 还是 C。",
+    "model.unknown": "模型不认识 {bad}。只能使用这些：{allowed}",
+    "model.empty": "文本是空的。请用模型认识的词元输入内容。",
+    "gates.model.help": "随机权重用来演示计算机制；训练好的模型的门各有分工：选一个看看它学到了什么。",
+    "gates.model.segment.words": "逐词",
+    "gates.model.segment.chars": "逐字",
+    "gates.model.decides": "读取方式：{segment}；单元数：{units}。词元向量和权重都是它自己学到的，"
+                           "所以这里没有读取方式、单元数或随机种子可选。",
+    "gates.model.trained_for": "**{name}**——训练目标：{about}",
+    "gates.model.yours": "你在本次会话中亲手训练的模型。",
+    "gates.model.job.gender": "💡 单元 {unit} 学会了记住当前主语的性别：新主语出现时，它的 C 会变号。详见“记忆如何工作”。",
+    "gates.model.job.depth": "💡 单元 {unit} 学会了计数：它的 C 随括号嵌套的层数变化。",
+    "gates.model.layer": "层",
+    "gates.model.layer.help": "查看模型的哪一层 LSTM（1 是最底层）。",
+    "gates.model.examples": "这个模型能读的句子",
+    # ---- the memory page (pages/4_memory.py, lstm_viz/story.py, figures/memory.py) ----
+    "memory.intro": "一个小型 LSTM 在自动生成的小故事上训练，任务是预测下一个代词。要在“他”“她”“他们”之间做出选择，"
+                    "它必须记住故事在讲谁；一旦换了新的人物做主语，又必须把旧的记忆丢掉。它的某一个单元恰好承担了这份记忆。"
+                    "选一个故事，或用模型认识的词自己写一个，看看这个单元是怎样工作的。",
+    "memory.demo": "模型",
+    "memory.demo.pronoun-en": "英文 · he / she / they",
+    "memory.demo.pronoun-zh": "中文 · 他 / 她 / 他们",
+    "memory.segment.words": "单词",
+    "memory.segment.chars": "汉字和标点",
+    "memory.demo.help": "两个模型的训练方法相同：英文模型逐词阅读，中文模型逐字阅读。",
+    "memory.example": "示例故事",
+    "memory.example.placeholder": "选一个故事载入……",
+    "memory.example.help": "这些故事来自训练该模型时所用的同一个生成器。",
+    "memory.seq": "模型要读的故事",
+    "memory.seq.help": "只能使用模型认识的{segment}，每句话以句号结尾。以人名或名词开头的句子会引入新的主语。"
+                       "最多画出 {limit} 步。",
+    "memory.metrics": "**在 {stories} 个新生成的故事上测得**（模型训练时从未见过）",
+    "memory.metrics.plain": "**在新生成的故事上测得**（模型训练时从未见过）",
+    "memory.metric.accuracy": "代词准确率",
+    "memory.metric.accuracy.help": "在下一个词是代词的位置上，模型给正确代词的概率在三者中最高的比例。",
+    "memory.metric.agreement": "单元 {unit} 分辨性别",
+    "memory.metric.agreement.help": "在当前主语为男性或女性的时间步上，单元 {unit} 的 C 的正负号说对性别的比例。"
+                                    "复数主语没有性别，不计入。",
+    "memory.metric.forget_new": "新主语出现时的遗忘门",
+    "memory.metric.forget_new.help": "在新主语出现的时间步上，单元 {unit} 遗忘门的平均值：越低，旧主语被擦得越干净。",
+    "memory.metric.forget_else": "其他时候的遗忘门",
+    "memory.metric.forget_else.help": "第一个主语之后其余所有时间步上同一个遗忘门的平均值：越高，记忆保留得越好。",
+    "memory.read": "每一列从上往下读。虚线：新主语出现。(b) 的底色：主语为男性时是蓝色，女性时是橙色，复数时是灰色。",
+    "memory.explain": "发生了什么（代入真实数值）",
+    "memory.explain.none": "这个故事里没有以主语（人名或名词，例如 {example}）开头的句子，所以性别单元没有什么需要记住。",
+    "memory.open_gates": "在“逐步看门控”页面打开这个故事",
+    "memory.class.m": "男性",
+    "memory.class.f": "女性",
+    "memory.class.pl": "复数",
+    "memory.class.none": "都不是（C = 0）",
+    "memory.say.first": "读到“{token}”（第 {step} 步）时，故事有了第一个主语：{subject}（{cls}）。",
+    "memory.say.new": "读到“{token}”（第 {step} 步）时，新主语{subject}（{cls}）取代了{old}。",
+    "memory.say.forget.low": "单元 {unit} 的遗忘门降到 {f}，旧值 {c_prev} 大部分被擦掉。",
+    "memory.say.forget.mid": "单元 {unit} 的遗忘门降到 {f}，旧值 {c_prev} 被放掉了一部分。",
+    "memory.say.forget.high": "单元 {unit} 的遗忘门保持在 {f}，旧值 {c_prev} 大部分被保留。",
+    "memory.say.write": "输入门为 {i}，候选记忆元 C̃ 为 {g}：C 从 {c_prev} 变为 {c}。",
+    "memory.say.reads.right": "这个单元现在表示“{reading}”，是对的。",
+    "memory.say.reads.wrong": "这个单元现在表示“{reading}”，但主语是{cls}。",
+    "memory.say.plural": "复数主语没有性别可记；上面测得的一致率不计这样的时间步。",
+    "memory.say.choice": "第 {step} 步（“{token}”），后面是“{next}”：模型预计是“{choice}”（{odds}）；"
+                         "C = {c}，这个单元把它读作{reading}。",
+    "memory.say.choice.plain": "第 {step} 步（“{token}”），后面是“{next}”：模型预计是“{choice}”（{odds}）。",
+    "memory.say.choice.right": "对{subject}来说是正确的。",
+    "memory.say.choice.wrong": "错了：主语是{subject}，应当是“{due}”。",
+    "memory.say.no_subject": "还没有出现主语，无从一致。",
+    "memory.say.typed": "（你的故事在这里写的是“{next}”，但与主语一致的是“{due}”。）",
+    "memory.fig.probs": "(a) 模型预计下一个代词是哪个：{colours}（淡色：后面并没有代词）",
+    "memory.fig.c": "(b) 单元 {unit} 的记忆元 C：记住主语的性别",
+    "memory.fig.gates": "(c) 单元 {unit} 的门：{colours}",
+    "memory.fig.p_axis": "概率",
+    "memory.fig.gate_axis": "门的取值",
+    "memory.fig.hover.p": "时间步 {step} · {token}",
+    "memory.fig.hover.c": "时间步 {step} · {token}",
+    "memory.fig.hover.gate": "时间步 {step}",
+    "memory.fig.sign.pos": "C > 0：{cls}",
+    "memory.fig.sign.neg": "C < 0：{cls}",
     "nav.home": "首页",
     "nav.home.title": "LSTM 是怎样记住信息的",
     "nav.gates": "逐步看门控",
@@ -419,7 +935,6 @@ _ZH: dict[str, str] = {
     "gates.seed": "随机种子",
     "gates.seed.help": "决定随机权重和词元向量；同一个种子总是得到同样的数。",
     "gates.model": "模型",
-    "gates.model.help": "随机权重用来演示计算机制；训练好的模型将在后续版本加入。",
     "gates.examples": "示例",
     "gates.ex.words": "英文句子",
     "gates.ex.chars": "逐个字符",

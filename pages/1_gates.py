@@ -5,6 +5,7 @@ import streamlit as st
 from lstm_viz.explain import explain_step, fmt
 from lstm_viz.i18n import t
 from lstm_viz.inputs import MODES, InputError
+from lstm_viz.model import UnknownTokens
 from ui import common, compute
 
 EXAMPLES = {  # catalogue key → (sequence, mode)
@@ -20,27 +21,106 @@ def _use_example(key: str) -> None:
     st.session_state["seq"], st.session_state["mode"] = EXAMPLES[key]
 
 
+def _use_text(text: str) -> None:
+    st.session_state["seq"] = text
+
+
+def _model_changed() -> None:
+    """A trained model reads only its own tokens: if the sequence has others, start from
+    one of the model's examples."""
+    chosen = compute.choose(st.session_state["model"])
+    if chosen is not None and not compute.readable(chosen, st.session_state.get("seq", "")):
+        texts = compute.model_examples(chosen.key, chosen.key, _chosen=chosen)
+        st.session_state["seq"] = texts[0] if texts else ""
+    known = compute.known_unit(st.session_state["model"])
+    if known:  # start on the unit whose job is known
+        st.session_state["unit"] = known[1] + 1
+
+
 def gates_controls(lang: str) -> dict:
     """The sequence and the model's settings, as plain values."""
     seq = st.text_area(t("gates.seq", lang), EXAMPLES["gates.ex.words"][0], key="seq",
                        bind="query-params", height=80, max_chars=20_000,
                        help=t("gates.seq.help", lang))
-    cols = st.columns([3, 2, 2, 2])
+    left, right = st.columns([7, 3])
+    offered = compute.MODELS if "trained_model" in st.session_state else compute.MODELS[:-1]
+    model = common.choice(right.selectbox, t("gates.model", lang), offered, "model",
+                          "random", lambda m: t(f"model.{m}", lang), on_change=_model_changed,
+                          help=t("gates.model.help", lang))
+    chosen = compute.choose(model)
+    if chosen is None:
+        mode, units, seed = random_settings(left, lang)
+        layer = 1
+    else:  # a trained model brings its own tokens, size and weights: nothing to set
+        mode, units, seed = (st.session_state.get(f"_{k}", v) for k, v in DEFAULTS.items())
+        layer = model_facts(left, chosen, model, lang)
+    examples(chosen, lang)
+    return dict(text=seq, mode=mode, units=int(units), seed=int(seed), model=model,
+                layer=layer - 1, key=chosen.key if chosen else "", _chosen=chosen)
+
+
+DEFAULTS = {"mode": "words", "units": 8, "seed": 0}
+
+
+def random_settings(box, lang: str) -> tuple[str, int, int]:
+    """Reading mode, units and seed of the random-weights model (kept while a trained model
+    hides them)."""
+    for key in DEFAULTS:  # back from a trained model: the values from before
+        if key not in st.session_state and key not in st.query_params \
+                and f"_{key}" in st.session_state:
+            st.session_state[key] = st.session_state[f"_{key}"]
+    cols = box.columns([3, 2, 2])
     mode = common.choice(cols[0].segmented_control, t("gates.mode", lang), MODES, "mode",
                          "words", lambda m: t(f"mode.{m}", lang), help=t("gates.mode.help", lang))
     units = cols[1].number_input(t("gates.units", lang), 1, 64, 8, key="units",
                                  bind="query-params", help=t("gates.units.help", lang))
     seed = cols[2].number_input(t("gates.seed", lang), 0, 9999, 0, key="seed",
                                 bind="query-params", help=t("gates.seed.help", lang))
-    model = common.choice(cols[3].selectbox, t("gates.model", lang), compute.MODELS, "model",
-                          "random", lambda m: t(f"model.{m}", lang),
-                          help=t("gates.model.help", lang))
-    with st.expander(t("gates.examples", lang)):
-        ex_cols = st.columns(len(EXAMPLES))
-        for col, key in zip(ex_cols, EXAMPLES, strict=True):
-            col.button(t(key, lang), on_click=_use_example, args=(key,), key=f"btn_{key}",
-                       width="stretch")
-    return dict(text=seq, mode=mode, units=int(units), seed=int(seed), model=model)
+    st.session_state.update(_mode=mode, _units=units, _seed=seed)
+    return mode, units, seed
+
+
+def model_facts(box, chosen: compute.Chosen, model: str, lang: str) -> int:
+    """What the trained model was trained for and how it reads; its layer (1-based)."""
+    about = t(f"model.{chosen.task}.about", lang) if chosen.task in compute.DEMOS else ""
+    if model == "trained":
+        box.markdown(t("gates.model.yours", lang) + " " + about)
+    else:
+        box.markdown(t("gates.model.trained_for", lang, name=t(f"model.{model}", lang),
+                       about=about))
+    reads = t(f"gates.model.segment.{compute.segment(chosen)}", lang)
+    box.caption(t("gates.model.decides", lang, segment=reads,
+                  units=" → ".join(str(n) for n in chosen.model.units)))
+    known = compute.known_unit(model)
+    if known:
+        box.markdown(t(f"gates.model.job.{known[0]}", lang, unit=known[1] + 1))
+    with box:
+        return model_layer(chosen, lang)
+
+
+def model_layer(chosen: compute.Chosen, lang: str) -> int:
+    """Which layer of a trained model to look at (1-based); asked only if it has several."""
+    layers = tuple(str(k) for k in range(1, len(chosen.model.units) + 1))
+    if len(layers) == 1:
+        return 1
+    return int(common.choice(st.selectbox, t("gates.model.layer", lang), layers, "layer", "1",
+                             str, help=t("gates.model.layer.help", lang)))
+
+
+def examples(chosen: compute.Chosen | None, lang: str) -> None:
+    """Buttons that fill in an example: the page's own, or texts the trained model reads."""
+    if chosen is None:
+        with st.expander(t("gates.examples", lang)):
+            ex_cols = st.columns(len(EXAMPLES))
+            for col, key in zip(ex_cols, EXAMPLES, strict=True):
+                col.button(t(key, lang), on_click=_use_example, args=(key,), key=f"btn_{key}",
+                           width="stretch")
+        return
+    with st.expander(t("gates.model.examples", lang)):
+        for k, text in enumerate(compute.model_examples(chosen.key, chosen.key,
+                                                        _chosen=chosen)):
+            st.button(text, on_click=_use_text, args=(text,), key=f"btn_model_{k}",
+                      width="stretch")
 
 
 def _remembered_slider(label, key, high, default, **kw):
@@ -77,6 +157,12 @@ try:
 except InputError as err:
     common.show_error(err.message(lang))
     st.stop()
+except UnknownTokens as err:
+    common.show_error(compute.unknown_message(err, lang))
+    st.stop()
+except ValueError:  # a trained model given empty text
+    common.show_error(t("model.empty", lang))
+    st.stop()
 
 seq, trace = run.sequence, run.trace
 if seq.truncated:
@@ -85,7 +171,11 @@ if seq.truncated:
 figure_slot = st.container()  # the animation goes above the controls that choose its view
 st.subheader(t("gates.closer", lang))
 step, unit = step_controls(lang, trace.steps, trace.hidden_size)
-common.check_link({**settings, "seq": settings["text"], "step": step, "unit": unit}, lang)
+shown = {**settings, "seq": settings["text"], "step": step, "unit": unit,
+         "layer": str(settings["layer"] + 1)}
+if settings["_chosen"]:  # a trained model has no mode, units or seed to set
+    shown = {k: v for k, v in shown.items() if k not in DEFAULTS}
+common.check_link(shown, lang)
 with figure_slot:
     common.figure(compute.gates_view(**settings, unit=unit - 1, step=step - 1, lang=lang),
                   key="gates_figure")

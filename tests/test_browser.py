@@ -33,6 +33,7 @@ PAGES = {  # URL path → (catalogue key of the title, Plotly charts the page dr
     "/gates": ("nav.gates", 1),
     "/stacked": ("nav.stacked", 3),
     "/params": ("nav.params", 2),
+    "/why": ("nav.why", 5),
 }
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CHART = "[data-testid='stPlotlyChart']"

@@ -154,3 +154,148 @@ def test_chinese_page():
     assert_clean(at)
     assert at.title[0].value == "逐步看门控"
     assert "遗忘门" in "".join(m.value for m in at.markdown)
+
+
+# ---- trained models: the demos and the learner's own --------------------------------------
+
+def heatmap_of(spec, name):
+    """The heatmap band of quantity ``name`` ("f", "i", …) as (T, H)."""
+    from figures.gates import MAPS
+
+    maps = [tr for tr in spec["data"] if tr.get("type") == "heatmap"]
+    return np.asarray(decode(maps[MAPS.index(name)]["z"]), float).T
+
+
+def demo_trace(name, text):
+    from lstm_viz import demos
+
+    out = demos.load(name).run(text)
+    return out.tokens, out.trace.layers[0]
+
+
+def demos_unit(name, job):
+    from lstm_viz import demos
+
+    return demos.load(name).units[job] + 1
+
+
+def test_choosing_a_demo_model_shows_its_trace():
+    at = open_page("gates")
+    at.selectbox(key="model").set_value("pronoun-en").run()
+    assert_clean(at)
+    assert not at.error
+    text = at.text_area(key="seq").value
+    assert text != "the cat sat on the mat because it was warm"  # replaced: words it can read
+    tokens, layer = demo_trace("pronoun-en", text)
+    spec = gates_spec(at)
+    assert len(spec["frames"]) == len(tokens)
+    for name in ("f", "c"):
+        assert np.allclose(heatmap_of(spec, name), getattr(layer, name), atol=1e-5)
+    assert not at.number_input and not at.segmented_control  # the model decides: hidden
+    captions = " ".join(c.value for c in at.caption)
+    units = layer.c.shape[1]
+    assert f"It reads the text word by word and has {units} units" in captions
+    assert any("English stories" in m.value for m in at.markdown)
+    assert at.slider(key="unit").max == layer.c.shape[1]
+    from lstm_viz import demos
+
+    gender = demos.load("pronoun-en").units["gender"] + 1
+    assert at.slider(key="unit").value == gender  # starts on the unit that remembers
+    assert any(f"Unit {gender} learned to carry the gender" in m.value for m in at.markdown)
+
+
+def test_a_demo_link_reproduces_the_view():
+    text = "Mary met John and she is happy ."
+    query = dict(model="pronoun-en", seq=text, step=4, unit=3)
+    at = open_page("gates", **query)
+    assert_clean(at)
+    assert not at.error and not at.info
+    assert at.selectbox(key="model").value == "pronoun-en"
+    assert at.text_area(key="seq").value == text
+    tokens, layer = demo_trace("pronoun-en", text)
+    spec = gates_spec(at)
+    assert np.allclose(heatmap_of(spec, "i"), layer.i, atol=1e-5)
+    assert spec["layout"]["sliders"][0]["active"] == 3
+    # the arithmetic is the demo layer's: f of unit 3 at step 4 is in the first formula
+    assert at.code[0].value.splitlines()[0].endswith(f"{layer.f[3, 2]:.3f}".replace("-", "−"))
+    assert any(el.value.endswith(": " + tokens[3]) for el in at.text)
+
+
+def test_random_settings_come_back_after_a_trained_model():
+    at = open_page("gates", units=5, seed=7, mode="chars", seq="abc")
+    at.selectbox(key="model").set_value("brackets").run()
+    assert_clean(at)
+    assert at.query_params.get("model") == "brackets"
+    at.selectbox(key="model").set_value("random").run()
+    assert_clean(at)
+    assert not at.warning
+    assert at.number_input(key="units").value == 5 and at.number_input(key="seed").value == 7
+    assert at.segmented_control(key="mode").value == "chars"
+    assert len(gates_spec(at)["frames"]) == len(at.text_area(key="seq").value)
+
+
+def test_a_demo_link_with_random_settings_gives_no_note():
+    at = open_page("gates", model="first-symbol", seq="Bxyz?", units=12, seed=3, mode="numbers")
+    assert_clean(at)
+    assert not at.info and not at.error
+    assert len(gates_spec(at)["frames"]) == 5
+
+
+def test_a_demo_model_names_unknown_words():
+    at = open_page("gates", model="pronoun-en", seq="the cat met Mary")
+    assert_clean(at)
+    assert len(at.error) == 1
+    message = at.error[0].value.replace("\\", "")
+    assert "“cat”" in message and "“the”" not in message.split("Use only")[0]
+    assert "Mary" in message.split("Use only these:")[1]
+    assert not plotly_specs(at)
+    assert at.selectbox(key="model").value == "pronoun-en"
+
+
+def test_character_demo_reads_characters():
+    at = open_page("gates", model="brackets", seq="(a(b))")
+    assert_clean(at)
+    tokens, layer = demo_trace("brackets", "(a(b))")
+    assert tokens == ("(", "a", "(", "b", ")", ")")
+    assert np.allclose(heatmap_of(gates_spec(at), "c"), layer.c, atol=1e-5)
+    assert "character by character" in " ".join(c.value for c in at.caption)
+    depth = demos_unit("brackets", "depth")
+    assert any(f"Unit {depth} learned to count" in m.value for m in at.markdown)
+
+
+def test_chinese_demo_in_chinese():
+    at = open_page("gates", model="pronoun-zh", seq="小红在家唱歌，她很开心。", lang="zh")
+    assert_clean(at)
+    assert not at.error
+    assert any("中文小故事" in m.value for m in at.markdown)
+    assert len(gates_spec(at)["frames"]) == 12
+
+
+def test_the_learners_own_model_is_offered_only_when_there_is_one():
+    from lstm_viz.model import TokenModel
+    from lstm_viz.tasks import get
+
+    at = open_page("gates", model="trained")
+    assert "Your trained model" not in at.selectbox(key="model").options  # labels
+    assert at.selectbox(key="model").value == "random"
+    assert "model=trained" in " ".join(i.value.replace("\\", "") for i in at.info)
+
+    task = get("first-symbol")
+    own = TokenModel.random(task.vocab, task.labels, 3, (5, 4), seed=1)
+    at = open_page("gates")
+    at.session_state["trained_model"] = own
+    at.session_state["trained_task"] = "first-symbol"
+    at.run()
+    assert "Your trained model" in at.selectbox(key="model").options
+    at.selectbox(key="model").set_value("trained").run()
+    assert_clean(at)
+    text = at.text_area(key="seq").value
+    assert text.endswith("?")  # one of the task's own examples
+    run = own.run(task.tokenize(text))
+    assert np.allclose(heatmap_of(gates_spec(at), "f"), run.trace.layers[0].f, atol=1e-6)
+    assert at.selectbox(key="layer").value == "1"  # two layers: a layer choice
+    at.selectbox(key="layer").set_value("2").run()
+    assert_clean(at)
+    assert np.allclose(heatmap_of(gates_spec(at), "f"), run.trace.layers[1].f, atol=1e-6)
+    assert at.slider(key="unit").max == 4
+    assert any("Your own model" in m.value for m in at.markdown)

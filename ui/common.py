@@ -13,6 +13,7 @@ PAGES = (  # (script, catalogue key of its title, icon)
     ("pages/3_params.py", "nav.params", ":material/calculate:"),
     ("pages/4_memory.py", "nav.memory", ":material/psychology:"),
     ("pages/5_train.py", "nav.train", ":material/model_training:"),
+    ("pages/6_why.py", "nav.why", ":material/lightbulb:"),
 )
 LANG_NAMES = {"en": "English", "zh": "中文"}
 PLOTLY_CONFIG = {"displaylogo": False, "scrollZoom": False,
@@ -23,6 +24,7 @@ def page(title_key: str) -> str:
     """Set up a page: config, language, sidebar links, title. Returns the language."""
     st.set_page_config(page_title=f"{t(title_key, 'en')} · LSTM Viz", page_icon="🧠",
                        layout="wide")
+    _leave_other_pages(title_key)
     seen = st.session_state.setdefault("_links_seen", set())
     # The address the learner arrived with, read once per page before any widget syncs it.
     st.session_state["_link"] = {} if title_key in seen else dict(st.query_params)
@@ -48,6 +50,19 @@ def choice(widget, label: str, options, key: str, default: str, labels, **kwargs
     else:
         st.query_params[key] = value
     return value
+
+
+TRAVELS = frozenset({"trained_model", "trained_task"})  # kept from page to page (and _lang)
+
+
+def _leave_other_pages(title_key: str) -> None:
+    """On arriving from another page, drop that page's widget values: pages share URL names
+    (``units`` is a number on /gates and a list on /stacked), and each page takes its own
+    settings from its own URL. The language, the trained model and private keys travel."""
+    if st.session_state.get("_page") != title_key:
+        for key in [k for k in st.session_state if not k.startswith("_") and k not in TRAVELS]:
+            del st.session_state[key]
+        st.session_state["_page"] = title_key
 
 
 def _language() -> str:

@@ -1,0 +1,241 @@
+"""Tests for lstm_viz/demos: the shipped weights do what the issue promises, on stories
+generated afresh here (a seed the training script never used), and the numbers stored in
+each file are the ones its held-out stories give."""
+
+from __future__ import annotations
+
+import doctest
+import functools
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lstm_viz import demos, evaluate
+from lstm_viz.demos import NAMES, Demo, DemoRun, load
+from lstm_viz.model import TokenModel, UnknownTokens
+from tools import train_demos
+
+ROOT = Path(__file__).resolve().parents[1]
+FRESH = 20_240_004  # the tests' own stories: default_rng(FRESH), a stream no script uses
+N = 300  # fresh stories per demo
+
+# Forget gate of the gender unit: its mean at the steps where a new subject appears must
+# lie below its mean elsewhere by at least this much. A unit that ignores subject changes
+# has the same mean at both: the scratch pronoun-zh models whose units overwrote the gender
+# through the input gate instead showed differences between −0.06 and +0.1. The shipped
+# units show about 0.5 (en) and 0.39 (zh), and with 300 stories (≈ 450 new-subject steps)
+# the standard error of the difference is under 0.02, so 0.25 fails only a unit that does not
+# forget where the lesson says; it is also the dip the training script asks of the unit.
+FORGET_GAP = {"pronoun-en": 0.25, "pronoun-zh": 0.25}
+
+
+def _fresh(name):
+    """The demo, N fresh stories and the model's layer-0 trace and logits on each story,
+    run on its own (no padding: the path the app takes)."""
+    demo = load(name)
+    examples = demo.task.sample(np.random.default_rng(FRESH), N)
+    runs = [demo.model.run(ex.tokens) for ex in examples]
+    return demo, examples, [r.trace.layers[0] for r in runs], [r.logits for r in runs]
+
+
+@pytest.fixture(scope="module")
+def fresh():
+    """``fresh(name)``: what :func:`_fresh` gives, computed once per module."""
+    return functools.cache(_fresh)
+
+
+def gender_numbers(demo, examples, layers):
+    """(agreement of the stored unit with the stored sign, forget means) on ``examples``."""
+    unit, male = demo.units["gender"], demo.units["male_sign"]
+    agree = evaluate.gender_agreement([lay.c for lay in layers], examples)[:, unit]
+    forget = evaluate.forget_at_subject_changes([lay.f for lay in layers], examples, unit)
+    return float(agree[0 if male > 0 else 1]), forget
+
+
+# ---- the thresholds of the issue, on fresh stories -----------------------------------
+
+@pytest.mark.parametrize("name", ["pronoun-en", "pronoun-zh"])
+def test_pronoun_accuracy(fresh, name):
+    demo, examples, _, logits = fresh(name)
+    acc = evaluate.slot_accuracy(logits, examples, demo.task.labels,
+                                 demo.task.candidates("pronoun"))
+    assert acc >= 0.98
+
+
+def test_english_verb_agrees(fresh):
+    demo, examples, _, logits = fresh("pronoun-en")
+    assert evaluate.slot_accuracy(logits, examples, demo.task.labels, ("is", "are")) >= 0.98
+
+
+@pytest.mark.parametrize("name", ["pronoun-en", "pronoun-zh"])
+def test_gender_unit_sign_tells_the_subjects_gender(fresh, name):
+    demo, examples, layers, _ = fresh(name)
+    agreement, _ = gender_numbers(demo, examples, layers)
+    assert agreement >= 0.95
+
+
+@pytest.mark.parametrize("name", ["pronoun-en", "pronoun-zh"])
+def test_gender_unit_forgets_where_a_new_subject_appears(fresh, name):
+    demo, examples, layers, _ = fresh(name)
+    _, (at_new, elsewhere) = gender_numbers(demo, examples, layers)
+    assert at_new <= elsewhere - FORGET_GAP[name]
+
+
+def test_brackets_depth_unit_counts(fresh):
+    demo, examples, layers, logits = fresh("brackets")
+    r = evaluate.depth_correlation([lay.c for lay in layers], examples)[demo.units["depth"]]
+    assert abs(r) >= 0.95
+    assert evaluate.slot_accuracy(logits, examples, demo.task.labels) >= 0.98
+
+
+def test_first_symbol_is_remembered(fresh):
+    demo, examples, _, logits = fresh("first-symbol")
+    assert evaluate.slot_accuracy(logits, examples, demo.task.labels) >= 0.98
+
+
+# ---- the stored numbers are the held-out ones -----------------------------------------
+
+@pytest.mark.parametrize("name", NAMES)
+def test_stored_metrics_are_what_the_held_out_stories_give(name):
+    demo = load(name)
+    examples = train_demos.held_out(name)
+    assert len(examples) == demo.model.meta["held_out"]
+    runs = [demo.model.run(ex.tokens) for ex in examples]  # one by one, unlike the script
+    layers, logits = [r.trace.layers[0] for r in runs], [r.logits for r in runs]
+    task, got = demo.task, {}
+    for slot, cands in task.slots:
+        key = "accuracy" if len(task.slots) == 1 and slot != "pronoun" else f"{slot}_accuracy"
+        got[key] = evaluate.slot_accuracy(logits, examples, task.labels, cands)
+    if "gender" in demo.units:
+        got["gender_agreement"], forget = gender_numbers(demo, examples, layers)
+        got["forget_at_new_subject"], got["forget_elsewhere"] = forget
+    if "depth" in demo.units:
+        c = [lay.c for lay in layers]
+        got["depth_correlation"] = evaluate.depth_correlation(c, examples)[demo.units["depth"]]
+    assert set(got) == set(demo.metrics)
+    for key, value in got.items():  # float32 runs one by one vs batched: last digits differ
+        assert value == pytest.approx(demo.metrics[key], abs=2e-3), key
+
+
+# ---- loading, running, refusing ------------------------------------------------------
+
+@pytest.mark.parametrize("name", NAMES)
+def test_load_gives_the_demo_with_its_task_and_small_weights(name):
+    demo = load(name)
+    assert isinstance(demo, Demo) and demo.name == name and demo.task.name == name
+    assert demo.model.vocab == demo.task.vocab and demo.model.labels == demo.task.labels
+    expected = {"pronoun-en": {"gender", "male_sign"}, "pronoun-zh": {"gender", "male_sign"},
+                "brackets": {"depth"}, "first-symbol": set()}[name]
+    assert set(demo.units) == expected
+    assert all(0 <= demo.units[k] < demo.model.units[0] for k in expected - {"male_sign"})
+    assert demo.units.get("male_sign", 1) in (1, -1)
+    with pytest.raises(TypeError):
+        demo.metrics["accuracy"] = 0.0  # read-only: one Demo is shared by every session
+    assert (ROOT / "lstm_viz" / "demos" / f"{name}.npz").stat().st_size < 40_000
+
+
+def test_load_refuses_an_unknown_name_and_lists_the_names():
+    with pytest.raises(ValueError, match="pronoun-en, pronoun-zh, brackets, first-symbol"):
+        load("pronoun-fr")
+
+
+def test_run_english_predicts_the_pronoun_of_the_latest_subject():
+    demo = load("pronoun-en")
+    out = demo.run("John met Mary and he is happy . the girls saw Tom and they are busy .")
+    assert isinstance(out, DemoRun)
+    T, K = len(out.tokens), len(demo.task.labels)
+    assert out.probs.shape == (T, K) and out.trace.layers[0].f.shape == (T, 32)
+    ands = [t for t, tok in enumerate(out.tokens) if tok == "and"]
+    assert [out.prediction_at(t, "pronoun") for t in ands] == ["he", "they"]
+    assert out.prediction_at(ands[1] + 1) == "are"  # after "they": the verb
+    (best, p), *_ = out.top(ands[0], k=2)
+    assert best == "he" and p == pytest.approx(out.probs[ands[0]].max())
+
+
+def test_run_chinese_text_keeps_the_plural_pronoun_whole():
+    demo = load("pronoun-zh")
+    out = demo.run("小红见到了爸爸，她很高兴。同学们踢球,他们很开心.")
+    assert "他们" in out.tokens and out.tokens[-1] == "。"
+    commas = [t for t, tok in enumerate(out.tokens) if tok == "，"]
+    assert [out.prediction_at(t, "pronoun") for t in commas] == ["她", "他们"]
+
+
+def test_run_takes_tokens_as_well_as_text():
+    demo = load("pronoun-zh")
+    text = "妈妈在家画画，她很累。"
+    by_tokens = demo.run(demo.tokens(text))
+    np.testing.assert_array_equal(by_tokens.probs, demo.run(text).probs)
+
+
+@pytest.mark.parametrize("text, bad", [("John met Zoe and she is glad", ("Zoe", "glad"))])
+def test_unknown_words_are_named_with_the_allowed_ones(text, bad):
+    demo = load("pronoun-en")
+    for call in (demo.tokens, demo.run):
+        with pytest.raises(UnknownTokens) as err:
+            call(text)
+        assert err.value.tokens == bad
+        assert "Mary" in err.value.vocab and "<pad>" not in err.value.vocab
+        assert "Zoe" in str(err.value) and "Mary" in str(err.value)
+    with pytest.raises(UnknownTokens) as err:
+        demo.run(["John", "<pad>", "met"])  # the pad is no word a learner may type
+    assert err.value.tokens == ("<pad>",)
+
+
+def test_unknown_chinese_characters_are_named():
+    with pytest.raises(UnknownTokens) as err:
+        load("pronoun-zh").run("小明吃饭")
+    assert err.value.tokens == ("吃", "饭")
+
+
+def test_prediction_helpers_refuse_bad_steps_and_slots():
+    out = load("first-symbol").run("B x y ?")
+    assert out.prediction_at(-1) == "B" and out.prediction_at(3, "symbol") == "B"
+    with pytest.raises(ValueError, match="0 to 3"):
+        out.prediction_at(4)
+    with pytest.raises(ValueError, match="symbol"):
+        out.prediction_at(0, "pronoun")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_examples_are_reproducible_texts_of_the_task(name):
+    demo = load(name)
+    texts = demo.examples(4, seed=1)
+    assert len(texts) == 4 and texts == demo.examples(4, seed=1)
+    assert texts != demo.examples(4, seed=2)
+    for text in texts:
+        demo.run(text)  # each reads back in the demo's vocabulary
+
+
+def test_docstring_examples():
+    result = doctest.testmod(demos, verbose=False)
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_the_weights_are_package_data():
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    setuptools = config["tool"]["setuptools"]
+    assert "lstm_viz.demos" in setuptools["packages"]
+    assert "*.npz" in setuptools["package-data"]["lstm_viz.demos"]
+
+
+# ---- the training script ---------------------------------------------------------------
+
+def test_training_is_deterministic():
+    a = train_demos.train_demo("pronoun-en", steps=3).model
+    b = train_demos.train_demo("pronoun-en", steps=3).model
+    r = train_demos.RECIPES["pronoun-en"]
+    start = TokenModel.random(a.vocab, a.labels, r.embed_dim, (r.units,), seed=r.seed,
+                              forget_bias=r.forget_bias)
+    for key, value in a.params().items():
+        np.testing.assert_array_equal(value, b.params()[key], err_msg=key)
+    assert not np.array_equal(a.params()["l0.W"], start.params()["l0.W"])  # it did train
+
+
+def test_the_shipped_weights_record_their_recipe():
+    for name in NAMES:
+        meta, r = load(name).model.meta, train_demos.RECIPES[name]
+        assert (meta["task"], meta["seed"], meta["steps"], meta["lr"], meta["units"]) == (
+            r.task, r.seed, r.steps, r.lr, r.units)
+        assert meta["seconds"] > 0
