@@ -89,7 +89,8 @@ class DemoRun:
         T = len(self.tokens)
         if isinstance(step, bool) or not isinstance(step, (int, np.integer)) \
                 or not -T <= step < T:
-            raise ValueError(f"step must be a whole number from 0 to {T - 1}; got {step!r}")
+            raise ValueError(f"step must be a whole number from 0 to {T - 1} (or from −1 back, "
+                             f"counted from the end); got {step!r}")
         return int(step)
 
     def _slot(self, slot: str) -> tuple[str, ...]:
