@@ -4,8 +4,7 @@ import streamlit as st
 
 from lstm_viz.explain import explain_step, fmt
 from lstm_viz.i18n import t
-from lstm_viz.inputs import MODES, InputError
-from lstm_viz.model import UnknownTokens
+from lstm_viz.inputs import MODES
 from ui import common, compute
 
 EXAMPLES = {  # catalogue key → (sequence, mode)
@@ -152,17 +151,7 @@ def step_controls(lang: str, steps: int, units: int) -> tuple[int, int]:
 lang = common.page("nav.gates")
 st.caption(t("gates.intro", lang))
 settings = gates_controls(lang)
-try:
-    run = compute.gates_run(**settings)
-except InputError as err:
-    common.show_error(err.message(lang))
-    st.stop()
-except UnknownTokens as err:
-    common.show_error(compute.unknown_message(err, lang))
-    st.stop()
-except ValueError:  # a trained model given empty text
-    common.show_error(t("model.empty", lang))
-    st.stop()
+run = compute.gates_run_or_stop(settings, lang)
 
 seq, trace = run.sequence, run.trace
 if seq.truncated:

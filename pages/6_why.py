@@ -11,8 +11,7 @@ from figures.why import (
 )
 from lstm_viz.explain import fmt
 from lstm_viz.i18n import t
-from lstm_viz.inputs import MODES, InputError
-from lstm_viz.model import UnknownTokens
+from lstm_viz.inputs import MODES
 from ui import common, compute
 
 DEFAULT_SEQ = ("the cat that the dog chased ran up the tall tree and it stayed there until "
@@ -184,17 +183,7 @@ lang = common.page("nav.why")
 st.caption(t("why.intro", lang))
 settings = why_controls(lang)
 notes = st.container()  # what the link asked for and could not get, said near the top
-try:
-    run = compute.gates_run(**settings)
-except InputError as err:
-    common.show_error(err.message(lang))
-    st.stop()
-except UnknownTokens as err:
-    common.show_error(compute.unknown_message(err, lang))
-    st.stop()
-except ValueError:  # a trained model given empty text
-    common.show_error(t("model.empty", lang))
-    st.stop()
+run = compute.gates_run_or_stop(settings, lang)
 
 seq, trace = run.sequence, run.trace
 if seq.truncated:

@@ -19,9 +19,10 @@ from lstm_viz import LSTM, StackedLSTM, StackedTrace, count_params, tasks
 from lstm_viz.cell import LSTMTrace
 from lstm_viz.explain import fmt
 from lstm_viz.i18n import t
-from lstm_viz.inputs import MAX_STEPS, Sequence, encode
+from lstm_viz.inputs import MAX_STEPS, InputError, Sequence, encode
 from lstm_viz.model import TokenModel, UnknownTokens
 from lstm_viz.story import Story, read_story, subject_phrases
+from ui.common import show_error
 
 DEMOS = ("pronoun-en", "pronoun-zh", "brackets", "first-symbol")  # lstm_viz.demos.NAMES
 MODELS = ("random", *DEMOS, "trained")  # "trained": the learner's own, from the /train page
@@ -140,6 +141,20 @@ def unknown_message(err: UnknownTokens, lang: str) -> str:
     allowed = (tok if any(ch.isalnum() for ch in tok) else f"“{tok}”" for tok in err.vocab)
     return t("model.unknown", lang, bad=", ".join(f"“{tok}”" for tok in err.tokens[:20]),
              allowed=" ".join(allowed))  # punctuation quoted, or a lone "." is easy to miss
+
+
+def gates_run_or_stop(settings: dict, lang: str) -> GatesRun:
+    """The cached run of a page's settings, or the reason it cannot run shown in place of
+    the charts (and the script stopped there; the widgets above keep their values)."""
+    try:
+        return gates_run(**settings)
+    except InputError as err:
+        show_error(err.message(lang))
+    except UnknownTokens as err:
+        show_error(unknown_message(err, lang))
+    except ValueError:  # a trained model given empty text
+        show_error(t("model.empty", lang))
+    st.stop()
 
 
 @st.cache_data(**CACHE)
