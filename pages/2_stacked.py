@@ -6,8 +6,8 @@ import streamlit as st
 
 from figures.stacked import head_output_figure, stack_heatmaps, unrolled_figure
 from lstm_viz.i18n import t
-from lstm_viz.inputs import MODES, InputError, parse_units
-from ui import common, compute
+from lstm_viz.inputs import MODES, parse_units
+from ui import common, compute, upload
 
 ARTICLE = {  # the source lesson's example: 5 inputs → 128 → 64 → 32 → 8 units → dense 1
     "seq": "0.1 0.5 -0.3 0.8 0.0; 0.4 -0.2 0.9 0.1 -0.5; -0.7 0.3 0.2 -0.1 0.6; "
@@ -26,17 +26,33 @@ def stacked_controls(lang: str) -> dict:
     seq = st.text_area(t("gates.seq", lang), ARTICLE["seq"], key="seq", bind="query-params",
                        height=80,
                        max_chars=20_000, help=t("gates.seq.help", lang))
+    models = ["random"] + ([compute.UPLOADED] if compute.uploaded_stack() is not None else [])
+    model = common.choice(st.segmented_control, t("gates.model", lang), models, "model", "random",
+                          lambda m: t("upload.model" if m == compute.UPLOADED else f"model.{m}",
+                                      lang))
+    own = model == compute.UPLOADED  # the uploaded model has its own sizes
     cols = st.columns([3, 3, 2, 2])
     mode = common.choice(cols[0].segmented_control, t("gates.mode", lang), MODES, "mode",
                          "numbers", lambda m: t(f"mode.{m}", lang))
     units = cols[1].text_input(t("stacked.units", lang), ARTICLE["units"], key="units",
-                               bind="query-params",
+                               bind="query-params", disabled=own,
                                max_chars=200, help=t("stacked.units.help", lang))
     dense = cols[2].number_input(t("stacked.dense", lang), 0, 16, 1, key="dense",
-                                 bind="query-params",
+                                 bind="query-params", disabled=own,
                                  help=t("stacked.dense.help", lang))
     seed = cols[3].number_input(t("gates.seed", lang), 0, 9999, 0, key="seed", bind="query-params")
-    return dict(text=seq, mode=mode, units=units, dense=int(dense), seed=int(seed))
+    upload.upload_control(lang)
+    return dict(text=seq, mode=mode, units=units, dense=int(dense), seed=int(seed), model=model)
+
+
+def run_stack(settings: dict):
+    """The random stack the controls describe, or the uploaded one (its own sizes)."""
+    if settings["model"] == compute.UPLOADED:
+        key = compute.stack_key(compute.uploaded_stack())
+        return compute.uploaded_stack_run(settings["text"], settings["mode"], settings["seed"],
+                                          key)
+    return compute.stack_run(settings["text"], settings["mode"], parse_units(settings["units"]),
+                             settings["seed"], settings["dense"])
 
 
 def shapes_table(lang: str, run) -> dict:
@@ -56,18 +72,16 @@ lang = common.page("nav.stacked")
 st.caption(t("stacked.intro", lang))
 settings = stacked_controls(lang)
 common.check_link({**settings, "seq": settings["text"]}, lang)
-try:
-    units = parse_units(settings["units"])
-    run = compute.stack_run(settings["text"], settings["mode"], units, settings["seed"],
-                            settings["dense"])
-except InputError as err:
-    common.show_error(err.message(lang))
-    st.stop()
+run = compute.run_or_stop(lambda: run_stack(settings), lang)
+units = run.stack.units
+dense = run.stack.head.units if run.stack.head is not None else None
+if settings["model"] == compute.UPLOADED:
+    st.caption(upload.summary(st.session_state[upload.KEY], lang))
 
 seq = run.sequence
 if seq.truncated:
     common.show_note(t("note.truncated", lang, total=seq.total_steps, limit=len(seq.tokens)))
-common.figure(unrolled_figure(run.stack.input_size, units, settings["dense"] or None,
+common.figure(unrolled_figure(run.stack.input_size, units, dense,
                               steps=min(4, len(seq.tokens)), lang=lang), key="unrolled")
 st.subheader(t("stacked.shapes", lang))
 st.dataframe(shapes_table(lang, run), hide_index=True)

@@ -26,6 +26,7 @@ from ui.common import show_error
 
 DEMOS = ("pronoun-en", "pronoun-zh", "brackets", "first-symbol")  # lstm_viz.demos.NAMES
 MODELS = ("random", *DEMOS, "trained")  # "trained": the learner's own, from the /train page
+UPLOADED = "uploaded"  # a model from a weights file (ui/upload.py): offered by the gates page
 MEMORY_DEMOS = ("pronoun-en", "pronoun-zh")
 MEMORY_STEPS = 150  # the memory page draws at most this many tokens
 CACHE = dict(max_entries=256, show_spinner=False)
@@ -83,6 +84,11 @@ def choose(model: str) -> Chosen | None:
     if model == "trained" and "trained_model" in st.session_state:
         own = st.session_state["trained_model"]
         return Chosen(own, st.session_state.get("trained_task", ""), "trained:" + _fingerprint(own))
+    found = st.session_state.get("uploaded_model") if model == UPLOADED else None
+    if found is not None and found.token_model is not None:  # an uploaded lstm-viz model
+        own = found.token_model
+        task = str(own.meta.get("task", ""))
+        return Chosen(own, task if task in tasks.TASKS else "", "uploaded:" + _fingerprint(own))
     return None
 
 
@@ -144,17 +150,35 @@ def unknown_message(err: UnknownTokens, lang: str) -> str:
 
 
 def gates_run_or_stop(settings: dict, lang: str) -> GatesRun:
-    """The cached run of a page's settings, or the reason it cannot run shown in place of
-    the charts (and the script stopped there; the widgets above keep their values)."""
+    """The cached run of a page's settings, or the reason it cannot run (see run_or_stop)."""
+    return run_or_stop(lambda: gates_run(**settings), lang)
+
+
+def run_or_stop(run, lang: str):
+    """``run()``, or the reason it cannot run shown in place of the charts and the script
+    stopped there (the widgets above keep their values)."""
     try:
-        return gates_run(**settings)
+        return run()
     except InputError as err:
         show_error(err.message(lang))
     except UnknownTokens as err:
         show_error(unknown_message(err, lang))
+    except InputSizeError as err:  # an uploaded model that reads vectors of another size
+        example = numbers_example(err.want)
+        show_error(t("upload.size_mismatch", lang, n=err.want, got=err.got, example=example))
+        st.button(t("upload.use_example", lang), on_click=_use_numbers, args=(example,))
     except ValueError:  # a trained model given empty text
         show_error(t("model.empty", lang))
     st.stop()
+
+
+def numbers_example(n: int, steps: int = 4) -> str:
+    """A numbers-mode sequence of ``steps`` steps of ``n`` numbers: one-hot rows, "1 0; 0 1; …"."""
+    return "; ".join(" ".join("1" if k == s % n else "0" for k in range(n)) for s in range(steps))
+
+
+def _use_numbers(example: str) -> None:
+    st.session_state["seq"], st.session_state["mode"] = example, "numbers"
 
 
 @st.cache_data(**CACHE)
@@ -179,6 +203,8 @@ def gates_run(text: str, mode: str, units: int, seed: int, model: str = "random"
     for a trained model (``_chosen``, cached under its ``key``), read ``text`` with the
     model's own tokens and show its layer ``layer`` (0-based)."""
     chosen = None if model == "random" else _chosen or (choose(model) if model in DEMOS else None)
+    if chosen is None and model == UPLOADED:
+        return _uploaded_run(text, mode, seed, layer, key)
     if chosen is None:
         seq = encode(text, mode, seed=seed)
         lstm = LSTM.random(seq.x.shape[1], units, seed=seed)
@@ -191,6 +217,40 @@ def gates_run(text: str, mode: str, units: int, seed: int, model: str = "random"
     trace = chosen.model.run(ids).trace
     return GatesRun(seq, chosen.model.stack.layers[layer], trace.layers[layer], chosen.task,
                     layer, len(trace.layers))
+
+
+def _uploaded_run(text: str, mode: str, seed: int, layer: int, key: str) -> GatesRun:
+    """The session's uploaded stack (whose weights' digest is ``key``) reading ``text``
+    encoded like the random model's input; raises InputSizeError if x_t's size differs."""
+    found = st.session_state.get("uploaded_model")
+    if found is None or stack_key(found.stack) != key:
+        raise ValueError("the uploaded model is no longer in this session")
+    stack = found.stack
+    seq = encode(text, mode, seed=seed)
+    if seq.x.shape[1] != stack.input_size:
+        raise InputSizeError(stack.input_size, seq.x.shape[1])
+    trace = stack.run(seq.x)  # every layer: layer l reads layer l-1's h
+    return GatesRun(seq, stack.layers[layer], trace.layers[layer], "", layer, len(trace.layers))
+
+
+class InputSizeError(ValueError):
+    """The sequence gives ``got`` numbers per step; the uploaded model reads ``want``."""
+
+    def __init__(self, want: int, got: int):
+        super().__init__(f"the model reads {want} numbers per step; the sequence gives {got}")
+        self.want, self.got = want, got
+
+
+def stack_key(stack: StackedLSTM) -> str:
+    """A digest of every weight of a stack: equal stacks, equal keys (for the caches)."""
+    digest = hashlib.sha1()
+    arrays = [a for layer in stack.layers for a in (layer.W, layer.U, layer.b)]
+    if stack.head is not None:
+        arrays += [stack.head.W, stack.head.b]
+    for array in arrays:
+        digest.update(str(array.shape).encode())
+        digest.update(np.ascontiguousarray(array).tobytes())
+    return "uploaded:" + digest.hexdigest()
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -253,6 +313,25 @@ def stack_run(text: str, mode: str, units: tuple[int, ...], seed: int, dense: in
     seq = encode(text, mode, seed=seed)
     stack = StackedLSTM.random(seq.x.shape[1], units, dense=dense or None, seed=seed)
     return StackRun(seq, stack, stack.run(seq.x))
+
+
+@st.cache_data(**CACHE)
+def uploaded_stack_run(text: str, mode: str, seed: int, key: str) -> StackRun:
+    """The session's uploaded stack (weights digest ``key``) on ``text``, every layer and
+    its head; raises InputSizeError when x_t's size differs from the model's input."""
+    found = st.session_state.get("uploaded_model")
+    if found is None or stack_key(found.stack) != key:
+        raise ValueError("the uploaded model is no longer in this session")
+    seq = encode(text, mode, seed=seed)
+    if seq.x.shape[1] != found.stack.input_size:
+        raise InputSizeError(found.stack.input_size, seq.x.shape[1])
+    return StackRun(seq, found.stack, found.stack.run(seq.x))
+
+
+def uploaded_stack():
+    """The session's uploaded plain LSTM stack, or None (a token model is not offered here)."""
+    found = st.session_state.get("uploaded_model")
+    return found.stack if found is not None and found.token_model is None else None
 
 
 @st.cache_data(**CACHE)

@@ -1,0 +1,96 @@
+"""ui/share.py and presentation mode through AppTest: downloads, the link, ?present=1."""
+
+import io
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import numpy as np
+from conftest import assert_clean, open_page, plotly_specs
+
+from lstm_viz import LSTM
+from lstm_viz.export import read_trace_csv
+from lstm_viz.inputs import encode
+from ui import share
+
+SETTINGS = dict(text="the cat, “sat”", mode="words", units=3, seed=4)
+
+
+def core_trace():
+    seq = encode(SETTINGS["text"], "words", seed=4)
+    return seq.tokens, LSTM.random(seq.x.shape[1], 3, seed=4).run(seq.x)
+
+
+def test_the_gates_page_offers_the_three_downloads_and_a_png_hint():
+    at = open_page("gates", seq="a b c", units=3)
+    assert_clean(at)
+    buttons = {b.key: b.label for b in at.get("download_button")}
+    assert set(buttons) == {"dl_csv", "dl_npz", "dl_html"}
+    assert any("camera" in c.value for c in at.caption)
+
+
+def test_csv_download_holds_the_pages_trace():
+    tokens, trace = core_trace()
+    got_tokens, arrays = read_trace_csv(share.run_csv(**SETTINGS))
+    assert got_tokens == tokens
+    for name in ("i", "f", "g", "o", "c", "h"):
+        np.testing.assert_allclose(arrays[name], getattr(trace, name), rtol=1e-12, atol=0)
+
+
+def test_npz_download_holds_the_pages_trace():
+    tokens, trace = core_trace()
+    with np.load(io.BytesIO(share.run_npz(**SETTINGS)), allow_pickle=False) as data:
+        assert tuple(data["tokens"].tolist()) == tokens
+        np.testing.assert_array_equal(data["h"], trace.h)
+
+
+def test_html_download_is_a_standalone_animated_page():
+    html = share.view_html(**SETTINGS, model="random", unit=0, step=0, lang="zh")
+    assert html.lstrip().lower().startswith("<!doctype html>")
+    assert not re.search(r"<script[^>]*\ssrc=", html)  # no script from elsewhere
+    assert len(html) > 3_000_000  # plotly.js itself is inside
+    assert "Plotly.addFrames" in html and "Plotly.newPlot" in html
+    assert "遗忘门" in html or "\\u9057\\u5fd8\\u95e8" in html  # the chosen language's labels
+
+
+def test_present_folds_the_settings_away_and_keeps_the_chart():
+    normal, present = open_page("gates"), open_page("gates", present=1)
+    for at in (normal, present):
+        assert_clean(at)
+        assert len(plotly_specs(at)) == 1
+    assert normal.expander[0].label == present.expander[0].label == "Settings"
+    assert normal.expander[0].proto.expanded and not present.expander[0].proto.expanded
+    # The widgets are still there (they drive the view) and the toggle leaves the sidebar.
+    assert present.text_area(key="seq").value.startswith("the cat")
+    assert [w.key for w in present.sidebar.toggle] == []
+    assert [w.key for w in normal.sidebar.toggle] == ["present"]
+    assert present.toggle(key="present").value is True
+    assert present.query_params["present"] in ("1", ["1"])
+    assert len(present.get("html")) == 1 and not normal.get("html")  # the projector CSS
+
+
+def test_present_travels_with_the_page_links():
+    at = open_page("gates", present=1, lang="zh")
+    links = at.sidebar.get("page_link")
+    assert len(links) >= 2
+    assert all(parse_qs(link.proto.query_string) == {"lang": ["zh"], "present": ["1"]}
+               for link in links)
+    at.toggle(key="present").set_value(False).run()
+    assert_clean(at)
+    assert "present" not in at.query_params
+    assert at.expander[0].proto.expanded  # the settings are back
+    assert all("present" not in link.proto.query_string for link in at.sidebar.get("page_link"))
+
+
+def test_link_box_names_every_query_param_and_the_language():
+    at = open_page("gates", seq="x, y & z", units=5, step=2)
+    assert_clean(at)
+    link = at.code[-1].value
+    query = parse_qs(urlsplit(link).query)
+    assert query["seq"] == ["x, y & z"] and query["units"] == ["5"] and query["step"] == ["2"]
+    assert query["lang"] == ["en"]
+
+
+def test_share_url_encodes_and_keeps_the_chosen_language():
+    url = share.share_url("http://host/gates", {"seq": "a&b=c 中", "lang": "zh"}, "zh")
+    assert url.startswith("http://host/gates?")
+    assert parse_qs(urlsplit(url).query) == {"seq": ["a&b=c 中"], "lang": ["zh"]}
