@@ -42,7 +42,7 @@ from figures.theme import (
 from lstm_viz.explain import fmt
 from lstm_viz.i18n import t
 
-__all__ = ["FRAME_MS", "cell_diagram", "gates_figure", "time_ticks"]
+__all__ = ["FRAME_MS", "HIGHLIGHTS", "cell_diagram", "gates_figure", "time_ticks"]
 
 FRAME_MS = 600            # one step of the animation
 BOXES = ("f", "i", "g", "o")                # the four layers, left to right
@@ -61,6 +61,22 @@ BOX_PX = 66  # a gate box with a value in it; 56 in the smaller home-page pictur
 CELL_FILL = "#F3F3F3"  # the body of the cell
 BOX_INK = "#000000"  # contrast ≥ 4:1 on every fill, white to the darkest gate colour
 
+# ---- the parts cell_diagram(highlight=…) can bring forward; every other mark is faded ---------
+HIGHLIGHTS = ("forget", "input", "candidate", "cell", "output", "hidden")
+FADE = 0.2                 # opacity of the marks outside the highlighted part
+FADED_INK = "#C8C8C8"      # text outside it
+PART_OF_BOX = {"f": "forget", "i": "input", "g": "candidate", "o": "output"}
+# The part(s) each mark belongs to, in the order _lines(), _notes() and _nodes() draw them;
+# "body" (the cell's grey background) is never faded.
+LINE_PARTS = (("body",), ("cell",), ("hidden",), (), ("forget",), ("input",), ("candidate",),
+              ("output",), ("forget",), ("input",), ("candidate",), ("input", "candidate", "cell"),
+              ("output",), ("output",), ("hidden", "output"))
+NOTE_PARTS = (("cell",), ("hidden",), (), ("cell",), ("hidden",), ("forget",), ("input",),
+              ("candidate",), ("output",))
+NODE_PARTS = (("forget", "cell"), ("cell", "input", "candidate"), ("input", "candidate", "cell"),
+              ("output",), ("output",))
+STATE_PARTS = (("cell",), ("cell",), ("hidden",), ("hidden",), ())
+
 # The traces of gates_figure: the drawing's, one heatmap per band, the step marker on top.
 T_OPS, T_BOXES, T_STATES, T_MAPS = 0, 1, 2, 3
 T_MARK = T_MAPS + len(MAPS)
@@ -78,14 +94,22 @@ TIME_X = "x2"                    # the time axis every band shares
 MARK_Y = 2 + len(MAPS)           # the bands use y axes 2…7, the step marker y axis 8
 
 
-def cell_diagram(lang: str = "en") -> go.Figure:
-    """The cell with no numbers: the four layers and how C and h flow (home page)."""
+def cell_diagram(lang: str = "en", highlight: str | None = None) -> go.Figure:
+    """The cell with no numbers: the four layers and how C and h flow (home page).
+
+    ``highlight`` (one of :data:`HIGHLIGHTS`, or None) draws that part of the cell in
+    full colour and heavier lines and fades the rest (the lessons page).
+    """
+    if highlight is not None and highlight not in HIGHLIGHTS:
+        raise ValueError(f"highlight must be one of {', '.join(HIGHLIGHTS)} or None")
     shapes, annotations, ops = _skeleton(lang)
     tint = [colours_at([[0, "#FFFFFF"], [1, GATE_COLOURS[k]]], [0.25], 0, 1)[0]  # light
             for k in BOXES]
     boxes = _boxes_trace(tint, [ACTIVATION[k] for k in BOXES], None, size=56)
     states = _states_trace(["C<sub>t−1</sub>", "C<sub>t</sub>", "h<sub>t−1</sub>",
                             "h<sub>t</sub>", "x<sub>t</sub>"])
+    if highlight is not None:
+        _emphasise(highlight, shapes, annotations, ops, boxes, states)
     layout = dict(
         template=TEMPLATE, height=420, margin=dict(l=10, r=10, t=50, b=10),
         title=dict(text=t("fig.cell.title", lang)), showlegend=False,
@@ -228,6 +252,34 @@ def _nodes() -> dict:
                 marker=dict(size=[34, 34, 34, 46, 34], color="#FFFFFF",
                             line=dict(color=INK, width=2)),
                 textfont=dict(size=[22, 24, 22, 15, 22], color=INK), xaxis="x", yaxis="y")
+
+
+def _emphasise(part: str, shapes, annotations, ops, boxes, states) -> None:
+    """Bring ``part`` of the cell diagram forward and fade the rest, in place."""
+    for shape, parts in zip(shapes, LINE_PARTS, strict=True):
+        if part in parts:
+            shape["line"] = dict(shape["line"], width=shape["line"]["width"] + 3)
+        elif "body" not in parts:
+            shape["opacity"] = FADE
+    for note, parts in zip(annotations, NOTE_PARTS, strict=True):
+        if part in parts:
+            note["font"] = dict(note.get("font", {}), color=INK)
+            note["text"] = note["text"] and f"<b>{note['text']}</b>"
+        else:
+            note["opacity"] = FADE
+    on = [part in parts for parts in NODE_PARTS]
+    ops["marker"] = dict(ops["marker"], opacity=[1.0 if o else FADE for o in on],
+                         line=dict(color=INK, width=[4 if o else 2 for o in on]))
+    ops["textfont"] = dict(ops["textfont"], color=[INK if o else FADED_INK for o in on])
+    on = [PART_OF_BOX[k] == part for k in BOXES]
+    marker = boxes["marker"]
+    boxes["marker"] = dict(marker, opacity=[1.0 if o else FADE for o in on],
+                           color=[GATE_COLOURS[k] if o else fill for k, fill, o
+                                  in zip(BOXES, marker["color"], on, strict=True)],
+                           line=dict(marker["line"], width=[8 if o else 2 for o in on]))
+    boxes["textfont"] = dict(boxes["textfont"], color=[BOX_INK if o else FADED_INK for o in on])
+    states["textfont"] = dict(states["textfont"], color=[INK if part in parts else FADED_INK
+                                                          for parts in STATE_PARTS])
 
 
 def _two_lines(name: str, lang: str) -> str:

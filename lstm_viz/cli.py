@@ -1,8 +1,9 @@
 """Command line: ``python -m lstm_viz params --input 5 --units 128 64 32 8 --dense 1``.
 
 Prints the parameter count of an LSTM stack as a table in the style of Keras'
-``model.summary()``, or as JSON with ``--json``. A bad argument prints one line,
-``error: …``, on stderr and exits with status 2.
+``model.summary()``, or as JSON with ``--json``; ``--lang zh`` prints the table, help and
+messages in Simplified Chinese (default ``en``). A bad argument prints one line,
+``error: …`` (``错误：…`` in Chinese), on stderr and exits with status 2.
 """
 
 from __future__ import annotations
@@ -10,42 +11,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 from dataclasses import asdict
-from types import MappingProxyType
 
+from lstm_viz.i18n import LANGS, t
 from lstm_viz.params import CONVENTIONS, count_params
 
 __all__ = ["main"]
 
-# Every user-facing string of the command line, in one place so it can be translated.
-TEXT = MappingProxyType({
-    "prog": "python -m lstm_viz",
-    "description": "Tools for the lstm-viz teaching app.",
-    "params_help": "count the trainable parameters of stacked LSTM layers",
-    "input_help": "features per time step fed to the first layer (X)",
-    "units_help": "units of each stacked LSTM layer, bottom first, e.g. 128 64 32 8",
-    "dense_help": "units of a Dense output layer after the last LSTM (default: none)",
-    "convention_help": "how biases are counted: article (none), keras (one), pytorch (two); "
-                       "default keras",
-    "bidirectional_help": "every LSTM layer runs both ways (counts twice, next input 2·H)",
-    "proj_size_help": "PyTorch proj_size: project h to this size (pytorch convention only)",
-    "json_help": "print JSON instead of a table",
-    "error": "error: {message}",
-    "not_integer": "{value!r} is not a whole number: use an integer such as 8",
-    "no_command": "choose a command: params (try: python -m lstm_viz params --help)",
-    "title": "LSTM parameters ({convention} convention)",
-    "col_layer": "Layer (type)",
-    "col_shape": "Output Shape",
-    "col_params": "Param #",
-    "col_formula": "Formula",
-    "lstm_name": "lstm{suffix} (LSTM)",
-    "bidirectional_name": "bidirectional{suffix} (Bidirectional)",
-    "dense_name": "dense (Dense)",
-    "total": "Total params: {total:,}",
-    "by_convention": "By convention: {totals}",
-    "convention_total": "{convention} {total:,}",
-    "separator": " · ",
-})
+PROG = "python -m lstm_viz"
+# Every user-facing string is in the catalogue (lstm_viz/i18n.py) under "cli.…"; only the
+# layout of the totals line is here.
+SEPARATOR = " · "
+CONVENTION_TOTAL = "{convention} {total:,}"
 
 
 class _UsageError(Exception):
@@ -61,16 +39,18 @@ class _Parser(argparse.ArgumentParser):
 
 def main(argv=None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    lang = _asked_language(argv)
     try:
-        args = _parser().parse_args(argv)
+        args = _parser(lang).parse_args(argv)
         if args.command is None:
-            raise _UsageError(TEXT["no_command"])
+            raise _UsageError(t("cli.no_command", lang))
         breakdown = count_params(args.input, args.units, dense=args.dense,
                                  convention=args.convention, bidirectional=args.bidirectional,
                                  proj_size=args.proj_size)
     except (_UsageError, ValueError) as err:
         message = " ".join(str(err).split())  # one line, whatever the message held
-        _write(TEXT["error"].format(message=message), sys.stderr)
+        _write(t("cli.error", lang, message=message), sys.stderr)
         return 2
     except SystemExit as done:  # --help has printed; argparse asks to exit
         return done.code if isinstance(done.code, int) else 0
@@ -78,32 +58,52 @@ def main(argv=None) -> int:
     if args.json:
         _write(json.dumps(_as_json(breakdown, totals), indent=2), sys.stdout)
     else:
-        _write(_as_table(breakdown, totals), sys.stdout)
+        _write(_as_table(breakdown, totals, args.lang), sys.stdout)
     return 0
 
 
-def _parser() -> _Parser:
-    parser = _Parser(prog=TEXT["prog"], description=TEXT["description"], allow_abbrev=False)
+def _asked_language(argv) -> str:
+    """The ``--lang`` of ``argv`` when it is a known one, else English: the help texts and
+    messages are written before argparse has read it (and rejects an unknown one)."""
+    for k, arg in enumerate(argv):
+        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (
+            argv[k + 1] if arg == "--lang" and k + 1 < len(argv) else None)
+        if value in LANGS:
+            return value
+    return "en"
+
+
+def _parser(lang: str = "en") -> _Parser:
+    def text(name):
+        return t(f"cli.{name}", lang)
+
+    parser = _Parser(prog=PROG, description=text("description"), allow_abbrev=False)
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
-    params = commands.add_parser("params", help=TEXT["params_help"],
-                                 description=TEXT["params_help"], allow_abbrev=False)
-    params.add_argument("--input", type=_integer, required=True, help=TEXT["input_help"])
-    params.add_argument("--units", type=_integer, nargs="+", required=True,
-                        help=TEXT["units_help"])
-    params.add_argument("--dense", type=_integer, help=TEXT["dense_help"])
-    params.add_argument("--convention", default="keras", help=TEXT["convention_help"])
-    params.add_argument("--bidirectional", action="store_true", help=TEXT["bidirectional_help"])
-    params.add_argument("--proj-size", type=_integer, default=0, help=TEXT["proj_size_help"])
-    params.add_argument("--json", action="store_true", help=TEXT["json_help"])
+    params = commands.add_parser("params", help=text("params_help"),
+                                 description=text("params_help"), allow_abbrev=False)
+    params.add_argument("--input", type=_integer(lang), required=True, help=text("input_help"))
+    params.add_argument("--units", type=_integer(lang), nargs="+", required=True,
+                        help=text("units_help"))
+    params.add_argument("--dense", type=_integer(lang), help=text("dense_help"))
+    params.add_argument("--convention", default="keras", help=text("convention_help"))
+    params.add_argument("--bidirectional", action="store_true", help=text("bidirectional_help"))
+    params.add_argument("--proj-size", type=_integer(lang), default=0,
+                        help=text("proj_size_help"))
+    params.add_argument("--json", action="store_true", help=text("json_help"))
+    params.add_argument("--lang", choices=LANGS, default="en", help=text("lang_help"))
     return parser
 
 
-def _integer(text) -> int:
-    """Parse a whole number; ranges are checked by count_params."""
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(TEXT["not_integer"].format(value=text)) from None
+def _integer(lang: str):
+    """A parser of whole numbers, complaining in ``lang``; ranges are checked by count_params."""
+    def parse(text) -> int:
+        try:
+            return int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(t("cli.not_integer", lang, value=text)) from None
+
+    parse.__name__ = "integer"  # what argparse calls the type in its own messages
+    return parse
 
 
 def _totals_by_convention(args) -> dict[str, int]:
@@ -119,38 +119,51 @@ def _totals_by_convention(args) -> dict[str, int]:
     return totals
 
 
-def _layer_name(layer) -> str:
+def _layer_name(layer, lang: str) -> str:
     suffix = f"_{layer.index}" if layer.index else ""  # Keras names: lstm, lstm_1, lstm_2, …
-    key = "bidirectional_name" if layer.directions == 2 else "lstm_name"
-    return TEXT[key].format(suffix=suffix)
+    key = "cli.bidirectional_name" if layer.directions == 2 else "cli.lstm_name"
+    return t(key, lang, suffix=suffix)
 
 
-def _rows(breakdown) -> list[tuple[str, str, str, str]]:
+def _rows(breakdown, lang: str) -> list[tuple[str, str, str, str]]:
     """(layer, output shape, count, formula) for each layer, Dense last."""
-    parts = [(_layer_name(layer), layer) for layer in breakdown.layers]
+    parts = [(_layer_name(layer, lang), layer) for layer in breakdown.layers]
     if breakdown.dense is not None:
-        parts.append((TEXT["dense_name"], breakdown.dense))
+        parts.append((t("cli.dense_name", lang), breakdown.dense))
     return [(name, str(shape), f"{part.total:,}", part.formula)
             for (name, part), shape in zip(parts, breakdown.output_shapes, strict=True)]
 
 
-def _as_table(breakdown, totals) -> str:
-    header = (TEXT["col_layer"], TEXT["col_shape"], TEXT["col_params"], TEXT["col_formula"])
-    rows = _rows(breakdown)
-    widths = [max(len(row[j]) for row in [header, *rows]) for j in range(4)]
+def _as_table(breakdown, totals, lang: str = "en") -> str:
+    header = tuple(t(f"cli.col_{name}", lang) for name in ("layer", "shape", "params", "formula"))
+    rows = _rows(breakdown, lang)
+    widths = [max(_width(row[j]) for row in [header, *rows]) for j in range(4)]
 
     def line(row):
-        cells = (row[0].ljust(widths[0]), row[1].ljust(widths[1]),
-                 row[2].rjust(widths[2]), row[3])
+        cells = (_pad(row[0], widths[0]), _pad(row[1], widths[1]),
+                 _pad(row[2], widths[2], right=True), row[3])
         return " " + "   ".join(cells).rstrip()
 
+    def name(convention):
+        return t(f"cli.convention.{convention}", lang)
+
     rule = "=" * (sum(widths) + 10)
-    totals_text = TEXT["separator"].join(
-        TEXT["convention_total"].format(convention=c, total=t) for c, t in totals.items())
-    return "\n".join([TEXT["title"].format(convention=breakdown.convention), "_" * len(rule),
-                      line(header), rule, *map(line, rows), rule,
-                      TEXT["total"].format(total=breakdown.total),
-                      TEXT["by_convention"].format(totals=totals_text)])
+    totals_text = SEPARATOR.join(CONVENTION_TOTAL.format(convention=name(c), total=n)
+                                 for c, n in totals.items())
+    return "\n".join([t("cli.title", lang, convention=name(breakdown.convention)),
+                      "_" * len(rule), line(header), rule, *map(line, rows), rule,
+                      t("cli.total", lang, total=breakdown.total),
+                      t("cli.by_convention", lang, totals=totals_text)])
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: a Chinese character or full-width sign takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    space = " " * max(0, width - _width(text))
+    return space + text if right else text + space
 
 
 def _as_json(breakdown, totals) -> dict:

@@ -129,6 +129,235 @@ _EN: dict[str, str] = {
     "fig.gates.colour_note": "box colour = value, on the same scale as the maps below",
     "fig.gates.maps_title": "All steps × all units · black frame: this step · dashed: unit {unit}",
     # ---- pages (app.py, pages/*.py, ui/*.py) ------------------------------------------
+    "upload.layout.lstm-viz": "lstm-viz",
+    "upload.layout.pytorch": "pytorch",
+    "upload.layout.keras": "keras",
+    # ---- the command line (lstm_viz/cli.py) ----
+    "cli.description": "Tools for the lstm-viz teaching app.",
+    "cli.params_help": "count the trainable parameters of stacked LSTM layers",
+    "cli.input_help": "features per time step fed to the first layer (X)",
+    "cli.units_help": "units of each stacked LSTM layer, bottom first, e.g. 128 64 32 8",
+    "cli.dense_help": "units of a Dense output layer after the last LSTM (default: none)",
+    "cli.convention_help": "how biases are counted: article (none), keras (one), pytorch (two); "
+                           "default keras",
+    "cli.bidirectional_help": "every LSTM layer runs both ways (counts twice, next input 2·H)",
+    "cli.proj_size_help": "PyTorch proj_size: project h to this size (pytorch convention only)",
+    "cli.json_help": "print JSON instead of a table",
+    "cli.lang_help": "language of the table and messages: en (default) or zh",
+    "cli.error": "error: {message}",
+    "cli.not_integer": "{value!r} is not a whole number: use an integer such as 8",
+    "cli.no_command": "choose a command: params (try: python -m lstm_viz params --help)",
+    "cli.title": "LSTM parameters ({convention} convention)",
+    "cli.col_layer": "Layer (type)",
+    "cli.col_shape": "Output Shape",
+    "cli.col_params": "Param #",
+    "cli.col_formula": "Formula",
+    "cli.lstm_name": "lstm{suffix} (LSTM)",
+    "cli.bidirectional_name": "bidirectional{suffix} (Bidirectional)",
+    "cli.dense_name": "dense (Dense)",
+    "cli.total": "Total params: {total:,}",
+    "cli.by_convention": "By convention: {totals}",
+    "cli.convention.article": "article",
+    "cli.convention.keras": "keras",
+    "cli.convention.pytorch": "pytorch",
+    # ---- the guided lessons (pages/7_lessons.py, lstm_viz/lessons.py) ----
+    "nav.lessons": "Guided lessons",
+    "nav.lessons.title": "Guided lessons: how an LSTM works",
+    "nav.lessons.blurb": "Three short lessons, a few steps each: the gates one at a time, "
+                         "parameters and shapes, stacked layers. The text sits beside the "
+                         "picture and lights up the part it talks about.",
+    "lesson.intro": "Read a step, look at the highlighted part of the picture, then press Next. "
+                    "Every step has its own address: copy it to send a learner straight there.",
+    "lesson.pick": "Part",
+    "lesson.step": "Step {step} of {count}",
+    "lesson.back": "Back",
+    "lesson.next": "Next",
+    "lesson.part.1": "1 · The gates, one at a time",
+    "lesson.part.2": "2 · Parameters and shapes",
+    "lesson.part.3": "3 · Stacked layers",
+    "lesson.link.memory": "See a trained model keep track of the subject",
+    "lesson.link.params": "Open the calculator with the article's stack",
+    "lesson.link.stacked": "Run the article's stack on the stacked page",
+    "lesson.1.1.title": "The cell state: the memory line",
+    "lesson.1.1.text": "The line along the top of the cell is the **cell state** C. It is the "
+                       "layer's memory, passed from one step to the next.\n\n"
+                       "No weight matrix sits on this line. Only two simple operations touch "
+                       "it: a **×** that can erase and a **+** that can write. So a value "
+                       "stored in C can ride along for many steps almost unchanged.\n\n"
+                       "What is erased and what is written is decided by **gates**: small "
+                       "layers ending in a sigmoid σ, whose output runs from 0 (block "
+                       "everything) to 1 (pass everything).",
+    "lesson.1.2.title": "Forget gate: what to erase",
+    "lesson.1.2.text": "`fₜ = σ(W_f·xₜ + U_f·hₜ₋₁ + b_f)`\n\n"
+                       "The **forget gate** reads the new input xₜ and the previous output "
+                       "hₜ₋₁ and returns one number between 0 and 1 for every entry of the "
+                       "old memory Cₜ₋₁.\n\n"
+                       "At the **×** on the memory line the two are multiplied entry by "
+                       "entry: 1 keeps an entry as it was, 0 wipes it out, 0.5 keeps half. "
+                       "(W_f·xₜ + U_f·hₜ₋₁ is the same as one matrix applied to hₜ₋₁ and xₜ "
+                       "joined into one vector.)",
+    "lesson.1.3.title": "Input gate and candidate: what to write",
+    "lesson.1.3.text": "Writing takes two layers side by side.\n\n"
+                       "- The **candidate** C̃ₜ = tanh(W_g·xₜ + U_g·hₜ₋₁ + b_g) proposes new "
+                       "content, each value between −1 and 1.\n"
+                       "- The **input gate** iₜ = σ(W_i·xₜ + U_i·hₜ₋₁ + b_i) decides, entry "
+                       "by entry, how much of each proposal is let in.\n\n"
+                       "Their product iₜ ⊙ C̃ₜ is what the cell is about to add to its "
+                       "memory (⊙: entry by entry).",
+    "lesson.1.4.title": "Updating the memory",
+    "lesson.1.4.text": "`Cₜ = fₜ ⊙ Cₜ₋₁ + iₜ ⊙ C̃ₜ`\n\n"
+                       "First the × scales the old memory by the forget gate, then the + "
+                       "adds what the input gate let through. The result Cₜ goes on to the "
+                       "next step.\n\n"
+                       "Each unit has its own entry of C and its own gate values, so one "
+                       "unit can hold on to something while its neighbour overwrites. And "
+                       "because the memory is updated by adding rather than by multiplying "
+                       "with a matrix again and again, the learning signal can travel back "
+                       "along C over many steps.",
+    "lesson.1.5.title": "Output gate and the hidden state h",
+    "lesson.1.5.text": "`oₜ = σ(W_o·xₜ + U_o·hₜ₋₁ + b_o),  hₜ = oₜ ⊙ tanh(Cₜ)`\n\n"
+                       "The cell does not reveal everything it remembers. tanh squeezes the "
+                       "memory into −1…1 and the **output gate** chooses which parts of it "
+                       "to show. The result is the **hidden state** hₜ.\n\n"
+                       "hₜ is the step's output: it goes up to the next layer or to a "
+                       "classifier, and it comes back into this cell as hₜ₋₁ at the next "
+                       "step, where all four gates read it.",
+    "lesson.1.6.title": "The gates at work: who is the subject?",
+    "lesson.1.6.text": "A language model reads *“Anna lost her keys, and Tom found …”* and "
+                       "must pick the next pronoun. It needs to remember the subject's "
+                       "gender.\n\n"
+                       "- While it reads about Anna, an entry of C holds *female*, and the "
+                       "forget gate keeps it (f close to 1).\n"
+                       "- When a new subject, Tom, appears, the forget gate drops the old "
+                       "gender (f close to 0) and the input gate writes *male* instead.\n"
+                       "- When a pronoun is due, the output gate lets that entry out into h, "
+                       "so the model says *his*. The output can also tell whether the subject "
+                       "is one person or several, so the verb agrees.\n\n"
+                       "The memory page shows a small trained model doing exactly this.",
+    "lesson.2.1.title": "What goes in and what comes out",
+    "lesson.2.1.text": "An LSTM layer has one size of its own, **num_units** H: the length "
+                       "of h and of C. The data brings three more:\n\n"
+                       "- **batch** B: how many sequences are read together;\n"
+                       "- **time_step** T: how many steps each sequence has;\n"
+                       "- the **input size** X: how many numbers make up one step.\n\n"
+                       "At each step the layer takes xₜ of shape [B, X] and gives hₜ and Cₜ "
+                       "of shape [B, H]. Over the whole sequence its output is [T, B, H], or "
+                       "[B, T, H] when the batch comes first. The picture shows one layer "
+                       "with X = 5 and H = 128, unrolled over a few steps.",
+    "lesson.2.2.title": "One weight pair per gate, shared over time",
+    "lesson.2.2.text": "Each of the four gates is a fully connected layer on hₜ₋₁ and xₜ: σ "
+                       "for f, i and o, tanh for the candidate. Written out, a gate has\n\n"
+                       "- **W**, shape [X, H], which reads the input xₜ;\n"
+                       "- **U**, shape [H, H], which reads the previous hₜ₋₁;\n"
+                       "- a bias **b** of length H.\n\n"
+                       "xₜ·W + hₜ₋₁·U + b has shape [B, H]: one value per unit.\n\n"
+                       "There is only **one** cell. Drawing it once per step is just a way to "
+                       "show time: every step uses the same W, U and b. A longer sequence "
+                       "needs no extra weights.",
+    "lesson.2.3.title": "Counting the parameters",
+    "lesson.2.3.text": "Four gates, each with X·H numbers in W and H·H in U, make "
+                       "**4·H·(H + X)** weights.\n\n"
+                       "Worked example, X = {x} and H = {h}: 4 · {h} · {hx} = **{weights}**.\n\n"
+                       "The article counts only these. A real layer also has a bias per "
+                       "gate, 4·H = {biases} more, so **{total}** in Keras; PyTorch keeps two "
+                       "bias vectors per gate, 8·H.\n\n"
+                       "Neither batch nor time_step appears in the count: the same weights "
+                       "serve every sequence and every step.",
+    "lesson.2.4.title": "The output layer",
+    "lesson.2.4.text": "The last hₜ usually goes to a fully connected (dense) layer that "
+                       "gives the answer. With K outputs it has an H·K weight matrix and K "
+                       "biases: **H·K + K**.\n\n"
+                       "For {k} classes after {h} units: {h} · {k} + {k} = **{dense}**.\n\n"
+                       "The article's full model — 5 inputs, LSTM layers of 128, 64, 32 and "
+                       "8 units, then a dense layer of 1 node — is drawn beside this text. "
+                       "Open it in the calculator and change any size to see the count move.",
+    "lesson.3.1.title": "Up and to the right",
+    "lesson.3.1.text": "Stacked layers pass things in two directions:\n\n"
+                       "- **up**: layer l's hₜ is the input xₜ of layer l + 1, at the same "
+                       "step;\n"
+                       "- **to the right**: each layer hands its own (hₜ, Cₜ) to itself at "
+                       "step t + 1.\n\n"
+                       "Only h goes up; C never leaves its layer. The top layer's h is what "
+                       "the dense layer reads.",
+    "lesson.3.2.title": "The shapes between the layers",
+    "lesson.3.2.text": "Each layer's input size is the number of units of the layer below. "
+                       "Per step, with batch B (l: the layer, 1 at the bottom):\n\n"
+                       "| l | xₜ | hₜ, Cₜ | W | U |\n"
+                       "|---|---|---|---|---|\n"
+                       "| 1 | [B, 5] | [B, 128] | [5, 128] | [128, 128] |\n"
+                       "| 2 | [B, 128] | [B, 64] | [128, 64] | [64, 64] |\n"
+                       "| 3 | [B, 64] | [B, 32] | [64, 32] | [32, 32] |\n"
+                       "| 4 | [B, 32] | [B, 8] | [32, 8] | [8, 8] |\n\n"
+                       "Over T steps each layer outputs [T, B, H] (or [B, T, H]); the next "
+                       "layer reads that whole sequence.",
+    "lesson.3.3.title": "The article's stack: 5 → 128 → 64 → 32 → 8 → 1",
+    "lesson.3.3.text": "Five numbers per step go into a layer of 128 units, then 64, 32 and "
+                       "8; the last hₜ, of shape [B, 8], feeds a dense layer with one node, "
+                       "say a forecast.\n\n"
+                       "Counted as in the article (no biases in the LSTM layers, the dense "
+                       "node with its bias): 4·128·133 + 4·64·192 + 4·32·96 + 4·8·40 + "
+                       "8·1 + 1 = **130,825**. With one bias vector per gate as well "
+                       "(Keras): **131,753**.\n\n"
+                       "The stacked page runs this stack on real numbers and shows every "
+                       "layer's h.",
+    # ---- your own model (ui/upload.py, pages/1_gates.py, lstm_viz/upload.py) ----
+    "upload.title": "Use your own model",
+    "upload.intro": "Upload an LSTM's weights as one .npz file (at most 5 MB): a file saved by "
+                    "this app's core, or one exported from PyTorch or Keras with these lines.",
+    "upload.pytorch": "From PyTorch (an nn.LSTM, optionally with one Linear head), `model` "
+                      "being your module:",
+    "upload.keras": "From Keras (LSTM layers, optionally one Dense at the end), `model` being "
+                    "your Sequential model:",
+    "upload.file": "Weights file (.npz)",
+    "upload.file.help": "Files are read as plain arrays; pickled objects are never loaded.",
+    "upload.model": "Your uploaded model",
+    "upload.found": "Found {kind} ({convention} layout): reads {inputs} numbers per step, "
+                    "LSTM layers of {layers} units{head}.",
+    "upload.head": ", then a dense layer with {n} outputs",
+    "upload.ignored": "Not used (not part of the LSTM or its head): {keys}",
+    "upload.kind.lstm": "one LSTM layer saved by lstm-viz",
+    "upload.kind.stack": "a stacked LSTM saved by lstm-viz",
+    "upload.kind.token": "a trained lstm-viz model with its vocabulary",
+    "upload.kind.pytorch": "a PyTorch state_dict",
+    "upload.kind.keras": "Keras get_weights() arrays",
+    "upload.choose": "It is now in the model list as “{name}”.",
+    "upload.kept": "Nothing else changed: your sequence, settings and earlier models are as "
+                   "before.",
+    "upload.detail": "Details: {detail}",
+    "upload.err.too_big": "This file is too large.",
+    "upload.err.npy": "This is a single .npy array, not an .npz with all the weights.",
+    "upload.err.pickle": "This file holds pickled Python objects, which are never loaded for "
+                         "safety. Save plain arrays with np.savez as shown above.",
+    "upload.err.not_npz": "This is not an .npz file. Save the weights with np.savez as shown "
+                          "above.",
+    "upload.err.damaged": "This .npz file is damaged or cut off. Export it again.",
+    "upload.err.nonfinite": "Some weights are NaN or infinite; a model needs finite numbers.",
+    "upload.err.unknown": "No LSTM weights were recognised in this file.",
+    "upload.err.reverse": "This is a bidirectional LSTM; only one direction can be shown.",
+    "upload.err.model": "These weights do not fit together as an LSTM.",
+    "upload.about": "Your uploaded model: {kind}. It reads {inputs} numbers per time step; "
+                    "LSTM layers: {layers}.",
+    "upload.size_mismatch": "The uploaded model expects {n} numbers per time step, but the "
+                            "sequence gives {got}. Choose the “numbers” reading mode and type "
+                            "{n} numbers per step, steps separated by “;”, for example: {example}",
+    "upload.use_example": "Use this example",
+    # ---- share and export (ui/share.py) ----
+    "share.present": "Presentation mode",
+    "share.present.help": "For a projector: hides the sidebar and the settings, larger type. "
+                          "Kept in the link as present=1.",
+    "share.controls": "Settings",
+    "share.link": "Link to this view",
+    "share.link.help": "Everything you set is in this link, language included. The copy icon "
+                       "at the right of the box copies it.",
+    "share.downloads": "Downloads",
+    "share.csv": "Trace as CSV",
+    "share.csv.help": "One row per step and unit: i, f, g, o, c, h and the state before the step.",
+    "share.npz": "Trace as .npz",
+    "share.npz.help": "NumPy arrays (T steps × H units) and the tokens; "
+                      "np.load(file, allow_pickle=False) reads it.",
+    "share.html": "Animation as HTML",
+    "share.html.help": "A standalone web page that plays the animation offline.",
+    "share.png": "For a PNG of the figure, use the camera icon in the chart's top-right toolbar.",
     # ---- the why page (pages/6_why.py, figures/why.py) ----
     "nav.why": "Why it remembers",
     "nav.why.title": "Why an LSTM remembers",
@@ -670,6 +899,200 @@ _ZH: dict[str, str] = {
     "fig.gates.colour_note": "方框颜色表示数值，色标与下方热图相同",
     "fig.gates.maps_title": "所有时间步 × 所有单元 · 黑框：当前时间步 · 虚线：单元 {unit}",
     # ---- pages (app.py, pages/*.py, ui/*.py) ------------------------------------------
+    "upload.layout.lstm-viz": "本应用的布局",
+    "upload.layout.pytorch": "PyTorch 布局",
+    "upload.layout.keras": "Keras 布局",
+    # ---- the command line (lstm_viz/cli.py) ----
+    "cli.description": "lstm-viz 教学应用的命令行工具。",
+    "cli.params_help": "计算多层 LSTM 的可训练参数量",
+    "cli.input_help": "第一层每个时间步输入的特征数（X）",
+    "cli.units_help": "每一层 LSTM 的单元数，从最底层开始，例如 128 64 32 8",
+    "cli.dense_help": "最后一层 LSTM 之后全连接输出层（Dense）的单元数（默认：无）",
+    "cli.convention_help": "偏置的计数口径：article（原文，不计偏置）、keras（一个）、"
+                           "pytorch（两个）；默认 keras",
+    "cli.bidirectional_help": "每层 LSTM 都双向运行（参数量翻倍，下一层输入为 2·H）",
+    "cli.proj_size_help": "PyTorch 的 proj_size：把 h 投影到这个大小（仅限 pytorch 口径）",
+    "cli.json_help": "输出 JSON 而不是表格",
+    "cli.lang_help": "表格和提示信息的语言：en（默认）或 zh",
+    "cli.error": "错误：{message}",
+    "cli.not_integer": "{value!r} 不是整数：请输入一个整数，例如 8",
+    "cli.no_command": "请选择一个命令：params（可试试：python -m lstm_viz params --help）",
+    "cli.title": "LSTM 参数量（{convention}）",
+    "cli.col_layer": "层（类型）",
+    "cli.col_shape": "输出形状",
+    "cli.col_params": "参数量",
+    "cli.col_formula": "公式",
+    "cli.lstm_name": "lstm{suffix}（LSTM 层）",
+    "cli.bidirectional_name": "bidirectional{suffix}（双向层）",
+    "cli.dense_name": "dense（全连接层）",
+    "cli.total": "参数总数：{total:,}",
+    "cli.by_convention": "按口径：{totals}",
+    "cli.convention.article": "原文口径",
+    "cli.convention.keras": "Keras 口径",
+    "cli.convention.pytorch": "PyTorch 口径",
+    # ---- the guided lessons (pages/7_lessons.py, lstm_viz/lessons.py) ----
+    "nav.lessons": "分步课程",
+    "nav.lessons.title": "分步课程：LSTM 是怎样工作的",
+    "nav.lessons.blurb": "三节短课，每节几步：逐个认识门、参数与张量形状、多层 LSTM。"
+                         "讲解紧挨着图，图中会突出正在讲的部分。",
+    "lesson.intro": "读完一步，看看图中突出的部分，再点“下一步”。每一步都有自己的网址，"
+                    "复制下来就能让学生直接打开这一步。",
+    "lesson.pick": "部分",
+    "lesson.step": "第 {step} 步，共 {count} 步",
+    "lesson.back": "上一步",
+    "lesson.next": "下一步",
+    "lesson.part.1": "1 · 逐个认识门",
+    "lesson.part.2": "2 · 参数与张量形状",
+    "lesson.part.3": "3 · 多层 LSTM",
+    "lesson.link.memory": "看一个训练好的模型如何记住主语",
+    "lesson.link.params": "用文中的网络打开参数计算器",
+    "lesson.link.stacked": "在多层页面上运行文中的网络",
+    "lesson.1.1.title": "记忆元：贯穿单元的记忆线",
+    "lesson.1.1.text": "单元顶部那条横线就是**记忆元**（细胞状态）C，它是这一层的记忆，"
+                       "从一个时间步传到下一个时间步。\n\n"
+                       "这条线上没有权重矩阵，只有两个简单的运算会碰到它：一个可以擦除的 **×**，"
+                       "一个可以写入的 **+**。因此存进 C 的内容可以几乎不变地保留很多步。\n\n"
+                       "擦掉什么、写入什么，由**门**决定。门是以 sigmoid 函数 σ 结尾的小网络层，"
+                       "输出在 0（全部挡住）到 1（全部放行）之间。",
+    "lesson.1.2.title": "遗忘门：擦掉什么",
+    "lesson.1.2.text": "`fₜ = σ(W_f·xₜ + U_f·hₜ₋₁ + b_f)`\n\n"
+                       "**遗忘门**读取新的输入 xₜ 和上一步的输出 hₜ₋₁，"
+                       "为旧记忆 Cₜ₋₁ 的每一个分量给出一个 0 到 1 之间的数。\n\n"
+                       "在记忆线上的 **×** 处，两者逐元素相乘：1 表示原样保留，0 表示完全抹去，"
+                       "0.5 表示留下一半。（W_f·xₜ + U_f·hₜ₋₁ 等价于把 hₜ₋₁ 和 xₜ "
+                       "拼成一个向量后乘以一个矩阵。）",
+    "lesson.1.3.title": "输入门与候选记忆元：写入什么",
+    "lesson.1.3.text": "写入由并排的两层共同完成。\n\n"
+                       "- **候选记忆元** C̃ₜ = tanh(W_g·xₜ + U_g·hₜ₋₁ + b_g) 提出新内容，"
+                       "每个值都在 −1 到 1 之间；\n"
+                       "- **输入门** iₜ = σ(W_i·xₜ + U_i·hₜ₋₁ + b_i) 逐个分量决定，"
+                       "每条新内容放进来多少。\n\n"
+                       "两者的乘积 iₜ ⊙ C̃ₜ 就是即将加进记忆的部分（⊙ 表示逐元素相乘）。",
+    "lesson.1.4.title": "更新记忆",
+    "lesson.1.4.text": "`Cₜ = fₜ ⊙ Cₜ₋₁ + iₜ ⊙ C̃ₜ`\n\n"
+                       "先由 × 按遗忘门缩放旧记忆，再由 + 加上输入门放进来的内容。"
+                       "得到的 Cₜ 传给下一个时间步。\n\n"
+                       "每个单元都有自己的那一份 C 和自己的门值，所以一个单元可以牢牢记住某件事，"
+                       "而旁边的单元正在改写。又因为记忆是靠相加而不是反复乘同一个矩阵来更新的，"
+                       "训练信号可以沿着 C 向前传很多步。",
+    "lesson.1.5.title": "输出门与隐状态 h",
+    "lesson.1.5.text": "`oₜ = σ(W_o·xₜ + U_o·hₜ₋₁ + b_o)，hₜ = oₜ ⊙ tanh(Cₜ)`\n\n"
+                       "单元并不会把记住的东西全部说出来。tanh 先把记忆压到 −1…1 之间，"
+                       "**输出门**再挑出要展示的部分，结果就是**隐状态** hₜ。\n\n"
+                       "hₜ 是这一步的输出：它向上送往下一层或分类器，"
+                       "同时在下一步作为 hₜ₋₁ 回到本单元，四个门都会读取它。",
+    "lesson.1.6.title": "门在工作：主语是谁？",
+    "lesson.1.6.text": "一个语言模型读到“小红丢了钥匙，小明找到了……”，要选出下一个代词，"
+                       "就得记住主语的性别。\n\n"
+                       "- 读到小红时，C 的某个分量存着“女性”，遗忘门让它保持（f 接近 1）；\n"
+                       "- 出现新的主语小明时，遗忘门丢掉旧的性别（f 接近 0），"
+                       "输入门写入“男性”；\n"
+                       "- 该写代词时，输出门把这个分量放进 h，模型于是写出“他”。"
+                       "输出还可以带上主语是单数还是复数，让后面的词和它搭配一致。\n\n"
+                       "“记忆如何工作”页面展示了一个训练好的小模型正是这样做的。",
+    "lesson.2.1.title": "输入什么，输出什么",
+    "lesson.2.1.text": "LSTM 层自己只有一个尺寸：**num_units** H，即 h 和 C 的长度。"
+                       "数据另外带来三个尺寸：\n\n"
+                       "- **batch** B：一次同时读入多少条序列；\n"
+                       "- **time_step** T：每条序列有多少个时间步；\n"
+                       "- **输入维度** X：每一步有多少个数。\n\n"
+                       "每一步，这一层接收形状为 [B, X] 的 xₜ，给出形状为 [B, H] 的 hₜ 和 Cₜ。"
+                       "整条序列的输出是 [T, B, H]；批量维在前时是 [B, T, H]。"
+                       "图中是 X = 5、H = 128 的一层，沿时间展开了几步。",
+    "lesson.2.2.title": "每个门一对权重，所有时间步共享",
+    "lesson.2.2.text": "四个门各是一个作用在 hₜ₋₁ 和 xₜ 上的全连接层：f、i、o 用 σ，"
+                       "候选记忆元用 tanh。展开来写，每个门有\n\n"
+                       "- **W**，形状 [X, H]，读取输入 xₜ；\n"
+                       "- **U**，形状 [H, H]，读取上一步的 hₜ₋₁；\n"
+                       "- 偏置 **b**，长度 H。\n\n"
+                       "xₜ·W + hₜ₋₁·U + b 的形状是 [B, H]：每个单元一个值。\n\n"
+                       "单元其实只有**一个**。每个时间步画一次，只是为了表现时间：每一步用的都是"
+                       "同一组 W、U、b。序列再长，也不需要更多权重。",
+    "lesson.2.3.title": "数一数参数量",
+    "lesson.2.3.text": "四个门，每个门的 W 有 X·H 个数，U 有 H·H 个数，合计 "
+                       "**4·H·(H + X)** 个权重。\n\n"
+                       "算一个例子，X = {x}、H = {h}：4 · {h} · {hx} = **{weights}**。\n\n"
+                       "原文只算了这些。实际的层每个门还有一个偏置，再多 4·H = {biases} 个，"
+                       "在 Keras 中共 **{total}** 个；PyTorch 每个门有两个偏置向量，即 8·H。\n\n"
+                       "batch 和 time_step 都不出现在参数量里：同一组权重服务于每条序列、每个时间步。",
+    "lesson.2.4.title": "输出层",
+    "lesson.2.4.text": "最后的 hₜ 通常送进一个全连接层（输出层）给出答案。有 K 个输出时，"
+                       "它有一个 H·K 的权重矩阵和 K 个偏置：**H·K + K**。\n\n"
+                       "{h} 个单元之后接 {k} 个类别：{h} · {k} + {k} = **{dense}**。\n\n"
+                       "旁边画的是原文的完整模型：输入 5 维，四层 LSTM 分别有 128、64、32、8 "
+                       "个单元，最后是一个节点的全连接层。在参数计算器里打开它，"
+                       "改任何一个尺寸，看参数量如何变化。",
+    "lesson.3.1.title": "向上，向右",
+    "lesson.3.1.text": "多层 LSTM 里的信息沿两个方向传递：\n\n"
+                       "- **向上**：第 l 层的 hₜ 就是第 l + 1 层同一时间步的输入 xₜ；\n"
+                       "- **向右**：每一层把自己的 (hₜ, Cₜ) 交给本层的第 t + 1 步。\n\n"
+                       "只有 h 向上传，C 从不离开它所在的层。最上面一层的 h 由全连接层读取。",
+    "lesson.3.2.title": "层与层之间的形状",
+    "lesson.3.2.text": "每一层的输入维度等于下面一层的单元数。每一步、批量为 B 时（l 为层号，最下面是第 1 层）：\n\n"
+                       "| l | xₜ | hₜ, Cₜ | W | U |\n"
+                       "|---|---|---|---|---|\n"
+                       "| 1 | [B, 5] | [B, 128] | [5, 128] | [128, 128] |\n"
+                       "| 2 | [B, 128] | [B, 64] | [128, 64] | [64, 64] |\n"
+                       "| 3 | [B, 64] | [B, 32] | [64, 32] | [32, 32] |\n"
+                       "| 4 | [B, 32] | [B, 8] | [32, 8] | [8, 8] |\n\n"
+                       "经过 T 步，每一层输出 [T, B, H]（或 [B, T, H]），下一层读取这整条序列。",
+    "lesson.3.3.title": "原文的例子：5 → 128 → 64 → 32 → 8 → 1",
+    "lesson.3.3.text": "每步 5 个数，依次进入 128、64、32、8 个单元的四层；"
+                       "最后的 hₜ 形状为 [B, 8]，送进只有一个节点的全连接层，比如输出一个预测值。\n\n"
+                       "按原文的算法（LSTM 层不计偏置，输出节点带偏置）：4·128·133 + 4·64·192 + "
+                       "4·32·96 + 4·8·40 + 8·1 + 1 = **130,825**。每个门再加一个偏置向量"
+                       "（Keras）：**131,753**。\n\n"
+                       "多层页面会用真实的数字运行这个网络，并显示每一层的 h。",
+    # ---- your own model (ui/upload.py, pages/1_gates.py, lstm_viz/upload.py) ----
+    "upload.title": "使用你自己的模型",
+    "upload.intro": "把一个 LSTM 的权重作为一个 .npz 文件上传（最大 5 MB）：可以是本应用核心保存的文件，"
+                    "也可以用下面几行代码从 PyTorch 或 Keras 导出。",
+    "upload.pytorch": "从 PyTorch 导出（一个 nn.LSTM，可带一个 Linear 输出层），`model` 是你的模块：",
+    "upload.keras": "从 Keras 导出（若干 LSTM 层，最后可带一个 Dense 层），`model` 是你的 Sequential 模型：",
+    "upload.file": "权重文件（.npz）",
+    "upload.file.help": "文件只按普通数组读取，绝不加载 pickle 对象。",
+    "upload.model": "你上传的模型",
+    "upload.found": "识别为{kind}（{convention}）：每个时间步读入 {inputs} 个数，"
+                    "LSTM 各层单元数 {layers}{head}。",
+    "upload.head": "，之后是一个有 {n} 个输出的全连接层",
+    "upload.ignored": "未使用（不属于 LSTM 或其输出层）：{keys}",
+    "upload.kind.lstm": "lstm-viz 保存的单层 LSTM",
+    "upload.kind.stack": "lstm-viz 保存的多层（堆叠）LSTM",
+    "upload.kind.token": "lstm-viz 训练好的模型（含词表）",
+    "upload.kind.pytorch": "PyTorch 的 state_dict",
+    "upload.kind.keras": "Keras 的 get_weights() 数组",
+    "upload.choose": "它已加入模型列表，名为“{name}”。",
+    "upload.kept": "其他内容都没有改变：你的序列、设置和之前的模型都还在。",
+    "upload.detail": "详细信息：{detail}",
+    "upload.err.too_big": "文件太大。",
+    "upload.err.npy": "这是单个 .npy 数组，不是包含全部权重的 .npz 文件。",
+    "upload.err.pickle": "文件里有 pickle 序列化的 Python 对象，出于安全考虑绝不加载。请按上面的方法用 "
+                         "np.savez 保存普通数组。",
+    "upload.err.not_npz": "这不是 .npz 文件。请按上面的方法用 np.savez 保存权重。",
+    "upload.err.damaged": "这个 .npz 文件已损坏或不完整，请重新导出。",
+    "upload.err.nonfinite": "有些权重是 NaN 或无穷大；模型需要有限的数。",
+    "upload.err.unknown": "文件中没有识别出 LSTM 权重。",
+    "upload.err.reverse": "这是双向 LSTM；这里只能展示一个方向。",
+    "upload.err.model": "这些权重拼不成一个 LSTM。",
+    "upload.about": "你上传的模型：{kind}。每个时间步读入 {inputs} 个数；LSTM 各层单元数：{layers}。",
+    "upload.size_mismatch": "上传的模型每个时间步需要 {n} 个数，但这个序列每步给出 {got} 个。"
+                            "请选择“数值”读入方式，每步输入 {n} 个数，步与步之间用“;”分隔，例如：{example}",
+    "upload.use_example": "使用这个例子",
+    # ---- share and export (ui/share.py) ----
+    "share.present": "演示模式",
+    "share.present.help": "用于投影：隐藏侧边栏和设置，字号更大。链接中记为 present=1。",
+    "share.controls": "设置",
+    "share.link": "本视图的链接",
+    "share.link.help": "你设置的一切（包括语言）都在这个链接里。点击框右侧的复制图标即可复制。",
+    "share.downloads": "下载",
+    "share.csv": "轨迹（CSV）",
+    "share.csv.help": "每个时间步、每个单元一行：i、f、g、o、c、h 以及该步之前的状态。",
+    "share.npz": "轨迹（.npz）",
+    "share.npz.help": "NumPy 数组（T 个时间步 × H 个单元）和词元；"
+                      "用 np.load(file, allow_pickle=False) 读取。",
+    "share.html": "动画（HTML）",
+    "share.html.help": "独立的网页文件，离线也能播放动画。",
+    "share.png": "如需图表的 PNG 图片，请点击图表右上角工具栏中的相机图标。",
     # ---- the why page (pages/6_why.py, figures/why.py) ----
     "nav.why": "为什么能记住",
     "nav.why.title": "LSTM 为什么能记住",
@@ -965,7 +1388,7 @@ _ZH: dict[str, str] = {
     "stacked.hidden": "各层隐状态随时间的变化",
     "stacked.head": "全连接层在每一步的输出",
     "params.intro": "每个门都是作用在 [hₜ₋₁, xₜ] 上的一层全连接层，所以一层 LSTM 有 "
-                    "4·units·(units + inputs) 个权重；若计入偏置，还要再加上偏置项。",
+                    "4·units·(units + 输入维度) 个权重；若计入偏置，还要再加上偏置项。",
     "params.article": "载入课文中的例子",
     "params.input": "输入维度（x）",
     "params.input.help": "每个输入向量 xₜ 中数的个数，例如词向量的维度。",

@@ -5,7 +5,7 @@ import streamlit as st
 from lstm_viz.explain import explain_step, fmt
 from lstm_viz.i18n import t
 from lstm_viz.inputs import MODES
-from ui import common, compute
+from ui import common, compute, share, upload
 
 EXAMPLES = {  # catalogue key → (sequence, mode)
     "gates.ex.words": ("the cat sat on the mat because it was warm", "words"),
@@ -43,10 +43,22 @@ def gates_controls(lang: str) -> dict:
                        help=t("gates.seq.help", lang))
     left, right = st.columns([7, 3])
     offered = compute.MODELS if "trained_model" in st.session_state else compute.MODELS[:-1]
+    if upload.KEY in st.session_state:  # this session's uploaded model
+        offered = (*offered, compute.UPLOADED)
     model = common.choice(right.selectbox, t("gates.model", lang), offered, "model",
-                          "random", lambda m: t(f"model.{m}", lang), on_change=_model_changed,
+                          "random", model_label(lang), on_change=_model_changed,
                           help=t("gates.model.help", lang))
+    with right:
+        upload.upload_control(lang, on_model=_model_changed)
     chosen = compute.choose(model)
+    uploaded = st.session_state[upload.KEY] if model == compute.UPLOADED else None
+    if chosen is None and uploaded is not None:  # plain LSTM weights: the sequence is x
+        mode, layer = uploaded_settings(left, uploaded, lang)
+        units, seed = (st.session_state.get(f"_{k}", DEFAULTS[k]) for k in ("units", "seed"))
+        key = compute.stack_key(uploaded.stack)
+        examples(None, lang)
+        return dict(text=seq, mode=mode, units=int(units), seed=int(seed), model=model,
+                    layer=layer - 1, key=key, _chosen=None)
     if chosen is None:
         mode, units, seed = random_settings(left, lang)
         layer = 1
@@ -59,6 +71,26 @@ def gates_controls(lang: str) -> dict:
 
 
 DEFAULTS = {"mode": "words", "units": 8, "seed": 0}
+
+
+def model_label(lang: str):
+    """The label of each model choice, the uploaded one included."""
+    return lambda m: t("upload.model" if m == compute.UPLOADED else f"model.{m}", lang)
+
+
+def uploaded_settings(box, found, lang: str) -> tuple[str, int]:
+    """What the uploaded model is, how the sequence is read and its layer (1-based)."""
+    box.markdown(common.escape_markdown(t("upload.about", lang, kind=t(found.kind, lang),
+                                          inputs=found.input_size,
+                                          layers=upload.layers_text(found))))
+    mode = common.choice(box.segmented_control, t("gates.mode", lang), MODES, "mode",
+                         "words", lambda m: t(f"mode.{m}", lang), help=t("gates.mode.help", lang))
+    st.session_state["_mode"] = mode
+    layers = tuple(str(k) for k in range(1, len(found.layers) + 1))
+    if len(layers) == 1:
+        return mode, 1
+    return mode, int(common.choice(box.selectbox, t("gates.model.layer", lang), layers, "layer",
+                                   "1", str, help=t("gates.model.layer.help", lang)))
 
 
 def random_settings(box, lang: str) -> tuple[str, int, int]:
@@ -84,6 +116,8 @@ def model_facts(box, chosen: compute.Chosen, model: str, lang: str) -> int:
     about = t(f"model.{chosen.task}.about", lang) if chosen.task in compute.DEMOS else ""
     if model == "trained":
         box.markdown(t("gates.model.yours", lang) + " " + about)
+    elif model == compute.UPLOADED:
+        box.markdown(t("upload.model", lang))
     else:
         box.markdown(t("gates.model.trained_for", lang, name=t(f"model.{model}", lang),
                        about=about))
@@ -150,7 +184,8 @@ def step_controls(lang: str, steps: int, units: int) -> tuple[int, int]:
 
 lang = common.page("nav.gates")
 st.caption(t("gates.intro", lang))
-settings = gates_controls(lang)
+with st.expander(t("share.controls", lang), expanded=not common.presenting()):
+    settings = gates_controls(lang)  # folded away for a projector; still read
 run = compute.gates_run_or_stop(settings, lang)
 
 seq, trace = run.sequence, run.trace
@@ -187,3 +222,6 @@ with right:
             st.dataframe({t("word.token", lang): [tok for tok, _ in seq.vocabulary()],
                           "x": [", ".join(fmt(v, 2) for v in vec) for _, vec in seq.vocabulary()]},
                          hide_index=True)
+
+share.gates_downloads(settings, unit - 1, step - 1, lang)
+share.link_box(lang)

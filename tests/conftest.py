@@ -11,7 +11,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {"home": None, "gates": "pages/1_gates.py", "stacked": "pages/2_stacked.py",
-         "params": "pages/3_params.py", "why": "pages/6_why.py"}
+         "params": "pages/3_params.py", "why": "pages/6_why.py",
+         "lessons": "pages/7_lessons.py"}
 
 
 def open_page(page: str, **query):

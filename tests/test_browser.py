@@ -34,6 +34,7 @@ PAGES = {  # URL path → (catalogue key of the title, Plotly charts the page dr
     "/stacked": ("nav.stacked", 3),
     "/params": ("nav.params", 2),
     "/why": ("nav.why", 5),
+    "/lessons": ("nav.lessons", 1),
 }
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CHART = "[data-testid='stPlotlyChart']"
@@ -307,3 +308,53 @@ def test_stop_ends_training_and_keeps_the_partial_model(page, shots):
     settle(page)
     assert_clean(page)
     assert not page.js_errors, page.js_errors
+
+
+def test_present_mode_hides_the_sidebar_and_settings_and_keeps_the_chart(page):
+    open_app(page, "/gates?present=1")
+    assert_clean(page)
+    assert page.locator(CHART).count() == 1
+    assert page.evaluate(CHARTS_DRAWN, 1), "the chart has drawn"
+    sidebar = page.locator("[data-testid='stSidebar']")
+    assert sidebar.count() == 0 or not sidebar.first.is_visible()
+    assert not page.locator(".st-key-seq textarea").is_visible()  # the settings are folded
+    size = page.evaluate("parseFloat(getComputedStyle(document.querySelector("
+                         "\"[data-testid='stMain'] [data-testid='stCaptionContainer'], "
+                         "[data-testid='stMain'] p\")).fontSize)")
+    assert size >= 18, size  # projector-sized type
+    assert "present=1" in page.url
+    assert not page.js_errors, page.js_errors
+
+
+def test_downloaded_html_plays_offline(browser, tmp_path):
+    from ui import share
+
+    html = share.view_html("the cat sat on the mat", "words", 4, 0, "random", 0, 0, "en")
+    path = tmp_path / "lstm-gates.html"
+    path.write_text(html, encoding="utf-8")
+    tab = browser.new_page()
+    try:
+        errors = []
+        tab.on("pageerror", lambda err: errors.append(str(err)))
+        # Offline: anything but the file itself is refused.
+        tab.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
+            "file:") else route.abort())
+        tab.goto(path.as_uri())
+        tab.wait_for_selector(".js-plotly-plot .main-svg", timeout=20_000)
+        gd = "document.querySelector('.js-plotly-plot')"
+        before = tab.evaluate(f"{gd}._fullLayout.sliders[0].active")
+        play = tab.evaluate(f"""() => {{
+            for (const menu of {gd}.layout.updatemenus || [])
+                for (const b of menu.buttons || [])
+                    if (b.method === 'animate' && b.args && b.args[0] == null) return b.label;
+            return null;
+        }}""")
+        assert play, "the page has a Play button"
+        tab.locator(".updatemenu-button", has_text=play).first.click()
+        tab.wait_for_timeout(2000)
+        assert tab.evaluate(f"{gd}._fullLayout.sliders[0].active") > before
+        # Plotly rejects the promise of a frame that the next frame interrupts, with no
+        # reason ("undefined"); harmless, and seen here without Streamlit around it.
+        assert not [e for e in errors if e != "undefined"], errors
+    finally:
+        tab.close()

@@ -1,6 +1,7 @@
 """Tests for lstm_viz/cli.py: ``python -m lstm_viz params``."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -148,3 +149,69 @@ def test_bad_arguments_exit_2_with_one_error_line(capsys, argv):
 def test_error_says_what_to_change(capsys, argv, hint):
     _, _, err = _run(capsys, argv)
     assert hint in err
+
+
+# ---- --lang: the table, help and messages in Simplified Chinese ---------------------------
+
+def test_chinese_table(capsys):
+    status, out, err = _run(capsys, [*ARTICLE, "--lang", "zh"])
+    assert (status, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == "LSTM 参数量（Keras 口径）"
+    assert lines[2].split() == ["层（类型）", "输出形状", "参数量", "公式"]
+    row = next(line for line in lines if line.strip().startswith("lstm_3（LSTM 层）"))
+    assert "(None, 8)" in row and "1,312" in row and "4·(8·(8+32) + 8) = 1,312" in row
+    assert any(line.strip().startswith("dense（全连接层）") for line in lines)
+    assert "参数总数：131,753" in lines
+    assert lines[-1] == "按口径：原文口径 130,825 · Keras 口径 131,753 · PyTorch 口径 132,681"
+    assert "Total" not in out and "Layer" not in out and "convention" not in out
+
+
+def test_chinese_columns_line_up_on_screen(capsys):
+    # A Chinese character takes two columns in a terminal: the formulas start in one column.
+    from unicodedata import east_asian_width
+
+    _, out, _ = _run(capsys, [*ARTICLE, "--lang", "zh"])
+    lines = out.splitlines()
+    table = [lines[2], *[line for line in lines if "·" in line and "(None" in line]]
+    starts = set()
+    for line in table:
+        cut = line.index("公式") if "公式" in line else line.index("4·" if "4·" in line else "8·")
+        starts.add(sum(2 if east_asian_width(ch) in "WF" else 1 for ch in line[:cut]))
+    assert len(table) == 6 and len(starts) == 1
+
+
+def test_lang_defaults_to_english(capsys):
+    _, default, _ = _run(capsys, ARTICLE)
+    _, english, _ = _run(capsys, [*ARTICLE, "--lang", "en"])
+    assert default == english and "Total params: 131,753" in default.splitlines()
+
+
+def test_json_is_the_same_in_both_languages(capsys):
+    _, english, _ = _run(capsys, [*ARTICLE, "--json"])
+    _, chinese, _ = _run(capsys, [*ARTICLE, "--json", "--lang=zh"])
+    assert json.loads(chinese) == json.loads(english)
+
+
+@pytest.mark.parametrize("lang", ["fr", "ZH", ""])
+def test_unknown_language_exits_2_with_one_error_line(capsys, lang):
+    status, out, err = _run(capsys, [*ARTICLE, "--lang", lang])
+    assert (status, out) == (2, "")
+    assert err.startswith("error: ") and err.count("\n") == 1
+    assert "--lang" in err and "en" in err and "zh" in err
+
+
+def test_chinese_messages_and_help(capsys):
+    status, _, err = _run(capsys, ["params", "--input", "x", "--units", "8", "--lang", "zh"])
+    assert status == 2 and err.startswith("错误：") and err.count("\n") == 1
+    assert "'x' 不是整数" in err
+    status, out, _ = _run(capsys, ["params", "--help", "--lang", "zh"])
+    assert status == 0 and "每一层 LSTM 的单元数" in out and "输出 JSON 而不是表格" in out
+
+
+def test_real_process_prints_chinese():
+    done = subprocess.run([sys.executable, "-m", "lstm_viz", *ARTICLE, "--lang", "zh"],
+                          cwd=REPO, capture_output=True, text=True, encoding="utf-8",
+                          timeout=60, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    assert done.returncode == 0, done.stderr
+    assert "参数总数：131,753" in done.stdout

@@ -438,3 +438,55 @@ def test_hovering_a_cell_names_its_band_step_unit_and_value(browser, tmp_path, b
     value = float(getattr(trace, band)[step - 1, unit - 1])
     assert f"step {step} · unit {unit}" in shown
     assert f"{t(f'fig.common.{band}', 'en')} = {value:.3f}" in shown.replace("−", "-")
+
+
+# ---- cell_diagram(highlight=…): one part forward, the rest faded ---------------------------
+
+def _geometry(fig_json):
+    """Where every mark is and what it says, without its emphasis."""
+    layout = fig_json["layout"]
+    shapes = [(s.get("path"), s.get("x0"), s.get("y1")) for s in layout["shapes"]]
+    notes = [(a["x"], a["y"], re.sub(r"</?b>", "", a.get("text", ""))) for a in
+             layout["annotations"]]
+    data = [(d["x"], d["y"], d.get("text")) for d in fig_json["data"]]
+    return shapes, notes, data
+
+
+def test_cell_diagram_without_highlight_is_unchanged():
+    assert as_json(cell_diagram("en", highlight=None)) == as_json(cell_diagram("en"))
+    with pytest.raises(ValueError, match="highlight"):
+        cell_diagram("en", highlight="f")
+
+
+@pytest.mark.parametrize("part", gates.HIGHLIGHTS)
+def test_highlight_changes_only_the_emphasis_of_that_part(part):
+    plain_json, lit = as_json(cell_diagram("zh")), as_json(cell_diagram("zh", highlight=part))
+    assert _geometry(lit) == _geometry(plain_json)  # same drawing, same words
+    shapes = zip(plain_json["layout"]["shapes"], lit["layout"]["shapes"], gates.LINE_PARTS,
+                 strict=True)
+    for before, after, parts in shapes:
+        if part in parts:   # heavier, not faded
+            assert after["line"]["width"] > before["line"]["width"]
+            assert "opacity" not in after
+        elif "body" in parts:
+            assert after == before
+        else:               # faded, otherwise as it was
+            assert after["opacity"] == gates.FADE
+            assert {k: v for k, v in after.items() if k != "opacity"} == before
+    notes = zip(lit["layout"]["annotations"], gates.NOTE_PARTS, strict=True)
+    assert all(("opacity" in note) != (part in parts) for note, parts in notes)
+    boxes = lit["data"][gates.T_BOXES]["marker"]
+    for k, opacity, colour in zip(gates.BOXES, boxes["opacity"], boxes["color"], strict=True):
+        mine = gates.PART_OF_BOX[k] == part
+        assert (opacity == 1.0) == mine
+        assert (colour == GATE_COLOURS[k]) == mine  # the box in its gate's full colour
+
+
+@pytest.mark.parametrize(("part", "x", "y"), [
+    ("forget", gates.GATE_X["f"], gates.Y_C), ("output", gates.X_OUT, gates.Y_GATE),
+    ("cell", 100, gates.Y_C), ("hidden", 100, gates.Y_BUS),
+])
+def test_highlight_brings_forward_the_lines_that_belong_to_the_part(part, x, y):
+    lit = as_json(cell_diagram("en", highlight=part))["layout"]["shapes"]
+    heavy = [s["path"] for s, parts in zip(lit, gates.LINE_PARTS, strict=True) if part in parts]
+    assert any(f"{x},{y}" in path for path in heavy), heavy

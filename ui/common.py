@@ -8,6 +8,7 @@ from lstm_viz.i18n import LANGS, t
 
 PAGES = (  # (script, catalogue key of its title, icon)
     ("app.py", "nav.home", ":material/home:"),
+    ("pages/7_lessons.py", "nav.lessons", ":material/school:"),
     ("pages/1_gates.py", "nav.gates", ":material/animation:"),
     ("pages/2_stacked.py", "nav.stacked", ":material/stacks:"),
     ("pages/3_params.py", "nav.params", ":material/calculate:"),
@@ -17,7 +18,9 @@ PAGES = (  # (script, catalogue key of its title, icon)
 )
 LANG_NAMES = {"en": "English", "zh": "中文"}
 PLOTLY_CONFIG = {"displaylogo": False, "scrollZoom": False,
-                 "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+                 "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+                 # the camera button: Plotly's own toImage, in the browser (no kaleido needed)
+                 "toImageButtonOptions": {"format": "png", "filename": "lstm-viz", "scale": 2}}
 
 
 def page(title_key: str) -> str:
@@ -30,9 +33,46 @@ def page(title_key: str) -> str:
     st.session_state["_link"] = {} if title_key in seen else dict(st.query_params)
     seen.add(title_key)
     lang = _language()
-    _sidebar(lang)
+    present = _presentation(lang)
+    _sidebar(lang, present)
     st.title(t(title_key + ".title", lang))
+    if present:  # the sidebar is hidden: the way out sits under the title
+        st.toggle(t("share.present", lang), key="present", help=t("share.present.help", lang))
     return lang
+
+
+def presenting() -> bool:
+    """Whether this page is in presentation mode (``?present=1``): controls folded away,
+    no sidebar, larger type for a projector."""
+    return bool(st.session_state.get("present", False))
+
+
+# Constant text of ours, never the learner's: safe to hand to st.html.
+_PRESENT_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"] { display: none !important; }
+[data-testid="stMain"] { font-size: 1.3rem; }
+[data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] code,
+[data-testid="stMain"] label { font-size: 1.3rem !important; }
+[data-testid="stMain"] h1 { font-size: 3.2rem; }
+[data-testid="stMain"] h3 { font-size: 2rem; }
+</style>"""
+
+
+def _presentation(lang: str) -> bool:
+    """The presentation-mode toggle, kept in ``?present=1``; read from the URL once per page."""
+    if "present" not in st.session_state:
+        st.session_state["present"] = st.query_params.get("present") == "1"
+    if not st.session_state["present"]:
+        st.sidebar.toggle(t("share.present", lang), key="present",
+                          help=t("share.present.help", lang))
+    present = presenting()
+    if present:
+        st.query_params["present"] = "1"
+        st.html(_PRESENT_CSS)
+    else:
+        st.query_params.pop("present", None)
+    return present
 
 
 def choice(widget, label: str, options, key: str, default: str, labels, **kwargs):
@@ -52,7 +92,7 @@ def choice(widget, label: str, options, key: str, default: str, labels, **kwargs
     return value
 
 
-TRAVELS = frozenset({"trained_model", "trained_task"})  # kept from page to page (and _lang)
+TRAVELS = frozenset({"trained_model", "trained_task", "uploaded_model"})  # and private keys
 
 
 def _leave_other_pages(title_key: str) -> None:
@@ -79,12 +119,14 @@ def _browser_language() -> str:
     return "zh" if locale.startswith("zh") else "en"
 
 
-def _sidebar(lang: str) -> None:
-    params = {"lang": lang} if lang != "en" else None
+def _sidebar(lang: str, present: bool = False) -> None:
+    params = {"lang": lang} if lang != "en" else {}
+    if present:
+        params["present"] = "1"
     with st.sidebar:
         st.markdown("### 🧠 LSTM Viz")
         for script, key, icon in PAGES:
-            st.page_link(script, label=t(key, lang), icon=icon, query_params=params)
+            st.page_link(script, label=t(key, lang), icon=icon, query_params=params or None)
         st.caption(t("nav.about", lang))
 
 

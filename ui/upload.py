@@ -50,7 +50,8 @@ def layers_text(found: Found) -> str:
 def summary(found: Found, lang: str) -> str:
     """One sentence: what the file held, its layout, input size, layers and head."""
     head = t("upload.head", lang, n=found.head) if found.head else ""
-    return t("upload.found", lang, kind=t(found.kind, lang), convention=found.convention,
+    return t("upload.found", lang, kind=t(found.kind, lang),
+             convention=t(f"upload.layout.{found.convention}", lang),
              inputs=found.input_size, layers=layers_text(found), head=head)
 
 

@@ -1,0 +1,117 @@
+"""The guided lessons as data: three parts, each a few steps (no numbers, no UI).
+
+Each step names its text in the catalogue (``lesson.<part>.<step>.title`` and ``.text``),
+what the page draws beside it and, optionally, a page to open next. The parts follow the
+source lesson: the gates one at a time, parameters and shapes, stacked layers.
+
+>>> [len(part.steps) for part in PARTS]
+[6, 4, 3]
+>>> position("2", "9")        # a step past the end: the part's last step
+(2, 4)
+>>> position("x", None)       # anything unreadable: the first step
+(1, 1)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["ARTICLE", "FIGURES", "HIGHLIGHTS", "PARTS", "Link", "Part", "Step",
+           "position", "worked_example"]
+
+HIGHLIGHTS = ("forget", "input", "candidate", "cell", "output", "hidden")  # figures.gates
+FIGURES = ("cell", "layer", "stack")  # the cell diagram; one layer unrolled; the article's stack
+ARTICLE = dict(input=5, units=(128, 64, 32, 8), dense=1)  # the source lesson's stack
+
+
+@dataclass(frozen=True)
+class Link:
+    """A page to open from a step: its script, the label's catalogue key, its query."""
+
+    page: str
+    label: str
+    query: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step: catalogue key prefix, the figure beside the text, what it highlights."""
+
+    key: str
+    figure: str = "cell"
+    highlight: str | None = None
+    link: Link | None = None
+
+    @property
+    def title(self) -> str:
+        return f"{self.key}.title"
+
+    @property
+    def text(self) -> str:
+        return f"{self.key}.text"
+
+
+@dataclass(frozen=True)
+class Part:
+    key: str  # catalogue key of the part's name
+    steps: tuple[Step, ...]
+
+
+def _steps(part: int, *steps: dict) -> tuple[Step, ...]:
+    return tuple(Step(key=f"lesson.{part}.{n}", **s) for n, s in enumerate(steps, start=1))
+
+
+_PARAMS_LINK = Link("pages/3_params.py", "lesson.link.params",
+                    (("input", "5"), ("units", "128,64,32,8"), ("dense", "1")))
+PARTS = (
+    Part("lesson.part.1", _steps(
+        1,
+        dict(highlight="cell"),                 # the cell state line
+        dict(highlight="forget"),               # forget gate
+        dict(highlight="input"),                # input gate and candidate
+        dict(highlight="cell"),                 # C_t = f·C_{t-1} + i·C̃
+        dict(highlight="output"),               # output gate and h
+        dict(highlight="cell",                  # the pronoun example
+             link=Link("pages/4_memory.py", "lesson.link.memory")),
+    )),
+    Part("lesson.part.2", _steps(
+        2,
+        dict(figure="layer"),                   # batch, time_step, input size, num_units
+        dict(figure="cell", highlight="hidden"),  # W and U per gate; shared over time
+        dict(figure="layer", link=_PARAMS_LINK),  # 4·units·(units + input), biases
+        dict(figure="stack", link=_PARAMS_LINK),  # the dense layer on top
+    )),
+    Part("lesson.part.3", _steps(
+        3,
+        dict(figure="stack"),                   # h goes up, (h, C) go right
+        dict(figure="stack"),                   # the shapes between layers
+        dict(figure="stack", link=Link("pages/2_stacked.py", "lesson.link.stacked")),
+    )),
+)
+
+
+def position(part, step) -> tuple[int, int]:
+    """The (part, step), both 1-based, that URL values ``part`` and ``step`` ask for: the
+    first part for anything unreadable, the step clamped into the part."""
+    p = _whole(part)
+    p = p if p is not None and 1 <= p <= len(PARTS) else 1
+    s = _whole(step)
+    count = len(PARTS[p - 1].steps)
+    return p, 1 if s is None or s < 1 else min(s, count)
+
+
+def _whole(raw) -> int | None:
+    try:
+        return int(str(raw).strip())
+    except ValueError:
+        return None
+
+
+def worked_example(input_size: int = 5, units: int = 128, classes: int = 10) -> dict[str, int]:
+    """The numbers of the parameter-count step: one layer's 4·H·(H + X) weights, its 4·H
+    biases, and a dense layer of ``classes`` nodes on top (H·K + K)."""
+    X, H, K = input_size, units, classes
+    weights = 4 * H * (H + X)   # four gates, each W (X, H) and U (H, H)
+    biases = 4 * H              # one bias vector per gate
+    return dict(x=X, h=H, hx=H + X, weights=weights, biases=biases, total=weights + biases,
+                k=K, dense_w=H * K, dense=H * K + K)

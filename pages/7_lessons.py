@@ -1,0 +1,105 @@
+"""Guided lessons: the source lesson's three parts, a step at a time, text beside a figure.
+
+The step is in the URL (``?part=2&step=3``), so every step can be sent as a link.
+"""
+
+import streamlit as st
+
+from figures.gates import cell_diagram
+from figures.stacked import unrolled_figure
+from lstm_viz import lessons
+from lstm_viz.i18n import t
+from ui import common
+
+PART_NUMBERS = tuple(range(1, len(lessons.PARTS) + 1))
+
+
+def _start() -> None:
+    """Take the part and step from the URL once, on arriving at the page."""
+    if "part" not in st.session_state or "step" not in st.session_state:
+        part, step = lessons.position(st.query_params.get("part"), st.query_params.get("step"))
+        st.session_state["part"], st.session_state["step"] = part, step
+
+
+def _new_part() -> None:
+    st.session_state["step"] = 1
+
+
+def _move(by: int) -> None:
+    """One step forward or back, into the next or previous part at either end."""
+    part, step = st.session_state["part"], st.session_state["step"] + by
+    if step < 1 and part > 1:
+        part -= 1
+        step = len(lessons.PARTS[part - 1].steps)
+    elif step > len(lessons.PARTS[part - 1].steps) and part < len(lessons.PARTS):
+        part, step = part + 1, 1
+    st.session_state["part"], st.session_state["step"] = lessons.position(part, step)
+
+
+def lesson_controls(lang: str) -> tuple[int, int]:
+    """The part picker; returns the (part, step) to show, both 1-based, and keeps them in
+    the URL."""
+    st.radio(t("lesson.pick", lang), PART_NUMBERS, key="part", horizontal=True,
+             format_func=lambda p: t(lessons.PARTS[p - 1].key, lang), on_change=_new_part)
+    part, step = lessons.position(st.session_state["part"], st.session_state["step"])
+    st.session_state["step"] = step
+    st.query_params["part"], st.query_params["step"] = str(part), str(step)
+    return part, step
+
+
+def nav_buttons(lang: str, part: int, step: int) -> None:
+    first = part == 1 and step == 1
+    last = part == len(lessons.PARTS) and step == len(lessons.PARTS[-1].steps)
+    back, info, forward = st.columns([1, 2, 1], vertical_alignment="center")
+    back.button(t("lesson.back", lang), on_click=_move, args=(-1,), disabled=first,
+                icon=":material/arrow_back:", width="stretch", key="back")
+    info.caption(t("lesson.step", lang, step=step, count=len(lessons.PARTS[part - 1].steps)))
+    forward.button(t("lesson.next", lang), on_click=_move, args=(1,), disabled=last,
+                   icon=":material/arrow_forward:", width="stretch", type="primary", key="next")
+
+
+def step_figure(lesson: lessons.Step, lang: str):
+    article = lessons.ARTICLE
+    if lesson.figure == "cell":
+        return cell_diagram(lang, highlight=lesson.highlight)
+    if lesson.figure == "layer":
+        fig = unrolled_figure(article["input"], [article["units"][0]], None, steps=3, lang=lang)
+    else:
+        fig = unrolled_figure(article["input"], list(article["units"]), article["dense"],
+                              steps=3, lang=lang)
+    # Its title and subtitle, written for the full width, would be cut off in this column;
+    # the step's own text says what the picture shows.
+    return fig.update_layout(title=dict(text=None, subtitle=dict(text=None)), margin_t=10)
+
+
+def step_text(lesson: lessons.Step, lang: str) -> str:
+    """The step's Markdown from the catalogue; the worked example's numbers filled in."""
+    numbers = {k: f"{v:,}" for k, v in lessons.worked_example().items()}
+    return t(lesson.text, lang, **numbers)  # steps without {fields} ignore them
+
+
+def step_link(link: lessons.Link, lang: str) -> None:
+    query = dict(link.query)
+    if lang != "en":
+        query["lang"] = lang
+    if common.presenting():
+        query["present"] = "1"
+    st.page_link(link.page, label=t(link.label, lang), icon=":material/open_in_new:",
+                 query_params=query or None)
+
+
+lang = common.page("nav.lessons")
+_start()
+st.caption(t("lesson.intro", lang))
+part, step = lesson_controls(lang)
+common.check_link({"part": part, "step": step}, lang)
+lesson = lessons.PARTS[part - 1].steps[step - 1]
+text, picture = st.columns([2, 3], gap="large")
+with text:
+    st.subheader(t(lesson.title, lang))
+    st.markdown(step_text(lesson, lang))
+    if lesson.link is not None:
+        step_link(lesson.link, lang)
+with picture:
+    common.figure(step_figure(lesson, lang), key="lesson_figure")
+nav_buttons(lang, part, step)
