@@ -8,6 +8,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import settings
+
+# CI runs the same examples every time (a landing must not hinge on a lucky draw);
+# locally hypothesis explores new ones on every run.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {"home": None, "gates": "pages/1_gates.py", "stacked": "pages/2_stacked.py",
