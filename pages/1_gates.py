@@ -5,7 +5,7 @@ import streamlit as st
 from lstm_viz.explain import explain_step, fmt
 from lstm_viz.i18n import t
 from lstm_viz.inputs import MODES
-from ui import common, compute, share, upload
+from ui import common, compute, controls, share, upload
 
 EXAMPLES = {  # catalogue key → (sequence, mode)
     "gates.ex.words": ("the cat sat on the mat because it was warm", "words"),
@@ -27,10 +27,7 @@ def _use_text(text: str) -> None:
 def _model_changed() -> None:
     """A trained model reads only its own tokens: if the sequence has others, start from
     one of the model's examples."""
-    chosen = compute.choose(st.session_state["model"])
-    if chosen is not None and not compute.readable(chosen, st.session_state.get("seq", "")):
-        texts = compute.model_examples(chosen.key, chosen.key, _chosen=chosen)
-        st.session_state["seq"] = texts[0] if texts else ""
+    controls.read_model_text()
     known = compute.known_unit(st.session_state["model"])
     if known:  # start on the unit whose job is known
         st.session_state["unit"] = known[1] + 1
@@ -54,23 +51,23 @@ def gates_controls(lang: str) -> dict:
     uploaded = st.session_state[upload.KEY] if model == compute.UPLOADED else None
     if chosen is None and uploaded is not None:  # plain LSTM weights: the sequence is x
         mode, layer = uploaded_settings(left, uploaded, lang)
-        units, seed = (st.session_state.get(f"_{k}", DEFAULTS[k]) for k in ("units", "seed"))
+        units, seed = (st.session_state.get(f"_{k}", controls.DEFAULTS[k])
+                       for k in ("units", "seed"))
         key = compute.stack_key(uploaded.stack)
         examples(None, lang)
         return dict(text=seq, mode=mode, units=int(units), seed=int(seed), model=model,
                     layer=layer - 1, key=key, _chosen=None)
     if chosen is None:
-        mode, units, seed = random_settings(left, lang)
+        mode, units, seed = controls.random_settings(left, lang)
         layer = 1
     else:  # a trained model brings its own tokens, size and weights: nothing to set
-        mode, units, seed = (st.session_state.get(f"_{k}", v) for k, v in DEFAULTS.items())
+        mode, units, seed = (st.session_state.get(f"_{k}", v) for k, v in controls.DEFAULTS.items())
         layer = model_facts(left, chosen, model, lang)
     examples(chosen, lang)
     return dict(text=seq, mode=mode, units=int(units), seed=int(seed), model=model,
                 layer=layer - 1, key=chosen.key if chosen else "", _chosen=chosen)
 
 
-DEFAULTS = {"mode": "words", "units": 8, "seed": 0}
 
 
 def model_label(lang: str):
@@ -91,24 +88,6 @@ def uploaded_settings(box, found, lang: str) -> tuple[str, int]:
         return mode, 1
     return mode, int(common.choice(box.selectbox, t("gates.model.layer", lang), layers, "layer",
                                    "1", str, help=t("gates.model.layer.help", lang)))
-
-
-def random_settings(box, lang: str) -> tuple[str, int, int]:
-    """Reading mode, units and seed of the random-weights model (kept while a trained model
-    hides them)."""
-    for key in DEFAULTS:  # back from a trained model: the values from before
-        if key not in st.session_state and key not in st.query_params \
-                and f"_{key}" in st.session_state:
-            st.session_state[key] = st.session_state[f"_{key}"]
-    cols = box.columns([3, 2, 2])
-    mode = common.choice(cols[0].segmented_control, t("gates.mode", lang), MODES, "mode",
-                         "words", lambda m: t(f"mode.{m}", lang), help=t("gates.mode.help", lang))
-    units = cols[1].number_input(t("gates.units", lang), 1, 64, 8, key="units",
-                                 bind="query-params", help=t("gates.units.help", lang))
-    seed = cols[2].number_input(t("gates.seed", lang), 0, 9999, 0, key="seed",
-                                bind="query-params", help=t("gates.seed.help", lang))
-    st.session_state.update(_mode=mode, _units=units, _seed=seed)
-    return mode, units, seed
 
 
 def model_facts(box, chosen: compute.Chosen, model: str, lang: str) -> int:
@@ -156,28 +135,14 @@ def examples(chosen: compute.Chosen | None, lang: str) -> None:
                       width="stretch")
 
 
-def _remembered_slider(label, key, high, default, **kw):
-    """A 1-based slider whose value survives a rerun in which it was not shown."""
-    if key not in st.session_state and key not in st.query_params and f"_{key}" in st.session_state:
-        st.session_state[key] = st.session_state[f"_{key}"]
-    if st.session_state.get(key, default) > high:
-        st.session_state[key] = high
-    if high == 1:
-        st.session_state[f"_{key}"] = 1
-        return 1
-    value = st.slider(label, 1, high, min(default, high), key=key, bind="query-params", **kw)
-    st.session_state[f"_{key}"] = value
-    return value
-
-
 def step_controls(lang: str, steps: int, units: int) -> tuple[int, int]:
     """Which step and unit to look at closely, 1-based as people count."""
     cols = st.columns([3, 1])
     with cols[0]:
-        step = _remembered_slider(t("gates.step", lang), "step", steps, 1,
+        step = controls.remembered_slider(t("gates.step", lang), "step", steps, 1,
                                   help=t("gates.step.help", lang))
     with cols[1]:
-        unit = _remembered_slider(t("gates.unit", lang), "unit", units, 1,
+        unit = controls.remembered_slider(t("gates.unit", lang), "unit", units, 1,
                                   help=t("gates.unit.help", lang))
     return step, unit
 
@@ -198,7 +163,7 @@ step, unit = step_controls(lang, trace.steps, trace.hidden_size)
 shown = {**settings, "seq": settings["text"], "step": step, "unit": unit,
          "layer": str(settings["layer"] + 1)}
 if settings["_chosen"]:  # a trained model has no mode, units or seed to set
-    shown = {k: v for k, v in shown.items() if k not in DEFAULTS}
+    shown = {k: v for k, v in shown.items() if k not in controls.DEFAULTS}
 common.check_link(shown, lang)
 with figure_slot:
     common.figure(compute.gates_view(**settings, unit=unit - 1, step=step - 1, lang=lang),

@@ -11,24 +11,13 @@ from figures.why import (
 )
 from lstm_viz.explain import fmt
 from lstm_viz.i18n import t
-from lstm_viz.inputs import MODES
-from ui import common, compute
+from ui import common, compute, controls
 
 DEFAULT_SEQ = ("the cat that the dog chased ran up the tall tree and it stayed there until "
                "the rain stopped")
-DEFAULTS = {"mode": "words", "units": 8, "seed": 0}  # as on the gates page
 WHO = ("unit", "all")     # the surgery acts on the chosen unit, or on every unit
 WHEN = ("all", "from")    # at every step, or from the chosen step on
 GATES_PAGE = "pages/1_gates.py"
-
-
-def _model_changed() -> None:
-    """A trained model reads only its own tokens: if the sequence has others, start from one
-    of the model's examples (as on the gates page)."""
-    chosen = compute.choose(st.session_state["model"])
-    if chosen is not None and not compute.readable(chosen, st.session_state.get("seq", "")):
-        texts = compute.model_examples(chosen.key, chosen.key, _chosen=chosen)
-        st.session_state["seq"] = texts[0] if texts else ""
 
 
 def why_controls(lang: str) -> dict:
@@ -40,13 +29,14 @@ def why_controls(lang: str) -> dict:
     left, right = st.columns([7, 3])
     offered = compute.MODELS if "trained_model" in st.session_state else compute.MODELS[:-1]
     model = common.choice(right.selectbox, t("gates.model", lang), offered, "model", "random",
-                          lambda m: t(f"model.{m}", lang), on_change=_model_changed,
+                          lambda m: t(f"model.{m}", lang),
+                          on_change=controls.read_model_text,
                           help=t("why.model.help", lang))
     chosen = compute.choose(model)
     if chosen is None:
-        mode, units, seed = random_settings(left, lang)
+        mode, units, seed = controls.random_settings(left, lang, seed_help="why.seed.help")
     else:  # a trained model brings its own tokens, size and weights
-        mode, units, seed = (st.session_state.get(f"_{k}", v) for k, v in DEFAULTS.items())
+        mode, units, seed = (st.session_state.get(f"_{k}", v) for k, v in controls.DEFAULTS.items())
         about = t(f"model.{chosen.task}.about", lang) if chosen.task in compute.DEMOS else ""
         left.markdown(t("gates.model.yours", lang) if model == "trained" else
                       t("gates.model.trained_for", lang, name=t(f"model.{model}", lang),
@@ -55,39 +45,15 @@ def why_controls(lang: str) -> dict:
                 key=chosen.key if chosen else "", _chosen=chosen)
 
 
-def random_settings(box, lang: str) -> tuple[str, int, int]:
-    """Reading mode, units and seed of the random-weights model (the gates page's widgets)."""
-    for key in DEFAULTS:  # back from a trained model: the values from before
-        if key not in st.session_state and key not in st.query_params \
-                and f"_{key}" in st.session_state:
-            st.session_state[key] = st.session_state[f"_{key}"]
-    cols = box.columns([3, 2, 2])
-    mode = common.choice(cols[0].segmented_control, t("gates.mode", lang), MODES, "mode",
-                         "words", lambda m: t(f"mode.{m}", lang), help=t("gates.mode.help", lang))
-    units = cols[1].number_input(t("gates.units", lang), 1, 64, 8, key="units",
-                                 bind="query-params", help=t("gates.units.help", lang))
-    seed = cols[2].number_input(t("gates.seed", lang), 0, 9999, 0, key="seed",
-                                bind="query-params", help=t("why.seed.help", lang))
-    st.session_state.update(_mode=mode, _units=units, _seed=seed)
-    return mode, units, seed
-
-
-def _slider(label, key, high, default, **kw) -> int:
-    """A 1-based slider kept in the URL; a value beyond a shorter sequence is cut to fit."""
-    if st.session_state.get(key, default) > high:
-        st.session_state[key] = high
-    if high == 1:
-        return 1
-    return st.slider(label, 1, high, min(default, high), key=key, bind="query-params", **kw)
-
-
 def view_controls(lang: str, steps: int, units: int) -> tuple[int, int]:
     """The step t and unit u every view below looks at, 1-based."""
     cols = st.columns([3, 1])
     with cols[0]:
-        step = _slider(t("why.step", lang), "step", steps, steps, help=t("why.step.help", lang))
+        step = controls.remembered_slider(t("why.step", lang), "step", steps, steps,
+                                          help=t("why.step.help", lang))
     with cols[1]:
-        unit = _slider(t("gates.unit", lang), "unit", units, 1, help=t("why.unit.help", lang))
+        unit = controls.remembered_slider(t("gates.unit", lang), "unit", units, 1,
+                                          help=t("why.unit.help", lang))
     return step, unit
 
 
@@ -200,6 +166,6 @@ st.divider()
 saturation_section(settings, unit, lang)
 shown.update(settings, seq=settings["text"], step=step, unit=unit)
 if settings["_chosen"]:  # a trained model has no mode, units or seed to set
-    shown = {k: v for k, v in shown.items() if k not in DEFAULTS}
+    shown = {k: v for k, v in shown.items() if k not in controls.DEFAULTS}
 with notes:
     common.check_link(shown, lang)
