@@ -41,7 +41,7 @@ import numpy as np
 from lstm_viz._checks import as_float_array, check_finite, check_shape, read_npz
 from lstm_viz.cell import LSTM
 from lstm_viz.stack import FORMAT as STACK_FORMAT
-from lstm_viz.stack import Dense, StackedLSTM, StackedTrace
+from lstm_viz.stack import Dense, StackedLSTM, StackedTrace, read_layers
 
 __all__ = ["FORMAT", "ModelRun", "TokenModel", "UnknownTokens", "softmax"]
 
@@ -287,14 +287,8 @@ class TokenModel:
         vocab = _string_array(arrays["vocab"], "vocab")
         labels = _string_array(arrays["labels"], "labels")
         meta = _meta_from_json(arrays["meta"])
-        layers, k = [], 0
-        while f"l{k}.W" in arrays:
-            parts = [arrays.get(f"l{k}.{p}") for p in "WUb"]
-            if any(p is None for p in parts):
-                raise ValueError(f"layer {k} of the file lacks one of l{k}.W, l{k}.U, l{k}.b")
-            layers.append(LSTM(*parts))
-            k += 1
-        stack = StackedLSTM(tuple(layers), Dense(arrays["head.W"], arrays["head.b"]))
+        layers = read_layers(arrays)
+        stack = StackedLSTM(layers, Dense(arrays["head.W"], arrays["head.b"]))
         return cls(vocab, arrays["embedding"], stack, labels, meta)
 
 

@@ -117,7 +117,7 @@ class StackedLSTM:
             layers.append(LSTM.random(x, h, seed=seed + k, dtype=dtype))
             x = h
         head = Dense.random(x, dense, seed=seed + len(layers), dtype=dtype) if dense else None
-        return cls(tuple(layers), head)
+        return cls(layers, head)
 
     @classmethod
     def from_torch(cls, state_dict, head=None) -> StackedLSTM:
@@ -176,16 +176,22 @@ class StackedLSTM:
         if "W" in arrays and "l0.W" not in arrays:
             return cls((LSTM.load(path),))
         read_npz(path, required=("l0.W", "l0.U", "l0.b"))  # names what is missing
-        layers, k = [], 0
-        while f"l{k}.W" in arrays:
-            parts = [arrays.get(f"l{k}.{p}") for p in "WUb"]
-            if any(p is None for p in parts):
-                raise ValueError(f"layer {k} of the file lacks one of l{k}.W, l{k}.U, l{k}.b")
-            layers.append(LSTM(*parts))
-            k += 1
+        layers = read_layers(arrays)
         head = None
         if "head.W" in arrays or "head.b" in arrays:
             if "head.W" not in arrays or "head.b" not in arrays:
                 raise ValueError("the file has only half a dense head: it needs head.W and head.b")
             head = Dense(arrays["head.W"], arrays["head.b"])
-        return cls(tuple(layers), head)
+        return cls(layers, head)
+
+
+def read_layers(arrays) -> tuple[LSTM, ...]:
+    """The layers ``l0.W``, ``l0.U``, ``l0.b``, ``l1.W`` … of a saved stack, bottom first."""
+    layers, k = [], 0
+    while f"l{k}.W" in arrays:
+        parts = [arrays.get(f"l{k}.{p}") for p in "WUb"]
+        if any(p is None for p in parts):
+            raise ValueError(f"layer {k} of the file lacks one of l{k}.W, l{k}.U, l{k}.b")
+        layers.append(LSTM(*parts))
+        k += 1
+    return tuple(layers)

@@ -54,3 +54,15 @@ def test_t_fills_and_falls_back():
     assert t("gate.f", "zh") == "遗忘门"
     with pytest.raises(KeyError):
         t("no.such.key")
+
+
+def test_no_key_is_written_twice_in_a_catalogue():
+    # A dict literal keeps the last of two equal keys without a word: find them in the source.
+    import ast
+
+    tree = ast.parse((ROOT / "lstm_viz" / "i18n.py").read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.AnnAssign) and isinstance(node.value, ast.Dict):
+            keys = [k.value for k in node.value.keys]
+            twice = sorted({k for k in keys if keys.count(k) > 1})
+            assert not twice, (node.target.id, twice)
