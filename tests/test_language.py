@@ -19,12 +19,12 @@ SCRIPTS = {"home": None, **{script.split("_", 1)[1][:-3]: script
 NAMES = {  # of things, people and file formats
     "LSTM", "RNN", "GRU", "Keras", "TensorFlow", "PyTorch", "cuDNN", "ONNX", "NumPy", "Adam",
     "Karpathy", "Johnson", "Fei", "Colah", "Viz", "Dense", "Linear", "Sequential", "CSV",
-    "HTML", "PNG", "MB", "npz", "pickle", "NaN", "tanh", "sigmoid",
+    "HTML", "PNG", "MB", "npz", "npy", "zip", "pickle", "NaN", "tanh", "sigmoid", "Python",
 }
 CODE_NAMES = {  # tensor and argument names the app shows as they are spelled in code
     "batch", "time_step", "num_units", "units", "kernel", "recurrent_kernel", "bias", "weight",
     "weight_ih", "weight_hh", "bias_ih", "bias_hh", "nn", "state_dict", "get_weights",
-    "np", "savez",
+    "np", "savez", "torch", "proj_size",
 }
 ALLOWED = NAMES | CODE_NAMES
 SYMBOL = re.compile(r"^[A-Za-z](?:_[A-Za-z0-9]{1,3}|[0-9]*)$")  # x, h, W_f, b_ih, x1
@@ -142,7 +142,8 @@ def learner_text(at) -> str:
 _CODE = re.compile(r"```.*?```|`[^`]*`", re.S)
 _MARKUP = re.compile(r"<[^>]+>|:material/[a-z_]+:|https?://\S+|\?[a-z_]+=\S*|\b[a-z_]+=\S+"
                      r"|\\[A-Za-z]+|:[a-z]+\[|&[a-z]+;"
-                     r"|\b[A-Za-z_][\w.]*\([^()]*\)")  # tags, icons, links, code calls
+                     r"|\b[A-Za-z_][\w.]*\([^()]*\)"  # tags, icons, links, code calls
+                     r"|\b[A-Za-z_]\w*(?:\.\w+)+|(?<!\w)_[a-z]+|\barr_\d+")  # a.b, _x, arr_0
 
 
 def english_words(text: str, own: set[str]) -> list[str]:
@@ -170,9 +171,10 @@ def _is_demo_text(word: str) -> bool:
 PICKER = {"Language · 语言", *LANG_NAMES.values()}  # the language picker speaks both
 
 
-def leaks(at, cut: str | None = None) -> dict[str, list[str]]:
-    """The English words of each text on the page (each text up to ``cut``, if given)."""
-    own = {w.lower() for w in WORD.findall(learner_text(at))}
+def leaks(at, cut: str | None = None, quoted: str = "") -> dict[str, list[str]]:
+    """The English words of each text on the page (each text up to ``cut``, if given), but
+    for the learner's own and those ``quoted`` from their file."""
+    own = {w.lower() for w in WORD.findall(learner_text(at) + " " + quoted)}
     found = {}
     for text in shown_text(at):
         words = english_words(text.split(cut)[0] if cut else text, own)
@@ -281,13 +283,103 @@ def test_chinese_after_an_upload():
     assert at.error and HAN.search(at.error[0].value)
 
 
-@pytest.mark.xfail(strict=True, reason="lstm_viz/upload.py's UploadError messages, shown after "
-                   "“详细信息：”, are English only")
-def test_chinese_upload_details():
+def _bad_weight_files() -> dict[str, bytes]:
+    """One file for each way an upload can be refused (see tests/test_upload.py)."""
+    import io
+    import pickle
+    import zipfile
+
+    import numpy as np
+
+    from lstm_viz import LSTM, StackedLSTM
+
+    def npz(*args, **arrays) -> bytes:
+        buf = io.BytesIO()
+        np.savez(buf, *args, **arrays)
+        return buf.getvalue()
+
+    def zipped(member: str) -> bytes:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr(member, b"\x80\x02}q\x00.")
+        return buf.getvalue()
+
+    a, b = LSTM.random(3, 5), LSTM.random(4, 4)  # b reads 4 numbers; a gives 5
+    torch = {"weight_ih_l0": a.W, "weight_hh_l0": a.U, "bias_ih_l0": a.b, "bias_hh_l0": a.b}
+    buf = io.BytesIO()
+    StackedLSTM((a,)).save(buf)
+    own = buf.getvalue()
+    buf = io.BytesIO()
+    np.save(buf, np.ones(3))
+    return {
+        "random bytes": b"not a zip at all",
+        "truncated": own[:len(own) // 2],
+        "npy": buf.getvalue(),
+        "pickle": pickle.dumps({"a": 1}),
+        "torch.save": zipped("archive/data.pkl"),
+        "other zip": zipped("config.json"),
+        "empty npz": npz(),
+        "object array": npz(weight_ih_l0=np.array([{"a": 1}, None], dtype=object)),
+        "text array": npz(weight_ih_l0=np.array(["a", "b"])),
+        "nan": npz(**{**torch, "weight_hh_l0": np.full((20, 5), np.nan)}),
+        "wrong U": npz(**{**torch, "weight_hh_l0": np.zeros((20, 4))}),
+        "wrong W": npz(**{**torch, "weight_ih_l0": np.zeros((7, 3))}),
+        "layers": npz(**torch, weight_ih_l1=b.W, weight_hh_l1=b.U),
+        "no U": npz(weight_ih_l0=a.W),
+        "head": npz(**torch, **{"fc.weight": np.zeros((2, 7)), "fc.bias": np.zeros(2)}),
+        "heads": npz(**torch, **{"fc.weight": np.zeros((2, 5)), "fc.bias": np.zeros(2),
+                                 "out.weight": np.zeros((2, 5)), "out.bias": np.zeros(2)}),
+        "reverse": npz(**torch, **{k + "_reverse": v for k, v in torch.items()}),
+        "projection": npz(**torch, weight_hr_l0=np.zeros((2, 5))),
+        "unknown keys": npz(conv1=np.zeros((3, 3))),
+        "keras start": npz(np.zeros((3, 5)), np.zeros(5)),
+        "keras layers": npz(a.W.T, a.U.T, a.b, b.W.T, b.U.T, b.b),
+        "keras head": npz(a.W.T, a.U.T, a.b, np.zeros((5, 2)), np.zeros(2), np.zeros(3)),
+        "keras gaps": npz(arr_0=a.W.T, arr_2=a.U.T),
+        "own half head": npz(**{"l0.W": a.W, "l0.U": a.U, "l0.b": a.b, "head.W": np.ones((1, 5))}),
+        "own missing": npz(**{"l0.W": a.W, "l0.b": a.b}),
+        "own marker": npz(format=np.array("something else"), W=a.W, U=a.U, b=a.b),
+        "too big": b"PK" + bytes(5_000_001),
+    }
+
+
+BAD_FILES = _bad_weight_files()
+
+
+@pytest.mark.parametrize("name", BAD_FILES)
+def test_chinese_upload_details(name):
+    # Both the headline and the detail under it are Chinese; only names (weight_hh_l0,
+    # arr_1, head.W) and shapes stay as they are spelled in code.
+    from lstm_viz.upload import UploadError, read_weights
+
+    with pytest.raises(UploadError) as err:
+        read_weights(BAD_FILES[name])
+    assert err.value.key != "upload.why.core", str(err.value)  # checked before the core
     at = open_page("gates", lang="zh", seq="1 0 2; 0 1 0", mode="numbers")
-    at.file_uploader(key="upload_file").set_value(("m.npz", b"not a zip", "application/zip"))
+    at.file_uploader(key="upload_file").set_value(("m.npz", BAD_FILES[name], "application/zip"))
     at.run()
-    assert not leaks(at)
+    assert_clean(at)
+    assert at.error and HAN.search(at.error[0].value)
+    assert not leaks(at, quoted=_names_in(BAD_FILES[name]))
+
+
+def _names_in(data: bytes) -> str:
+    """The member names of a zip and the text of its string arrays: the file's own words,
+    which a message may quote back."""
+    import io
+    import zipfile
+
+    import numpy as np
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = z.namelist()
+        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+            texts = [str(a) for a in map(arrays.get, arrays.files)
+                     if isinstance(a, np.ndarray) and a.dtype.kind == "U"]
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return ""
+    return " ".join(names + texts)
 
 
 # ---- English pages show no Chinese ---------------------------------------------------------

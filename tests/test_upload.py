@@ -237,14 +237,41 @@ def test_found_is_frozen():
     assert isinstance(found.stack.head, Dense)
 
 
-def test_every_reason_is_in_both_catalogues():
+def test_every_reason_and_detail_is_in_both_catalogues():
     import re
 
     from lstm_viz import upload
     from lstm_viz.i18n import catalogue
 
     source = Path(upload.__file__).read_text()
-    reasons = set(re.findall(r'"(upload\.(?:err|kind)\.[a-z_]+)"', source))
-    assert len(reasons) >= 12
+    reasons = set(re.findall(r'"(upload\.(?:err|kind|why)\.[a-z_]+)"', source))
+    assert len(reasons) >= 40
     for lang in ("en", "zh"):
         assert reasons <= set(catalogue(lang)), lang
+
+
+def test_the_detail_is_said_in_each_language():
+    with pytest.raises(UploadError) as err:
+        read_weights(npz(weight_ih_l0=np.zeros((8, 3)), weight_hh_l0=np.zeros((8, 3))))
+    assert err.value.key == "upload.why.shape"
+    assert str(err.value) == err.value.detail("en")
+    assert "weight_hh_l0" in err.value.detail("zh") and "形状" in err.value.detail("zh")
+
+
+def test_what_the_core_still_refuses_is_passed_on():
+    # A token model file whose vocabulary is damaged: only the core knows its rules.
+    model = TokenModel.load(Path(DEMO))
+    buf = io.BytesIO()
+    model.save(buf)
+    arrays = dict(np.load(io.BytesIO(buf.getvalue()), allow_pickle=False))
+    arrays["vocab"] = np.array(["a", "a"] + [f"t{n}" for n in range(len(arrays["vocab"]) - 2)])
+    with pytest.raises(UploadError) as err:
+        read_weights(npz(**arrays))
+    assert err.value.key == "upload.why.core" and "more than once" in str(err.value)
+
+
+def test_string_and_complex_weights_are_refused():
+    for bad in (np.array(["a", "b"]), np.zeros(8, dtype=complex)):
+        with pytest.raises(UploadError) as err:
+            read_weights(npz(weight_ih_l0=bad, weight_hh_l0=np.zeros((8, 2))))
+        assert err.value.key == "upload.why.dtype"

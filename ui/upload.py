@@ -15,7 +15,7 @@ from lstm_viz.upload import KERAS_SNIPPET, PYTORCH_SNIPPET, Found, UploadError, 
 from ui import common
 
 KEY = "uploaded_model"  # the Found of this session's last good file
-ERROR = "_upload_error"  # (catalogue key, detail) of the last bad file, until the next one
+ERROR = "_upload_error"  # the UploadError of the last bad file, until the next one
 
 
 def accept(data: bytes) -> str | None:
@@ -24,7 +24,7 @@ def accept(data: bytes) -> str | None:
     try:
         found = read_weights(data)
     except UploadError as err:
-        st.session_state[ERROR] = (err.reason, str(err))
+        st.session_state[ERROR] = err
         return err.reason
     st.session_state[KEY] = found
     st.session_state.pop(ERROR, None)
@@ -69,8 +69,8 @@ def upload_control(lang: str, on_model: Callable[[], None] | None = None) -> Non
                          on_change=_on_upload, args=(on_model,),
                          help=t("upload.file.help", lang))
         if error is not None:
-            reason, detail = error
-            common.show_error(t(reason, lang) + " " + t("upload.detail", lang, detail=detail))
+            common.show_error(t(error.reason, lang) + " "
+                              + t("upload.detail", lang, detail=error.detail(lang)))
             st.caption(t("upload.kept", lang))
         found = st.session_state.get(KEY)
         if found is not None:
