@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,18 @@ lint: $(VENV)/.dev-deps
 
 test: lint
 	$(BIN)/python -m pytest
+
+# Known vulnerabilities in requirements.txt fail the build; the summary line says how many
+# packages could actually be checked (pip-audit skips those whose advisories it cannot fetch).
+AUDIT := .venv-audit
+
+$(AUDIT)/.deps: requirements-audit.txt
+	$(PYTHON) -m venv $(AUDIT)
+	$(AUDIT)/bin/python -m pip install --quiet -r requirements-audit.txt
+	touch $@
+
+audit: $(AUDIT)/.deps
+	$(AUDIT)/bin/python deploy/audit.py -r requirements.txt
 
 bench: $(VENV)/.dev-deps
 	$(BIN)/python benchmarks/core_vs_torch.py

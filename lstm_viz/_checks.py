@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 
 import numpy as np
 
@@ -53,8 +54,20 @@ def common_float_dtype(*arrays):
     return np.result_type(*(a.dtype for a in arrays), np.float32)
 
 
-def read_npz(path, required):
-    """The arrays of an ``.npz`` file, refusing pickles and naming what is missing."""
+# What reading a damaged zip or .npy member can raise besides ValueError: a truncated or
+# garbled archive, a compression method or zip feature Python lacks, an encrypted member,
+# a corrupt deflate stream, a header whose shape is too large to allocate.
+_UNREADABLE = (OSError, EOFError, zipfile.BadZipFile, KeyError, NotImplementedError,
+               RuntimeError, zlib.error, MemoryError, UnicodeDecodeError)
+
+
+def read_npz(path, required, only_arrays=False):
+    """The arrays of an ``.npz`` file, refusing pickles and naming what is missing.
+
+    ``path`` is a path or a file object (read once). Every failure is a ValueError. With
+    ``only_arrays``, a member that is not a ``.npy`` array (which NumPy hands back as raw
+    bytes) is refused too.
+    """
     try:
         data = np.load(path, allow_pickle=False)
     except ValueError as err:  # neither .npz nor .npy: np.load would have to unpickle it
@@ -62,8 +75,8 @@ def read_npz(path, required):
             raise ValueError(_PICKLED) from None
         raise ValueError("not a readable .npz weights file (it is neither an .npz nor an "
                          ".npy file)") from None
-    except (OSError, EOFError, zipfile.BadZipFile) as err:
-        raise ValueError(f"not a readable .npz weights file ({err})") from None
+    except _UNREADABLE as err:
+        raise ValueError(f"not a readable .npz weights file ({_short(err)})") from None
     if not isinstance(data, np.lib.npyio.NpzFile):
         raise ValueError("this is a single .npy array, not an .npz weights file")
     with data:
@@ -72,14 +85,31 @@ def read_npz(path, required):
         except ValueError as err:
             if "allow_pickle" in str(err) or "Object arrays" in str(err):
                 raise ValueError(_PICKLED) from None
-            raise ValueError(f"not a readable .npz weights file ({err})") from None
-        except (OSError, EOFError, zipfile.BadZipFile, KeyError) as err:
-            raise ValueError(f"not a readable .npz weights file ({err})") from None
+            raise ValueError(f"not a readable .npz weights file ({_short(err)})") from None
+        except _UNREADABLE as err:
+            raise ValueError(f"not a readable .npz weights file ({_short(err)})") from None
+    others = sorted(k for k, a in arrays.items() if not isinstance(a, np.ndarray))
+    if only_arrays and others:
+        raise ValueError(f"the file holds {', '.join(others[:5])}, which "
+                         f"{'is' if len(others) == 1 else 'are'} not NumPy arrays; "
+                         "save the weights with np.savez")
+    require(arrays, required)
+    return arrays
+
+
+def require(arrays, required):
+    """Refuse ``arrays`` (read from a file) when a name of ``required`` is not in it."""
     missing = [k for k in required if k not in arrays]
     if missing:
-        found = ", ".join(sorted(arrays)) or "nothing"
+        names = sorted(arrays)
+        found = ", ".join(names[:20]) + (", …" if len(names) > 20 else "") or "nothing"
         raise ValueError(f"the file has no {', '.join(missing)} (it holds {found})")
-    return arrays
+
+
+def _short(err) -> str:
+    """An exception's message on one line of at most 120 characters."""
+    text = " ".join(str(err).split()) or type(err).__name__
+    return text if len(text) <= 120 else text[:119] + "…"
 
 
 _PICKLED = ("the file holds pickled Python objects, which are never loaded; "

@@ -393,7 +393,7 @@ class LSTM:
         """Read a layer written by :meth:`save`; raises ValueError saying what is wrong."""
         from lstm_viz._checks import read_npz
 
-        arrays = read_npz(path, required=("W", "U", "b"))
+        arrays = read_npz(path, required=("W", "U", "b"), only_arrays=True)
         return cls(arrays["W"], arrays["U"], arrays["b"])
 
     # ---- running -----------------------------------------------------------------

@@ -38,7 +38,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from lstm_viz._checks import as_float_array, check_finite, check_shape, read_npz
+from lstm_viz._checks import as_float_array, check_finite, check_shape, read_npz, require
 from lstm_viz.cell import LSTM
 from lstm_viz.stack import FORMAT as STACK_FORMAT
 from lstm_viz.stack import Dense, StackedLSTM, StackedTrace, read_layers
@@ -279,11 +279,10 @@ class TokenModel:
     @classmethod
     def load(cls, path) -> TokenModel:
         """Read a model written by :meth:`save`; raises ValueError saying what is wrong."""
-        arrays = read_npz(path, required=("format",))
+        arrays = read_npz(path, required=("format",), only_arrays=True)  # read once
         _check_format(arrays["format"])
-        required = ("vocab", "labels", "meta", "embedding", "l0.W", "l0.U", "l0.b",
-                    "head.W", "head.b")
-        read_npz(path, required=required)  # names whatever is missing
+        require(arrays, ("vocab", "labels", "meta", "embedding", "l0.W", "l0.U", "l0.b",
+                         "head.W", "head.b"))  # names whatever is missing
         vocab = _string_array(arrays["vocab"], "vocab")
         labels = _string_array(arrays["labels"], "labels")
         meta = _meta_from_json(arrays["meta"])
@@ -345,7 +344,8 @@ def _check_format(marker):
     if text == STACK_FORMAT:
         raise ValueError("this file holds a StackedLSTM without vocabulary; "
                          "read it with StackedLSTM.load")
-    raise ValueError(f"this is not a token model file: its format marker is {text or marker!r}, "
+    found = repr(text[:60]) if text else f"an array of dtype {marker.dtype}, shape {marker.shape}"
+    raise ValueError(f"this is not a token model file: its format marker is {found}, "
                      f"not {FORMAT!r}")
 
 
@@ -362,8 +362,11 @@ def _meta_from_json(a):
                          f"shape {a.shape}")
     try:
         meta = json.loads(str(a[()]))
-    except json.JSONDecodeError as err:
-        raise ValueError(f"meta in the file is not valid JSON ({err})") from None
+    except RecursionError:  # thousands of nested brackets
+        raise ValueError("meta in the file is nested too deeply to be a JSON object of "
+                         "names and values") from None
+    except ValueError as err:  # JSONDecodeError, or an integer of thousands of digits
+        raise ValueError(f"meta in the file is not valid JSON ({str(err)[:120]})") from None
     if not isinstance(meta, dict):
         raise ValueError("meta in the file must be a JSON object {name: value, …}")
     return meta

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_viz._checks import as_float_array, check_finite, check_shape, read_npz
+from lstm_viz._checks import as_float_array, check_finite, check_shape, read_npz, require
 from lstm_viz.cell import LSTM, LSTMTrace
 
 __all__ = ["Dense", "StackedLSTM", "StackedTrace"]
@@ -172,10 +172,11 @@ class StackedLSTM:
     @classmethod
     def load(cls, path) -> StackedLSTM:
         """Read a stack written by :meth:`save` (or a single layer written by ``LSTM.save``)."""
-        arrays = read_npz(path, required=())
-        if "W" in arrays and "l0.W" not in arrays:
-            return cls((LSTM.load(path),))
-        read_npz(path, required=("l0.W", "l0.U", "l0.b"))  # names what is missing
+        arrays = read_npz(path, required=(), only_arrays=True)  # read once: path may be a file
+        if "W" in arrays and "l0.W" not in arrays:  # a single layer written by LSTM.save
+            require(arrays, ("W", "U", "b"))
+            return cls((LSTM(arrays["W"], arrays["U"], arrays["b"]),))
+        require(arrays, ("l0.W", "l0.U", "l0.b"))  # names what is missing
         layers = read_layers(arrays)
         head = None
         if "head.W" in arrays or "head.b" in arrays:

@@ -37,10 +37,9 @@ def stacked_controls(lang: str) -> dict:
     units = cols[1].text_input(t("stacked.units", lang), ARTICLE["units"], key="units",
                                bind="query-params", disabled=own,
                                max_chars=200, help=t("stacked.units.help", lang))
-    dense = cols[2].number_input(t("stacked.dense", lang), 0, 16, 1, key="dense",
-                                 bind="query-params", disabled=own,
-                                 help=t("stacked.dense.help", lang))
-    seed = cols[3].number_input(t("gates.seed", lang), 0, 9999, 0, key="seed", bind="query-params")
+    dense = common.number(cols[2], t("stacked.dense", lang), 0, 16, 1, "dense", disabled=own,
+                          help=t("stacked.dense.help", lang))
+    seed = common.number(cols[3], t("gates.seed", lang), 0, 9999, 0, "seed")
     upload.upload_control(lang)
     return dict(text=seq, mode=mode, units=units, dense=int(dense), seed=int(seed), model=model)
 

@@ -18,14 +18,13 @@ def _use_article() -> None:
 def params_controls(lang: str) -> dict:
     st.button(t("params.article", lang), on_click=_use_article, icon=":material/menu_book:")
     cols = st.columns([2, 3, 2])
-    size = cols[0].number_input(t("params.input", lang), 1, MAX_SIZE, ARTICLE["input"],
-                                key="input", bind="query-params", help=t("params.input.help", lang))
+    size = common.number(cols[0], t("params.input", lang), 1, MAX_SIZE, ARTICLE["input"], "input",
+                         help=t("params.input.help", lang))
     units = cols[1].text_input(t("stacked.units", lang), ARTICLE["units"], key="units",
                                bind="query-params", max_chars=400,
                                help=t("params.units.help", lang))
-    dense = cols[2].number_input(t("params.dense", lang), 0, MAX_SIZE, ARTICLE["dense"],
-                                 key="dense", bind="query-params",
-                                 help=t("params.dense.help", lang))
+    dense = common.number(cols[2], t("params.dense", lang), 0, MAX_SIZE, ARTICLE["dense"],
+                          "dense", help=t("params.dense.help", lang))
     cols = st.columns([3, 2])
     convention = common.choice(cols[0].segmented_control, t("params.convention", lang),
                                CONVENTIONS, "convention", "keras", lambda c: t(f"conv.{c}", lang),

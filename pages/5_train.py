@@ -17,15 +17,14 @@ def train_controls(lang: str) -> training.Settings:
     task = common.choice(cols[0].selectbox, t("train.task", lang), training.TASK_NAMES, "task",
                          DEFAULTS["task"], lambda n: t(f"task.{n}.title", lang),
                          help=t("train.task.help", lang))
-    units = cols[1].number_input(t("train.units", lang), *UNITS, DEFAULTS["units"], key="units",
-                                 bind="query-params", help=t("train.units.help", lang))
+    units = common.number(cols[1], t("train.units", lang), *UNITS, DEFAULTS["units"], "units",
+                          help=t("train.units.help", lang))
     lr = common.choice(cols[2].segmented_control, t("train.lr", lang), training.LEARNING_RATES,
                        "lr", DEFAULTS["lr"], str, help=t("train.lr.help", lang))
-    steps = cols[3].number_input(t("train.steps", lang), *STEPS, DEFAULTS["steps"], step=10,
-                                 key="steps", bind="query-params",
-                                 help=t("train.steps.help", lang, batch=training.BATCH))
-    seed = cols[4].number_input(t("train.seed", lang), *SEEDS, DEFAULTS["seed"], key="seed",
-                                bind="query-params", help=t("train.seed.help", lang))
+    steps = common.number(cols[3], t("train.steps", lang), *STEPS, DEFAULTS["steps"], "steps",
+                          step=10, help=t("train.steps.help", lang, batch=training.BATCH))
+    seed = common.number(cols[4], t("train.seed", lang), *SEEDS, DEFAULTS["seed"], "seed",
+                         help=t("train.seed.help", lang))
     common.check_link(dict(task=task, units=int(units), lr=lr, steps=int(steps), seed=int(seed)),
                       lang)
     return training.Settings(task, int(units), float(lr), int(steps), int(seed))
@@ -110,6 +109,10 @@ if start:
         diverged = True
         with status:  # in place of the progress bar
             common.show_error(t("train.diverged", lang, step=err.args[0]))
+    except training.Crashed:
+        diverged = True
+        with status:
+            common.show_error(t("train.crashed", lang))
     stop_slot.empty()
 
 shown = training.shown()

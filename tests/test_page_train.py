@@ -13,6 +13,7 @@ from lstm_viz.i18n import t
 from lstm_viz.model import TokenModel
 from lstm_viz.tasks import TASKS
 from lstm_viz.train import train
+from lstm_viz.worker import Failed, Step, WorkerDied
 from ui import training
 
 PAGE = "pages/5_train.py"
@@ -51,15 +52,45 @@ def gates_link(at, lang="en"):
 
 @pytest.fixture
 def count_runs(monkeypatch):
-    """How many times the page really trained (calls of lstm_viz.train.train)."""
+    """How many times the page really trained (runs handed to a training process)."""
     calls = []
+    real = training._train
 
-    def counting(*args, **kwargs):
-        calls.append(args[2])
-        return train(*args, **kwargs)
+    def counting(s, on_progress, worker):
+        calls.append(s.steps)
+        return real(s, on_progress, worker)
 
-    monkeypatch.setattr(training, "train", counting)
+    monkeypatch.setattr(training, "_train", counting)
     return calls
+
+
+class ScriptedWorker:
+    """Stands in for a training process: reports ``events``, then nothing."""
+
+    def __init__(self, *events):
+        self.events, self.alive = list(events), True
+
+    def start(self, job):
+        self.job = job
+
+    def poll(self, timeout):
+        out, self.events = self.events, []
+        return out
+
+    def stop(self):
+        pass
+
+    def wait(self, timeout):
+        return None
+
+    def close(self):
+        self.alive = False
+
+
+def scripted(monkeypatch, worker: ScriptedWorker):
+    pool = training.Trainers(size=0)
+    pool.give_back(worker)
+    monkeypatch.setattr(training, "trainers", lambda: pool)
 
 
 def test_default_view_is_ready_to_train():
@@ -200,9 +231,10 @@ def interrupted(s: training.Settings, after: int) -> training.Live:
     """The record an interrupted run leaves in st.session_state after ``after`` steps."""
     live = training.Live(s, training.start_model(s))
     task = TASKS[s.task]
-    train(live.model, lambda rng: task.batch(rng, training.BATCH), s.steps, lr=s.lr,
-          seed=s.seed, on_step=lambda step, loss, acc, model: live.add(loss, acc, model),
-          should_stop=lambda: len(live.losses) >= after)
+    result = train(live.model, lambda rng: task.batch(rng, training.BATCH), s.steps, lr=s.lr,
+                   seed=s.seed, should_stop=lambda: len(live.losses) >= after,
+                   on_step=lambda step, loss, acc, model: live.add(loss, acc))
+    live.end(result)
     return live
 
 
@@ -235,17 +267,29 @@ def test_a_run_stopped_before_its_first_step_leaves_nothing_half_set():
 
 
 def test_a_run_that_blows_up_says_to_lower_the_learning_rate(monkeypatch):
-    def exploding(model, batches, steps, lr, seed, on_step):
-        on_step(1, 1.5, 0.5, model)
-        raise ValueError("training diverged at step 2 (loss inf)")
-
-    monkeypatch.setattr(training, "train", exploding)
+    scripted(monkeypatch, ScriptedWorker(Step(1, 1.5, 0.5), Failed(2, "loss inf")))
     at = press_train(open_train(task="brackets", units=2, steps=50, seed=9107, lr="0.1"))
     assert_clean(at)
     assert len(at.error) == 1
     assert at.error[0].value.replace("\\", "") == t("train.diverged", step=2)
     assert "trained_model" not in at.session_state  # no half-made model to inspect
     assert at.number_input(key="units").value == 2 and at.segmented_control(key="lr").value == "0.1"
+
+
+def test_a_training_process_that_dies_gets_a_message_and_is_replaced(monkeypatch):
+    class Dying(ScriptedWorker):
+        def poll(self, timeout):
+            self.alive = False
+            raise WorkerDied("gone")
+
+    dying = Dying()
+    scripted(monkeypatch, dying)
+    at = press_train(open_train(task="brackets", units=2, steps=50, seed=9108))
+    assert_clean(at)
+    assert at.error[0].value.replace("\\", "") == t("train.crashed")
+    assert "trained_model" not in at.session_state
+    assert at.number_input(key="units").value == 2
+    assert not dying.alive and training.trainers()._free == 1  # its place is free again
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

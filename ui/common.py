@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import math
+
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from lstm_viz.i18n import LANGS, t
 
@@ -147,6 +151,31 @@ def _same(raw: str, value) -> bool:
         except ValueError:
             return False
     return raw == value
+
+
+def number(box, label: str, low: int, high: int, default: int, key: str, **kwargs) -> int:
+    """A whole-number input bound to ``?key=`` (Streamlit's ``bind``).
+
+    Streamlit checks a bound number from the URL with ``int(value)``, which raises
+    OverflowError for ``?key=inf`` (or ``-inf``, ``1e999``) and breaks the page. Such a value
+    is dropped from the URL and the widget left unbound for that one run: it shows
+    ``default``, :func:`check_link` says the link's value was not used, and the next run
+    binds as usual (the widget is no longer new, so the URL is not read again).
+    """
+    bind = "query-params"
+    raw = st.query_params.get(key)
+    if raw is not None and _infinite(raw):
+        bind = None
+        with contextlib.suppress(StreamlitAPIException):  # bound by an earlier run
+            del st.query_params[key]
+    return int(box.number_input(label, low, high, default, key=key, bind=bind, **kwargs))
+
+
+def _infinite(raw: str) -> bool:
+    try:
+        return math.isinf(float(raw))
+    except ValueError:  # not a number at all: Streamlit refuses it itself
+        return False
 
 
 def show_error(message: str) -> None:

@@ -22,10 +22,10 @@ def random_settings(box, lang: str, seed_help: str = "gates.seed.help") -> tuple
     cols = box.columns([3, 2, 2])
     mode = common.choice(cols[0].segmented_control, t("gates.mode", lang), MODES, "mode",
                          "words", lambda m: t(f"mode.{m}", lang), help=t("gates.mode.help", lang))
-    units = cols[1].number_input(t("gates.units", lang), 1, 64, 8, key="units",
-                                 bind="query-params", help=t("gates.units.help", lang))
-    seed = cols[2].number_input(t("gates.seed", lang), 0, 9999, 0, key="seed",
-                                bind="query-params", help=t(seed_help, lang))
+    units = common.number(cols[1], t("gates.units", lang), 1, 64, 8, "units",
+                          help=t("gates.units.help", lang))
+    seed = common.number(cols[2], t("gates.seed", lang), 0, 9999, 0, "seed",
+                         help=t(seed_help, lang))
     st.session_state.update(_mode=mode, _units=units, _seed=seed)
     return mode, units, seed
 

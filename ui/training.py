@@ -12,20 +12,22 @@ and never changed after insertion; the store keeps the newest ``STORE_SIZE``.
 Load
 ----
 One run may do at most ``MAX_WORK`` (:func:`work`: steps × sequences × tokens × units
-plus a fixed share), about 10 s on one core of the machine it was measured on. At most
-``SLOTS`` runs train at once on the server (one core is left for everything else); the
-others wait, then look in the store again, so a class pressing Train on the default
-settings trains them once.
+plus a fixed share), about 10 s on one core of the machine it was measured on. Runs train
+in ``SLOTS`` processes of their own (:class:`lstm_viz.worker.Worker`; one core is left for
+the server), so the pages of other learners do not wait behind a training; further runs
+wait for a free process, then look in the store again, so a class pressing Train on the
+default settings trains them once.
 
 Stopping
 --------
 Streamlit interrupts a running script when the learner interacts with the page (a click
 on Stop is such an interaction): it raises inside the script's next "yield point",
-which is any ``st.*`` call, including every read or write of ``st.session_state``. The
-step callback writes the newest model to ``st.session_state["trained_model"]`` after
-every step, so a run ends within one step of the click, keeping the model of the last
-finished step. The next run of the page calls :func:`recover`, which turns the
-interrupted run's record into a stopped :class:`Outcome`.
+which is any ``st.*`` call, including every read or write of ``st.session_state``. While
+a run trains, the page reads the worker's reports and touches the session state every
+``POLL_SECONDS``; when interrupted it asks the worker to stop, takes the model of the
+last finished step into this session's :class:`Live` record, and lets the interruption
+go on. The next run of the page calls :func:`recover`, which turns that record into a
+stopped :class:`Outcome`.
 
 The gates page reads ``st.session_state["trained_model"]`` (a TokenModel) and
 ``st.session_state["trained_task"]`` (its task's name).
@@ -34,6 +36,7 @@ The gates page reads ``st.session_state["trained_model"]`` (a TokenModel) and
 from __future__ import annotations
 
 import os
+import queue
 import threading
 import time
 from collections import OrderedDict
@@ -45,7 +48,8 @@ import streamlit as st
 
 from lstm_viz.model import TokenModel
 from lstm_viz.tasks import TASKS
-from lstm_viz.train import evaluate, train
+from lstm_viz.train import evaluate
+from lstm_viz.worker import Done, Job, Step, Worker, WorkerDied
 
 TASK_NAMES = tuple(TASKS)
 LEARNING_RATES = ("0.003", "0.01", "0.03", "0.1")  # as written in the URL
@@ -62,6 +66,8 @@ MAX_SECONDS = MAX_WORK * SECONDS_PER_WORK  # ≈ 10 s
 STORE_SIZE = 128             # finished runs kept for everyone
 SLOTS = max(1, (os.cpu_count() or 2) - 1)  # runs that may train at the same time
 UPDATE_SECONDS = 0.25        # the page redraws progress at most this often
+POLL_SECONDS = 0.05          # how often a training page reads its worker's reports
+STOP_SECONDS = 10            # how long a stopped worker may take to hand back its model
 
 MODEL_KEY, TASK_KEY = "trained_model", "trained_task"  # read by the gates page
 LIVE_KEY, SHOWN_KEY = "_train_live", "_train_shown"
@@ -101,6 +107,10 @@ class Outcome:
 
 class Diverged(ValueError):
     """The loss became infinite (too large a learning rate)."""
+
+
+class Crashed(RuntimeError):
+    """The training process ended without finishing (killed, out of memory)."""
 
 
 # ---- the cost of a run -----------------------------------------------------------
@@ -203,18 +213,49 @@ def store() -> RunStore:
     return RunStore()
 
 
+class Trainers:
+    """The server's training processes: at most ``size``, started when first needed; one
+    run at a time each. Thread-safe."""
+
+    def __init__(self, size: int = SLOTS):
+        self._idle: queue.Queue[Worker] = queue.Queue()
+        self._free = size  # processes that may still be started
+        self._lock = threading.Lock()
+
+    def take(self, timeout: float) -> Worker | None:
+        """An idle worker, or None when all were busy for ``timeout`` seconds."""
+        with self._lock:
+            if self._idle.empty() and self._free > 0:
+                self._free -= 1
+                return Worker()
+        try:
+            return self._idle.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def give_back(self, worker: Worker) -> None:
+        """Return ``worker`` after its run; a dead one frees its place for a new one."""
+        if worker.alive:
+            self._idle.put(worker)
+            return
+        worker.close()
+        with self._lock:
+            self._free += 1
+
+
 @st.cache_resource(show_spinner=False)
-def slots() -> threading.BoundedSemaphore:
-    """Permits to train: at most ``SLOTS`` runs at a time on the server."""
-    return threading.BoundedSemaphore(SLOTS)
+def trainers() -> Trainers:
+    """The training processes of the server (shared by every session)."""
+    return Trainers()
 
 
 # ---- one session's run -----------------------------------------------------------
 
 
 class Live:
-    """The run in progress in one session: kept in its ``st.session_state`` and grown by
-    the step callback (only that session's script thread touches it)."""
+    """The run in progress in one session: kept in its ``st.session_state`` and grown from
+    the worker's reports (only that session's script thread touches it). ``model`` is the
+    starting model until the run ends or is stopped."""
 
     def __init__(self, settings: Settings, model: TokenModel):
         self.settings = settings
@@ -225,11 +266,16 @@ class Live:
         self.seconds = 0.0  # from the start to the last finished step
         self.done = False
 
-    def add(self, loss: float, accuracy: float, model: TokenModel) -> None:
+    def add(self, loss: float, accuracy: float) -> None:
         self.losses.append(loss)
         self.accuracies.append(accuracy)
-        self.model = model
         self.seconds = time.perf_counter() - self.started
+
+    def end(self, result) -> None:
+        """Take what the worker says it did (a :class:`lstm_viz.train.TrainResult`)."""
+        self.model = result.model
+        self.losses, self.accuracies = list(result.losses), list(result.accuracies)
+        self.seconds = result.seconds
 
 
 def run(s: Settings, on_progress: Callable[[Live], None], on_wait: Callable[[], None]
@@ -237,19 +283,19 @@ def run(s: Settings, on_progress: Callable[[Live], None], on_wait: Callable[[], 
     """Train with settings ``s`` (or find them trained): (outcome, True when reused).
 
     ``on_progress(live)`` is called at most every ``UPDATE_SECONDS`` and after the last
-    step; ``on_wait()`` about every 0.2 s while other runs hold every slot.
+    step; ``on_wait()`` about every 0.2 s while other runs hold every training process.
     """
     found = store().get(s)
     if found is None:
-        permits = slots()
-        while not permits.acquire(timeout=0.2):
+        pool = trainers()
+        while (worker := pool.take(timeout=0.2)) is None:
             on_wait()  # an st call: the learner can still leave or stop while waiting
         try:
             found = store().get(s)  # trained by someone else while we waited?
             if found is None:
-                outcome = _train(s, on_progress)
+                outcome = _train(s, on_progress, worker)
         finally:
-            permits.release()
+            pool.give_back(worker)
     if found is not None:
         _show(found, "reused")
         return found, True
@@ -258,32 +304,56 @@ def run(s: Settings, on_progress: Callable[[Live], None], on_wait: Callable[[], 
     return outcome, False
 
 
-def _train(s: Settings, on_progress) -> Outcome:
+def _train(s: Settings, on_progress, worker: Worker) -> Outcome:
+    """One run in ``worker``, reported to the page as it goes (see Stopping above)."""
     state = st.session_state
     live = Live(s, start_model(s))
     state[LIVE_KEY] = live
-    last = [0.0]
-
-    def on_step(step, loss, accuracy, model):
-        if step == 1:
-            state[TASK_KEY] = s.task
-        state[MODEL_KEY] = model  # a yield point: a click on Stop ends the run here
-        live.add(loss, accuracy, model)
-        now = time.perf_counter()
-        if now - last[0] >= UPDATE_SECONDS or step == s.steps:
-            last[0] = now
-            on_progress(live)
-
-    task = TASKS[s.task]
+    state[TASK_KEY] = s.task
+    worker.start(Job(live.model, s.task, BATCH, s.steps, s.lr, s.seed))
+    end, shown_at = None, 0.0
     try:
-        result = train(live.model, lambda rng: task.batch(rng, BATCH), s.steps, lr=s.lr,
-                       seed=s.seed, on_step=on_step)
-    except ValueError as err:  # the loss became infinite
-        live.done = True
-        _restore()
-        raise Diverged(len(live.losses) + 1) from err
+        while end is None:
+            try:
+                events = worker.poll(POLL_SECONDS)
+            except WorkerDied:
+                raise Crashed() from None
+            for event in events:
+                if isinstance(event, Step):
+                    live.add(event.loss, event.accuracy)
+                else:
+                    end = event
+            now = time.perf_counter()
+            if live.losses and (now - shown_at >= UPDATE_SECONDS or end is not None):
+                shown_at = now
+                on_progress(live)
+            state[LIVE_KEY] = live  # a yield point: a click on Stop ends the run here
+    finally:
+        if end is None:  # interrupted: stop the worker and keep the model it reached
+            _stop(worker, live)
     live.done = True
-    return _outcome(s, result.model, result.losses, result.accuracies, result.seconds, False)
+    if not isinstance(end, Done):  # Failed: the loss became infinite
+        _restore()
+        raise Diverged(end.step)
+    live.end(end.result)
+    return _outcome(s, end.result.model, end.result.losses, end.result.accuracies,
+                    end.result.seconds, False)
+
+
+def _stop(worker: Worker, live: Live) -> None:
+    """End ``worker``'s job; ``live`` gets the model of its last finished step, or no steps
+    at all when there is none to keep. No st calls: the script is being interrupted."""
+    worker.stop()
+    try:
+        end = worker.wait(STOP_SECONDS)
+    except WorkerDied:
+        end = None
+    if isinstance(end, Done):
+        live.end(end.result)
+    else:  # diverged, died or hung: nothing to keep
+        live.losses, live.accuracies = [], []
+        if end is None:
+            worker.close()  # a new process takes its place
 
 
 def _show(outcome: Outcome, how: str) -> None:

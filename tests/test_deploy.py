@@ -1,0 +1,329 @@
+"""Beyond one machine: the container image, the Kubernetes manifests and the audit step.
+
+No Docker engine or cluster is needed: the Dockerfile and the manifests are read as data
+and checked against each other and against ``.streamlit/config.toml`` (one port, one health
+path, one upload limit); the image's steps are replayed here (the files it copies, its exact
+CMD as a non-root user, its HEALTHCHECK). ``LSTM_VIZ_DEPLOY_SMOKE=1`` also installs
+requirements.txt into a fresh venv first, as the image does (about a minute).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import venv
+from pathlib import Path
+
+import pytest
+from test_browser import free_port, stop, wait_healthy
+
+ROOT = Path(__file__).resolve().parents[1]
+K8S = ROOT / "deploy/k8s"
+HEALTH = "/_stcore/health"
+CMD = ["streamlit", "run", "app.py", "--server.address=0.0.0.0", "--server.headless=true"]
+yaml = pytest.importorskip("yaml", reason="pyyaml reads the manifests (requirements-dev.txt)")
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    tomllib = None
+
+
+# ---- reading the files --------------------------------------------------------------------
+
+def dockerfile() -> list[tuple[str, str]]:
+    """The Dockerfile as (INSTRUCTION, arguments), continuation lines joined, comments out."""
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if not ln.lstrip().startswith("#")]
+    joined = re.sub(r"\\\n\s*", " ", "\n".join(lines))
+    return [(ln.split(None, 1)[0].upper(), ln.split(None, 1)[1].strip())
+            for ln in joined.splitlines() if ln.strip()]
+
+
+def instructions(name: str) -> list[str]:
+    return [args for instr, args in dockerfile() if instr == name]
+
+
+def config() -> dict:
+    if tomllib is None:
+        pytest.skip("reading TOML needs Python 3.11 (tomllib)")
+    return tomllib.loads((ROOT / ".streamlit/config.toml").read_text(encoding="utf-8"))
+
+
+def app_port() -> int:
+    return int(config().get("server", {}).get("port", 8501))  # Streamlit's default
+
+
+def manifests() -> dict[str, dict]:
+    """Every object in deploy/k8s/, by kind (one of each)."""
+    objects = [doc for path in sorted(K8S.glob("*.yaml"))
+               for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")) if doc]
+    kinds = [o["kind"] for o in objects]
+    assert len(kinds) == len(set(kinds)), kinds
+    return {o["kind"]: o for o in objects}
+
+
+def container() -> dict:
+    (only,) = manifests()["Deployment"]["spec"]["template"]["spec"]["containers"]
+    return only
+
+
+def megabytes(size: str) -> float:
+    """An nginx size ("8m", "1g", "512k") in MB."""
+    number, unit = re.fullmatch(r"(\d+)([kmg]?)", size.lower()).groups()
+    return int(number) * {"k": 1 / 1024, "": 1 / 2**20, "m": 1, "g": 1024}[unit]
+
+
+# ---- the image ------------------------------------------------------------------------------
+
+def test_image_runs_as_a_non_root_user():
+    assert instructions("FROM") == ["python:3.11-slim"]
+    users = [instr_args for instr, instr_args in dockerfile() if instr in {"USER", "CMD"}]
+    assert len(users) == 2 and users[-1].startswith("["), "USER comes before the CMD"
+    user = users[0].split(":")[0]
+    assert user not in {"root", "0"}, user
+    assert "useradd --uid " + user in " ".join(instructions("RUN")), "the user exists"
+
+
+def test_image_installs_only_the_runtime_requirements_and_one_blas_thread():
+    installs = [r for r in instructions("RUN") if "pip install" in r]
+    assert installs == ["pip install --no-cache-dir -r requirements.txt"], installs
+    env = " ".join(instructions("ENV"))
+    assert "OPENBLAS_NUM_THREADS=1" in env
+
+
+def test_image_serves_on_the_configured_port_with_a_healthcheck():
+    port = app_port()
+    assert instructions("EXPOSE") == [str(port)]
+    (check,) = instructions("HEALTHCHECK")
+    assert f"http://localhost:{port}{HEALTH}" in check and "CMD" in check
+    assert json.loads(instructions("CMD")[-1]) == CMD
+
+
+def copied() -> list[str]:
+    """What the image copies after installing the requirements (the app itself)."""
+    sources = [args.split()[0] for args in instructions("COPY")]
+    return [s.rstrip("/") for s in sources if s != "requirements.txt"]
+
+
+def test_image_copies_every_module_the_app_imports():
+    first_party = {"lstm_viz", "ui", "figures"}
+    scripts = [ROOT / "app.py", *(ROOT / "pages").glob("*.py")]
+    for folder in first_party:
+        scripts += (ROOT / folder).rglob("*.py")
+    imported = set()
+    for script in scripts:
+        for node in ast.walk(ast.parse(script.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module.split(".")[0])
+            elif isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+    local = {p.stem if p.suffix == ".py" else p.name for p in ROOT.iterdir()}
+    assert imported & local <= set(copied()), imported & local - set(copied())
+    assert {"app.py", "pages", ".streamlit", *first_party} <= set(copied())
+
+
+def test_dockerignore_keeps_the_context_small():
+    ignored = set((ROOT / ".dockerignore").read_text(encoding="utf-8").split())
+    assert {".venv", ".git", "screenshots", "tests/screenshots", ".pytest_cache",
+            ".ruff_cache", ".hypothesis", "**/__pycache__"} <= ignored
+    assert not ignored & set(copied()), "nothing the image copies is ignored"
+
+
+# ---- the image's steps, replayed without Docker --------------------------------------------
+
+def _image_tree(tmp: Path) -> Path:
+    """/app as the image lays it out: the copied files, owned by root, read-only to others."""
+    app = tmp / "app"
+    app.mkdir()
+    for name in ["requirements.txt", *copied()]:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, app / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, app / name)
+    for path in [app, *app.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return app
+
+
+def _as_user(cmd: list[str]) -> tuple[list[str], str]:
+    """``cmd`` as the unprivileged user nobody when this runs as root, else as is."""
+    if os.geteuid() == 0 and shutil.which("setpriv"):
+        return ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *cmd], "nobody"
+    return cmd, "this user"
+
+
+# Every page's script, run in the image's tree (the health answer comes before any script
+# runs, so it alone would not notice a module the image forgot to copy).
+PAGES_RUN = """
+import sys
+from pathlib import Path
+from streamlit.testing.v1 import AppTest
+failed = []
+for page in [None, *sorted(p.as_posix() for p in Path("pages").glob("*.py"))]:
+    at = AppTest.from_file(str(Path("app.py").resolve()), default_timeout=120)
+    if page:
+        at.switch_page(page)
+    at.run()
+    if at.exception:
+        failed.append((page, [e.value for e in at.exception]))
+sys.exit(f"pages that failed: {failed}" if failed else 0)
+"""
+
+
+def _serve_like_the_image(python: Path, tmp: Path) -> None:
+    """Start the image's CMD from /app, wait for the health answer, run the HEALTHCHECK and
+    every page's script."""
+    app = _image_tree(tmp)
+    home, scratch = tmp / "home", tmp / "scratch"  # the pod's two emptyDirs
+    for folder in (home, scratch):
+        folder.mkdir(mode=0o777)
+        folder.chmod(0o777)
+    port = free_port()
+    env = {"PATH": f"{python.parent}:/usr/bin:/bin", "HOME": str(home), "TMPDIR": str(scratch),
+           "STREAMLIT_SERVER_PORT": str(port)}  # the image's 8501 may be taken here
+    for args in instructions("ENV"):
+        env.update(dict(pair.split("=", 1) for pair in shlex.split(args)))
+    env["HOME"] = str(home)
+    cmd, who = _as_user(CMD)
+    log = tmp / "server.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=app, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", proc, log, timeout=90)
+        check = json.loads(instructions("HEALTHCHECK")[0].split("CMD", 1)[1])
+        check = [str(python) if c == "python" else c.replace(":8501/", f":{port}/")
+                 for c in check]
+        assert subprocess.run(_as_user(check)[0], env=env, timeout=30).returncode == 0
+        pages = subprocess.run(_as_user([str(python), "-c", PAGES_RUN])[0], cwd=app, env=env,
+                               capture_output=True, text=True, timeout=300)
+        assert pages.returncode == 0, pages.stderr[-3000:]
+    finally:
+        stop(proc)
+    written = [p for p in app.rglob("*") if p.stat().st_uid != 0] if who == "nobody" else []
+    assert not written, f"the server wrote into /app (read-only in the pod): {written}"
+
+
+@pytest.fixture
+def image_root():
+    """A scratch folder that the user nobody can reach (pytest's tmp_path is root-only)."""
+    folder = Path(tempfile.mkdtemp(prefix="lstm-viz-image-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_the_image_cmd_serves_as_nobody(image_root):
+    """The CMD, from a copy of exactly what the image copies, as an unprivileged user."""
+    _serve_like_the_image(Path(sys.executable), image_root)
+
+
+@pytest.mark.skipif(os.environ.get("LSTM_VIZ_DEPLOY_SMOKE") != "1",
+                    reason="set LSTM_VIZ_DEPLOY_SMOKE=1: installs requirements.txt afresh (~1 min)")
+def test_a_fresh_install_of_requirements_serves(image_root):
+    """The image's RUN step too: requirements.txt alone into an empty venv, then the CMD."""
+    venv.create(image_root / "venv", with_pip=True)
+    python = image_root / "venv/bin/python"
+    subprocess.run([python, "-m", "pip", "install", "--quiet", "-r", ROOT / "requirements.txt"],
+                   check=True, timeout=600)
+    _serve_like_the_image(python, image_root)
+
+
+# ---- Kubernetes -------------------------------------------------------------------------------
+
+def test_probes_ask_for_health_on_the_app_port():
+    c = container()
+    ports = {p["name"]: p["containerPort"] for p in c["ports"]}
+    assert ports == {"http": app_port()}
+    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+        get = c[probe]["httpGet"]
+        assert get["path"] == HEALTH and ports.get(get["port"], get["port"]) == app_port(), probe
+    service = manifests()["Service"]["spec"]
+    assert [p["targetPort"] for p in service["ports"]] == ["http"]
+
+
+def test_pods_run_as_non_root_on_a_read_only_filesystem():
+    pod = manifests()["Deployment"]["spec"]["template"]["spec"]
+    c = container()
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert pod["securityContext"]["runAsUser"] != 0
+    assert c["securityContext"]["allowPrivilegeEscalation"] is False
+    assert c["securityContext"]["readOnlyRootFilesystem"] is True
+    assert c["securityContext"]["capabilities"]["drop"] == ["ALL"]
+    mounts = {m["mountPath"] for m in c["volumeMounts"]}
+    assert {"/tmp", "/home/app"} <= mounts, "writable HOME (~/.streamlit) and /tmp (uploads)"
+    env = {e["name"]: e.get("value") for e in c["env"]}
+    assert env["HOME"] == "/home/app" and "STREAMLIT_SERVER_COOKIE_SECRET" in env
+
+
+def test_resources_are_set_per_replica_and_the_autoscaler_targets_the_deployment():
+    resources = container()["resources"]
+    for kind in ("cpu", "memory"):
+        assert kind in resources["requests"] and kind in resources["limits"]
+    hpa = manifests()["HorizontalPodAutoscaler"]["spec"]
+    assert hpa["scaleTargetRef"]["name"] == manifests()["Deployment"]["metadata"]["name"]
+    assert 1 < hpa["minReplicas"] <= hpa["maxReplicas"]
+    assert manifests()["Deployment"]["spec"]["replicas"] == hpa["minReplicas"]
+
+
+def test_sessions_stick_to_one_pod_and_websockets_stay_open():
+    assert manifests()["Service"]["spec"]["sessionAffinity"] == "ClientIP"
+    notes = manifests()["Ingress"]["metadata"]["annotations"]
+    nginx = "nginx.ingress.kubernetes.io/"
+    assert notes[nginx + "affinity"] == "cookie"
+    for timeout in ("proxy-read-timeout", "proxy-send-timeout"):
+        assert int(notes[nginx + timeout]) >= 3600, timeout
+    assert megabytes(notes[nginx + "proxy-body-size"]) >= config()["server"]["maxUploadSize"]
+
+
+def test_manifests_parse_offline_with_kubectl():
+    kubectl = shutil.which("kubectl")
+    if kubectl is None:
+        pytest.skip("kubectl is not installed")
+    done = subprocess.run([kubectl, "label", "--local", "-f", str(K8S), "checked=yes",
+                           "-o", "name"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.split()) == len(manifests())
+
+
+# ---- the audit step ---------------------------------------------------------------------------
+
+def audit(tmp_path, report: dict, **env) -> subprocess.CompletedProcess:
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps(report), encoding="utf-8")
+    return subprocess.run([sys.executable, ROOT / "deploy/audit.py", "--from-json", path],
+                          capture_output=True, text=True, env={**os.environ, **env})
+
+
+SKIPPED = {"name": "numpy", "skip_reason": "Dependency not found on PyPI and could not be "
+                                           "audited: numpy (2.4.6)"}
+
+
+def test_audit_fails_on_a_known_vulnerability(tmp_path):
+    vulnerable = {"name": "streamlit", "version": "1.30.0",
+                  "vulns": [{"id": "GHSA-rxff-vr5r-8cj5", "fix_versions": ["1.37.0"]}]}
+    done = audit(tmp_path, {"dependencies": [vulnerable, SKIPPED], "fixes": []})
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[0] == ("pip-audit: 2 packages, 1 audited, 1 skipped (1× "
+                                           "Dependency not found on PyPI and could not be "
+                                           "audited), 1 known vulnerabilities")
+    assert "streamlit 1.30.0: GHSA-rxff-vr5r-8cj5 (fixed in 1.37.0)" in done.stdout
+
+
+def test_audit_says_when_nothing_could_be_audited(tmp_path):
+    done = audit(tmp_path, {"dependencies": [SKIPPED]})
+    assert done.returncode == 0, "an unreachable advisory service alone does not fail CI"
+    assert "0 audited, 1 skipped" in done.stdout and "nothing was audited" in done.stderr
+    assert audit(tmp_path, {"dependencies": [SKIPPED]}, AUDIT_STRICT="1").returncode == 1
+    clean = {"name": "plotly", "version": "7.1.0", "vulns": []}
+    done = audit(tmp_path, {"dependencies": [clean]})
+    assert done.returncode == 0 and "1 audited, 0 skipped" in done.stdout
