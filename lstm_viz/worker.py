@@ -26,8 +26,12 @@ Protocol (over a pipe; the worker trains one job at a time)::
 from __future__ import annotations
 
 import io
-import multiprocessing
+import os
+import subprocess
+import sys
 from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection
+from pathlib import Path
 
 from lstm_viz.model import TokenModel
 from lstm_viz.train import TrainResult
@@ -35,6 +39,7 @@ from lstm_viz.train import TrainResult
 __all__ = ["Done", "Failed", "Job", "Step", "Worker", "WorkerDied"]
 
 STOP = "stop"
+ROOT = Path(__file__).resolve().parents[1]  # where ``lstm_viz`` is imported from
 
 
 @dataclass(frozen=True)
@@ -73,27 +78,33 @@ class WorkerDied(RuntimeError):
 
 
 class Worker:
-    """A training process. ``start`` a job, read its ``events()`` to the end, repeat.
+    """A training process. ``start`` a job, read its events (``poll``, ``wait``), repeat.
 
-    Started with "spawn" (a fresh interpreter): forking a server's many threads is unsafe.
+    A fresh interpreter (``python -c``), not ``multiprocessing``: forking a server's many
+    threads is unsafe, and multiprocessing's "spawn" would re-run the page script that
+    Streamlit has put in ``sys.modules["__main__"]``. Messages go through two pipes.
     """
 
     def __init__(self):
-        ctx = multiprocessing.get_context("spawn")
-        self._conn, child = ctx.Pipe()
-        self._process = ctx.Process(target=_serve, args=(child,), daemon=True,
-                                    name="lstm-viz-trainer")
-        self._process.start()
-        child.close()
+        to_child, from_parent = os.pipe()
+        to_parent, from_child = os.pipe()
+        code = f"from lstm_viz.worker import _main; _main({to_child}, {from_child})"
+        self._process = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT,
+                                         pass_fds=(to_child, from_child),
+                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        os.close(to_child)
+        os.close(from_child)
+        self._out = Connection(from_parent, readable=False)
+        self._in = Connection(to_parent, writable=False)
 
     def start(self, job: Job) -> None:
-        self._conn.send((_pack(job.model), replace(job, model=None)))
+        self._out.send((_pack(job.model), replace(job, model=None)))
 
     def stop(self) -> None:
         """Ask the job to end after the step in progress (its Done says stopped)."""
         try:
-            self._conn.send(STOP)
-        except (BrokenPipeError, OSError):
+            self._out.send(STOP)
+        except OSError:
             pass  # already gone: events() says so
 
     def poll(self, timeout: float) -> list[Step | Done | Failed]:
@@ -103,10 +114,10 @@ class Worker:
         """
         events = []
         try:
-            ready = self._conn.poll(timeout)
+            ready = self._in.poll(timeout)
             while ready:
-                events.append(self._conn.recv())
-                ready = self._conn.poll()
+                events.append(self._in.recv())
+                ready = self._in.poll()
         except (EOFError, OSError):
             raise WorkerDied("the training process ended unexpectedly") from None
         return [Done(replace(e.result, model=_unpack(e.result.model))) if isinstance(e, Done)
@@ -124,12 +135,16 @@ class Worker:
 
     @property
     def alive(self) -> bool:
-        return self._process.is_alive()
+        return self._process.poll() is None
 
     def close(self) -> None:
-        self._conn.close()
+        self._out.close()
+        self._in.close()
         self._process.terminate()
-        self._process.join(timeout=5)
+        try:
+            self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
 
     def __enter__(self) -> Worker:
         return self
@@ -138,20 +153,28 @@ class Worker:
         self.close()
 
 
-def _serve(conn) -> None:
+def _main(inbox: int, outbox: int) -> None:
+    """The worker process: serve jobs read from the pipe ``inbox``, reporting to ``outbox``."""
+    _serve(Connection(inbox, writable=False), Connection(outbox, readable=False))
+
+
+def _serve(inbox: Connection, outbox: Connection) -> None:
     """The worker's loop: one job after another until the parent goes away."""
     while True:
         try:
-            message = conn.recv()
+            message = inbox.recv()
         except (EOFError, OSError):
             return
         if message == STOP:
             continue  # a "stop" that came after its job had finished
         packed, job = message
-        conn.send(_run(conn, replace(job, model=_unpack(packed))))
+        try:
+            outbox.send(_run(inbox, outbox, replace(job, model=_unpack(packed))))
+        except OSError:  # the parent went away
+            return
 
 
-def _run(conn, job: Job) -> Done | Failed:
+def _run(inbox: Connection, outbox: Connection, job: Job) -> Done | Failed:
     """Train ``job``, sending a Step after every step and reading "stop" between steps."""
     from lstm_viz.tasks import TASKS
     from lstm_viz.train import train
@@ -159,13 +182,13 @@ def _run(conn, job: Job) -> Done | Failed:
     task, steps_done, stop = TASKS[job.task], [0], [False]
 
     def should_stop() -> bool:
-        while not stop[0] and conn.poll():
-            stop[0] = conn.recv() == STOP
+        while not stop[0] and inbox.poll():
+            stop[0] = inbox.recv() == STOP
         return stop[0]
 
     def on_step(step, loss, accuracy, model):
         steps_done[0] = step
-        conn.send(Step(step, float(loss), float(accuracy)))
+        outbox.send(Step(step, float(loss), float(accuracy)))
 
     try:
         result = train(job.model, lambda rng: task.batch(rng, job.batch), job.steps, lr=job.lr,

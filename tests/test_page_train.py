@@ -13,7 +13,7 @@ from lstm_viz.i18n import t
 from lstm_viz.model import TokenModel
 from lstm_viz.tasks import TASKS
 from lstm_viz.train import train
-from lstm_viz.worker import Failed, Step, WorkerDied
+from lstm_viz.worker import Done, Failed, Step, WorkerDied
 from ui import training
 
 PAGE = "pages/5_train.py"
@@ -305,3 +305,25 @@ def test_both_languages(lang):
     labels = [m.label for m in at.metric]
     assert t("train.held_out_accuracy", lang) in labels
     assert ("lang=zh" in gates_link(at, lang).query_string) == (lang == "zh")
+
+
+def test_the_last_step_reported_again_with_the_end_is_drawn_once(monkeypatch):
+    # The worker's last Step and its Done can come in different polls: the live chart of
+    # that step must not be drawn twice (Streamlit refuses a repeated element key).
+    from lstm_viz.train import TrainResult
+
+    s = training.Settings("brackets", 2, 0.01, 2, 9109)
+    model = training.start_model(s)
+    result = TrainResult(model=model, losses=np.array([1.0, 0.9]),
+                         accuracies=np.array([0.5, 0.6]), grad_norms=np.array([1.0, 1.0]),
+                         steps=2, seconds=0.1, stopped=False)
+
+    class TwoPolls(ScriptedWorker):
+        def poll(self, timeout):
+            return [self.events.pop(0)] if self.events else []
+
+    scripted(monkeypatch, TwoPolls(Step(1, 1.0, 0.5), Step(2, 0.9, 0.6), Done(result)))
+    monkeypatch.setattr(training, "UPDATE_SECONDS", 0.0)
+    at = press_train(open_train(task="brackets", units=2, steps=2, seed=9109))
+    assert_clean(at)
+    assert at.success and list(curve(at)[0]) == [1.0, 0.9]

@@ -89,7 +89,7 @@ def test_a_killed_worker_says_so():
     os.kill(w._process.pid, signal.SIGKILL)
     with pytest.raises(WorkerDied):
         w.wait(timeout=60)
-    w._process.join(timeout=10)
+    w._process.wait(timeout=10)
     assert not w.alive
     w.close()
     w.stop()  # on a dead worker: nothing to stop, no error

@@ -311,7 +311,7 @@ def _train(s: Settings, on_progress, worker: Worker) -> Outcome:
     state[LIVE_KEY] = live
     state[TASK_KEY] = s.task
     worker.start(Job(live.model, s.task, BATCH, s.steps, s.lr, s.seed))
-    end, shown_at = None, 0.0
+    end, shown_at, shown_steps = None, 0.0, 0
     try:
         while end is None:
             try:
@@ -324,9 +324,10 @@ def _train(s: Settings, on_progress, worker: Worker) -> Outcome:
                 else:
                     end = event
             now = time.perf_counter()
-            if live.losses and (now - shown_at >= UPDATE_SECONDS or end is not None):
-                shown_at = now
-                on_progress(live)
+            if len(live.losses) > shown_steps and (now - shown_at >= UPDATE_SECONDS
+                                                   or end is not None):
+                shown_at, shown_steps = now, len(live.losses)
+                on_progress(live)  # each step count drawn once (its chart's key)
             state[LIVE_KEY] = live  # a yield point: a click on Stop ends the run here
     finally:
         if end is None:  # interrupted: stop the worker and keep the model it reached
