@@ -64,7 +64,10 @@ MAX_WORK = 120_000_000       # the most work one run may do (see work())
 SECONDS_PER_WORK = 8.3e-8    # measured on one core: 12 ms for a step of 32 × 86 tokens × 56
 MAX_SECONDS = MAX_WORK * SECONDS_PER_WORK  # ≈ 10 s
 STORE_SIZE = 128             # finished runs kept for everyone
-SLOTS = max(1, (os.cpu_count() or 2) - 1)  # runs that may train at the same time
+# Runs that may train at the same time, each in a process of its own (~60 MB): one per CPU
+# this process may use, less one for the server, or LSTM_VIZ_TRAINERS (a container sees
+# its node's CPUs, not its limit: deploy/k8s sets it).
+SLOTS = int(os.environ.get("LSTM_VIZ_TRAINERS") or 0) or max(1, len(os.sched_getaffinity(0)) - 1)
 UPDATE_SECONDS = 0.25        # the page redraws progress at most this often
 POLL_SECONDS = 0.05          # how often a training page reads its worker's reports
 STOP_SECONDS = 10            # how long a stopped worker may take to hand back its model
