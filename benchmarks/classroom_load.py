@@ -60,18 +60,17 @@ import random
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from server import ROOT, start_server, stop  # benchmarks/server.py
+
 sys.path.insert(0, str(ROOT))
 
 TARGET_P95 = 2.0  # seconds, action → updated chart
@@ -175,46 +174,6 @@ class Aborted(Exception):
 
 
 # ---- the server and /proc --------------------------------------------------------------------
-
-def start_server(log: Path, options: list[str] = ()) -> tuple[subprocess.Popen, str]:
-    """``streamlit run app.py`` on a free local port, answering ``ok`` on /_stcore/health;
-    ``options`` are extra ``KEY=VALUE`` config options (``runner.postScriptGC=false``)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-           "--server.address", "127.0.0.1", "--server.port", str(port),
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    cmd += [f"--{option}" for option in options]
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
-    url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as answer:
-                if answer.read().decode().strip() == "ok":
-                    return proc, url
-        except OSError:
-            time.sleep(0.2)
-    stop(proc)
-    raise RuntimeError(f"streamlit did not start:\n{log.read_text()}")
-
-
-def stop(proc: subprocess.Popen, first: int = signal.SIGTERM) -> None:
-    """End ``proc`` and its process group: ``first``, then SIGKILL."""
-    for sig, wait in ((first, 10), (signal.SIGKILL, 5)):
-        if proc.poll() is not None:
-            return
-        try:
-            os.killpg(proc.pid, sig)
-            proc.wait(timeout=wait)
-        except ProcessLookupError:
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
 
 def process_tree(root: int) -> list[int]:
     """``root`` and every process below it."""

@@ -1,0 +1,56 @@
+"""A ``streamlit run app.py`` server for the benchmarks: started on a free local port with
+the settings of ``make run`` (one BLAS thread), stopped with its whole process group."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def start_server(log: Path, options: list[str] = ()) -> tuple[subprocess.Popen, str]:
+    """``streamlit run app.py`` on a free local port, answering ``ok`` on /_stcore/health;
+    ``options`` are extra ``KEY=VALUE`` config options (``runner.postScriptGC=false``).
+    Returns the process and its URL; its output goes to ``log``."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+           "--server.address", "127.0.0.1", "--server.port", str(port),
+           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    cmd += [f"--{option}" for option in options]
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+    url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as answer:
+                if answer.read().decode().strip() == "ok":
+                    return proc, url
+        except OSError:
+            time.sleep(0.2)
+    stop(proc)
+    raise RuntimeError(f"streamlit did not start:\n{log.read_text()}")
+
+
+def stop(proc: subprocess.Popen, first: int = signal.SIGTERM) -> None:
+    """End ``proc`` and its process group: ``first``, then SIGKILL."""
+    for sig, wait in ((first, 10), (signal.SIGKILL, 5)):
+        if proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, sig)
+            proc.wait(timeout=wait)
+        except ProcessLookupError:
+            return
+        except subprocess.TimeoutExpired:
+            continue
