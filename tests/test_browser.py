@@ -236,6 +236,25 @@ def test_a_shared_link_reproduces_the_view_and_widgets_update_the_url(page):
     assert gates_slider_active(page) == 2
 
 
+def test_an_infinite_number_in_a_link_is_dropped_and_the_box_stays_in_the_url(page):
+    # Streamlit itself would call int(inf) on ?units=inf: the page drops it and says so,
+    # the box keeps writing the URL, and going back to that link does not break the page.
+    open_app(page, "/gates?units=inf&seed=4")
+    assert page.locator(EXCEPTION).count() == 0
+    assert "units=inf" in page.inner_text("body")  # the note names what the link asked for
+    units = page.locator(".st-key-units input")
+    assert units.input_value() == "8"
+    units.fill("12")
+    units.press("Enter")
+    page.wait_for_url(lambda url: "units=12" in url)
+    assert "seed=4" in page.url
+    page.go_back()
+    page.wait_for_url(lambda url: "units=12" not in url)
+    settle(page)
+    assert page.locator(EXCEPTION).count() == 0
+    assert "Traceback" not in page.inner_text("body")
+
+
 def test_typed_markup_stays_text(page):
     open_app(page, "/gates")
     payload = '<b>x</b> <img src=x onerror="window.__xss=1">'

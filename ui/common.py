@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import math
 
 import streamlit as st
@@ -33,8 +32,10 @@ def page(title_key: str) -> str:
                        layout="wide")
     _leave_other_pages(title_key)
     seen = st.session_state.setdefault("_links_seen", set())
-    # The address the learner arrived with, read once per page before any widget syncs it.
-    st.session_state["_link"] = {} if title_key in seen else dict(st.query_params)
+    # The address the learner arrived with, read once per page before any widget syncs it
+    # (kept over a rerun that number() asked for).
+    kept = st.session_state.pop("_link_kept", None)
+    st.session_state["_link"] = kept or ({} if title_key in seen else dict(st.query_params))
     seen.add(title_key)
     lang = _language()
     present = _presentation(lang)
@@ -158,16 +159,20 @@ def number(box, label: str, low: int, high: int, default: int, key: str, **kwarg
 
     Streamlit checks a bound number from the URL with ``int(value)``, which raises
     OverflowError for ``?key=inf`` (or ``-inf``, ``1e999``) and breaks the page. Such a value
-    is dropped from the URL and the widget left unbound for that one run: it shows
-    ``default``, :func:`check_link` says the link's value was not used, and the next run
-    binds as usual (the widget is no longer new, so the URL is not read again).
+    is dropped from the URL and the page run again: the widget then shows ``default``, bound
+    as usual, and :func:`check_link` says the link's value was not used. (Back in the
+    browser's history to such a link the widget is already bound and Streamlit would read
+    the URL again: it is left unbound for that run and keeps its value.)
     """
-    bind = "query-params"
-    raw = st.query_params.get(key)
+    raw, bind = st.query_params.get(key), "query-params"
     if raw is not None and _infinite(raw):
-        bind = None
-        with contextlib.suppress(StreamlitAPIException):  # bound by an earlier run
+        try:
             del st.query_params[key]
+        except StreamlitAPIException:  # bound by an earlier run (the browser went back)
+            bind = None  # Streamlit would read the URL again: not this time
+        else:
+            st.session_state["_link_kept"] = st.session_state.get("_link", {})
+            st.rerun()
     return int(box.number_input(label, low, high, default, key=key, bind=bind, **kwargs))
 
 
