@@ -22,10 +22,8 @@ from __future__ import annotations
 
 import io
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -225,13 +223,10 @@ def _own(data: bytes, arrays) -> Found:
     if "head.W" in arrays:
         _check_head(arrays["head.W"], arrays["head.b"], ("head.W", "head.b"),
                     layers[-1][2].shape[1])
-    with tempfile.TemporaryDirectory() as tmp:  # the loaders read the file more than once
-        path = Path(tmp) / "upload.npz"
-        path.write_bytes(data)
-        if text == TOKEN_FORMAT:
-            model = TokenModel.load(path)
-            return Found(model.stack, "lstm-viz", "upload.kind.token", token_model=model)
-        stack = StackedLSTM.load(path)
+    if text == TOKEN_FORMAT:
+        model = TokenModel.load(io.BytesIO(data))
+        return Found(model.stack, "lstm-viz", "upload.kind.token", token_model=model)
+    stack = StackedLSTM.load(io.BytesIO(data))
     kind = "upload.kind.stack" if "l0.W" in arrays else "upload.kind.lstm"
     return Found(stack, "lstm-viz", kind)
 
