@@ -31,10 +31,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from lstm_viz._checks import as_float_array, check_finite, check_shape, common_float_dtype
+from lstm_viz.gates import GATES, QUANTITIES
 
 __all__ = ["GATES", "KNOCK_OUT", "LSTM", "Clamp", "LSTMStep", "LSTMTrace", "sigmoid"]
 
-GATES = ("i", "f", "g", "o")
 KNOCK_OUT = "knock-out"
 FORMAT = "lstm-viz/lstm-v1"
 
@@ -127,9 +127,6 @@ class LSTMTrace:
 
 _TRACE_FIELDS = ("x", "h_prev", "c_prev", "z", "i", "f", "g", "o", "c", "h")
 
-_GATE_NAMES = {"i": "input gate i", "f": "forget gate f", "g": "candidate g",
-               "o": "output gate o"}
-_GATE_RANGES = {"i": (0.0, 1.0), "f": (0.0, 1.0), "g": (-1.0, 1.0), "o": (0.0, 1.0)}
 
 
 @dataclass(frozen=True)
@@ -202,13 +199,14 @@ def _clamp_value(gate, value):
         if value is not None:
             raise ValueError(f"a knock-out holds c and h at 0 and takes no value; got {value!r}")
         return None
+    q = QUANTITIES[gate]
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"clamping the {_GATE_NAMES[gate]} needs a number as its value; "
+        raise ValueError(f"clamping the {q.name} {q.key} needs a number as its value; "
                          f"got {value!r}")
     value = float(value)
-    low, high = _GATE_RANGES[gate]
+    low, high = q.low, q.high
     if not low <= value <= high:  # also refuses NaN
-        raise ValueError(f"the {_GATE_NAMES[gate]} lies between {low:g} and {high:g}, so it "
+        raise ValueError(f"the {q.name} {q.key} lies between {low:g} and {high:g}, so it "
                          f"cannot be clamped to {value!r}")
     return value
 
