@@ -3,7 +3,7 @@
 import streamlit as st
 
 from figures.gates import cell_diagram
-from lstm_viz.i18n import t
+from text.i18n import t
 from ui import common
 
 lang = common.page("nav.home")

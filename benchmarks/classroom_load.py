@@ -559,7 +559,7 @@ class BrowserLearner:
 async def browser_learner(n: int, context, url: str, plan: Plan, leaks: Leaks, tally: Tally,
                           stop_at: float) -> None:
     """Session ``n`` in Chromium: the same rounds as a protocol learner."""
-    from lstm_viz.i18n import t
+    from text.i18n import t
 
     rng = random.Random(plan.seed * 1000 + n)
     page = await context.new_page()

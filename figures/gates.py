@@ -40,7 +40,7 @@ from figures.theme import (
     value_range,
 )
 from lstm_viz.explain import fmt
-from lstm_viz.i18n import t
+from text.i18n import t
 
 __all__ = ["FRAME_MS", "HIGHLIGHTS", "cell_diagram", "gates_figure", "time_ticks"]
 

@@ -37,8 +37,8 @@ from plotly.subplots import make_subplots
 
 from figures.theme import GATE_COLOURS, INK, MUTED, TEMPLATE, colours_at, plain
 from lstm_viz.explain import fmt
-from lstm_viz.i18n import t
 from lstm_viz.story import Story
+from text.i18n import t
 
 __all__ = ["CLASS_COLOURS", "memory_figure"]
 

@@ -17,8 +17,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from figures.theme import BASE_SIZE, GATE_COLOURS, INK, MUTED, TEMPLATE
-from lstm_viz.i18n import t
 from lstm_viz.params import CONVENTIONS, count_params
+from text.i18n import t
 
 __all__ = ["PART_COLOURS", "conventions_figure", "params_figure"]
 

@@ -26,8 +26,8 @@ from figures.theme import (
     plain,
     value_range,
 )
-from lstm_viz.i18n import t
 from lstm_viz.params import count_params
+from text.i18n import t
 
 __all__ = ["head_output_figure", "stack_heatmaps", "unrolled_figure"]
 

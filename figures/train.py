@@ -20,7 +20,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from figures.theme import BASE_SIZE, INK, MUTED, TEMPLATE
-from lstm_viz.i18n import t
+from text.i18n import t
 
 __all__ = ["smooth", "training_figure"]
 

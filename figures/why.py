@@ -32,7 +32,7 @@ from figures.theme import (
     value_range,
 )
 from lstm_viz.explain import fmt
-from lstm_viz.i18n import t
+from text.i18n import t
 
 __all__ = ["SATURATION_GATES", "gradients_figure", "ledger_bars_figure", "ledger_map_figure",
            "saturation_figure", "surgery_figure"]

@@ -1,5 +1,8 @@
 """The arithmetic of one step for one unit, with the real numbers of a run.
 
+The numbers only: the sentences that tell them in words are the app's
+(``text/explain.py``); :func:`level` is how they read a gate ("high", "mid", "low").
+
 >>> from lstm_viz import LSTM
 >>> lstm = LSTM.random(2, 3, seed=0)
 >>> trace = lstm.run([[1.0, 0.0], [0.0, 1.0]])
@@ -15,9 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from lstm_viz.cell import GATES, LSTM, LSTMTrace
-from lstm_viz.i18n import t
 
-__all__ = ["GateTerms", "StepExplanation", "explain_step", "fmt"]
+__all__ = ["GateTerms", "StepExplanation", "explain_step", "fmt", "level"]
 
 SYMBOL = {"i": "i", "f": "f", "g": "C̃", "o": "o"}
 ACTIVATION = {"i": "σ", "f": "σ", "g": "tanh", "o": "σ"}
@@ -89,19 +91,9 @@ class StepExplanation:
         gates = [self.gate(k).formula(digits) for k in ("f", "i", "g", "o")]
         return gates + [self.cell_formula(digits), self.hidden_formula(digits)]
 
-    def sentences(self, lang: str = "en") -> list[str]:
-        """What happened, in words: forget, write, output, net change."""
-        f, i, g, o = (self.gate(k).value for k in "figo")
-        d = lambda v: fmt(v, 2)  # noqa: E731
-        return [
-            t(f"explain.forget.{_level(f)}", lang, f=d(f)),
-            t(f"explain.input.{_level(i)}", lang, i=d(i), g=d(g)),
-            t(f"explain.output.{_level(o)}", lang, o=d(o), tc=d(self.tanh_c)),
-            t("explain.cell.change", lang, c_prev=d(self.c_prev), c=d(self.c)),
-        ]
 
-
-def _level(value: float) -> str:
+def level(value: float) -> str:
+    """How open a gate is: "high" from ``HIGH`` up, "low" up to ``LOW``, else "mid"."""
     return "high" if value >= HIGH else "low" if value <= LOW else "mid"
 
 

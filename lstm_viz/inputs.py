@@ -12,8 +12,9 @@ Text tokens become vectors through a fixed embedding: each distinct token gets a
 vector of ``EMBED_DIM`` numbers in [−1, 1], drawn from a generator seeded by the
 token itself and the seed, so the same token always gets the same vector.
 
-Every problem raises :class:`InputError`, a ValueError that carries a catalogue key,
-so the app can say what is wrong in the learner's language.
+Every problem raises :class:`InputError`, a ValueError that carries a stable code (the
+key of its message in the app's catalogues) and the values of the message, so the app
+can say what is wrong in the learner's language; ``str(err)`` says it in English.
 
 >>> seq = encode("1 2; 3 4", "numbers")
 >>> seq.tokens, seq.x.shape
@@ -29,9 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_viz.i18n import t
-
-__all__ = ["EMBED_DIM", "MAX_ABS", "MAX_STEPS", "MODES", "InputError", "Sequence",
+__all__ = ["EMBED_DIM", "MAX_ABS", "MAX_STEPS", "MESSAGES", "MODES", "InputError", "Sequence",
            "embed", "encode", "parse_int", "parse_units", "split_chars"]
 
 MODES = ("chars", "words", "numbers")
@@ -42,15 +41,40 @@ MAX_ABS = 1e6        # numbers mode refuses larger magnitudes
 MAX_WIDTH = 64       # numbers per step in numbers mode
 
 
+# The English of every InputError, by code; the app's catalogues translate the same codes.
+MESSAGES = {
+    "err.empty": "The sequence is empty. Type at least one character, word or number.",
+    "err.mode": "Unknown input mode “{mode}”. Choose chars, words or numbers.",
+    "err.not_number": "“{token}” (step {step}) is not a number. In numbers mode type numbers "
+                      "separated by commas or spaces, e.g. 0.5, 1, -2.",
+    "err.not_finite": "“{token}” (step {step}) is not a finite number. Use ordinary numbers "
+                      "instead of NaN or infinity.",
+    "err.too_big": "{token} (step {step}) is too large: numbers must lie between −{limit} and "
+                   "{limit}.",
+    "err.ragged": "Step {step} has {got} numbers but step 1 has {want}. Give every step the "
+                  "same number of values (e.g. 1 2; 3 4).",
+    "err.too_wide": "Step {step} has {got} numbers; at most {limit} per step are allowed.",
+    "err.empty_vector": "Step {step} between two semicolons is empty. Remove the extra “;” or "
+                        "put numbers there.",
+    "err.range": "{name} must be a whole number from {low} to {high}; got “{value}”.",
+    "err.units_list": "Units must be a list of whole numbers separated by commas, e.g. 128, 64,"
+                      " 32, 8; “{token}” is not one.",
+    "err.too_many_layers": "At most {limit} stacked layers; you gave {got}.",
+}
+
+
 class InputError(ValueError):
-    """Bad input from a learner; ``message(lang)`` says what to change."""
+    """Bad input from a learner: ``key`` (one of :data:`MESSAGES`) names the problem and
+    ``values`` fill its message; ``str(err)`` is the message in English.
+
+    >>> err = InputError("err.too_wide", step=2, got=70, limit=64)
+    >>> err.key, str(err)
+    ('err.too_wide', 'Step 2 has 70 numbers; at most 64 per step are allowed.')
+    """
 
     def __init__(self, key: str, **values):
         self.key, self.values = key, values
-        super().__init__(t(key, "en", **values))
-
-    def message(self, lang: str) -> str:
-        return t(self.key, lang, **self.values)
+        super().__init__(MESSAGES[key].format(**values))
 
 
 @dataclass(frozen=True, eq=False)

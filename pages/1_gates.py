@@ -3,8 +3,9 @@
 import streamlit as st
 
 from lstm_viz.explain import explain_step, fmt
-from lstm_viz.i18n import t
 from lstm_viz.inputs import MODES
+from text.explain import sentences
+from text.i18n import t
 from ui import common, compute, controls, share, upload
 
 EXAMPLES = {  # catalogue key → (sequence, mode)
@@ -174,7 +175,7 @@ left, right = st.columns([3, 2])
 with left:
     st.markdown(t("gates.arith", lang, step=step, unit=unit))
     st.code("\n".join(ex.formulas()), language=None, wrap_lines=True)
-    for sentence in ex.sentences(lang):
+    for sentence in sentences(ex, lang):
         st.markdown("- " + common.escape_markdown(sentence))
 with right:
     st.markdown(t("gates.input_at", lang, step=step))

@@ -5,8 +5,8 @@ from itertools import pairwise
 import streamlit as st
 
 from figures.stacked import head_output_figure, stack_heatmaps, unrolled_figure
-from lstm_viz.i18n import t
 from lstm_viz.inputs import MODES, parse_units
+from text.i18n import t
 from ui import common, compute, upload
 
 ARTICLE = {  # the source lesson's example: 5 inputs → 128 → 64 → 32 → 8 units → dense 1

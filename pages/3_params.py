@@ -3,9 +3,9 @@
 import streamlit as st
 
 from figures.params import conventions_figure, params_figure
-from lstm_viz.i18n import t
 from lstm_viz.inputs import InputError, parse_units
 from lstm_viz.params import CONVENTIONS, MAX_SIZE
+from text.i18n import t
 from ui import common, compute
 
 ARTICLE = {"input": 5, "units": "128, 64, 32, 8", "dense": 1, "bidirectional": False}
@@ -59,7 +59,7 @@ try:
     breakdown = compute.params(settings["input_size"], units, settings["dense"],
                                settings["convention"], settings["bidirectional"])
 except InputError as err:
-    common.show_error(err.message(lang))
+    common.show_error(t(err.key, lang, **err.values))
     st.stop()
 
 others = {c: compute.params(settings["input_size"], units, settings["dense"], c,

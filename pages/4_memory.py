@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from lstm_viz.i18n import t
 from lstm_viz.model import UnknownTokens
-from lstm_viz.story import narrate
+from text.i18n import t
+from text.story import narrate
 from ui import common, compute
 
 STORIES = {  # the story each model opens with: the nearest noun is never the subject

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from figures.train import training_figure
-from lstm_viz.i18n import t
+from text.i18n import t
 from ui import common, training
 from ui.training import DEFAULTS, SEEDS, STEPS, UNITS
 

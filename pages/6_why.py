@@ -10,7 +10,7 @@ from figures.why import (
     surgery_figure,
 )
 from lstm_viz.explain import fmt
-from lstm_viz.i18n import t
+from text.i18n import t
 from ui import common, compute, controls
 
 DEFAULT_SEQ = ("the cat that the dog chased ran up the tall tree and it stayed there until "

@@ -7,9 +7,8 @@ import streamlit as st
 
 from figures.gates import cell_diagram
 from figures.stacked import unrolled_figure
-from lstm_viz import lessons
-from lstm_viz.i18n import t
-from ui import common
+from text.i18n import t
+from ui import common, lessons
 
 PART_NUMBERS = tuple(range(1, len(lessons.PARTS) + 1))
 

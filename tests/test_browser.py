@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from conftest import VIEWPORT
 
-from lstm_viz.i18n import t
+from text.i18n import t
 
 pytestmark = pytest.mark.browser
 

@@ -18,9 +18,9 @@ from conftest import ROOT
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from lstm_viz.i18n import LANGS
 from lstm_viz.inputs import MODES
 from lstm_viz.params import CONVENTIONS
+from text.i18n import LANGS
 from ui import compute, training
 
 SCRIPTS = {"home": None, "gates": "pages/1_gates.py", "stacked": "pages/2_stacked.py",

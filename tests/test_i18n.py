@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lstm_viz.i18n import LANGS, catalogue, t
+from text.i18n import LANGS, catalogue, t
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -212,7 +212,7 @@ VIEWS = [  # (page, query): every page, and the states that bring other text on 
     ("why", {"surgery": "knockout", "who": "all", "when": "from"}),
 ]
 if (ROOT / "pages" / "7_lessons.py").exists():  # every step of every guided lesson
-    from lstm_viz.lessons import PARTS
+    from ui.lessons import PARTS
 
     VIEWS += [("lessons", {"part": p, "step": s}) for p, part in enumerate(PARTS, 1)
               for s in range(1, len(part.steps) + 1)]
@@ -236,7 +236,7 @@ def test_english_words_are_found():
 
 
 def test_the_check_reads_widgets_and_figures():
-    from lstm_viz.i18n import t
+    from text.i18n import t
 
     texts = shown_text(open_page("gates", lang="zh"))
     for shown in (t("gates.seq.help", "zh"), t("gates.ex.wave", "zh"), t("mode.chars", "zh"),
@@ -265,7 +265,7 @@ def test_chinese_after_an_upload():
     import numpy as np
 
     from lstm_viz import StackedLSTM
-    from lstm_viz.i18n import t
+    from text.i18n import t
 
     stack = StackedLSTM.random(3, (4,), seed=3)
     layer = stack.layers[0]
@@ -390,7 +390,7 @@ EN_VIEWS = [(p, q) for p, q in VIEWS if q.get("model") != "pronoun-zh"
 
 @pytest.mark.parametrize("page, query", EN_VIEWS, ids=_ids)
 def test_english_page_has_no_chinese(page, query):
-    from lstm_viz.i18n import t
+    from text.i18n import t
 
     at = open_page(page, lang="en", **query)
     assert_clean(at)

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-import lstm_viz.lessons as lessons
+import ui.lessons as lessons
 from figures.gates import HIGHLIGHTS
-from lstm_viz.i18n import LANGS, catalogue, t
 from lstm_viz.params import count_params
+from text.i18n import LANGS, catalogue, t
 from ui.common import PAGES
 
 ROOT = Path(__file__).resolve().parents[1]

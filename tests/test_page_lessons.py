@@ -5,8 +5,8 @@ from urllib.parse import parse_qs
 import pytest
 from conftest import assert_clean, open_page, plotly_specs
 
-from lstm_viz import lessons
-from lstm_viz.i18n import LANGS, t
+from text.i18n import LANGS, t
+from ui import lessons
 
 STEPS = [(p, s) for p, part in enumerate(lessons.PARTS, start=1)
          for s in range(1, len(part.steps) + 1)]

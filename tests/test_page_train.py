@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from conftest import ROOT, assert_clean, decode, plotly_specs
 
-from lstm_viz.i18n import t
 from lstm_viz.model import TokenModel
 from lstm_viz.tasks import TASKS
 from lstm_viz.train import train
 from lstm_viz.worker import Done, Failed, Step, WorkerDied
+from text.i18n import t
 from ui import training
 
 PAGE = "pages/5_train.py"

@@ -241,7 +241,7 @@ def test_every_reason_and_detail_is_in_both_catalogues():
     import re
 
     from lstm_viz import upload
-    from lstm_viz.i18n import catalogue
+    from text.i18n import catalogue
 
     source = Path(upload.__file__).read_text()
     reasons = set(re.findall(r'"(upload\.(?:err|kind|why)\.[a-z_]+)"', source))

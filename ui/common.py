@@ -7,7 +7,8 @@ import math
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from lstm_viz.i18n import LANGS, t
+from text import i18n
+from text.i18n import t
 
 PAGES = (  # (script, catalogue key of its title, icon)
     ("app.py", "nav.home", ":material/home:"),
@@ -19,7 +20,6 @@ PAGES = (  # (script, catalogue key of its title, icon)
     ("pages/5_train.py", "nav.train", ":material/model_training:"),
     ("pages/6_why.py", "nav.why", ":material/lightbulb:"),
 )
-LANG_NAMES = {"en": "English", "zh": "中文"}
 PLOTLY_CONFIG = {"displaylogo": False, "scrollZoom": False,
                  "modeBarButtonsToRemove": ["select2d", "lasso2d"],
                  # the camera button: Plotly's own toImage, in the browser (no kaleido needed)
@@ -112,16 +112,18 @@ def _leave_other_pages(title_key: str) -> None:
 
 def _language() -> str:
     """The language picker, kept in ``?lang=``; the browser's locale picks the first one."""
-    if "lang" not in st.session_state and st.query_params.get("lang") not in LANGS:
+    if "lang" not in st.session_state and st.query_params.get("lang") not in i18n.LANGS:
         st.session_state["lang"] = st.session_state.get("_lang") or _browser_language()
-    lang = choice(st.sidebar.selectbox, "Language · 语言", LANGS, "lang", "en", LANG_NAMES.get)
+    lang = choice(st.sidebar.selectbox, "Language · 语言", i18n.LANGS, "lang", i18n.DEFAULT,
+                  i18n.LANG_NAMES.get)
     st.session_state["_lang"] = lang  # kept when the learner moves to another page
     return lang
 
 
 def _browser_language() -> str:
-    locale = (st.context.locale or "en").lower()
-    return "zh" if locale.startswith("zh") else "en"
+    """The catalogue named by the locale's language (``zh`` of ``zh-TW``), else the default."""
+    wanted = (st.context.locale or "").lower().replace("_", "-").split("-")[0]
+    return wanted if wanted in i18n.LANGS else i18n.DEFAULT
 
 
 def _sidebar(lang: str, present: bool = False) -> None:

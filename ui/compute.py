@@ -18,10 +18,10 @@ from figures.memory import memory_figure
 from lstm_viz import LSTM, StackedLSTM, StackedTrace, count_params, tasks
 from lstm_viz.cell import LSTMTrace
 from lstm_viz.explain import fmt
-from lstm_viz.i18n import t
 from lstm_viz.inputs import MAX_STEPS, InputError, Sequence, encode
 from lstm_viz.model import TokenModel, UnknownTokens
 from lstm_viz.story import Story, read_story, subject_phrases
+from text.i18n import t
 from ui.common import show_error
 
 DEMOS = ("pronoun-en", "pronoun-zh", "brackets", "first-symbol")  # lstm_viz.demos.NAMES
@@ -160,7 +160,7 @@ def run_or_stop(run, lang: str):
     try:
         return run()
     except InputError as err:
-        show_error(err.message(lang))
+        show_error(t(err.key, lang, **err.values))
     except UnknownTokens as err:
         show_error(unknown_message(err, lang))
     except InputSizeError as err:  # an uploaded model that reads vectors of another size

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lstm_viz.i18n import t
 from lstm_viz.inputs import MODES
+from text.i18n import t
 from ui import common, compute
 
 DEFAULTS = {"mode": "words", "units": 8, "seed": 0}  # the random-weights model's settings

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from lstm_viz.export import trace_csv, trace_npz
-from lstm_viz.i18n import t
+from text.i18n import t
 from ui import common, compute
 
 FILES = dict(max_entries=16, show_spinner=False)

@@ -10,19 +10,28 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from lstm_viz.i18n import t
-from lstm_viz.upload import KERAS_SNIPPET, PYTORCH_SNIPPET, Found, UploadError, read_weights
+from lstm_viz.upload import Found, UploadError, read_weights
+from text.i18n import t
 from ui import common
 
 KEY = "uploaded_model"  # the Found of this session's last good file
 ERROR = "_upload_error"  # the UploadError of the last bad file, until the next one
+MAX_BYTES = 5_000_000  # the app's upload limit (.streamlit/config.toml: maxUploadSize = 5)
+
+# The export snippets the control shows (the README and lstm_viz/upload.py show the same).
+PYTORCH_SNIPPET = ('import numpy as np\n'
+                   'np.savez("lstm.npz", **{k: v.detach().cpu().numpy()\n'
+                   '                        for k, v in model.state_dict().items()})')
+KERAS_SNIPPET = ('import numpy as np\n'
+                 'np.savez("lstm.npz", *[w for layer in model.layers\n'
+                 '                       for w in layer.get_weights()])')
 
 
 def accept(data: bytes) -> str | None:
     """Read ``data``; keep the model in the session if good. Returns None on success or
     the error's catalogue key, leaving every other session value untouched."""
     try:
-        found = read_weights(data)
+        found = read_weights(data, max_bytes=MAX_BYTES)
     except UploadError as err:
         st.session_state[ERROR] = err
         return err.reason
@@ -41,6 +50,11 @@ def _on_upload(on_model: Callable[[], None] | None) -> None:
         st.session_state["model"] = "uploaded"
         if on_model is not None:
             on_model()
+
+
+def detail(error: UploadError, lang: str) -> str:
+    """What is wrong with the file, in ``lang``."""
+    return t(error.key, lang, **error.values)
 
 
 def layers_text(found: Found) -> str:
@@ -70,7 +84,7 @@ def upload_control(lang: str, on_model: Callable[[], None] | None = None) -> Non
                          help=t("upload.file.help", lang))
         if error is not None:
             common.show_error(t(error.reason, lang) + " "
-                              + t("upload.detail", lang, detail=error.detail(lang)))
+                              + t("upload.detail", lang, detail=detail(error, lang)))
             st.caption(t("upload.kept", lang))
         found = st.session_state.get(KEY)
         if found is not None:
