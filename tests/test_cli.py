@@ -1,4 +1,4 @@
-"""Tests for lstm_viz/cli.py: ``python -m lstm_viz params``."""
+"""Tests for cli/main.py: ``python -m cli params``."""
 
 import json
 import os
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lstm_viz.cli import main
+from cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 ARTICLE = ["params", "--input", "5", "--units", "128", "64", "32", "8", "--dense", "1"]
@@ -94,14 +94,14 @@ def test_help_exits_zero(capsys):
 
 
 def test_real_process_prints_keras_total():
-    done = subprocess.run([sys.executable, "-m", "lstm_viz", *ARTICLE], cwd=REPO,
+    done = subprocess.run([sys.executable, "-m", "cli", *ARTICLE], cwd=REPO,
                           capture_output=True, text=True, encoding="utf-8", timeout=60)
     assert done.returncode == 0, done.stderr
     assert "Total params: 131,753" in done.stdout
 
 
 def test_real_process_bad_argument_is_one_line():
-    done = subprocess.run([sys.executable, "-m", "lstm_viz", "params", "--input", "zero"],
+    done = subprocess.run([sys.executable, "-m", "cli", "params", "--input", "zero"],
                           cwd=REPO, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1
@@ -210,7 +210,7 @@ def test_chinese_messages_and_help(capsys):
 
 
 def test_real_process_prints_chinese():
-    done = subprocess.run([sys.executable, "-m", "lstm_viz", *ARTICLE, "--lang", "zh"],
+    done = subprocess.run([sys.executable, "-m", "cli", *ARTICLE, "--lang", "zh"],
                           cwd=REPO, capture_output=True, text=True, encoding="utf-8",
                           timeout=60, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
     assert done.returncode == 0, done.stderr

@@ -15,6 +15,7 @@ from lstm_viz.inputs import (
     parse_units,
     split_chars,
 )
+from text.i18n import t
 
 
 def test_chars_keep_chinese_and_emoji_whole():
@@ -79,7 +80,8 @@ def test_bad_input_says_what_is_wrong(text, mode, key, fragment):
         encode(text, mode)
     assert info.value.key == key
     assert fragment in str(info.value)
-    assert info.value.message("zh") != str(info.value)  # translated
+    assert t(key, "zh", **info.value.values) != str(info.value)  # translated
+    assert t(key, "en", **info.value.values) == str(info.value)  # the core's English
 
 
 def test_long_sequences_keep_first_500_steps():
@@ -120,7 +122,7 @@ def test_any_text_encodes_or_raises_input_error(text, mode):
     try:
         seq = encode(text, mode)
     except InputError as err:
-        assert err.message("en") and err.message("zh")
+        assert str(err) and t(err.key, "en", **err.values) and t(err.key, "zh", **err.values)
         return
     assert len(seq.tokens) == seq.x.shape[0] >= 1
     assert np.isfinite(seq.x).all()

@@ -9,7 +9,8 @@ import pytest
 from conftest import ROOT, assert_clean
 from google.protobuf.message import Message
 
-from ui.common import LANG_NAMES, PAGES
+from text.i18n import LANG_NAMES
+from ui.common import PAGES
 
 SCRIPTS = {"home": None, **{script.split("_", 1)[1][:-3]: script
                             for script, _, _ in PAGES if script.startswith("pages/")}}
@@ -351,9 +352,10 @@ def test_chinese_upload_details(name):
     # Both the headline and the detail under it are Chinese; only names (weight_hh_l0,
     # arr_1, head.W) and shapes stay as they are spelled in code.
     from lstm_viz.upload import UploadError, read_weights
+    from ui.upload import MAX_BYTES
 
     with pytest.raises(UploadError) as err:
-        read_weights(BAD_FILES[name])
+        read_weights(BAD_FILES[name], max_bytes=MAX_BYTES)
     assert err.value.key != "upload.why.core", str(err.value)  # checked before the core
     at = open_page("gates", lang="zh", seq="1 0 2; 0 1 0", mode="numbers")
     at.file_uploader(key="upload_file").set_value(("m.npz", BAD_FILES[name], "application/zip"))

@@ -1,4 +1,4 @@
-"""lstm_viz.lessons: the lesson structure is consistent with the catalogue, figures, pages."""
+"""ui.lessons: the lesson structure is consistent with the catalogue, figures, pages."""
 
 import doctest
 from pathlib import Path
