@@ -25,8 +25,10 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(VENV)/.run-deps
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/streamlit run app.py
 
+# ruff, then the import contracts of pyproject.toml (pages → ui → figures → text → lstm_viz)
 lint: $(VENV)/.dev-deps
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/python -m pytest

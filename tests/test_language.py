@@ -436,3 +436,45 @@ def test_locale_choice_is_kept_across_pages():
     assert_clean(at)
     assert at.title[0].value == "参数量计算器"
     assert at.query_params["lang"] == "zh"
+
+
+# ---- a third language is one more catalogue file ----------------------------------------------
+
+MARK = "⟦xx⟧ "
+
+
+@pytest.fixture
+def third_language(tmp_path, monkeypatch):
+    """The app with a throw-away catalogue ``xx.json`` beside en and zh: English with every
+    value marked, loaded the way the app loads its folder."""
+    from types import MappingProxyType
+
+    from text import i18n
+
+    for path in i18n.CATALOGUE_DIR.glob("*.json"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    marked = {key: MARK + value for key, value in i18n.catalogue("en").items()}
+    (tmp_path / "xx.json").write_text(json.dumps(marked, ensure_ascii=False), encoding="utf-8")
+    found = i18n.load(tmp_path)
+    monkeypatch.setattr(i18n, "_CATALOGUES", MappingProxyType(found))
+    monkeypatch.setattr(i18n, "LANGS", tuple(found))
+    monkeypatch.setattr(i18n, "LANG_NAMES", {lang: words["lang.name"]
+                                             for lang, words in found.items()})
+    return "xx"
+
+
+@pytest.mark.parametrize("page", SCRIPTS)
+def test_a_third_catalogue_renders_every_page(third_language, page):
+    at = open_page(page, lang=third_language)
+    assert_clean(at)
+    assert at.selectbox(key="lang").value == "xx"
+    assert at.selectbox(key="lang").options == ["English", MARK + "English", "中文"]  # en first
+    assert at.title[0].value.startswith(MARK)
+    assert at.query_params["lang"] == "xx"
+
+
+def test_a_third_catalogue_follows_its_locale(third_language):
+    at = open_page("home", locale="xx-YY")
+    assert_clean(at)
+    assert at.selectbox(key="lang").value == "xx"
+    assert at.title[0].value.startswith(MARK)
