@@ -25,6 +25,7 @@ COPY app.py ./
 COPY pages/ pages/
 COPY ui/ ui/
 COPY figures/ figures/
+COPY text/ text/
 COPY lstm_viz/ lstm_viz/
 
 RUN useradd --uid 10001 --user-group --create-home --home-dir /home/app --shell /usr/sbin/nologin app
