@@ -215,3 +215,22 @@ def test_real_process_prints_chinese():
                           timeout=60, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
     assert done.returncode == 0, done.stderr
     assert "参数总数：131,753" in done.stdout
+
+
+def test_a_new_catalogue_is_a_new_language(capsys, tmp_path, monkeypatch):
+    # fr.json beside en and zh: --lang fr is accepted and speaks it, help lists it.
+    from types import MappingProxyType
+
+    from text import i18n
+
+    for path in i18n.CATALOGUE_DIR.glob("*.json"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    fr = {**i18n.catalogue("en"), "lang.name": "Français", "cli.total": "Total : {total:,}"}
+    (tmp_path / "fr.json").write_text(json.dumps(fr), encoding="utf-8")
+    found = i18n.load(tmp_path)
+    monkeypatch.setattr(i18n, "_CATALOGUES", MappingProxyType(found))
+    monkeypatch.setattr(i18n, "LANGS", tuple(found))
+    status, out, err = _run(capsys, [*ARTICLE, "--lang", "fr"])
+    assert (status, err) == (0, "") and "Total : 131,753" in out
+    _, out, _ = _run(capsys, ["params", "--help"])
+    assert "en, fr, zh" in out
