@@ -10,7 +10,8 @@ from conftest import PAGES, assert_clean, decode, open_page, plotly_specs
 
 from lstm_viz import demos
 from lstm_viz.explain import fmt
-from lstm_viz.story import narrate, read_story
+from lstm_viz.story import read_story
+from text.story import narrate
 
 PAGES.setdefault("memory", "pages/4_memory.py")
 ROOT = Path(__file__).resolve().parents[1]
