@@ -127,3 +127,15 @@ def test_any_text_encodes_or_raises_input_error(text, mode):
     assert len(seq.tokens) == seq.x.shape[0] >= 1
     assert np.isfinite(seq.x).all()
     assert not seq.x.flags.writeable
+
+
+def test_input_error_carries_a_code_its_values_and_english():
+    from lstm_viz.inputs import MESSAGES
+
+    err = InputError("err.too_wide", step=2, got=70, limit=64)
+    assert (err.key, err.values) == ("err.too_wide", {"step": 2, "got": 70, "limit": 64})
+    assert str(err) == "Step 2 has 70 numbers; at most 64 per step are allowed."
+    assert isinstance(err, ValueError) and set(MESSAGES) == {k for k in MESSAGES
+                                                             if k.startswith("err.")}
+    with pytest.raises(KeyError):
+        InputError("err.no_such_code")
