@@ -169,3 +169,14 @@ def test_the_upload_travels_between_pages():
     at.switch_page("pages/1_gates.py").run()
     assert_clean(at)
     assert "Your uploaded model" in at.selectbox(key="model").options
+
+
+def test_the_app_limit_is_the_servers():
+    # Our own check says "too big" for files Streamlit's uploader (maxUploadSize MB) lets
+    # through; it is the app's (ui/upload.py), not the core's.
+    import re
+
+    config = (Path(__file__).resolve().parents[1] / ".streamlit/config.toml").read_text()
+    limit_mb = int(re.search(r"^maxUploadSize\s*=\s*(\d+)", config, re.M).group(1))
+    assert upload.MAX_BYTES == limit_mb * 1_000_000
+    assert upload.accept(b"PK" + bytes(upload.MAX_BYTES - 1)) == "upload.err.too_big"
