@@ -52,7 +52,14 @@ from types import MappingProxyType
 
 import numpy as np
 
-from lstm_viz._checks import as_float_array, check_finite, check_shape, common_float_dtype
+from lstm_viz._checks import (
+    as_float_array,
+    check_finite,
+    check_shape,
+    common_float_dtype,
+    positive_int,
+    uniform,
+)
 from lstm_viz.cell import GATES, LSTM, LSTMTrace
 
 __all__ = [
@@ -385,13 +392,8 @@ class TanhRNN:
     def random(cls, input_size: int, hidden_size: int, seed: int = 0,
                dtype=np.float64) -> TanhRNN:
         """Reproducible random weights, uniform(−1/√H, 1/√H) like PyTorch's ``nn.RNN``."""
-        LSTM.random(input_size, hidden_size)  # the same checks of the sizes
-        rng = np.random.default_rng(seed)
-        k = 1.0 / np.sqrt(hidden_size)
-        W = rng.uniform(-k, k, size=(hidden_size, input_size))
-        U = rng.uniform(-k, k, size=(hidden_size, hidden_size))
-        b = rng.uniform(-k, k, size=hidden_size)
-        return cls(W.astype(dtype), U.astype(dtype), b.astype(dtype))
+        X, H = positive_int(input_size, "input_size"), positive_int(hidden_size, "hidden_size")
+        return cls(*uniform(seed, 1.0 / np.sqrt(H), (H, X), (H, H), H, dtype=dtype))
 
     def run(self, x, h0=None) -> np.ndarray:
         """The hidden states h_t of one sequence x (T, X), from h0 (H,) (zeros by default).
