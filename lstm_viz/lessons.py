@@ -16,10 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["ARTICLE", "FIGURES", "HIGHLIGHTS", "PARTS", "Link", "Part", "Step",
+__all__ = ["ARTICLE", "FIGURES", "PARTS", "Link", "Part", "Step",
            "position", "worked_example"]
 
-HIGHLIGHTS = ("forget", "input", "candidate", "cell", "output", "hidden")  # figures.gates
 FIGURES = ("cell", "layer", "stack")  # the cell diagram; one layer unrolled; the article's stack
 ARTICLE = dict(input=5, units=(128, 64, 32, 8), dense=1)  # the source lesson's stack
 
