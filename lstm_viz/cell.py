@@ -182,8 +182,8 @@ class Clamp:
 
     def __post_init__(self):
         if self.gate not in GATES and self.gate != KNOCK_OUT:
-            raise ValueError(f"a clamp's gate must be one of 'i', 'f', 'g', 'o' or "
-                             f"'{KNOCK_OUT}'; got {self.gate!r}")
+            raise ValueError(f"a clamp's gate must be one of {', '.join(map(repr, GATES))} or "
+                             f"{KNOCK_OUT!r}; got {self.gate!r}")
         object.__setattr__(self, "value", _clamp_value(self.gate, self.value))
         for name in ("units", "steps"):
             object.__setattr__(self, name, _clamp_indices(getattr(self, name), name))

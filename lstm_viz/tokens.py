@@ -11,8 +11,9 @@ A trained model reads only the tokens of its vocabulary; given ``vocab``, the sa
 is fitted to it: white space is dropped from characters (no vocabulary holds it) and the
 longest vocabulary token is taken first (他们 before 他); a word that is not in the
 vocabulary is split into its letters-and-digits runs and punctuation marks ("Mary." →
-"Mary", "."); a word matches as typed, else ignoring case; ``aliases`` accept a character for a vocabulary
-token ("," for "，"). Tokens still unknown raise :class:`~lstm_viz.model.UnknownTokens`.
+"Mary", "."); a word matches as typed, else ignoring case; ``aliases`` accept a
+character for a vocabulary token ("," for "，"). Tokens still unknown raise
+:class:`~lstm_viz.model.UnknownTokens`.
 
 >>> tokenize("我爱 LSTM", "chars")
 ('我', '爱', '␣', 'L', 'S', 'T', 'M')
