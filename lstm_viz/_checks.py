@@ -73,6 +73,12 @@ def common_float_dtype(*arrays):
     return np.result_type(*(a.dtype for a in arrays), np.float32)
 
 
+def frozen(*arrays):
+    """Make arrays read-only (results and weights are values: nobody changes them)."""
+    for a in arrays:
+        a.flags.writeable = False
+
+
 # What reading a damaged zip or .npy member can raise besides ValueError: a truncated or
 # garbled archive, a compression method or zip feature Python lacks, an encrypted member,
 # a corrupt deflate stream, a header whose shape is too large to allocate.

@@ -37,11 +37,12 @@ from lstm_viz._checks import (
     as_float_array,
     check_finite,
     check_shape,
-    common_float_dtype,
+    frozen,
     positive_int,
     uniform,
 )
 from lstm_viz.gates import GATES, QUANTITIES
+from lstm_viz.weights import RecurrentWeights
 
 __all__ = ["GATES", "KNOCK_OUT", "LSTM", "Clamp", "LSTMStep", "LSTMTrace", "sigmoid"]
 
@@ -52,11 +53,6 @@ FORMAT = "lstm-viz/lstm-v1"
 def sigmoid(z):
     """Logistic function, written with tanh so it never overflows: σ(z) = ½(1 + tanh(z/2))."""
     return 0.5 * np.tanh(0.5 * z) + 0.5
-
-
-def _frozen(*arrays):
-    for a in arrays:
-        a.flags.writeable = False
 
 
 @dataclass(frozen=True)
@@ -238,7 +234,7 @@ def _clamp_indices(indices, name):
 
 
 @dataclass(frozen=True, eq=False)
-class LSTM:
+class LSTM(RecurrentWeights):
     """One LSTM layer: weights ``W`` (4H, X), ``U`` (4H, H), bias ``b`` (4H,).
 
     Gate order along the 4H axis is i, f, g, o. Weights are float32 or float64;
@@ -252,41 +248,7 @@ class LSTM:
     (5, 2)
     """
 
-    W: np.ndarray
-    U: np.ndarray
-    b: np.ndarray
-
-    def __post_init__(self):
-        W = as_float_array(self.W, "W", ndim=2)
-        fourH, X = W.shape
-        if fourH % 4 or fourH == 0 or X == 0:
-            raise ValueError(f"W must have shape (4H, X) with H ≥ 1 and X ≥ 1; got {W.shape}")
-        H = fourH // 4
-        U = check_shape(as_float_array(self.U, "U", ndim=2), "U", (4 * H, H), "(4H, H)")
-        b = check_shape(as_float_array(self.b, "b", ndim=1), "b", (4 * H,), "(4H,)")
-        dtype = common_float_dtype(W, U, b)
-        arrays = [np.array(a, dtype=dtype) for a in (W, U, b)]
-        for name, a in zip(("W", "U", "b"), arrays, strict=True):
-            check_finite(a, f"weight {name}")
-        _frozen(*arrays)
-        for name, a in zip(("W", "U", "b"), arrays, strict=True):
-            object.__setattr__(self, name, a)
-
-    # ---- sizes -------------------------------------------------------------
-
-    @property
-    def input_size(self) -> int:
-        """X, the length of each input vector x_t."""
-        return self.W.shape[1]
-
-    @property
-    def hidden_size(self) -> int:
-        """H, the number of units (the length of h_t and c_t)."""
-        return self.U.shape[1]
-
-    @property
-    def dtype(self) -> np.dtype:
-        return self.W.dtype
+    BLOCKS = len(GATES)  # the four blocks i, f, g, o of W, U and b
 
     def gate_weights(self, gate: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(W_gate (H, X), U_gate (H, H), b_gate (H,)) for gate "i", "f", "g" or "o"."""
@@ -387,7 +349,7 @@ class LSTM:
         trace = fused.run(self.W, self.U, self.b, x, h0, c0, held)  # the equations of step
         if single:
             trace = {k: v[:, 0] for k, v in trace.items()}  # (T, 1, ·) → (T, ·)
-        _frozen(*trace.values())
+        frozen(*trace.values())
         return LSTMTrace(**trace)
 
     def _prepare(self, x, h0, c0):
