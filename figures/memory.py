@@ -37,6 +37,7 @@ from plotly.subplots import make_subplots
 
 from figures.theme import GATE_COLOURS, INK, MUTED, OKABE_ITO, TEMPLATE, colours_at, plain
 from lstm_viz.explain import fmt
+from lstm_viz.gates import SIGMOID_GATES
 from lstm_viz.i18n import t
 from lstm_viz.story import Story
 
@@ -47,7 +48,7 @@ __all__ = ["CLASS_COLOURS", "memory_figure"]
 CLASS_COLOURS = {"m": OKABE_ITO["sky blue"], "f": OKABE_ITO["orange"], "pl": "#8C8C8C"}
 _DARK = {"m": "#1F6F99", "f": "#9A6A00", "pl": MUTED}   # the same hues, dark enough for text
 CLASSES = ("m", "f", "pl")
-GATES = ("f", "i", "o")
+GATES = SIGMOID_GATES  # f, i, o
 FADED = 0.28                  # opacity of a bar where no pronoun comes next
 ROW_HEIGHTS = (0.34, 0.36, 0.30)
 HEIGHT = 1020

@@ -27,7 +27,7 @@ import html
 import numpy as np
 import plotly.graph_objects as go
 
-from lstm_viz.gates import DISPLAY, QUANTITIES
+from lstm_viz.gates import DISPLAY, QUANTITIES, SIGMOID_GATES
 
 __all__ = ["BASE_SIZE", "FONT_FAMILY", "GATE_COLOURS", "GRID", "INK", "MUTED", "NEGATIVE",
            "OKABE_ITO", "PAPER", "PRIMARY", "TEMPLATE", "colour_at", "colour_scale", "colours_at",
@@ -54,7 +54,7 @@ GATE_COLOURS = {  # one colour per quantity of the gate table (lstm_viz.gates.DI
 # .streamlit/config.toml ([theme] primaryColor) before any Python runs, so it is written
 # there too; tests/test_figures_theme.py fails when the two differ.
 PRIMARY = OKABE_ITO["blue"]
-SIGMOID = tuple(k for k in DISPLAY if QUANTITIES[k].is_gate)  # values in (0, 1): "how open"
+SIGMOID = SIGMOID_GATES  # values in (0, 1), "how open": white to the gate's colour
 NEGATIVE = "#737373"       # the negative end of every diverging scale
 INK = "#1A1A1A"            # text
 MUTED = "#5A5A5A"          # secondary text and the input bus

@@ -61,6 +61,7 @@ from lstm_viz._checks import (
     uniform,
 )
 from lstm_viz.cell import GATES, LSTM, LSTMTrace
+from lstm_viz.gates import QUANTITIES
 from lstm_viz.weights import RecurrentWeights
 
 __all__ = [
@@ -496,9 +497,10 @@ def saturation(trace: LSTMTrace, low: float = 0.1, high: float = 0.9) -> Saturat
     H = trace.hidden_size
     left, right = {}, {}
     for gate in GATES:
+        q = QUANTITIES[gate]
         a = getattr(trace, gate).reshape(-1, H)  # (T or T·B, H)
-        if gate == "g":
-            a = (a + 1) / 2  # g from [−1, 1] onto [0, 1]
+        if (q.low, q.high) != (0.0, 1.0):
+            a = (a - q.low) / (q.high - q.low)  # g from [−1, 1] onto [0, 1]
         left[gate] = np.mean(a < low, axis=0)
         right[gate] = np.mean(a > high, axis=0)
         frozen(left[gate], right[gate])
