@@ -6,6 +6,8 @@ importers) and compares it with the same weights given in this package's own lay
 
 from __future__ import annotations
 
+import doctest
+
 import numpy as np
 import pytest
 
@@ -231,3 +233,7 @@ def test_readers_return_the_package_layout(torch_weights):
                 importers.read_onnx(*onnx_layout(w))):
         for a, want in zip(got, (W, U, b), strict=True):
             np.testing.assert_allclose(a, want, rtol=1e-14, atol=1e-15)
+
+
+def test_doctests():
+    assert doctest.testmod(importers).failed == 0
