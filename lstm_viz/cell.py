@@ -39,6 +39,7 @@ from lstm_viz._checks import (
     check_shape,
     frozen,
     positive_int,
+    read_npz,
     uniform,
 )
 from lstm_viz.gates import GATES, QUANTITIES
@@ -238,7 +239,9 @@ class LSTM(RecurrentWeights):
     """One LSTM layer: weights ``W`` (4H, X), ``U`` (4H, H), bias ``b`` (4H,).
 
     Gate order along the 4H axis is i, f, g, o. Weights are float32 or float64;
-    a run computes in the weights' dtype.
+    a run computes in the weights' dtype. The arrays' checks, read-only copies and sizes
+    (``input_size`` X, ``hidden_size`` H, ``dtype``) come from
+    :class:`~lstm_viz.weights.RecurrentWeights`.
 
     Examples
     --------
@@ -301,8 +304,6 @@ class LSTM(RecurrentWeights):
     @classmethod
     def load(cls, path) -> LSTM:
         """Read a layer written by :meth:`save`; raises ValueError saying what is wrong."""
-        from lstm_viz._checks import read_npz
-
         arrays = read_npz(path, required=("W", "U", "b"), only_arrays=True)
         return cls(arrays["W"], arrays["U"], arrays["b"])
 
