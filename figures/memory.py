@@ -35,8 +35,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from figures.theme import GATE_COLOURS, INK, MUTED, TEMPLATE, colours_at, plain
+from figures.theme import GATE_COLOURS, INK, MUTED, OKABE_ITO, TEMPLATE, colours_at, plain
 from lstm_viz.explain import fmt
+from lstm_viz.gates import SIGMOID_GATES
 from lstm_viz.story import Story
 from text.i18n import t
 
@@ -44,10 +45,10 @@ __all__ = ["CLASS_COLOURS", "memory_figure"]
 
 # The subject classes, in Okabe–Ito colours that no quantity on the page uses
 # (f, i, o and C keep their gate colours): he sky blue, she orange, they grey.
-CLASS_COLOURS = {"m": "#56B4E9", "f": "#E69F00", "pl": "#8C8C8C"}
+CLASS_COLOURS = {"m": OKABE_ITO["sky blue"], "f": OKABE_ITO["orange"], "pl": "#8C8C8C"}
 _DARK = {"m": "#1F6F99", "f": "#9A6A00", "pl": MUTED}   # the same hues, dark enough for text
 CLASSES = ("m", "f", "pl")
-GATES = ("f", "i", "o")
+GATES = SIGMOID_GATES  # f, i, o
 FADED = 0.28                  # opacity of a bar where no pronoun comes next
 ROW_HEIGHTS = (0.34, 0.36, 0.30)
 HEIGHT = 1020

@@ -18,11 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from lstm_viz.cell import GATES, LSTM, LSTMTrace
+from lstm_viz.gates import QUANTITIES
 
 __all__ = ["GateTerms", "StepExplanation", "explain_step", "fmt", "level"]
 
-SYMBOL = {"i": "i", "f": "f", "g": "C̃", "o": "o"}
-ACTIVATION = {"i": "σ", "f": "σ", "g": "tanh", "o": "σ"}
 HIGH, LOW = 0.8, 0.2  # a gate above HIGH is "open", below LOW "shut"
 
 
@@ -52,8 +51,7 @@ class GateTerms:
 
     def formula(self, digits: int = 3) -> str:
         """E.g. ``f = σ(W_f·xₜ + U_f·hₜ₋₁ + b_f) = σ(0.120 + (−0.300) + 0.050) = …``."""
-        g, act = self.gate, ACTIVATION[self.gate]
-        sym = SYMBOL[g]
+        g, act, sym = self.gate, QUANTITIES[self.gate].activation, QUANTITIES[self.gate].symbol
         parts = " + ".join(fmt(v, digits, paren=True) for v in (self.wx, self.uh, self.b))
         return (f"{sym} = {act}(W_{g}·xₜ + U_{g}·hₜ₋₁ + b_{g}) = {act}({parts}) "
                 f"= {act}({fmt(self.z, digits)}) = {fmt(self.value, digits)}")

@@ -12,10 +12,11 @@ import io
 import numpy as np
 
 from lstm_viz.cell import LSTMTrace
+from lstm_viz.gates import GATES
 
 __all__ = ["COLUMNS", "trace_csv", "trace_npz", "read_trace_csv"]
 
-VALUES = ("i", "f", "g", "o", "c", "h", "c_prev", "h_prev")  # gate order i, f, g, o
+VALUES = (*GATES, "c", "h", "c_prev", "h_prev")  # the gates in the order of W, U and b
 COLUMNS = ("step", "token", "unit", *VALUES)
 
 

@@ -4,7 +4,7 @@ Three modes:
 
 - ``chars``: every character is a step (Chinese characters and emoji included; an
   emoji built from several code points, such as 👍🏽 or 👩‍👩‍👧, counts as one);
-- ``words``: the text split on white space;
+- ``words``: the text split on white space (both by :func:`lstm_viz.tokens.tokenize`);
 - ``numbers``: a time series, ``0.5, 1, -2`` (one number a step) or ``1 2; 3 4``
   (one vector a step, steps separated by ``;`` or new lines).
 
@@ -30,8 +30,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["EMBED_DIM", "MAX_ABS", "MAX_STEPS", "MESSAGES", "MODES", "InputError", "Sequence",
-           "embed", "encode", "parse_int", "parse_units", "split_chars"]
+from lstm_viz.tokens import tokenize
+
+__all__ = ["EMBED_DIM", "MAX_ABS", "MAX_STEPS", "MESSAGES", "MODES", "Encoded", "InputError",
+           "embed", "encode", "parse_int", "parse_units"]
 
 MODES = ("chars", "words", "numbers")
 EMBED_DIM = 4        # length of a text token's vector
@@ -78,8 +80,8 @@ class InputError(ValueError):
 
 
 @dataclass(frozen=True, eq=False)
-class Sequence:
-    """An encoded sequence.
+class Encoded:
+    """Typed text encoded as a sequence of input vectors, one per time step.
 
     Attributes
     ----------
@@ -110,7 +112,7 @@ class Sequence:
         return tuple(seen.items())
 
 
-def encode(text: str, mode: str, seed: int = 0, max_steps: int = MAX_STEPS) -> Sequence:
+def encode(text: str, mode: str, seed: int = 0, max_steps: int = MAX_STEPS) -> Encoded:
     """Encode ``text`` in ``mode``; the first ``max_steps`` steps are kept."""
     if mode not in MODES:
         raise InputError("err.mode", mode=str(mode)[:20])
@@ -119,14 +121,14 @@ def encode(text: str, mode: str, seed: int = 0, max_steps: int = MAX_STEPS) -> S
         tokens, rows = _parse_numbers(text)
         x = np.array(rows, dtype=np.float64)  # (T, X)
     else:
-        tokens = split_chars(text) if mode == "chars" else text.split()
+        tokens = tokenize(text, mode)
         if not tokens:
             raise InputError("err.empty")
         x = embed(tokens, seed=seed)
     total = len(tokens)
     x = x[:max_steps]
     x.flags.writeable = False
-    return Sequence(tuple(tokens[:max_steps]), x, mode, total)
+    return Encoded(tuple(tokens[:max_steps]), x, mode, total)
 
 
 def embed(tokens, seed: int = 0, dim: int = EMBED_DIM) -> np.ndarray:
@@ -139,47 +141,6 @@ def _token_vector(token: str, seed: int, dim: int) -> np.ndarray:
     digest = hashlib.blake2b(f"{seed}\x00{token}".encode(), digest_size=8).digest()
     rng = np.random.default_rng(int.from_bytes(digest, "little"))
     return np.round(rng.uniform(-1.0, 1.0, size=dim), 2)  # two decimals: easy to read
-
-
-# ---- characters ------------------------------------------------------------------
-
-_SHOWN_AS = {" ": "␣", "\n": "⏎", "\t": "⇥", "\r": "⏎"}
-_JOINERS = {"\u200d"}  # zero-width joiner: glues emoji into one
-
-
-def split_chars(text: str) -> list[str]:
-    """User-perceived characters: combining marks, variation selectors, skin tones, ZWJ
-    sequences and flag pairs stay with their base. White space shows as ␣ ⏎ ⇥."""
-    text = unicodedata.normalize("NFC", text.strip())
-    out: list[str] = []
-    glue = False
-    for ch in text:
-        if out and (glue or _extends(ch) or _pairs_flag(out[-1], ch)):
-            out[-1] += ch
-        elif _invisible(ch):
-            continue  # invisible control characters are not steps
-        else:
-            out.append(ch)
-        glue = ch in _JOINERS
-    return [_SHOWN_AS.get(c, c) for c in out]
-
-
-def _invisible(ch: str) -> bool:
-    """Control and format characters other than white space and the joiner."""
-    return unicodedata.category(ch) in ("Cc", "Cf") and ch not in _SHOWN_AS and ch not in _JOINERS
-
-
-def _extends(ch: str) -> bool:
-    cp = ord(ch)
-    return (unicodedata.combining(ch) > 0 or ch in _JOINERS or 0xFE00 <= cp <= 0xFE0F
-            or 0x1F3FB <= cp <= 0x1F3FF or 0xE0020 <= cp <= 0xE007F
-            or unicodedata.category(ch) in ("Mn", "Me"))
-
-
-def _pairs_flag(prev: str, ch: str) -> bool:
-    """Two regional-indicator letters make one flag."""
-    ri = range(0x1F1E6, 0x1F200)
-    return len(prev) == 1 and ord(prev) in ri and ord(ch) in ri
 
 
 # ---- numbers ---------------------------------------------------------------------

@@ -35,7 +35,6 @@ first-symbol
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -43,6 +42,7 @@ from types import MappingProxyType
 import numpy as np
 
 from lstm_viz.model import UnknownTokens
+from lstm_viz.tokens import SEGMENTS, tokenize
 
 __all__ = ["MAX_DEPTH", "PAD", "SUBJECT_CLASSES", "TASKS", "Annotations", "Example", "Task",
            "UnknownTokens", "brackets", "first_symbol", "get", "pronoun_en", "pronoun_zh"]
@@ -153,7 +153,7 @@ class Task:
         stray = [lab for _, group in self.slots for lab in group if lab not in self.labels]
         if stray:
             raise ValueError(f"slot labels {stray} are not among the labels {self.labels}")
-        if self.segment not in ("words", "chars"):
+        if self.segment not in SEGMENTS:
             raise ValueError(f"segment must be 'words' or 'chars'; got {self.segment!r}")
 
     def candidates(self, slot: str) -> tuple[str, ...]:
@@ -206,19 +206,13 @@ class Task:
         return self.collate(self.sample(rng, size))
 
     def tokenize(self, text: str) -> tuple[str, ...]:
-        """Split typed text into this task's tokens; raise
-        :class:`lstm_viz.model.UnknownTokens` naming any that are not in the
-        vocabulary, ``ValueError`` for empty text."""
-        allowed = self.vocab[1:]
-        if self.segment == "words":
-            tokens, unknown = _split_words(text, allowed)
-        else:
-            tokens, unknown = _split_chars(text, allowed, dict(self.aliases))
-        if unknown:
-            raise UnknownTokens(unknown, allowed)
+        """Split typed text into this task's tokens (:func:`lstm_viz.tokens.tokenize` with
+        the vocabulary); raise :class:`lstm_viz.model.UnknownTokens` naming any that are
+        not in the vocabulary, ``ValueError`` for empty text."""
+        tokens = tokenize(text, self.segment, self.vocab[1:], dict(self.aliases))
         if not tokens:
             raise ValueError("the text is empty: type a sentence in the task's vocabulary")
-        return tuple(tokens)
+        return tokens
 
     def join(self, tokens: Sequence[str]) -> str:
         """Tokens back into readable text: spaced for words, run together for chars."""
@@ -229,37 +223,6 @@ def _check_rng(rng) -> None:
     if not isinstance(rng, np.random.Generator):
         raise ValueError("pass a numpy.random.Generator, e.g. numpy.random.default_rng(seed); "
                          f"got {type(rng).__name__}")
-
-
-def _split_words(text: str, allowed) -> tuple[list[str], list[str]]:
-    by_fold = {tok.casefold(): tok for tok in allowed}
-    tokens, unknown = [], []
-    for word in re.findall(r"\w+|[^\w\s]", text or ""):
-        tok = by_fold.get(word.casefold())
-        if tok:
-            tokens.append(tok)
-        else:
-            unknown.append(word)
-    return tokens, unknown
-
-
-def _split_chars(text: str, allowed, aliases) -> tuple[list[str], list[str]]:
-    longest = max(len(tok) for tok in allowed)
-    vocab = set(allowed)
-    text = "".join((text or "").split())  # white space is not a token
-    tokens, unknown, k = [], [], 0
-    while k < len(text):
-        n = next((n for n in range(longest, 0, -1) if text[k:k + n] in vocab), 0)
-        if n:  # the longest vocabulary token that starts here: 他们 before 他
-            tokens.append(text[k:k + n])
-            k += n
-            continue
-        if aliases.get(text[k]) in vocab:
-            tokens.append(aliases[text[k]])
-        else:
-            unknown.append(text[k])
-        k += 1
-    return tokens, unknown
 
 
 # ---- the pronoun grammars: shared machinery --------------------------------------

@@ -7,6 +7,7 @@ import streamlit as st
 
 from figures.gates import cell_diagram
 from figures.stacked import unrolled_figure
+from lstm_viz.params import ARTICLE
 from text.i18n import t
 from ui import common, lessons
 
@@ -58,13 +59,12 @@ def nav_buttons(lang: str, part: int, step: int) -> None:
 
 
 def step_figure(lesson: lessons.Step, lang: str):
-    article = lessons.ARTICLE
     if lesson.figure == "cell":
         return cell_diagram(lang, highlight=lesson.highlight)
     if lesson.figure == "layer":
-        fig = unrolled_figure(article["input"], [article["units"][0]], None, steps=3, lang=lang)
+        fig = unrolled_figure(ARTICLE.input_size, [ARTICLE.units[0]], None, steps=3, lang=lang)
     else:
-        fig = unrolled_figure(article["input"], list(article["units"]), article["dense"],
+        fig = unrolled_figure(ARTICLE.input_size, list(ARTICLE.units), ARTICLE.dense,
                               steps=3, lang=lang)
     # Its title and subtitle, written for the full width, would be cut off in this column;
     # the step's own text says what the picture shows.

@@ -13,17 +13,8 @@ from lstm_viz.inputs import (
     encode,
     parse_int,
     parse_units,
-    split_chars,
 )
 from text.i18n import t
-
-
-def test_chars_keep_chinese_and_emoji_whole():
-    assert split_chars("我爱 LSTM") == ["我", "爱", "␣", "L", "S", "T", "M"]
-    # a skin-toned thumb, a ZWJ family and a flag are one character each
-    assert split_chars("👍🏽👩‍👩‍👧🇨🇳a") == ["👍🏽", "👩\u200d👩\u200d👧", "🇨🇳", "a"]
-    assert split_chars("e\u0301") == ["é"]  # combining accent joins its letter (NFC)
-    assert split_chars("a\u0007b") == ["a", "b"]  # control characters are not steps
 
 
 def test_words_split_on_white_space():

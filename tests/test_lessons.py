@@ -41,7 +41,6 @@ def test_step_keys_are_unique_and_named_after_their_place():
 
 
 def test_figures_and_highlights_are_ones_the_page_can_draw():
-    assert lessons.HIGHLIGHTS == HIGHLIGHTS
     for _, _, step in STEPS:
         assert step.figure in lessons.FIGURES
         assert step.highlight is None or step.highlight in HIGHLIGHTS

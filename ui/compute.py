@@ -18,9 +18,10 @@ from figures.memory import memory_figure
 from lstm_viz import LSTM, StackedLSTM, StackedTrace, count_params, tasks
 from lstm_viz.cell import LSTMTrace
 from lstm_viz.explain import fmt
-from lstm_viz.inputs import MAX_STEPS, InputError, Sequence, encode
+from lstm_viz.inputs import MAX_STEPS, Encoded, InputError, encode
 from lstm_viz.model import TokenModel, UnknownTokens
 from lstm_viz.story import Story, read_story, subject_phrases
+from lstm_viz.tokens import tokenize
 from text.i18n import t
 from ui.common import show_error
 
@@ -41,7 +42,7 @@ class GatesRun:
     ``task`` is "".
     """
 
-    sequence: Sequence
+    sequence: Encoded
     lstm: LSTM
     trace: LSTMTrace
     task: str = ""
@@ -60,7 +61,7 @@ class Chosen:
 
 @dataclass(frozen=True, eq=False)
 class StackRun:
-    sequence: Sequence
+    sequence: Encoded
     stack: StackedLSTM
     trace: StackedTrace
 
@@ -121,10 +122,9 @@ def model_tokens(chosen: Chosen, text: str) -> tuple[str, ...]:
     words it does not know, ValueError for empty text."""
     if chosen.task in tasks.TASKS:
         return tasks.get(chosen.task).tokenize(text)
-    tokens = tuple(text.split())  # a model of no known task: its tokens are words
+    tokens = tokenize(text, "words", chosen.model.vocab)  # no known task: words; UnknownTokens
     if not tokens:
         raise ValueError("the text is empty")
-    chosen.model.encode(tokens)  # raises UnknownTokens
     return tokens
 
 
@@ -213,7 +213,7 @@ def gates_run(text: str, mode: str, units: int, seed: int, model: str = "random"
     kept = tokens[:MAX_STEPS]
     ids = chosen.model.encode(kept)
     x = chosen.model.embedding[ids]  # (T, E): the vectors the bottom layer reads
-    seq = Sequence(kept, x, segment(chosen), len(tokens))
+    seq = Encoded(kept, x, segment(chosen), len(tokens))
     trace = chosen.model.run(ids).trace
     return GatesRun(seq, chosen.model.stack.layers[layer], trace.layers[layer], chosen.task,
                     layer, len(trace.layers))

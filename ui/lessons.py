@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["ARTICLE", "FIGURES", "HIGHLIGHTS", "PARTS", "Link", "Part", "Step",
+from lstm_viz.params import ARTICLE
+
+__all__ = ["FIGURES", "PARTS", "Link", "Part", "Step",
            "position", "worked_example"]
 
-HIGHLIGHTS = ("forget", "input", "candidate", "cell", "output", "hidden")  # figures.gates
 FIGURES = ("cell", "layer", "stack")  # the cell diagram; one layer unrolled; the article's stack
-ARTICLE = dict(input=5, units=(128, 64, 32, 8), dense=1)  # the source lesson's stack
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,8 @@ def _steps(part: int, *steps: dict) -> tuple[Step, ...]:
 
 
 _PARAMS_LINK = Link("pages/3_params.py", "lesson.link.params",
-                    (("input", "5"), ("units", "128,64,32,8"), ("dense", "1")))
+                    (("input", str(ARTICLE.input_size)),
+                     ("units", ",".join(map(str, ARTICLE.units))), ("dense", str(ARTICLE.dense))))
 PARTS = (
     Part("lesson.part.1", _steps(
         1,
