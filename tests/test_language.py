@@ -6,13 +6,12 @@ import json
 import re
 
 import pytest
-from conftest import ROOT, assert_clean
+from conftest import PAGES, ROOT, assert_clean
 from google.protobuf.message import Message
 
-from ui.common import LANG_NAMES, PAGES
+from ui.common import LANG_NAMES
 
-SCRIPTS = {"home": None, **{script.split("_", 1)[1][:-3]: script
-                            for script, _, _ in PAGES if script.startswith("pages/")}}
+SCRIPTS = PAGES  # every page of ui.nav
 
 # Words a Chinese page may show in Latin letters: names, code names, formulas. One-letter
 # symbols (x, h, C, W, σ …) and subscripted ones (W_f, b_ih) are allowed by shape, below.
