@@ -9,6 +9,7 @@ import pytest
 from conftest import PAGES, ROOT, assert_clean
 from google.protobuf.message import Message
 
+from ui import keys
 from ui.common import LANG_NAMES
 
 SCRIPTS = PAGES  # every page of ui.nav
@@ -275,7 +276,8 @@ def test_chinese_after_an_upload():
     at = open_page("gates", lang="zh", seq="1 0 2; 0 1 0", mode="numbers")
     details = t("upload.detail", "zh", detail="")  # the core's diagnosis after it: see below
     for data in (good.getvalue(), b"not a zip at all", bad.getvalue()):
-        at.file_uploader(key="upload_file").set_value(("m.npz", data, "application/octet-stream"))
+        at.file_uploader(key=keys.UPLOAD_FILE).set_value(
+            ("m.npz", data, "application/octet-stream"))
         at.run()
         assert_clean(at)
         assert not leaks(at, cut=details)
@@ -355,7 +357,7 @@ def test_chinese_upload_details(name):
         read_weights(BAD_FILES[name])
     assert err.value.key != "upload.why.core", str(err.value)  # checked before the core
     at = open_page("gates", lang="zh", seq="1 0 2; 0 1 0", mode="numbers")
-    at.file_uploader(key="upload_file").set_value(("m.npz", BAD_FILES[name], "application/zip"))
+    at.file_uploader(key=keys.UPLOAD_FILE).set_value(("m.npz", BAD_FILES[name], "application/zip"))
     at.run()
     assert_clean(at)
     assert at.error and HAN.search(at.error[0].value)

@@ -30,7 +30,7 @@ def torch_npz(stack: StackedLSTM) -> bytes:
 
 
 def put(at, data: bytes, name: str = "model.npz"):
-    at.file_uploader(key="upload_file").set_value((name, data, "application/octet-stream"))
+    at.file_uploader(key=keys.UPLOAD_FILE).set_value((name, data, "application/octet-stream"))
     return at.run()
 
 
@@ -58,7 +58,7 @@ def test_the_control_shows_both_export_snippets():
     assert "Use your own model" in [e.label for e in at.expander]
     text = "\n".join(m.value for m in at.markdown)
     assert "model.state_dict()" in text and "layer.get_weights()" in text
-    assert at.file_uploader(key="upload_file").allowed_type == [".npz"]
+    assert at.file_uploader(key=keys.UPLOAD_FILE).allowed_type == [".npz"]
 
 
 def test_pytorch_upload_is_described_chosen_and_run():
@@ -131,7 +131,7 @@ def test_chinese_labels():
 
 
 def test_a_found_put_in_the_session_runs_without_uploading():
-    # The page reads only st.session_state["uploaded_model"]: the same flow without a file.
+    # The page reads only st.session_state[keys.UPLOADED_MODEL]: the same flow without a file.
     at = open_page("gates", seq=SEQ, mode="numbers")
     buf = io.BytesIO()
     STACK.save(buf)

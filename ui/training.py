@@ -29,8 +29,8 @@ last finished step into this session's :class:`Live` record, and lets the interr
 go on. The next run of the page calls :func:`recover`, which turns that record into a
 stopped :class:`Outcome`.
 
-The gates page reads ``st.session_state["trained_model"]`` (a TokenModel) and
-``st.session_state["trained_task"]`` (its task's name).
+The gates page reads ``st.session_state[keys.TRAINED_MODEL]`` (a TokenModel) and
+``st.session_state[keys.TRAINED_TASK]`` (its task's name).
 """
 
 from __future__ import annotations
