@@ -113,8 +113,7 @@ with st.expander(t("share.controls", lang), expanded=not common.presenting()):
 run = compute.gates_run_or_stop(view, lang)
 
 seq, trace = run.sequence, run.trace
-if seq.truncated:
-    common.show_note(t("note.truncated", lang, total=seq.total_steps, limit=len(seq.tokens)))
+common.note_cut(seq.total_steps, len(seq.tokens), lang)
 
 figure_slot = st.container()  # the animation goes above the controls that choose its view
 st.subheader(t("gates.closer", lang))

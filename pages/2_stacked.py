@@ -71,8 +71,7 @@ if view.stack is not None:
     st.caption(upload.summary(upload.uploaded(), lang))
 
 seq = run.sequence
-if seq.truncated:
-    common.show_note(t("note.truncated", lang, total=seq.total_steps, limit=len(seq.tokens)))
+common.note_cut(seq.total_steps, len(seq.tokens), lang)
 common.figure(unrolled_figure(run.stack.input_size, units, dense,
                               steps=min(4, len(seq.tokens)), lang=lang), key="unrolled")
 st.subheader(t("stacked.shapes", lang))

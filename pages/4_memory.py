@@ -3,7 +3,6 @@
 import streamlit as st
 
 from lstm_viz.i18n import t
-from lstm_viz.model import UnknownTokens
 from lstm_viz.story import narrate
 from ui import common, compute, keys, nav
 
@@ -72,18 +71,9 @@ lang = common.page("nav.memory")
 st.caption(t("memory.intro", lang))
 name, text = memory_controls(lang)
 common.check_link({"demo": name, keys.SEQ: text}, lang)
-try:
-    run = compute.memory_run(name, text)
-except UnknownTokens as err:
-    common.show_error(compute.unknown_message(err, lang))
-    st.stop()
-except ValueError:
-    common.show_error(t("model.empty", lang))
-    st.stop()
+run = compute.run_or_stop(lambda: compute.memory_run(name, text), lang)
 
-if run.total_steps > len(run.story.tokens):
-    common.show_note(t("note.truncated", lang, total=run.total_steps,
-                       limit=len(run.story.tokens)))
+common.note_cut(run.total_steps, len(run.story.tokens), lang)
 show_metrics(name, run.unit, lang)
 common.figure(compute.memory_view(name, text, lang), key="memory_figure")
 st.caption(t("memory.read", lang))

@@ -134,8 +134,7 @@ notes = st.container()  # what the link asked for and could not get, said near t
 run = compute.gates_run_or_stop(view, lang)
 
 seq, trace = run.sequence, run.trace
-if seq.truncated:
-    common.show_note(t("note.truncated", lang, total=seq.total_steps, limit=len(seq.tokens)))
+common.note_cut(seq.total_steps, len(seq.tokens), lang)
 st.markdown(t("why.look", lang))
 step, unit = controls.step_and_unit(lang, trace.steps, trace.hidden_size, texts="why",
                                     start_at_end=True)

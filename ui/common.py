@@ -192,6 +192,12 @@ def show_note(message: str) -> None:
     st.info(escape_markdown(message), icon=":material/info:")
 
 
+def note_cut(total: int, kept: int, lang: str) -> None:
+    """Say so when only the first ``kept`` of ``total`` steps are shown."""
+    if total > kept:
+        show_note(t("note.truncated", lang, total=total, limit=kept))
+
+
 _MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=^")
 
 
