@@ -56,7 +56,7 @@ def gates_controls(lang: str) -> GatesView:
         mode, units, seed = controls.kept_settings()
         layer = model_facts(left, chosen, model, lang)
     examples(chosen, lang)
-    return controls.gates_view(seq, mode, units, seed, model, layer - 1, chosen)
+    return controls.chosen_view(seq, mode, units, seed, model, layer - 1, chosen)
 
 
 def uploaded_settings(box, found, lang: str) -> tuple[str, int]:

@@ -35,7 +35,7 @@ def why_controls(lang: str) -> GatesView:
     else:  # a trained model brings its own tokens, size and weights
         mode, units, seed = controls.kept_settings()
         left.markdown(controls.model_about(chosen, model, lang, own_task=False))
-    return controls.gates_view(seq, mode, units, seed, model, 0, chosen)
+    return controls.chosen_view(seq, mode, units, seed, model, 0, chosen)
 
 
 def surgery_controls(lang: str) -> tuple[str, str, str]:

@@ -98,8 +98,8 @@ def kept_settings() -> tuple[str, int, int]:
     return mode, int(units), int(seed)
 
 
-def gates_view(text: str, mode: str, units: int, seed: int, model: str, layer: int,
-               chosen: Chosen | None) -> GatesView:
+def chosen_view(text: str, mode: str, units: int, seed: int, model: str, layer: int,
+                chosen: Chosen | None) -> GatesView:
     """The view of ``text`` read by random weights (``chosen`` None) or a trained model."""
     return GatesView(text, mode, int(units), int(seed), model, layer,
                      chosen.key if chosen else "", chosen)
