@@ -5,7 +5,7 @@ import streamlit as st
 from lstm_viz.explain import explain_step, fmt
 from lstm_viz.i18n import t
 from ui import common, compute, controls, keys, share, upload
-from ui.views import Chosen, GatesView
+from ui.views import UPLOADED, Chosen, GatesView
 
 EXAMPLES = {  # catalogue key → (sequence, mode)
     "gates.ex.words": ("the cat sat on the mat because it was warm", "words"),
@@ -43,7 +43,7 @@ def gates_controls(lang: str) -> GatesView:
     with right:
         upload.upload_control(lang, on_model=_model_changed)
     chosen = controls.choose(model)
-    stack = controls.uploaded_stack() if model == compute.UPLOADED else None
+    stack = controls.uploaded_stack() if model == UPLOADED else None
     if chosen is None and stack is not None:  # plain LSTM weights: the sequence is x
         mode, layer = uploaded_settings(left, upload.uploaded(), lang)
         _, units, seed = controls.kept_settings()

@@ -9,7 +9,7 @@ from lstm_viz import lessons
 from lstm_viz.i18n import t
 from lstm_viz.inputs import MODES
 from ui import common, compute, controls, keys, upload
-from ui.views import StackedView
+from ui.views import RANDOM, UPLOADED, StackedView
 
 ARTICLE = {  # the source lesson's example: 5 inputs → 128 → 64 → 32 → 8 units → dense 1
     keys.SEQ: "0.1 0.5 -0.3 0.8 0.0; 0.4 -0.2 0.9 0.1 -0.5; -0.7 0.3 0.2 -0.1 0.6; "
@@ -28,10 +28,10 @@ def stacked_controls(lang: str) -> StackedView:
                        bind="query-params", height=80,
                        max_chars=20_000, help=t("gates.seq.help", lang))
     stack = controls.uploaded_stack()
-    models = ["random"] + ([compute.UPLOADED] if stack is not None else [])
+    models = [RANDOM] + ([UPLOADED] if stack is not None else [])
     model = common.choice(st.segmented_control, t("gates.model", lang), models, keys.MODEL,
-                          "random", controls.model_label(lang))
-    own = model == compute.UPLOADED  # the uploaded model has its own sizes
+                          RANDOM, controls.model_label(lang))
+    own = model == UPLOADED  # the uploaded model has its own sizes
     cols = st.columns([3, 3, 2, 2])
     mode = common.choice(cols[0].segmented_control, t("gates.mode", lang), MODES, keys.MODE,
                          "numbers", lambda m: t(f"mode.{m}", lang))

@@ -12,7 +12,7 @@ from figures.why import (
 from lstm_viz.explain import fmt
 from lstm_viz.i18n import t
 from ui import common, compute, controls, keys, nav
-from ui.views import GatesView
+from ui.views import RANDOM, GatesView
 
 DEFAULT_SEQ = ("the cat that the dog chased ran up the tall tree and it stayed there until "
                "the rain stopped")
@@ -52,7 +52,7 @@ def surgery_controls(lang: str) -> tuple[str, str, str]:
 
 def gates_link(view: GatesView, unit: int, lang: str) -> dict:
     """The query of the gates page showing this sequence and ``unit`` (1-based)."""
-    if view.model == "random":
+    if view.model == RANDOM:
         query = {keys.SEQ: view.text, keys.MODE: view.mode, keys.UNITS: view.units,
                  keys.SEED: view.seed}
     else:
@@ -104,7 +104,7 @@ def gradients_section(view: GatesView, tokens, unit: int, lang: str) -> None:
     st.markdown(t("why.grad.numbers", lang, lstm=f"{grads.lstm[0]:.1e}",
                   rnn=f"{grads.rnn[0]:.1e}", unit=unit, forget=f"{grads.forget[0, unit - 1]:.1e}",
                   steps=len(tokens)))
-    if view.model == "random":
+    if view.model == RANDOM:
         common.show_note(t("why.grad.random", lang))
     else:
         st.markdown(t("why.grad.trained", lang))
@@ -115,7 +115,7 @@ def saturation_section(view: GatesView, unit: int, lang: str) -> None:
     st.markdown(t("why.sat.text", lang))
     sat = compute.why_saturation(view)
     common.figure(saturation_figure(sat, unit - 1, lang), key="why_saturation")
-    if view.model == "random":
+    if view.model == RANDOM:
         common.show_note(t("why.sat.random", lang))
     cols = st.columns(4)
     gates = nav.file("gates")

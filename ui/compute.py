@@ -26,11 +26,10 @@ from lstm_viz.model import TokenModel, UnknownTokens
 from lstm_viz.story import Story, read_story, subject_phrases
 from ui import keys
 from ui.common import show_error
-from ui.views import HASH_FUNCS, Chosen, GatesView, StackedView
+from ui.views import HASH_FUNCS, RANDOM, TRAINED, Chosen, GatesView, StackedView
 
 DEMOS = demos.NAMES
-MODELS = ("random", *DEMOS, "trained")  # "trained": the learner's own, from the /train page
-UPLOADED = "uploaded"  # a model from a weights file (ui/upload.py): offered by the gates page
+MODELS = (RANDOM, *DEMOS, TRAINED)  # the gates page offers UPLOADED (ui.views) as well
 MEMORY_DEMOS = ("pronoun-en", "pronoun-zh")
 MEMORY_STEPS = 150  # the memory page draws at most this many tokens
 CACHE = dict(max_entries=256, show_spinner=False, hash_funcs=HASH_FUNCS)

@@ -10,7 +10,7 @@ from lstm_viz import StackedLSTM, lessons
 from lstm_viz.i18n import t
 from lstm_viz.inputs import MODES
 from ui import common, compute, keys, upload
-from ui.views import Chosen, GatesView
+from ui.views import RANDOM, TRAINED, UPLOADED, Chosen, GatesView
 
 DEFAULTS = {keys.MODE: "words", keys.UNITS: 8, keys.SEED: 0}  # the random-weights model's
 ARTICLE_UNITS = ", ".join(map(str, lessons.ARTICLE["units"]))  # the lesson's stack, as typed
@@ -23,13 +23,13 @@ def choose(model: str) -> Chosen | None:
     if model in compute.DEMOS:
         return compute.demo_chosen(model)
     state = st.session_state
-    if model == "trained" and keys.TRAINED_MODEL in state:
+    if model == TRAINED and keys.TRAINED_MODEL in state:
         return compute.own_chosen(state[keys.TRAINED_MODEL], state.get(keys.TRAINED_TASK, ""),
-                                  "trained")
-    found = upload.uploaded() if model == compute.UPLOADED else None
+                                  TRAINED)
+    found = upload.uploaded() if model == UPLOADED else None
     if found is not None and found.token_model is not None:  # an uploaded lstm-viz model
         own = found.token_model
-        return compute.own_chosen(own, str(own.meta.get("task", "")), "uploaded")
+        return compute.own_chosen(own, str(own.meta.get("task", "")), UPLOADED)
     return None
 
 
@@ -42,7 +42,7 @@ def uploaded_stack() -> StackedLSTM | None:
 
 def model_label(lang: str):
     """The label of each model option, the uploaded one included."""
-    return lambda m: t("upload.model" if m == compute.UPLOADED else f"model.{m}", lang)
+    return lambda m: t("upload.model" if m == UPLOADED else f"model.{m}", lang)
 
 
 def model_picker(box, lang: str, help_key: str, on_change, uploads: bool = False) -> str:
@@ -50,8 +50,8 @@ def model_picker(box, lang: str, help_key: str, on_change, uploads: bool = False
     model once trained and, with ``uploads``, an uploaded one once there."""
     offered = compute.MODELS if keys.TRAINED_MODEL in st.session_state else compute.MODELS[:-1]
     if uploads and keys.UPLOADED_MODEL in st.session_state:
-        offered = (*offered, compute.UPLOADED)
-    return common.choice(box.selectbox, t("gates.model", lang), offered, keys.MODEL, "random",
+        offered = (*offered, UPLOADED)
+    return common.choice(box.selectbox, t("gates.model", lang), offered, keys.MODEL, RANDOM,
                          model_label(lang), on_change=on_change, help=t(help_key, lang))
 
 
@@ -60,9 +60,9 @@ def model_about(chosen: Chosen, model: str, lang: str, own_task: bool = True) ->
     ``own_task``), an uploaded one, or a demo and what it was trained for (Markdown from the
     catalogue)."""
     about = t(f"model.{chosen.task}.about", lang) if chosen.task in compute.DEMOS else ""
-    if model == "trained":
+    if model == TRAINED:
         return t("gates.model.yours", lang) + (" " + about if own_task else "")
-    if model == compute.UPLOADED:
+    if model == UPLOADED:
         return t("upload.model", lang)
     return t("gates.model.trained_for", lang, name=t(f"model.{model}", lang), about=about)
 

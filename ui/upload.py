@@ -12,7 +12,8 @@ import streamlit as st
 
 from lstm_viz.i18n import t
 from lstm_viz.upload import KERAS_SNIPPET, PYTORCH_SNIPPET, Found, UploadError, read_weights
-from ui import common, compute, keys
+from ui import common, keys
+from ui.views import UPLOADED
 
 
 def uploaded() -> Found | None:
@@ -40,7 +41,7 @@ def _on_upload(on_model: Callable[[], None] | None) -> None:
         st.session_state.pop(keys.UPLOAD_ERROR, None)
         return
     if accept(file.getvalue()) is None:
-        st.session_state[keys.MODEL] = compute.UPLOADED
+        st.session_state[keys.MODEL] = UPLOADED
         if on_model is not None:
             on_model()
 

@@ -14,6 +14,11 @@ from dataclasses import dataclass, field
 from lstm_viz import StackedLSTM
 from lstm_viz.model import TokenModel
 
+# The model options besides the demos (each demo's option is its name).
+RANDOM = "random"      # seeded random weights
+TRAINED = "trained"    # the learner's own model, trained on /train
+UPLOADED = "uploaded"  # a model from the learner's weights file (ui/upload.py)
+
 
 @dataclass(frozen=True)
 class Chosen:
@@ -46,7 +51,7 @@ class GatesView:
     mode: str
     units: int
     seed: int
-    model: str = "random"
+    model: str = RANDOM
     layer: int = 0
     key: str = ""
     chosen: Chosen | StackedLSTM | None = field(default=None, compare=False)
@@ -77,7 +82,7 @@ class StackedView:
     units: str
     dense: int
     seed: int
-    model: str = "random"
+    model: str = RANDOM
     key: str = ""
     stack: StackedLSTM | None = field(default=None, compare=False)
 
