@@ -9,7 +9,7 @@ from figures.gates import cell_diagram
 from figures.stacked import unrolled_figure
 from lstm_viz.params import ARTICLE
 from text.i18n import t
-from ui import common, lessons
+from ui import common, lessons, nav
 
 PART_NUMBERS = tuple(range(1, len(lessons.PARTS) + 1))
 
@@ -78,13 +78,8 @@ def step_text(lesson: lessons.Step, lang: str) -> str:
 
 
 def step_link(link: lessons.Link, lang: str) -> None:
-    query = dict(link.query)
-    if lang != "en":
-        query["lang"] = lang
-    if common.presenting():
-        query["present"] = "1"
-    st.page_link(link.page, label=t(link.label, lang), icon=":material/open_in_new:",
-                 query_params=query or None)
+    st.page_link(nav.file(link.page), label=t(link.label, lang), icon=":material/open_in_new:",
+                 query_params=common.link_query(dict(link.query), lang, common.presenting()))
 
 
 lang = common.page("nav.lessons")

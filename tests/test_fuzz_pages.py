@@ -14,7 +14,7 @@ conftest) and the values are drawn from a list of known troublemakers as well as
 """
 
 import pytest
-from conftest import ROOT
+from conftest import PAGES, ROOT
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
@@ -23,10 +23,7 @@ from lstm_viz.params import CONVENTIONS
 from text.i18n import LANGS
 from ui import compute, training
 
-SCRIPTS = {"home": None, "gates": "pages/1_gates.py", "stacked": "pages/2_stacked.py",
-           "params": "pages/3_params.py", "memory": "pages/4_memory.py",
-           "train": "pages/5_train.py", "why": "pages/6_why.py",
-           "lessons": "pages/7_lessons.py"}
+SCRIPTS = PAGES  # every page of ui.nav
 
 # What each query parameter of each page is (found with grep for query_params, bind= and
 # the ui.common / ui.controls helpers): ("int", low, high), ("choice", options), ("flag",)

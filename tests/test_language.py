@@ -6,14 +6,13 @@ import json
 import re
 
 import pytest
-from conftest import ROOT, assert_clean
+from conftest import PAGES, ROOT, assert_clean
 from google.protobuf.message import Message
 
 from text.i18n import LANG_NAMES
-from ui.common import PAGES
+from ui import keys
 
-SCRIPTS = {"home": None, **{script.split("_", 1)[1][:-3]: script
-                            for script, _, _ in PAGES if script.startswith("pages/")}}
+SCRIPTS = PAGES  # every page of ui.nav
 
 # Words a Chinese page may show in Latin letters: names, code names, formulas. One-letter
 # symbols (x, h, C, W, σ …) and subscripted ones (W_f, b_ih) are allowed by shape, below.
@@ -277,7 +276,8 @@ def test_chinese_after_an_upload():
     at = open_page("gates", lang="zh", seq="1 0 2; 0 1 0", mode="numbers")
     details = t("upload.detail", "zh", detail="")  # the core's diagnosis after it: see below
     for data in (good.getvalue(), b"not a zip at all", bad.getvalue()):
-        at.file_uploader(key="upload_file").set_value(("m.npz", data, "application/octet-stream"))
+        at.file_uploader(key=keys.UPLOAD_FILE).set_value(
+            ("m.npz", data, "application/octet-stream"))
         at.run()
         assert_clean(at)
         assert not leaks(at, cut=details)
@@ -358,7 +358,7 @@ def test_chinese_upload_details(name):
         read_weights(BAD_FILES[name], max_bytes=MAX_BYTES)
     assert err.value.key != "upload.why.core", str(err.value)  # checked before the core
     at = open_page("gates", lang="zh", seq="1 0 2; 0 1 0", mode="numbers")
-    at.file_uploader(key="upload_file").set_value(("m.npz", BAD_FILES[name], "application/zip"))
+    at.file_uploader(key=keys.UPLOAD_FILE).set_value(("m.npz", BAD_FILES[name], "application/zip"))
     at.run()
     assert_clean(at)
     assert at.error and HAN.search(at.error[0].value)

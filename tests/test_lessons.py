@@ -9,7 +9,7 @@ import ui.lessons as lessons
 from figures.gates import HIGHLIGHTS
 from lstm_viz.params import count_params
 from text.i18n import LANGS, catalogue, t
-from ui.common import PAGES
+from ui import nav
 
 ROOT = Path(__file__).resolve().parents[1]
 STEPS = [(p, s, step) for p, part in enumerate(lessons.PARTS, start=1)
@@ -51,12 +51,12 @@ def test_figures_and_highlights_are_ones_the_page_can_draw():
 
 
 def test_links_open_pages_of_the_app():
-    scripts = {script for script, _, _ in PAGES}
     links = [step.link for _, _, step in STEPS if step.link is not None]
-    assert {link.page for link in links} == {"pages/4_memory.py", "pages/3_params.py",
-                                             "pages/2_stacked.py"}
+    assert {link.page for link in links} == {"memory", "params", "stacked"}  # by name (ui.nav)
+    assert {nav.file(link.page) for link in links} == {"pages/4_memory.py", "pages/3_params.py",
+                                                       "pages/2_stacked.py"}
     for link in links:
-        assert link.page in scripts and (ROOT / link.page).is_file()
+        assert link.page in nav.BY_NAME and (ROOT / nav.file(link.page)).is_file()
 
 
 def test_the_params_link_preloads_the_article_stack():

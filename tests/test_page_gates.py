@@ -6,6 +6,7 @@ from conftest import assert_clean, decode, open_page, plotly_specs
 
 from lstm_viz import LSTM
 from lstm_viz.inputs import encode
+from ui import keys
 
 
 def gates_spec(at):
@@ -283,8 +284,8 @@ def test_the_learners_own_model_is_offered_only_when_there_is_one():
     task = get("first-symbol")
     own = TokenModel.random(task.vocab, task.labels, 3, (5, 4), seed=1)
     at = open_page("gates")
-    at.session_state["trained_model"] = own
-    at.session_state["trained_task"] = "first-symbol"
+    at.session_state[keys.TRAINED_MODEL] = own
+    at.session_state[keys.TRAINED_TASK] = "first-symbol"
     at.run()
     assert "Your trained model" in at.selectbox(key="model").options
     at.selectbox(key="model").set_value("trained").run()

@@ -13,13 +13,12 @@ from lstm_viz.explain import fmt
 from lstm_viz.story import read_story
 from text.story import narrate
 
-PAGES.setdefault("memory", "pages/4_memory.py")
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _page_constant(name):
     """A constant of the page script, read from its source without running it."""
-    tree = ast.parse((ROOT / "pages/4_memory.py").read_text())
+    tree = ast.parse((ROOT / PAGES["memory"]).read_text())
     node = next(n for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == name)
     return ast.literal_eval(node.value)
 

@@ -7,16 +7,16 @@ process (as on a server), so a seed used twice would be found instead of trained
 
 import numpy as np
 import pytest
-from conftest import ROOT, assert_clean, decode, plotly_specs
+from conftest import PAGES, ROOT, assert_clean, decode, plotly_specs
 
 from lstm_viz.model import TokenModel
 from lstm_viz.tasks import TASKS
 from lstm_viz.train import train
 from lstm_viz.worker import Done, Failed, Step, WorkerDied
 from text.i18n import t
-from ui import training
+from ui import keys, training
 
-PAGE = "pages/5_train.py"
+PAGE = PAGES["train"]
 
 
 def open_train(state=None, **query):
@@ -117,13 +117,13 @@ def test_a_short_run_trains_and_hands_the_model_to_the_gates_page(count_runs):
     assert_clean(at)
     assert count_runs == [20]
     assert len(at.success) == 1 and at.success[0].value.startswith("Trained 20 steps in ")
-    model = at.session_state["trained_model"]
+    model = at.session_state[keys.TRAINED_MODEL]
     assert isinstance(model, TokenModel) and model.units == (5,)
-    assert at.session_state["trained_task"] == "first-symbol"
+    assert at.session_state[keys.TRAINED_TASK] == "first-symbol"
     assert model.vocab == TASKS["first-symbol"].vocab
     losses, accuracies = curve(at)
     assert len(losses) == len(accuracies) == 20
-    outcome, how = at.session_state["_train_shown"]
+    outcome, how = at.session_state[keys.TRAIN_SHOWN]
     assert how == "trained" and outcome.model is model
     np.testing.assert_array_equal(losses, outcome.losses)
     metrics = {m.label: m.value for m in at.metric}
@@ -143,7 +143,7 @@ def test_identical_settings_are_reused_across_sessions_without_training(count_ru
     assert_clean(second)
     assert count_runs == [30], "found, not trained again"
     assert len(second.info) == 1 and second.info[0].value == t("train.reused")
-    assert second.session_state["trained_model"] is first.session_state["trained_model"]
+    assert second.session_state[keys.TRAINED_MODEL] is first.session_state[keys.TRAINED_MODEL]
     np.testing.assert_array_equal(curve(second)[0], curve(first)[0])
     press_train(open_train(**{**query, "seed": 9103}))  # one setting differs: trains
     assert count_runs == [30, 30]
@@ -247,8 +247,8 @@ def test_a_run_stopped_part_way_keeps_its_model_and_is_not_shared(count_runs):
     assert_clean(at)
     assert len(at.warning) == 1
     assert at.warning[0].value == t("train.stopped", step=7, steps=400)
-    assert at.session_state["trained_model"] is live.model
-    assert at.session_state["trained_task"] == "first-symbol"
+    assert at.session_state[keys.TRAINED_MODEL] is live.model
+    assert at.session_state[keys.TRAINED_TASK] == "first-symbol"
     assert {m.label: m.value for m in at.metric}[t("train.steps_done")] == "7 / 400"
     assert len(curve(at)[0]) == 7
     at.number_input(key="units").set_value(5).run()  # the result stays, and says it is older
@@ -263,7 +263,8 @@ def test_a_run_stopped_before_its_first_step_leaves_nothing_half_set():
                            training.TASK_KEY: s.task})  # the task was set, the model not yet
     assert_clean(at)
     assert not at.warning
-    assert "trained_task" not in at.session_state and "trained_model" not in at.session_state
+    assert keys.TRAINED_TASK not in at.session_state
+    assert keys.TRAINED_MODEL not in at.session_state
 
 
 def test_a_run_that_blows_up_says_to_lower_the_learning_rate(monkeypatch):
@@ -272,7 +273,7 @@ def test_a_run_that_blows_up_says_to_lower_the_learning_rate(monkeypatch):
     assert_clean(at)
     assert len(at.error) == 1
     assert at.error[0].value.replace("\\", "") == t("train.diverged", step=2)
-    assert "trained_model" not in at.session_state  # no half-made model to inspect
+    assert keys.TRAINED_MODEL not in at.session_state  # no half-made model to inspect
     assert at.number_input(key="units").value == 2 and at.segmented_control(key="lr").value == "0.1"
 
 
@@ -287,7 +288,7 @@ def test_a_training_process_that_dies_gets_a_message_and_is_replaced(monkeypatch
     at = press_train(open_train(task="brackets", units=2, steps=50, seed=9108))
     assert_clean(at)
     assert at.error[0].value.replace("\\", "") == t("train.crashed")
-    assert "trained_model" not in at.session_state
+    assert keys.TRAINED_MODEL not in at.session_state
     assert at.number_input(key="units").value == 2
     assert not dying.alive and training.trainers()._free == 1  # its place is free again
 

@@ -26,7 +26,8 @@ FIGURES = ("cell", "layer", "stack")  # the cell diagram; one layer unrolled; th
 
 @dataclass(frozen=True)
 class Link:
-    """A page to open from a step: its script, the label's catalogue key, its query."""
+    """A page to open from a step: its name in the app's page list ("params"), the
+    label's catalogue key, its query."""
 
     page: str
     label: str
@@ -61,7 +62,7 @@ def _steps(part: int, *steps: dict) -> tuple[Step, ...]:
     return tuple(Step(key=f"lesson.{part}.{n}", **s) for n, s in enumerate(steps, start=1))
 
 
-_PARAMS_LINK = Link("pages/3_params.py", "lesson.link.params",
+_PARAMS_LINK = Link("params", "lesson.link.params",
                     (("input", str(ARTICLE.input_size)),
                      ("units", ",".join(map(str, ARTICLE.units))), ("dense", str(ARTICLE.dense))))
 PARTS = (
@@ -73,7 +74,7 @@ PARTS = (
         dict(highlight="cell"),                 # C_t = f·C_{t-1} + i·C̃
         dict(highlight="output"),               # output gate and h
         dict(highlight="cell",                  # the pronoun example
-             link=Link("pages/4_memory.py", "lesson.link.memory")),
+             link=Link("memory", "lesson.link.memory")),
     )),
     Part("lesson.part.2", _steps(
         2,
@@ -86,7 +87,7 @@ PARTS = (
         3,
         dict(figure="stack"),                   # h goes up, (h, C) go right
         dict(figure="stack"),                   # the shapes between layers
-        dict(figure="stack", link=Link("pages/2_stacked.py", "lesson.link.stacked")),
+        dict(figure="stack", link=Link("stacked", "lesson.link.stacked")),
     )),
 )
 

@@ -29,8 +29,8 @@ last finished step into this session's :class:`Live` record, and lets the interr
 go on. The next run of the page calls :func:`recover`, which turns that record into a
 stopped :class:`Outcome`.
 
-The gates page reads ``st.session_state["trained_model"]`` (a TokenModel) and
-``st.session_state["trained_task"]`` (its task's name).
+The gates page reads ``st.session_state[keys.TRAINED_MODEL]`` (a TokenModel) and
+``st.session_state[keys.TRAINED_TASK]`` (its task's name).
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ from lstm_viz.model import TokenModel
 from lstm_viz.tasks import TASKS
 from lstm_viz.train import evaluate
 from lstm_viz.worker import Done, Job, Step, Worker, WorkerDied
+from ui import keys
 
 TASK_NAMES = tuple(TASKS)
 LEARNING_RATES = ("0.003", "0.01", "0.03", "0.1")  # as written in the URL
@@ -72,8 +73,8 @@ UPDATE_SECONDS = 0.25        # the page redraws progress at most this often
 POLL_SECONDS = 0.05          # how often a training page reads its worker's reports
 STOP_SECONDS = 10            # how long a stopped worker may take to hand back its model
 
-MODEL_KEY, TASK_KEY = "trained_model", "trained_task"  # read by the gates page
-LIVE_KEY, SHOWN_KEY = "_train_live", "_train_shown"
+MODEL_KEY, TASK_KEY = keys.TRAINED_MODEL, keys.TRAINED_TASK  # read by the gates page
+LIVE_KEY, SHOWN_KEY = keys.TRAIN_LIVE, keys.TRAIN_SHOWN
 
 
 @dataclass(frozen=True)
