@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lstm_viz.explain import explain_step, fmt
+from lstm_viz.explain import DIGITS, explain_step, fmt
 from lstm_viz.inputs import MODES
 from text.explain import sentences
 from text.i18n import t
@@ -174,9 +174,13 @@ ex = explain_step(run.lstm, trace, step - 1, unit - 1)
 left, right = st.columns([3, 2])
 with left:
     st.markdown(t("gates.arith", lang, step=step, unit=unit))
-    st.code("\n".join(ex.formulas()), language=None, wrap_lines=True)
-    for sentence in sentences(ex, lang):
-        st.markdown("- " + common.escape_markdown(sentence))
+    if ex.finite:  # inf or NaN: no arithmetic to show (explain.not_finite says why)
+        st.code("\n".join(ex.formulas()), language=None, wrap_lines=True)
+        st.caption(common.escape_markdown(t("explain.rounding", lang, digits=DIGITS)))
+        for sentence in sentences(ex, lang):
+            st.markdown("- " + common.escape_markdown(sentence))
+    else:
+        common.show_note(t("explain.not_finite", lang))
 with right:
     st.markdown(t("gates.input_at", lang, step=step))
     st.text(t("word.token", lang) + ": " + seq.tokens[step - 1])
