@@ -184,13 +184,14 @@ with left:
 with right:
     st.markdown(t("gates.input_at", lang, step=step))
     st.text(t("word.token", lang) + ": " + seq.tokens[step - 1])
-    st.code("xₜ = [" + ", ".join(fmt(v, 2) for v in trace.x[step - 1]) + "]\n"
-            "hₜ₋₁ = [" + ", ".join(fmt(v, 2) for v in trace.h_prev[step - 1]) + "]",
+    st.code("xₜ = [" + ", ".join(fmt(v, DIGITS) for v in trace.x[step - 1]) + "]\n"
+            "hₜ₋₁ = [" + ", ".join(fmt(v, DIGITS) for v in trace.h_prev[step - 1]) + "]",
             language=None, wrap_lines=True)
     if seq.mode != "numbers":
         with st.expander(t("gates.embedding", lang, dim=trace.x.shape[1])):
             st.dataframe({t("word.token", lang): [tok for tok, _ in seq.vocabulary()],
-                          "x": [", ".join(fmt(v, 2) for v in vec) for _, vec in seq.vocabulary()]},
+                          "x": [", ".join(fmt(v, DIGITS) for v in vec)
+                                for _, vec in seq.vocabulary()]},
                          hide_index=True)
 
 share.gates_downloads(settings, unit - 1, step - 1, lang)

@@ -84,7 +84,7 @@ def test_carry_makes_the_parts_add_up_and_stays_within_a_unit():
         total = round(sum(parts) * 1000)
         shown = carry(parts, total)
         assert sum(shown) == total
-        assert all(abs(s - p * 1000) < 1 for s, p in zip(shown, parts))
+        assert all(abs(s - p * 1000) < 1 for s, p in zip(shown, parts, strict=True))
 
 
 def test_inf_or_nan_is_never_part_of_a_sum():

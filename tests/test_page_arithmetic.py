@@ -127,7 +127,7 @@ def check_line(line: str) -> list:
     # pieces: symbol, "=", symbolic form, "=", numbers, rel, numbers, …
     assert pieces[1] == "=" and pieces[3] == "=", line
     trees = [parse(p) for p in pieces[4::2]]
-    for left, rel, right in zip(trees, pieces[5::2], trees[1:]):
+    for left, rel, right in zip(trees[:-1], pieces[5::2], trees[1:], strict=True):
         ok = holds(left, right)
         assert (rel == "=") == ok, f"{rel!r} where the shown numbers give {ok}: {line}"
     return trees
@@ -138,10 +138,10 @@ def check_step(lines: list[str], ex) -> None:
     assert len(lines) == 6
     trees = [check_line(line) for line in lines]
     near = lambda shown, true, units: abs(float(shown) - true) <= units * 1e-3 + 1e-9  # noqa: E731
-    for tree, key in zip(trees[:4], "figo"):  # act(parts) = act(z) ≈ value
+    for tree, key in zip(trees[:4], "figo", strict=True):  # act(parts) = act(z) ≈ value
         g = ex.gate(key)
         parts, (z,), (v,) = numbers(tree[0]), numbers(tree[1]), numbers(tree[2])
-        assert all(near(p, t, 1) for p, t in zip(parts, (g.wx, g.uh, g.b)))
+        assert all(near(p, t, 1) for p, t in zip(parts, (g.wx, g.uh, g.b), strict=True))
         assert near(z, g.z, 0.5) and near(v, g.value, 0.5)
     f, cp, i, g = numbers(trees[4][0])
     assert [f, i, g] == [numbers(trees[k][-1])[0] for k in (0, 1, 2)]  # the lines agree
@@ -195,7 +195,7 @@ def test_every_equals_holds_for_the_trained_demos(name):
     demo = load(name)
     for text in demo.examples(3, seed=1):
         run = demo.model.run(demo.tokens(text))
-        for lstm, trace in zip(demo.model.stack.layers, run.trace.layers):
+        for lstm, trace in zip(demo.model.stack.layers, run.trace.layers, strict=True):
             for step in range(trace.steps):
                 for unit in range(trace.hidden_size):
                     ex = explain_step(lstm, trace, step, unit)
@@ -251,6 +251,17 @@ def test_the_page_shows_arithmetic_that_adds_up(query):
         at.slider(key="step").set_value(step).run()
         for line in page_lines(at):
             check_line(line)
+
+
+def test_the_state_read_at_a_step_is_the_one_the_step_before_showed():
+    at = open_page("gates", seq="a b c a b", mode="words", units=4, seed=2, step=2, unit=3)
+    shown_h = page_lines(at)[5].split(" ")[-1]  # hₜ of step 2
+    shown_c = page_lines(at)[4].split(" ")[-1]  # Cₜ of step 2
+    at.slider(key="step").set_value(3).run()
+    (state,) = [c.value for c in at.code if c.value.startswith("xₜ = [")]
+    h_prev = state.splitlines()[1].removeprefix("hₜ₋₁ = [").removesuffix("]").split(", ")
+    assert h_prev[2] == shown_h
+    assert page_lines(at)[4].split(" = ")[2].split("·")[1].strip("()").split(" ")[0] == shown_c
 
 
 def test_the_page_says_how_the_numbers_are_rounded():
