@@ -98,12 +98,13 @@ def carry(parts, total: int, digits: int = DIGITS) -> list[int]:
         _units(p, digits)  # refuses inf and NaN
     scaled = [Decimal(p).scaleb(digits) for p in parts]  # exact
     shown = [_recomputed(p, digits) for p in parts]
-    gap = total - sum(shown)
-    n = len(shown)
-    shown = [s + gap // n for s in shown]  # only far-off totals (huge values) move all parts
-    gap -= (gap // n) * n
-    for _ in range(gap):  # 0 ≤ gap < n: one unit each to the parts rounded furthest down
-        k = max(range(n), key=lambda k: scaled[k] - shown[k])
+    # gap = base·n + extra with 0 ≤ extra < n: every part moves by base (−1 when one unit
+    # is too many), then the extra units go, one each, to the parts furthest below their
+    # exact value. |gap| > n only for totals far off their parts (float noise of huge values).
+    base, extra = divmod(total - sum(shown), len(shown))
+    shown = [s + base for s in shown]
+    for _ in range(extra):
+        k = max(range(len(shown)), key=lambda k: scaled[k] - shown[k])
         shown[k] += 1
     return shown
 
