@@ -103,9 +103,9 @@ def rounded(exact: Decimal, digits: int) -> Decimal:
 def holds(left, right) -> bool:
     """Does ``left = right`` hold, recomputed from the numbers shown?"""
     if right[0] == "num":
-        if left[0] in ("num", "sum"):  # a sum must add up exactly
-            return value(left) == right[1]
-        return rounded(value(left), right[2]) == right[1]  # σ, tanh, a product: rounded
+        if left[0] == "num" or left[0] == "sum" and all(t[0] == "num" for t in left[1]):
+            return value(left) == right[1]  # a sum of shown numbers adds up exactly
+        return rounded(value(left), right[2]) == right[1]  # σ, tanh, products: rounded
     if left[0] != right[0]:
         return False
     if left[0] in ("σ", "tanh"):
@@ -164,7 +164,10 @@ def check_step(lines: list[str], ex) -> None:
     ("f = σ(W_f·xₜ + U_f·hₜ₋₁ + b_f) = σ(0.156 + 0.000 + 0.037) = σ(0.193) ≈ 0.548", False),
     ("Cₜ = f·Cₜ₋₁ + i·C̃ₜ = 0.585·0.034 + 0.416·(−0.720) = 0.020 + (−0.300) = −0.280", True),
     ("Cₜ = f·Cₜ₋₁ + i·C̃ₜ = 0.585·0.034 + 0.416·(−0.720) = 0.020 + (−0.299) = −0.279", False),
+    ("Cₜ = f·Cₜ₋₁ + i·C̃ₜ = 0.924·0.000 + 0.731·0.462 = 0.338", True),  # 0.337722
+    ("Cₜ = f·Cₜ₋₁ + i·C̃ₜ = 0.924·0.000 + 0.731·0.462 = 0.337", False),
     ("hₜ = o·tanh(Cₜ) = 0.364·tanh(−0.280) = 0.364·(−0.273) ≈ −0.100", True),
+    ("hₜ = o·tanh(Cₜ) = 0.500·tanh(0.373) = 0.500·0.357 = 0.179", True),  # 0.1785: half up
     ("hₜ = o·tanh(Cₜ) = 0.364·tanh(−0.280) = 0.364·(−0.273) = −0.100", False),
     ("hₜ = o·tanh(Cₜ) = 0.364·tanh(−0.280) ≈ 0.364·(−0.273) ≈ −0.100", False),
 ])
