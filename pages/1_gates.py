@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lstm_viz.explain import explain_step, fmt
+from lstm_viz.explain import DIGITS, explain_step, fmt
 from text.explain import sentences
 from text.i18n import t
 from ui import common, compute, controls, keys, share, upload
@@ -128,19 +128,24 @@ ex = explain_step(run.lstm, trace, step - 1, unit - 1)
 left, right = st.columns([3, 2])
 with left:
     st.markdown(t("gates.arith", lang, step=step, unit=unit))
-    st.code("\n".join(ex.formulas()), language=None, wrap_lines=True)
-    for sentence in sentences(ex, lang):
-        st.markdown("- " + common.escape_markdown(sentence))
+    if ex.finite:  # inf or NaN: no arithmetic to show (explain.not_finite says why)
+        st.code("\n".join(ex.formulas()), language=None, wrap_lines=True)
+        st.caption(common.escape_markdown(t("explain.rounding", lang, digits=DIGITS)))
+        for sentence in sentences(ex, lang):
+            st.markdown("- " + common.escape_markdown(sentence))
+    else:
+        common.show_note(t("explain.not_finite", lang))
 with right:
     st.markdown(t("gates.input_at", lang, step=step))
     st.text(t("word.token", lang) + ": " + seq.tokens[step - 1])
-    st.code("xₜ = [" + ", ".join(fmt(v, 2) for v in trace.x[step - 1]) + "]\n"
-            "hₜ₋₁ = [" + ", ".join(fmt(v, 2) for v in trace.h_prev[step - 1]) + "]",
+    st.code("xₜ = [" + ", ".join(fmt(v, DIGITS) for v in trace.x[step - 1]) + "]\n"
+            "hₜ₋₁ = [" + ", ".join(fmt(v, DIGITS) for v in trace.h_prev[step - 1]) + "]",
             language=None, wrap_lines=True)
     if seq.mode != "numbers":
         with st.expander(t("gates.embedding", lang, dim=trace.x.shape[1])):
             st.dataframe({t("word.token", lang): [tok for tok, _ in seq.vocabulary()],
-                          "x": [", ".join(fmt(v, 2) for v in vec) for _, vec in seq.vocabulary()]},
+                          "x": [", ".join(fmt(v, DIGITS) for v in vec)
+                                for _, vec in seq.vocabulary()]},
                          hide_index=True)
 
 share.gates_downloads(view, unit - 1, step - 1, lang)

@@ -12,16 +12,20 @@ The numbers come from :func:`lstm_viz.explain.explain_step`; this module only sa
 
 from __future__ import annotations
 
-from lstm_viz.explain import StepExplanation, fmt, level
+from lstm_viz.explain import DIGITS, StepExplanation, fmt, level
 from text.i18n import t
 
 __all__ = ["sentences"]
 
 
 def sentences(ex: StepExplanation, lang: str) -> list[str]:
-    """What happened, in words: forget, write, output, net change."""
-    f, i, g, o = (ex.gate(k).value for k in "figo")
-    d = lambda v: fmt(v, 2)  # noqa: E731
+    """What happened, in words: forget, write, output, net change.
+
+    The numbers are those of the arithmetic (:data:`lstm_viz.explain.DIGITS` decimals), and
+    a gate's level is read from its value as shown, so "0.800" never reads as "partly open".
+    """
+    f, i, g, o = (round(ex.gate(k).value, DIGITS) for k in "figo")
+    d = lambda v: fmt(v, DIGITS)  # noqa: E731
     return [
         t(f"explain.forget.{level(f)}", lang, f=d(f)),
         t(f"explain.input.{level(i)}", lang, i=d(i), g=d(g)),
