@@ -89,77 +89,148 @@ def loss_and_grads(model: TokenModel, ids, targets, mask=None) -> tuple[float, G
         dx_t  = Wᵀ·dz                                       to the layer below
         dW    = Σ_t dz_t ⊗ x_t,   dU = Σ_t dz_t ⊗ h_{t−1},   db = Σ_t dz_t    (and over B)
     """
-    return _forward_backward(model, ids, targets, mask, grads=True)[:2]
+    ids, targets, mask = _check_batch(model, ids, targets, mask)
+    flat = _Flat(model.params(), model.dtype)
+    grads = flat.zeros()
+    loss, _ = _forward_backward(flat.views, len(model.units), ids, targets, mask, _Scratch(),
+                                grads=flat.views_of(grads))
+    return loss, {name: g.copy() for name, g in flat.views_of(grads).items()}
 
 
 def evaluate(model: TokenModel, ids, targets, mask=None) -> tuple[float, float]:
     """(loss, accuracy) of a batch, no gradients: accuracy is the share of counted steps
     whose largest logit is the target. Arguments as for :func:`loss_and_grads`."""
-    loss, _, accuracy = _forward_backward(model, ids, targets, mask, grads=False)
-    return loss, accuracy
-
-
-def _forward_backward(model, ids, targets, mask, grads, scratch=None):
-    """(loss, grads or None, accuracy) of a batch; ``scratch`` may lend work arrays."""
-    scratch = _Scratch() if scratch is None else scratch
     ids, targets, mask = _check_batch(model, ids, targets, mask)
+    return _forward_backward(model.params(), len(model.units), ids, targets, mask, _Scratch())
+
+
+def _forward_backward(params, n_layers, ids, targets, mask, scratch, grads=None):
+    """(loss, accuracy) of a checked batch; with ``grads`` (arrays by parameter name, the
+    shapes of ``params``), ∂L/∂p is written into them. ``scratch`` lends the work arrays.
+
+    Every layer's input and states run as (T, ·, B): units along the middle axis and the
+    batch along the last, so that each step touches contiguous (·, B) blocks.
+    """
     T, B = ids.shape
-    x = model.embedding[ids]  # (T, B, E)
-    traces = []
-    for layer in model.stack.layers:
-        traces.append(layer.run(x))
-        x = traces[-1].h  # (T, B, H_l): the next layer's input
-    head = model.stack.head
-    K, H = head.W.shape
-    dtype = model.dtype
+    emb = params["embedding"]
+    dtype = emb.dtype
+    x = scratch("x0", (T, emb.shape[1], B), dtype)  # (T, E, B)
+    np.copyto(x, emb[ids].transpose(0, 2, 1))
+    layers = []
+    for k in range(n_layers):
+        layers.append(_layer_forward(params[f"l{k}.W"], params[f"l{k}.U"], params[f"l{k}.b"],
+                                     x, scratch.prefixed(f"l{k}.")))
+        x = layers[-1].h  # (T, H_l, B): the next layer's input
+    head_W, head_b = params["head.W"], params["head.b"]
+    K, H = head_W.shape
     h_top = scratch("h_top", (T * B, H), dtype)  # one row per (step, sequence)
-    np.copyto(h_top.reshape(T, B, H), x)
-    logits = np.matmul(h_top, head.W.T, out=scratch("logits", (T * B, K), dtype))
-    logits += head.b  # (T·B, K)
+    np.copyto(h_top.reshape(T, B, H), x.transpose(0, 2, 1))
+    logits = np.matmul(h_top, head_W.T, out=scratch("logits", (T * B, K), dtype))
+    logits += head_b  # (T·B, K)
     rows, cols = np.arange(T * B), targets.reshape(-1)
     n = np.count_nonzero(mask)  # N, the counted steps
-    weight = mask.reshape(-1) / n  # (T·B,): 1/N where counted, else 0
+    weight = (mask.reshape(-1) / n).astype(dtype)  # (T·B,): 1/N where counted, else 0
     logits -= logits.max(axis=1, keepdims=True)  # shifted, for a stable softmax
     accuracy = np.count_nonzero((logits.argmax(axis=1) == cols) & mask.reshape(-1)) / n
     picked = logits[rows, cols]  # (T·B,) the targets' shifted logits
     e = np.exp(logits, out=logits)  # in place: (T·B, K)
     total = e.sum(axis=1)  # (T·B,)
     loss = float(weight @ (np.log(total) - picked))  # mean of −log p[target]
-    if not grads:
-        return loss, None, accuracy
+    if grads is None:
+        return loss, accuracy
     dlogits = e
     dlogits /= total[:, None]  # softmax
     dlogits[rows, cols] -= 1
     dlogits *= weight[:, None]  # ∂L/∂logits = (p − onehot(target)) · mask / N, (T·B, K)
-    out = {"head.W": dlogits.T @ h_top,  # (K, H_top)
-           "head.b": dlogits.sum(axis=0)}  # (K,)
-    dh = np.matmul(dlogits, head.W, out=scratch("dh_top", (T * B, H), dtype))
+    np.matmul(dlogits.T, h_top, out=grads["head.W"])  # (K, H_top)
+    np.sum(dlogits, axis=0, out=grads["head.b"])  # (K,)
+    dh = np.matmul(dlogits, head_W, out=scratch("dh_top", (T * B, H), dtype))
     dh = dh.reshape(T, B, H).transpose(0, 2, 1)  # (T, H_top, B)
-    for k in reversed(range(len(traces))):
-        layer = model.stack.layers[k]
-        out[f"l{k}.W"], out[f"l{k}.U"], out[f"l{k}.b"], dh = _layer_backward(
-            layer.W, layer.U, traces[k], dh, scratch.prefixed(f"l{k}."))  # dh: (T, X, B)
-    d_embedding = np.zeros_like(model.embedding)  # (V, E)
+    for k in reversed(range(n_layers)):
+        dh = _layer_backward(params[f"l{k}.W"], params[f"l{k}.U"], layers[k], dh,
+                             scratch.prefixed(f"l{k}."),
+                             (grads[f"l{k}.W"], grads[f"l{k}.U"], grads[f"l{k}.b"]))
+    d_embedding = grads["embedding"]  # (V, E)
+    d_embedding[...] = 0
     np.add.at(d_embedding, ids, dh.transpose(0, 2, 1))  # a token read twice gets both
-    out["embedding"] = d_embedding
-    return loss, {name: out[name] for name in model.params()}, accuracy
+    return loss, accuracy
 
 
-def _layer_backward(W, U, trace, dh_out, scratch):
+@dataclass(frozen=True)
+class _LayerRun:
+    """What one layer's forward pass keeps for the backward pass: views of two blocks,
+    each (T, ·, B). ``states[t]`` is [c_{t−1}; i; f; g; o] of step t, (5H, B); ``hs[t]``
+    is h_{t−1}, (H, B), for t = 0 … T (``hs[T]`` is h_T)."""
+
+    x: np.ndarray       # (T, X, B), the layer's inputs
+    states: np.ndarray  # (T + 1, 5H, B)
+    hs: np.ndarray      # (T + 1, H, B)
+
+    @property
+    def h(self) -> np.ndarray:  # (T, H, B), h_1 … h_T
+        return self.hs[1:]
+
+
+def _gate_scale(H, dtype):
+    """s of shape (4H, 1): ½ on the rows of i, f, o, 1 on those of g. σ(z) = ½ + ½·tanh(z/2),
+    and halving is exact in binary floating point: one tanh over s·z gives every gate."""
+    s = np.full((4 * H, 1), 0.5, dtype=dtype)
+    s[2 * H:3 * H] = 1.0
+    return s
+
+
+def _layer_forward(W, U, b, x, scratch) -> _LayerRun:
+    """One layer over a batch: x (T, X, B) → a :class:`_LayerRun`; the equations are
+    :class:`lstm_viz.cell.LSTM`'s, computed as its ``run`` computes them (nine NumPy calls a
+    step, gates as scale·tanh(s·z) + shift), into arrays that ``scratch`` lends."""
+    T, X, B = x.shape
+    H = U.shape[1]
+    dtype = W.dtype
+    s = _gate_scale(H, dtype)  # (4H, 1)
+    zs = np.matmul(W * s, x, out=scratch("zs", (T, 4 * H, B), dtype))  # scaled W·x_t: (T, 4H, B)
+    zs += b[:, None] * s  # … + scaled b
+    Us = U * s  # (4H, H), pre-scaled
+    hs = scratch("hs", (T + 1, H, B), dtype)
+    hs[0] = 0  # h_0
+    states = scratch("states", (T + 1, 5 * H, B), dtype)  # [c_{t-1}; i; f; g; o] of step t
+    states[0, :H] = 0  # c_0
+    scale = np.repeat(s, B, axis=1)  # (4H, B)
+    shift = 1 - scale  # gate = scale·tanh + shift: ½ + ½·tanh(z/2) = σ(z), or tanh(z)
+    Uh = scratch("Uh", (4 * H, B), dtype)
+    prod = scratch("prod", (2 * H, B), dtype)  # [f⊙c_{t-1}; i⊙g]
+    fc, ig = prod[:H], prod[H:]
+    dot, add, mul, tanh = np.dot, np.add, np.multiply, np.tanh
+    h_prev = hs[0]
+    for z_t, gates_t, ci_t, fg_t, o_t, c_t, h_t in zip(
+            zs, states[:-1, H:], states[:-1, :2 * H], states[:-1, 2 * H:4 * H],
+            states[:-1, 4 * H:], states[1:, :H], hs[1:]):
+        dot(Us, h_prev, Uh)  # (4H, B)
+        add(z_t, Uh, z_t)  # z, scaled
+        tanh(z_t, gates_t)
+        mul(gates_t, scale, gates_t)
+        add(gates_t, shift, gates_t)  # i, f, g, o
+        mul(ci_t, fg_t, prod)  # [c_{t-1}⊙f; i⊙g]
+        add(fc, ig, c_t)  # c_t
+        tanh(c_t, h_t)
+        mul(o_t, h_t, h_t)  # h_t = o ⊙ tanh(c_t)
+        h_prev = h_t
+    return _LayerRun(x, states, hs)
+
+
+def _layer_backward(W, U, run: _LayerRun, dh_out, scratch, out):
     """BPTT through one layer; the equations are in :func:`loss_and_grads`.
 
-    W (4H, X), U (4H, H); the trace's arrays (T, B, ·); dh_out (T, H, B), the gradient
-    reaching each h_t from above. Returns dW (4H, X), dU (4H, H), db (4H,) and dx (T, X, B)
-    (dx lives in ``scratch``: it is valid until the next step).
-
-    Inside, units run along the first axis and the batch along the last, (H, B) per step,
-    as in the forward pass: every array a step touches is then one contiguous block.
+    W (4H, X), U (4H, H); dh_out (T, H, B), the gradient reaching each h_t from above.
+    Writes dW (4H, X), dU (4H, H), db (4H,) into ``out`` and returns dx (T, X, B), which
+    lives in ``scratch`` (valid until the next step).
     """
-    i, f, g, o, c, c_prev = (getattr(trace, name).transpose(0, 2, 1)  # each (T, H, B)
-                             for name in ("i", "f", "g", "o", "c", "c_prev"))
-    T, H, B = i.shape
-    X = W.shape[1]
-    dtype = i.dtype
+    dW_out, dU_out, db_out = out
+    T, X, B = run.x.shape
+    H = U.shape[1]
+    dtype = W.dtype
+    st = run.states
+    c_prev, i, f, g, o = (st[:-1, k * H:(k + 1) * H] for k in range(5))  # each (T, H, B)
+    c = st[1:, :H]
     # What does not depend on the gradient flowing back is computed for all steps at once,
     # in place to spare temporaries: each block reads as the comment beside it.
     tanh_c = np.tanh(c, out=scratch("tanh_c", (T, H, B), dtype))
@@ -180,9 +251,10 @@ def _layer_backward(W, U, trace, dh_out, scratch):
     dz = scratch("dz", (T, 4, H, B), dtype)  # gate order i, f, g, o
     dz_flat = dz.reshape(T, 4 * H, B)  # the same memory
     UT = np.ascontiguousarray(U.T)  # (H, 4H)
-    dh, tmp = np.empty((H, B), dtype=dtype), np.empty((H, B), dtype=dtype)
-    dc = np.zeros((H, B), dtype=dtype)  # dc_next: nothing flows back into c_T
-    dh_next = np.zeros((H, B), dtype=dtype)
+    dh, tmp = scratch("dh", (H, B), dtype), scratch("tmp", (H, B), dtype)
+    dc, dh_next = scratch("dc", (H, B), dtype), scratch("dh_next", (H, B), dtype)
+    dc[...] = 0  # dc_next: nothing flows back into c_T
+    dh_next[...] = 0
     mul, add, dot = np.multiply, np.add, np.dot
     for t in range(T - 1, -1, -1):
         add(dh_out[t], dh_next, dh)  # (H, B)
@@ -192,13 +264,18 @@ def _layer_backward(W, U, trace, dh_out, scratch):
         mul(dh, dz_o_per_dh[t], dz[t, 3])  # dz_o: (H, B)
         mul(dc, f[t], dc)  # dc_{t−1} = dc ⊙ f
         dot(UT, dz_flat[t], dh_next)  # dh_{t−1} = Uᵀ·dz: (H, 4H)·(4H, B)
-    h_prev = scratch("h_prev", (T, B, H), dtype)
-    np.copyto(h_prev, trace.h_prev)  # (T, B, H), contiguous for BLAS
-    dW = np.matmul(dz_flat, trace.x, out=scratch("dW_t", (T, 4 * H, X), dtype))
-    dU = np.matmul(dz_flat, h_prev, out=scratch("dU_t", (T, 4 * H, H), dtype))
-    dx = np.matmul(W.T, dz_flat, out=scratch("dx", (T, X, B), dtype))  # (T, X, B)
-    # Σ over steps of (4H, B)·(B, X) and (4H, B)·(B, H); db = Σ over steps and batch of dz
-    return dW.sum(axis=0), dU.sum(axis=0), dz_flat.sum(axis=(0, 2)), dx
+    # Σ over steps and batch: dW = Σ dz_t·x_tᵀ, dU = Σ dz_t·h_{t−1}ᵀ, db = Σ dz_t
+    dz_rows = scratch("dz_rows", (4 * H, T, B), dtype)
+    np.copyto(dz_rows, dz_flat.transpose(1, 0, 2))  # (4H, T·B), one GEMM each below
+    dz_rows = dz_rows.reshape(4 * H, T * B)
+    x_rows = scratch("x_rows", (T, B, X), dtype)
+    np.copyto(x_rows, run.x.transpose(0, 2, 1))
+    np.matmul(dz_rows, x_rows.reshape(T * B, X), out=dW_out)
+    h_rows = scratch("h_rows", (T, B, H), dtype)
+    np.copyto(h_rows, run.hs[:-1].transpose(0, 2, 1))
+    np.matmul(dz_rows, h_rows.reshape(T * B, H), out=dU_out)
+    np.sum(dz_rows, axis=1, out=db_out)
+    return np.matmul(W.T, dz_flat, out=scratch("dx", (T, X, B), dtype))  # (T, X, B)
 
 
 class _Scratch:
@@ -304,22 +381,62 @@ class Adam:
     def step(self, params: Mapping[str, np.ndarray], grads: Mapping[str, np.ndarray]
              ) -> dict[str, np.ndarray]:
         """New parameters after one update (``params`` themselves are not changed)."""
-        b1, b2 = self.betas
         self.t += 1
-        step_size = self.lr / (1 - b1 ** self.t)
-        root_c2 = np.sqrt(1 - b2 ** self.t)
         new = {}
         for name, p in params.items():
-            g = grads[name]
             if name not in self.m:
                 self.m[name], self.v[name] = np.zeros_like(p), np.zeros_like(p)
-            m, v = self.m[name], self.v[name]
-            m *= b1
-            m += (1 - b1) * g
-            v *= b2
-            v += (1 - b2) * (g * g)
-            new[name] = p - step_size * m / (np.sqrt(v) / root_c2 + self.eps)
+            new[name] = np.array(p)
+            self.update(new[name], grads[name], self.m[name], self.v[name],
+                        np.empty_like(p), np.empty_like(p))
         return new
+
+    def update(self, p, g, m, v, tmp, upd) -> None:
+        """Step ``self.t`` of Adam in place on the arrays ``p`` (parameters), ``m`` and ``v``
+        (its moments), for gradient ``g``; ``tmp`` and ``upd`` are work arrays of p's shape.
+        The arithmetic, operation by operation, is the formula in the class docstring."""
+        b1, b2 = self.betas
+        step_size = self.lr / (1 - b1 ** self.t)  # Python floats: the arrays keep their dtype
+        root_c2 = float(np.sqrt(1 - b2 ** self.t))
+        m *= b1
+        m += np.multiply(g, 1 - b1, out=tmp)  # m ← β₁·m + (1 − β₁)·g
+        v *= b2
+        np.multiply(g, g, out=tmp)
+        tmp *= 1 - b2
+        v += tmp  # v ← β₂·v + (1 − β₂)·g²
+        np.sqrt(v, out=tmp)
+        tmp /= root_c2
+        tmp += self.eps  # √v / √(1 − β₂ᵗ) + ε
+        np.multiply(m, step_size, out=upd)
+        upd /= tmp
+        p -= upd
+
+
+class _Flat:
+    """Named arrays (a model's parameters) as views of one flat vector, so that an update,
+    a norm or a clip is one NumPy call over all of them; gradients and Adam's moments are
+    flat vectors of the same layout (:meth:`views_of` names their parts)."""
+
+    def __init__(self, arrays: Mapping[str, np.ndarray], dtype):
+        self.shapes = {name: a.shape for name, a in arrays.items()}
+        self.data = np.empty(sum(a.size for a in arrays.values()), dtype=dtype)
+        self.views = self.views_of(self.data)
+        for name, a in arrays.items():
+            self.views[name][...] = a
+
+    def zeros(self) -> np.ndarray:
+        return np.zeros_like(self.data)
+
+    def views_of(self, data: np.ndarray) -> dict[str, np.ndarray]:
+        out, start = {}, 0
+        for name, shape in self.shapes.items():
+            size = int(np.prod(shape))
+            out[name] = data[start:start + size].reshape(shape)
+            start += size
+        return out
+
+    def copies(self) -> dict[str, np.ndarray]:
+        return {name: v.copy() for name, v in self.views.items()}
 
 
 # ---- the training loop ---------------------------------------------------------------------
@@ -388,7 +505,11 @@ def train(model: TokenModel, batches: Batches, steps: int, lr: float = 1e-2,
         raise ValueError(f"steps must be a whole number ≥ 0; got {steps!r}")
     rng = np.random.default_rng(seed)
     adam = Adam(lr, betas, eps)
-    params = {k: np.array(v) for k, v in model.params().items()}
+    flat = _Flat(model.params(), model.dtype)  # the weights, updated in place
+    grads = flat.zeros()
+    grad_views = flat.views_of(grads)
+    m, v, tmp, upd = (flat.zeros() for _ in range(4))  # Adam's moments and work arrays
+    n_layers = len(model.units)
     losses, accuracies, norms = [], [], []
     scratch = _Scratch()  # work arrays reused by every step of this run
     stopped = False
@@ -397,22 +518,25 @@ def train(model: TokenModel, batches: Batches, steps: int, lr: float = 1e-2,
         if should_stop is not None and should_stop():
             stopped = True
             break
-        ids, targets, mask = batches(rng)
-        loss, grads, accuracy = _forward_backward(model, ids, targets, mask, True, scratch)
-        if not np.isfinite(loss):
+        ids, targets, mask = _check_batch(model, *batches(rng))
+        loss, accuracy = _forward_backward(flat.views, n_layers, ids, targets, mask, scratch,
+                                           grad_views)
+        norm = float(np.sqrt(np.vdot(grads, grads)))  # before clipping
+        if not (np.isfinite(loss) and np.isfinite(norm)):
             raise ValueError(f"training diverged at step {step} (loss {loss}); "
                              "lower the learning rate or clip the gradients")
-        if clip is None:
-            norm = global_norm(grads)
-        else:
-            grads, norm = clip_by_global_norm(grads, clip)
-        params = adam.step(params, grads)
-        model = model.with_params(params)
+        if clip is not None and norm > clip:
+            grads *= clip / norm  # the same direction, norm ``clip``
+        adam.t += 1
+        adam.update(flat.data, grads, m, v, tmp, upd)
         losses.append(loss)
         accuracies.append(accuracy)
         norms.append(norm)
         if on_step is not None:
+            model = model.with_params(flat.copies())
             on_step(step, loss, accuracy, model)
+    if on_step is None or not losses:
+        model = model.with_params(flat.copies())
     return TrainResult(model=model, losses=np.array(losses), accuracies=np.array(accuracies),
                        grad_norms=np.array(norms), steps=len(losses),
                        seconds=time.perf_counter() - start, stopped=stopped)
