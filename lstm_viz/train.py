@@ -150,10 +150,25 @@ def _forward_backward(params, n_layers, ids, targets, mask, scratch, grads=None)
         dh = _layer_backward(params[f"l{k}.W"], params[f"l{k}.U"], layers[k], dh,
                              scratch.prefixed(f"l{k}."),
                              (grads[f"l{k}.W"], grads[f"l{k}.U"], grads[f"l{k}.b"]))
-    d_embedding = grads["embedding"]  # (V, E)
-    d_embedding[...] = 0
-    np.add.at(d_embedding, ids, dh.transpose(0, 2, 1))  # a token read twice gets both
+    _embedding_backward(ids, dh, grads["embedding"], scratch)
     return loss, accuracy
+
+
+def _embedding_backward(ids, dx, out, scratch):
+    """∂L/∂embedding (V, E) into ``out``: row v is the sum of dx over the steps that read
+    token v (a token read twice gets both). ids (T, B), dx (T, E, B).
+
+    Summed as one sorted pass (``np.add.reduceat`` over the rows grouped by token),
+    in a fixed order, many times faster than ``np.add.at``.
+    """
+    T, E, B = dx.shape
+    order = np.argsort(ids.reshape(-1), kind="stable")  # (T·B,): rows grouped by token
+    sorted_ids = ids.reshape(-1)[order]
+    starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]])  # each group's first
+    rows = scratch("dx_rows", (T, B, E), dx.dtype)
+    np.copyto(rows, dx.transpose(0, 2, 1))  # (T, B, E): one row per token read
+    out[...] = 0
+    out[sorted_ids[starts]] = np.add.reduceat(rows.reshape(T * B, E)[order], starts, axis=0)
 
 
 @dataclass(frozen=True)

@@ -327,3 +327,48 @@ def test_the_last_step_reported_again_with_the_end_is_drawn_once(monkeypatch):
     at = press_train(open_train(task="brackets", units=2, steps=2, seed=9109))
     assert_clean(at)
     assert at.success and list(curve(at)[0]) == [1.0, 0.9]
+
+
+def test_a_hung_worker_closed_by_its_learner_is_never_handed_to_the_next():
+    # Issue 14, item 3: the worker hangs (SIGSTOP), its learner leaves, ``_stop`` closes
+    # it; the next learner must get a fresh process, not the closed one ("handle is closed").
+    import os
+    import signal
+
+    from lstm_viz.worker import Job
+
+    s = training.Settings("brackets", 2, 0.01, 100_000, 9110)
+    pool = training.Trainers(size=1)
+    hung = pool.take(timeout=5)
+    hung.start(Job(training.start_model(s), s.task, 8, s.steps, s.lr, s.seed))
+    assert hung.poll(timeout=60)  # it trains …
+    os.kill(hung._process.pid, signal.SIGSTOP)  # … then hangs
+    live = training.Live(s, training.start_model(s))
+    stop_seconds = training.STOP_SECONDS
+    training.STOP_SECONDS = 0.5
+    try:
+        training._stop(hung, live)  # the learner closed the tab
+    finally:
+        training.STOP_SECONDS = stop_seconds
+    pool.give_back(hung)
+    assert not hung.alive
+    fresh = pool.take(timeout=5)
+    assert fresh is not None and fresh is not hung
+    try:
+        fresh.start(Job(training.start_model(s), s.task, 8, 3, s.lr, s.seed))
+        assert isinstance(fresh.wait(timeout=60), Done)
+    finally:
+        fresh.close()
+
+
+def test_a_silent_worker_frees_its_slot_and_its_learner_is_told(monkeypatch):
+    # Issue 14, item 3: a worker that stops answering while its learner stays connected
+    # must not hold the slot forever: after SILENT_SECONDS without a report it is ended.
+    silent = ScriptedWorker(Step(1, 1.5, 0.5))  # one step, then nothing
+    scripted(monkeypatch, silent)
+    monkeypatch.setattr(training, "SILENT_SECONDS", 0.5)
+    at = press_train(open_train(task="brackets", units=2, steps=50, seed=9111))
+    assert_clean(at)
+    assert at.error[0].value.replace("\\", "") == t("train.silent", seconds=0.5)
+    assert "trained_model" not in at.session_state
+    assert not silent.alive and training.trainers()._free == 1  # its place is free again
