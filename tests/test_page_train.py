@@ -339,7 +339,7 @@ def test_a_hung_worker_closed_by_its_learner_is_never_handed_to_the_next():
 
     s = training.Settings("brackets", 2, 0.01, 100_000, 9110)
     pool = training.Trainers(size=1)
-    hung = pool.take(timeout=5)
+    hung = pool.take(pool.join(s), timeout=5)
     hung.start(Job(training.start_model(s), s.task, 8, s.steps, s.lr, s.seed))
     assert hung.poll(timeout=60)  # it trains …
     os.kill(hung._process.pid, signal.SIGSTOP)  # … then hangs
@@ -352,7 +352,7 @@ def test_a_hung_worker_closed_by_its_learner_is_never_handed_to_the_next():
         training.STOP_SECONDS = stop_seconds
     pool.give_back(hung)
     assert not hung.alive
-    fresh = pool.take(timeout=5)
+    fresh = pool.take(pool.join(s), timeout=5)
     assert fresh is not None and fresh is not hung
     try:
         fresh.start(Job(training.start_model(s), s.task, 8, 3, s.lr, s.seed))
@@ -372,3 +372,74 @@ def test_a_silent_worker_frees_its_slot_and_its_learner_is_told(monkeypatch):
     assert at.error[0].value.replace("\\", "") == t("train.silent", seconds=0.5)
     assert "trained_model" not in at.session_state
     assert not silent.alive and training.trainers()._free == 1  # its place is free again
+
+
+class Idle(ScriptedWorker):
+    """A stand-in process for queue tests: never started."""
+
+
+def test_the_queue_is_first_come_first_served_and_estimates_from_the_measured_pace():
+    pool = training.Trainers(size=1)
+    pool.pace.record(1.0, 2e-6)  # measured: 2e-6 s per unit of work
+    pool._free, pool._idle = 0, [Idle()]  # its one process, idle
+    a, b, c, a_again = (training.Settings("brackets", u, 0.01, 100, 9120) for u in (2, 3, 4, 2))
+    first, second, third, same = (pool.join(s) for s in (a, b, c, a_again))
+    assert pool.take(second, timeout=0.05) is None  # not first in line
+    worker = pool.take(first, timeout=1)
+    assert worker is not None
+    assert pool.take(second, timeout=0.05) is None  # first in line, but no process free
+    pace = 2e-6
+    ahead, wait = pool.estimate(second)
+    assert ahead == 0 and 0 < wait <= first.work * pace  # what is left of the first run
+    ahead, wait = pool.estimate(third)
+    assert ahead == 1 and wait == pytest.approx(wait_of_second := first.work * pace
+                                                + second.work * pace, rel=0.05)
+    ahead, wait = pool.estimate(same)  # the same settings as the run training: counted once
+    assert ahead == 2 and wait == pytest.approx(wait_of_second + third.work * pace, rel=0.05)
+    pool.leave(second)  # the second learner leaves: the third moves up
+    assert pool.estimate(third)[0] == 0
+    pool.give_back(worker, first)
+    assert pool.take(third, timeout=1) is worker
+
+
+def test_the_pace_is_measured_here_then_follows_the_finished_runs():
+    pace = training.Pace()
+    calibrated = pace.seconds_per_work()  # a few steps of the default run, timed here
+    assert 1e-11 < calibrated < 1e-5
+    for k in range(1, 4):
+        pace.record(100.0, k * 1e-6)  # runs at 1e-8, 2e-8, 3e-8 s per work
+    assert pace.seconds_per_work() == pytest.approx(2e-8)  # the median
+    for _ in range(training.PACE_RUNS):
+        pace.record(100.0, 5e-6)
+    assert pace.seconds_per_work() == pytest.approx(5e-8)  # only the latest runs count
+
+
+def test_a_waiting_learner_sees_their_place_and_the_estimates(monkeypatch):
+    pool = training.Trainers(size=1)
+    pool._free, pool._idle = 0, [Idle()]
+    pool.pace.record(1.0, 1e-8)  # measured: 1e-8 s per unit of work
+    busy, queued = (training.Settings("brackets", u, 0.01, 1000, 9121) for u in (5, 6))
+    busy_ticket = pool.join(busy)
+    held = pool.take(busy_ticket, timeout=1)  # someone else trains in the only process
+    queued_ticket = pool.join(queued)  # and someone else waits
+    monkeypatch.setattr(training, "trainers", lambda: pool)
+    s = training.Settings("brackets", 2, 0.01, 50, 9123)
+    trained = training._outcome(s, training.start_model(s), [1.0], [0.5], 0.25, False)
+    monkeypatch.setattr(training, "_train", lambda s, on_progress, worker: trained)
+    waits = []
+
+    def on_wait(ahead, wait):
+        waits.append((ahead, wait))
+        if len(waits) == 2:  # the other runs end
+            pool.give_back(held, busy_ticket)
+            pool.leave(queued_ticket)
+
+    outcome, reused = training.run(s, on_progress=lambda live: None, on_wait=on_wait)
+    assert outcome is trained and not reused and len(waits) == 2
+    (ahead, wait), _ = waits
+    assert ahead == 1  # one run ahead in the queue
+    left_of_busy = training.work(busy) * 1e-8
+    assert left_of_busy < wait <= left_of_busy + training.work(queued) * 1e-8
+    assert pool.pace.seconds_per_work() == pytest.approx(
+        np.median([1e-8, 0.25 / (training.work(s) / 50)]))  # the run's own pace recorded
+    assert pool._idle == [held] and not pool._running and not pool._waiting
