@@ -144,8 +144,9 @@ def _forward_backward(params, n_layers, ids, targets, mask, scratch, grads=None)
     dlogits *= weight[:, None]  # ∂L/∂logits = (p − onehot(target)) · mask / N, (T·B, K)
     np.matmul(dlogits.T, h_top, out=grads["head.W"])  # (K, H_top)
     np.sum(dlogits, axis=0, out=grads["head.b"])  # (K,)
-    dh = np.matmul(dlogits, head_W, out=scratch("dh_top", (T * B, H), dtype))
-    dh = dh.reshape(T, B, H).transpose(0, 2, 1)  # (T, H_top, B)
+    dh_rows = np.matmul(dlogits, head_W, out=scratch("dh_rows", (T * B, H), dtype))
+    dh = scratch("dh_top", (T, H, B), dtype)  # (T, H_top, B), contiguous: read step by step
+    np.copyto(dh, dh_rows.reshape(T, B, H).transpose(0, 2, 1))
     for k in reversed(range(n_layers)):
         dh = _layer_backward(params[f"l{k}.W"], params[f"l{k}.U"], layers[k], dh,
                              scratch.prefixed(f"l{k}."),
@@ -180,6 +181,7 @@ class _LayerRun:
     x: np.ndarray       # (T, X, B), the layer's inputs
     states: np.ndarray  # (T + 1, 5H, B)
     hs: np.ndarray      # (T + 1, H, B)
+    spare: np.ndarray   # (T, 4H, B), the forward pass's z, free for the backward's dz
 
     @property
     def h(self) -> np.ndarray:  # (T, H, B), h_1 … h_T
@@ -229,7 +231,7 @@ def _layer_forward(W, U, b, x, scratch) -> _LayerRun:
         tanh(c_t, h_t)
         mul(o_t, h_t, h_t)  # h_t = o ⊙ tanh(c_t)
         h_prev = h_t
-    return _LayerRun(x, states, hs)
+    return _LayerRun(x, states, hs, zs)
 
 
 def _layer_backward(W, U, run: _LayerRun, dh_out, scratch, out):
@@ -263,8 +265,8 @@ def _layer_backward(W, U, run: _LayerRun, dh_out, scratch, out):
     block = np.multiply(g, g, out=dz_per_dc[:, 2])
     np.subtract(1, block, out=block)
     block *= i  # dz_g = dc ⊙ i ⊙ (1−g²)
-    dz = scratch("dz", (T, 4, H, B), dtype)  # gate order i, f, g, o
-    dz_flat = dz.reshape(T, 4 * H, B)  # the same memory
+    dz_flat = run.spare  # (T, 4H, B), gate order i, f, g, o: z's memory, no longer needed
+    dz = dz_flat.reshape(T, 4, H, B)  # the same memory
     UT = np.ascontiguousarray(U.T)  # (H, 4H)
     dh, tmp = scratch("dh", (H, B), dtype), scratch("tmp", (H, B), dtype)
     dc, dh_next = scratch("dc", (H, B), dtype), scratch("dh_next", (H, B), dtype)
