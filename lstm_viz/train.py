@@ -181,6 +181,7 @@ class _LayerRun:
     x: np.ndarray       # (T, X, B), the layer's inputs
     states: np.ndarray  # (T + 1, 5H, B)
     hs: np.ndarray      # (T + 1, H, B)
+    tanh_c: np.ndarray  # (T, H, B), tanh(c_t)
     spare: np.ndarray   # (T, 4H, B), the forward pass's z, free for the backward's dz
 
     @property
@@ -216,11 +217,12 @@ def _layer_forward(W, U, b, x, scratch) -> _LayerRun:
     Uh = scratch("Uh", (4 * H, B), dtype)
     prod = scratch("prod", (2 * H, B), dtype)  # [f⊙c_{t-1}; i⊙g]
     fc, ig = prod[:H], prod[H:]
+    tanh_c = scratch("tanh_c", (T, H, B), dtype)
     dot, add, mul, tanh = np.dot, np.add, np.multiply, np.tanh
     h_prev = hs[0]
-    for z_t, gates_t, ci_t, fg_t, o_t, c_t, h_t in zip(
+    for z_t, gates_t, ci_t, fg_t, o_t, c_t, tc_t, h_t in zip(
             zs, states[:-1, H:], states[:-1, :2 * H], states[:-1, 2 * H:4 * H],
-            states[:-1, 4 * H:], states[1:, :H], hs[1:]):
+            states[:-1, 4 * H:], states[1:, :H], tanh_c, hs[1:], strict=True):
         dot(Us, h_prev, Uh)  # (4H, B)
         add(z_t, Uh, z_t)  # z, scaled
         tanh(z_t, gates_t)
@@ -228,10 +230,10 @@ def _layer_forward(W, U, b, x, scratch) -> _LayerRun:
         add(gates_t, shift, gates_t)  # i, f, g, o
         mul(ci_t, fg_t, prod)  # [c_{t-1}⊙f; i⊙g]
         add(fc, ig, c_t)  # c_t
-        tanh(c_t, h_t)
-        mul(o_t, h_t, h_t)  # h_t = o ⊙ tanh(c_t)
+        tanh(c_t, tc_t)
+        mul(o_t, tc_t, h_t)  # h_t = o ⊙ tanh(c_t)
         h_prev = h_t
-    return _LayerRun(x, states, hs, zs)
+    return _LayerRun(x, states, hs, tanh_c, zs)
 
 
 def _layer_backward(W, U, run: _LayerRun, dh_out, scratch, out):
@@ -247,10 +249,9 @@ def _layer_backward(W, U, run: _LayerRun, dh_out, scratch, out):
     dtype = W.dtype
     st = run.states
     c_prev, i, f, g, o = (st[:-1, k * H:(k + 1) * H] for k in range(5))  # each (T, H, B)
-    c = st[1:, :H]
+    tanh_c = run.tanh_c
     # What does not depend on the gradient flowing back is computed for all steps at once,
     # in place to spare temporaries: each block reads as the comment beside it.
-    tanh_c = np.tanh(c, out=scratch("tanh_c", (T, H, B), dtype))
     dc_per_dh = np.multiply(tanh_c, tanh_c, out=scratch("dc_per_dh", (T, H, B), dtype))
     np.subtract(1, dc_per_dh, out=dc_per_dh)
     dc_per_dh *= o  # dc gets dh ⊙ o ⊙ (1 − tanh²c)
