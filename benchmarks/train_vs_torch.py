@@ -1,6 +1,6 @@
 """Time one training step of ``lstm_viz.train`` against the same model and step in PyTorch.
 
-    OPENBLAS_NUM_THREADS=1 PYTHONPATH=. python benchmarks/train_vs_torch.py [--steps N] [--repeats N]
+    PYTHONPATH=. python benchmarks/train_vs_torch.py [--steps N] [--repeats N]
 
 Run it with a Python that has torch for the ratios; without torch it says so and prints the
 NumPy timings alone. Torch is never a requirement of the project.
