@@ -59,10 +59,15 @@ DEFAULTS = dict(task="pronoun-en", units=8, lr="0.01", steps=300, seed=0)
 UNITS, STEPS, SEEDS = (1, 32), (10, 2000), (0, 9999)  # (least, most) a widget allows
 BATCH = 32                   # sequences per training step
 EMBED = 8                    # length of each token's vector
+DTYPE = np.float32           # what runs train in: ~2.5× faster than float64 (tests/test_train.py
+                             # checks float32 training against float64's, float64's gradients
+                             # against finite differences and PyTorch)
 HELD_OUT = 256               # sequences the final loss and accuracy are measured on
 HELD_OUT_SEED = 1_000_003    # outside SEEDS, so never a training batch
-UNIT_OVERHEAD = 24           # a step's per-token cost that does not grow with units, in units
-MAX_WORK = 120_000_000       # the most work one run may do (see work())
+UNIT_OVERHEAD = 48           # a step's per-token cost that does not grow with units, in units
+                             # (fitted to steps of 1, 8, 16, 32 units, sentences made included)
+MAX_WORK = 150_000_000       # the most work one run may do (see work()): about 10 s on one
+                             # busy core of the machine it was measured on
 PACE_RUNS = 20               # the pace is the median over this many of the latest runs
 STORE_SIZE = 128             # finished runs kept for everyone
 # Runs that may train at the same time, each in a process of its own (~60 MB): one per CPU
@@ -164,11 +169,12 @@ def max_steps(task: str, units: int) -> int:
 
 
 def start_model(s: Settings) -> TokenModel:
-    """The untrained model: one layer of ``s.units``, seeded like the training."""
+    """The untrained model: one layer of ``s.units``, seeded like the training, in
+    ``DTYPE`` (training computes in the model's dtype)."""
     task = TASKS[s.task]
     meta = dict(task=s.task, units=s.units, lr=s.lr, steps=s.steps, seed=s.seed)
     return TokenModel.random(task.vocab, task.labels, embed_dim=EMBED, units=(s.units,),
-                             seed=s.seed, meta=meta)
+                             seed=s.seed, dtype=DTYPE, meta=meta)
 
 
 @st.cache_data(show_spinner=False)
