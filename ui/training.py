@@ -443,6 +443,7 @@ def _queue_and_train(s: Settings, on_progress, on_wait) -> tuple[Outcome | None,
             on_wait(*pool.estimate(ticket))  # an st call: the learner can leave or stop here
     finally:
         pool.leave(ticket)
+    began = time.perf_counter()
     try:
         found = store().get(s)
         if found is not None:
@@ -450,7 +451,9 @@ def _queue_and_train(s: Settings, on_progress, on_wait) -> tuple[Outcome | None,
         outcome = _train(s, on_progress, worker)
     finally:
         pool.give_back(worker, ticket)
-    pool.pace.record(work(s) * outcome.steps / s.steps, outcome.seconds)
+    # The pace of the whole time the process was held (start, steps, reports), which is
+    # what the learners behind this one wait for.
+    pool.pace.record(work(s) * outcome.steps / s.steps, time.perf_counter() - began)
     return None, outcome
 
 
