@@ -158,10 +158,10 @@ def main(argv=None) -> int:
           f"after {loadavg()}")
     rows = {"first curve (click →)": [r.charts[0] for r, _ in outcomes if r.charts],
             "finished (click →)": [r.finished for r, _ in outcomes]}
-    for (client, kind), values in sorted(tally.latencies.items()):
+    for (_client, kind), values in sorted(tally.latencies.items()):
         if kind not in ("train-start", "train-done"):
-            rows[f"{kind}"] = values
-    rows["other pages, all"] = [v for (c, k), vs in tally.latencies.items()
+            rows[kind] = values
+    rows["other pages, all"] = [v for (_c, k), vs in tally.latencies.items()
                                 if k in ("type", "step", "page") for v in vs]
     print(f"{'seconds':28}{'n':>5}{'p50':>8}{'p95':>8}{'max':>8}")
     for name, values in rows.items():
