@@ -45,7 +45,7 @@ def progress(live: training.Live, status, chart, lang: str) -> None:
                                       accuracy=f"{live.accuracies[-1]:.0%}"))
     with chart:
         common.figure(training_figure(live.losses, live.accuracies, total, lang=lang),
-                      key=f"train_live_{n}")
+                      key=f"train_live_{id(live)}_{n}")  # a followed run, then one's own
 
 
 def result(outcome: training.Outcome, settings: training.Settings, lang: str) -> None:

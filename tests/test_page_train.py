@@ -442,3 +442,27 @@ def test_a_waiting_learner_sees_their_place_and_the_estimates(monkeypatch):
     assert left_of_busy < wait <= left_of_busy + training.work(queued) * 1e-8
     assert len(pool.pace._runs) == 2  # the run's own pace recorded
     assert pool._idle == [held] and not pool._running and not pool._waiting
+
+
+def test_the_same_settings_in_progress_are_followed_not_trained_again(monkeypatch):
+    s = training.Settings("brackets", 3, 0.01, 100, 9124)
+    runs, pool = training.RunStore(), training.Trainers(size=0)  # no process at all
+    monkeypatch.setattr(training, "store", lambda: runs)
+    monkeypatch.setattr(training, "trainers", lambda: pool)
+    monkeypatch.setattr(training, "UPDATE_SECONDS", 0.01)
+    leader = training.Live(s, training.start_model(s))  # another learner's run
+    for k in range(3):
+        leader.add(1.0 - k / 10, 0.5)
+    runs.begin(leader)
+    finished = training._outcome(s, leader.model, leader.losses, leader.accuracies, 0.5, False)
+    drawn = []
+
+    def on_progress(live):
+        drawn.append((live, len(live.losses)))
+        runs.end(leader)
+        runs.put(s, finished)  # the leader finishes
+
+    outcome, reused = training.run(s, on_progress, on_wait=lambda *a: pytest.fail("queued"))
+    assert outcome is finished and reused
+    assert drawn == [(leader, 3)]  # the leader's curve, drawn for this learner
+    assert not pool._waiting and not pool._running

@@ -209,13 +209,30 @@ def _outcome(s: Settings, model, losses, accuracies, secs, stopped) -> Outcome:
 class RunStore:
     """Finished runs by their settings, newest last; thread-safe; at most ``size`` kept.
 
-    Values are frozen :class:`Outcome` records, never changed once stored.
+    Values are frozen :class:`Outcome` records, never changed once stored. Runs in progress
+    are listed too (:meth:`running`), so that a learner who asks for the same settings
+    follows that run's curve instead of training it again.
     """
 
     def __init__(self, size: int = STORE_SIZE):
         self._runs: OrderedDict[Settings, Outcome] = OrderedDict()
+        self._live: dict[Settings, Live] = {}
         self._size = size
         self._lock = threading.Lock()
+
+    def running(self, s: Settings) -> Live | None:
+        """The run in progress with settings ``s`` (read it, never change it), or None."""
+        with self._lock:
+            return self._live.get(s)
+
+    def begin(self, live: Live) -> None:
+        with self._lock:
+            self._live.setdefault(live.settings, live)
+
+    def end(self, live: Live) -> None:
+        with self._lock:
+            if self._live.get(live.settings) is live:
+                del self._live[live.settings]
 
     def get(self, s: Settings) -> Outcome | None:
         with self._lock:
@@ -426,29 +443,42 @@ def run(s: Settings, on_progress: Callable[[Live], None],
     if found is not None:
         _show(found, "reused")
         return found, True
-    store().put(s, outcome)
     _show(outcome, "trained")
     return outcome, False
 
 
 def _queue_and_train(s: Settings, on_progress, on_wait) -> tuple[Outcome | None, Outcome | None]:
-    """(found in the store, None) or (None, trained here): waits in the queue first."""
-    pool = trainers()
-    ticket = pool.join(s)
+    """(found in the store, None) or (None, trained here). While the same settings train
+    for another learner, follow that run's curve; else wait in the queue, then train."""
+    pool, ticket, followed = trainers(), None, 0
     try:
-        while (worker := pool.take(ticket, timeout=0.2)) is None:
-            found = store().get(s)  # trained by someone else while we waited?
+        while True:
+            found = store().get(s)  # trained by someone else meanwhile?
             if found is not None:
                 return found, None
+            leader = store().running(s)
+            if leader is not None:  # out of the queue: no process is needed for it
+                if ticket is not None:
+                    pool.leave(ticket)
+                    ticket = None
+                followed = _follow(leader, followed, on_progress)
+                continue
+            if ticket is None:
+                ticket = pool.join(s)
+            worker = pool.take(ticket, timeout=0.2)
+            if worker is not None:
+                break
             on_wait(*pool.estimate(ticket))  # an st call: the learner can leave or stop here
     finally:
-        pool.leave(ticket)
+        if ticket is not None:
+            pool.leave(ticket)
     began = time.perf_counter()
     try:
         found = store().get(s)
         if found is not None:
             return found, None
         outcome = _train(s, on_progress, worker)
+        store().put(s, outcome)  # before the process goes back: the next in line finds it
     finally:
         pool.give_back(worker, ticket)
     # The pace of the whole time the process was held (start, steps, reports), which is
@@ -457,12 +487,33 @@ def _queue_and_train(s: Settings, on_progress, on_wait) -> tuple[Outcome | None,
     return None, outcome
 
 
+def _follow(leader: Live, shown: int, on_progress) -> int:
+    """Draw another learner's run of the same settings if it has new steps (returns the
+    steps drawn so far); either way, wait a little at a yield point."""
+    time.sleep(UPDATE_SECONDS)
+    if len(leader.losses) > shown:
+        shown = len(leader.losses)
+        on_progress(leader)
+    else:
+        st.session_state.get(SHOWN_KEY)  # a yield point: the learner can leave or stop here
+    return shown
+
+
 def _train(s: Settings, on_progress, worker: Worker) -> Outcome:
     """One run in ``worker``, reported to the page as it goes (see Stopping above)."""
     state = st.session_state
     live = Live(s, start_model(s))
     state[LIVE_KEY] = live
     state[TASK_KEY] = s.task
+    store().begin(live)  # others asking for the same settings follow this run
+    try:
+        return _train_live(s, on_progress, worker, live)
+    finally:
+        store().end(live)
+
+
+def _train_live(s: Settings, on_progress, worker: Worker, live: Live) -> Outcome:
+    state = st.session_state
     end, shown_at, shown_steps = None, 0.0, 0
     heard = time.perf_counter()  # the last report from the worker
     try:
