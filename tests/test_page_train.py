@@ -449,7 +449,7 @@ def test_the_same_settings_in_progress_are_followed_not_trained_again(monkeypatc
     runs, pool = training.RunStore(), training.Trainers(size=0)  # no process at all
     monkeypatch.setattr(training, "store", lambda: runs)
     monkeypatch.setattr(training, "trainers", lambda: pool)
-    monkeypatch.setattr(training, "UPDATE_SECONDS", 0.01)
+    monkeypatch.setattr(training, "FOLLOW_SECONDS", 0.01)
     leader = training.Live(s, training.start_model(s))  # another learner's run
     for k in range(3):
         leader.add(1.0 - k / 10, 0.5)

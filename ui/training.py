@@ -75,6 +75,8 @@ STORE_SIZE = 128             # finished runs kept for everyone
 # its node's CPUs, not its limit: deploy/k8s sets it).
 SLOTS = int(os.environ.get("LSTM_VIZ_TRAINERS") or 0) or max(1, len(os.sched_getaffinity(0)) - 1)
 UPDATE_SECONDS = 0.25        # the page redraws progress at most this often
+FOLLOW_SECONDS = 2.0         # … and a run followed from another learner's at most this often
+                             # (a class may follow one run: 30 redraws a second cost a core)
 POLL_SECONDS = 0.05          # how often a training page reads its worker's reports
 STOP_SECONDS = 10            # how long a stopped worker may take to hand back its model
 SILENT_SECONDS = 30          # a worker that reports nothing this long is ended (a step takes
@@ -490,7 +492,10 @@ def _queue_and_train(s: Settings, on_progress, on_wait) -> tuple[Outcome | None,
 def _follow(leader: Live, shown: int, on_progress) -> int:
     """Draw another learner's run of the same settings if it has new steps (returns the
     steps drawn so far); either way, wait a little at a yield point."""
-    time.sleep(UPDATE_SECONDS)
+    if shown:  # the first drawing at once, then every FOLLOW_SECONDS
+        time.sleep(FOLLOW_SECONDS)
+    else:
+        time.sleep(POLL_SECONDS)
     if len(leader.losses) > shown:
         shown = len(leader.losses)
         on_progress(leader)
