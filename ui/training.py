@@ -480,7 +480,6 @@ def _queue_and_train(s: Settings, on_progress, on_wait) -> tuple[Outcome | None,
         if found is not None:
             return found, None
         outcome = _train(s, on_progress, worker)
-        store().put(s, outcome)  # before the process goes back: the next in line finds it
     finally:
         pool.give_back(worker, ticket)
     # The pace of the whole time the process was held (start, steps, reports), which is
@@ -492,10 +491,11 @@ def _queue_and_train(s: Settings, on_progress, on_wait) -> tuple[Outcome | None,
 def _follow(leader: Live, shown: int, on_progress) -> int:
     """Draw another learner's run of the same settings if it has new steps (returns the
     steps drawn so far); either way, wait a little at a yield point."""
-    if shown:  # the first drawing at once, then every FOLLOW_SECONDS
-        time.sleep(FOLLOW_SECONDS)
-    else:
+    wake = time.perf_counter() + (FOLLOW_SECONDS if shown else 0)  # the first at once
+    while True:
         time.sleep(POLL_SECONDS)
+        if leader.done or time.perf_counter() >= wake:
+            break
     if len(leader.losses) > shown:
         shown = len(leader.losses)
         on_progress(leader)
@@ -512,7 +512,9 @@ def _train(s: Settings, on_progress, worker: Worker) -> Outcome:
     state[TASK_KEY] = s.task
     store().begin(live)  # others asking for the same settings follow this run
     try:
-        return _train_live(s, on_progress, worker, live)
+        outcome = _train_live(s, on_progress, worker, live)
+        store().put(s, outcome)  # before it stops being followed, before the process goes back
+        return outcome
     finally:
         store().end(live)
 
