@@ -113,20 +113,37 @@ def _forward_backward(params, n_layers, ids, targets, mask, scratch, grads=None)
     """
     T, B = ids.shape
     emb = params["embedding"]
-    dtype = emb.dtype
-    x = scratch("x0", (T, emb.shape[1], B), dtype)  # (T, E, B)
+    x = scratch("x0", (T, emb.shape[1], B), emb.dtype)  # (T, E, B)
     np.copyto(x, emb[ids].transpose(0, 2, 1))
-    layers = []
+    runs = []
     for k in range(n_layers):
-        layers.append(_layer_forward(params[f"l{k}.W"], params[f"l{k}.U"], params[f"l{k}.b"],
-                                     x, scratch.prefixed(f"l{k}.")))
-        x = layers[-1].h  # (T, H_l, B): the next layer's input
-    head_W, head_b = params["head.W"], params["head.b"]
-    K, H = head_W.shape
+        runs.append(_layer_forward(params[f"l{k}.W"], params[f"l{k}.U"], params[f"l{k}.b"],
+                                   x, scratch.prefixed(f"l{k}.")))
+        x = runs[-1].h  # (T, H_l, B): the next layer's input
+    loss, accuracy, dh = _head(params["head.W"], params["head.b"], x, targets, mask, scratch,
+                               grads)
+    if grads is None:
+        return loss, accuracy
+    for k in reversed(range(n_layers)):
+        dz = _layer_dz(params[f"l{k}.U"], runs[k], dh, scratch.prefixed(f"l{k}."))
+        dh = _layer_grads(params[f"l{k}.W"], dz, runs[k].x, runs[k].hs[:-1],
+                          scratch.prefixed(f"l{k}."),
+                          (grads[f"l{k}.W"], grads[f"l{k}.U"], grads[f"l{k}.b"]))
+    _embedding_backward(ids, dh, grads["embedding"], scratch)
+    return loss, accuracy
+
+
+def _head(W, b, h, targets, mask, scratch, grads=None):
+    """The dense head and the loss over the top layer's h (T, H, B): (loss, accuracy, dh),
+    dh (T, H, B) the gradient reaching each h_t (None without ``grads``, into which
+    ∂L/∂head.W and ∂L/∂head.b are written)."""
+    T, H, B = h.shape
+    K = W.shape[0]
+    dtype = W.dtype
     h_top = scratch("h_top", (T * B, H), dtype)  # one row per (step, sequence)
-    np.copyto(h_top.reshape(T, B, H), x.transpose(0, 2, 1))
-    logits = np.matmul(h_top, head_W.T, out=scratch("logits", (T * B, K), dtype))
-    logits += head_b  # (T·B, K)
+    np.copyto(h_top.reshape(T, B, H), h.transpose(0, 2, 1))
+    logits = np.matmul(h_top, W.T, out=scratch("logits", (T * B, K), dtype))
+    logits += b  # (T·B, K)
     rows, cols = np.arange(T * B), targets.reshape(-1)
     n = np.count_nonzero(mask)  # N, the counted steps
     weight = (mask.reshape(-1) / n).astype(dtype)  # (T·B,): 1/N where counted, else 0
@@ -137,22 +154,17 @@ def _forward_backward(params, n_layers, ids, targets, mask, scratch, grads=None)
     total = e.sum(axis=1)  # (T·B,)
     loss = float(weight @ (np.log(total) - picked))  # mean of −log p[target]
     if grads is None:
-        return loss, accuracy
+        return loss, accuracy, None
     dlogits = e
     dlogits /= total[:, None]  # softmax
     dlogits[rows, cols] -= 1
     dlogits *= weight[:, None]  # ∂L/∂logits = (p − onehot(target)) · mask / N, (T·B, K)
     np.matmul(dlogits.T, h_top, out=grads["head.W"])  # (K, H_top)
     np.sum(dlogits, axis=0, out=grads["head.b"])  # (K,)
-    dh_rows = np.matmul(dlogits, head_W, out=scratch("dh_rows", (T * B, H), dtype))
+    dh_rows = np.matmul(dlogits, W, out=scratch("dh_rows", (T * B, H), dtype))
     dh = scratch("dh_top", (T, H, B), dtype)  # (T, H_top, B), contiguous: read step by step
     np.copyto(dh, dh_rows.reshape(T, B, H).transpose(0, 2, 1))
-    for k in reversed(range(n_layers)):
-        dh = _layer_backward(params[f"l{k}.W"], params[f"l{k}.U"], layers[k], dh,
-                             scratch.prefixed(f"l{k}."),
-                             (grads[f"l{k}.W"], grads[f"l{k}.U"], grads[f"l{k}.b"]))
-    _embedding_backward(ids, dh, grads["embedding"], scratch)
-    return loss, accuracy
+    return loss, accuracy, dh
 
 
 def _embedding_backward(ids, dx, out, scratch):
@@ -200,30 +212,38 @@ def _gate_scale(H, dtype):
 def _layer_forward(W, U, b, x, scratch) -> _LayerRun:
     """One layer over a batch: x (T, X, B) → a :class:`_LayerRun`; the equations are
     :class:`lstm_viz.cell.LSTM`'s, computed as its ``run`` computes them (nine NumPy calls a
-    step, gates as scale·tanh(s·z) + shift), into arrays that ``scratch`` lends."""
-    T, X, B = x.shape
-    H = U.shape[1]
+    step, gates as scale·tanh(s·z) + shift), into arrays that ``scratch`` lends.
+
+    Models trained together (:func:`train_together`) add a leading axis of M models to the
+    weights, W (M, 4H, X), U (M, 4H, H), b (M, 4H), and after the time axis of every
+    array, x (T, M, X, B): each model's numbers are computed by the same operations on its
+    own block, so they are those of the model alone (``...`` indexing serves both).
+    """
+    T, *lead, X, B = x.shape
+    H = U.shape[-1]
     dtype = W.dtype
     s = _gate_scale(H, dtype)  # (4H, 1)
-    zs = np.matmul(W * s, x, out=scratch("zs", (T, 4 * H, B), dtype))  # scaled W·x_t: (T, 4H, B)
-    zs += b[:, None] * s  # … + scaled b
-    Us = U * s  # (4H, H), pre-scaled
-    hs = scratch("hs", (T + 1, H, B), dtype)
+    zs = np.matmul(W * s, x, out=scratch("zs", (T, *lead, 4 * H, B), dtype))  # scaled W·x_t
+    zs += b[..., None] * s  # … + scaled b: (T, [M,] 4H, B)
+    Us = U * s  # ([M,] 4H, H), pre-scaled
+    hs = scratch("hs", (T + 1, *lead, H, B), dtype)
     hs[0] = 0  # h_0
-    states = scratch("states", (T + 1, 5 * H, B), dtype)  # [c_{t-1}; i; f; g; o] of step t
-    states[0, :H] = 0  # c_0
+    states = scratch("states", (T + 1, *lead, 5 * H, B), dtype)  # [c_{t-1}; i; f; g; o]
+    states[0, ..., :H, :] = 0  # c_0
     scale = np.repeat(s, B, axis=1)  # (4H, B)
     shift = 1 - scale  # gate = scale·tanh + shift: ½ + ½·tanh(z/2) = σ(z), or tanh(z)
-    Uh = scratch("Uh", (4 * H, B), dtype)
-    prod = scratch("prod", (2 * H, B), dtype)  # [f⊙c_{t-1}; i⊙g]
-    fc, ig = prod[:H], prod[H:]
-    tanh_c = scratch("tanh_c", (T, H, B), dtype)
-    dot, add, mul, tanh = np.dot, np.add, np.multiply, np.tanh
+    Uh = scratch("Uh", (*lead, 4 * H, B), dtype)
+    prod = scratch("prod", (*lead, 2 * H, B), dtype)  # [f⊙c_{t-1}; i⊙g]
+    fc, ig = prod[..., :H, :], prod[..., H:, :]
+    tanh_c = scratch("tanh_c", (T, *lead, H, B), dtype)
+    dot = np.matmul if lead else np.dot  # one (4H, H)·(H, B) product per model
+    add, mul, tanh = np.add, np.multiply, np.tanh
     h_prev = hs[0]
     for z_t, gates_t, ci_t, fg_t, o_t, c_t, tc_t, h_t in zip(
-            zs, states[:-1, H:], states[:-1, :2 * H], states[:-1, 2 * H:4 * H],
-            states[:-1, 4 * H:], states[1:, :H], tanh_c, hs[1:], strict=True):
-        dot(Us, h_prev, Uh)  # (4H, B)
+            zs, states[:-1, ..., H:, :], states[:-1, ..., :2 * H, :],
+            states[:-1, ..., 2 * H:4 * H, :], states[:-1, ..., 4 * H:, :],
+            states[1:, ..., :H, :], tanh_c, hs[1:], strict=True):
+        dot(Us, h_prev, Uh)  # ([M,] 4H, B)
         add(z_t, Uh, z_t)  # z, scaled
         tanh(z_t, gates_t)
         mul(gates_t, scale, gates_t)
@@ -236,64 +256,80 @@ def _layer_forward(W, U, b, x, scratch) -> _LayerRun:
     return _LayerRun(x, states, hs, tanh_c, zs)
 
 
-def _layer_backward(W, U, run: _LayerRun, dh_out, scratch, out):
-    """BPTT through one layer; the equations are in :func:`loss_and_grads`.
+def _layer_dz(U, run: _LayerRun, dh_out, scratch, starts=None):
+    """BPTT through one layer (the equations are in :func:`loss_and_grads`): dz of every
+    step, (T, [M,] 4H, B), gate order i, f, g, o, in the forward pass's z memory.
 
-    W (4H, X), U (4H, H); dh_out (T, H, B), the gradient reaching each h_t from above.
-    Writes dW (4H, X), dU (4H, H), db (4H,) into ``out`` and returns dx (T, X, B), which
-    lives in ``scratch`` (valid until the next step).
+    U (4H, H) or (M, 4H, H); dh_out (T, [M,] H, B), the gradient reaching each h_t from
+    above. ``starts`` (models together): {t: models whose last step is t}; their dc and
+    dh_{t+1} are set to exactly 0 there, as for a model alone.
     """
-    dW_out, dU_out, db_out = out
-    T, X, B = run.x.shape
-    H = U.shape[1]
-    dtype = W.dtype
+    T, *lead, H5, B = run.states.shape
+    T, H = T - 1, H5 // 5
+    dtype = U.dtype
     st = run.states
-    c_prev, i, f, g, o = (st[:-1, k * H:(k + 1) * H] for k in range(5))  # each (T, H, B)
+    c_prev, i, f, g, o = (st[:-1, ..., k * H:(k + 1) * H, :] for k in range(5))  # (T, [M,] H, B)
     tanh_c = run.tanh_c
     # What does not depend on the gradient flowing back is computed for all steps at once,
     # in place to spare temporaries: each block reads as the comment beside it.
-    dc_per_dh = np.multiply(tanh_c, tanh_c, out=scratch("dc_per_dh", (T, H, B), dtype))
+    dc_per_dh = np.multiply(tanh_c, tanh_c, out=scratch("dc_per_dh", tanh_c.shape, dtype))
     np.subtract(1, dc_per_dh, out=dc_per_dh)
     dc_per_dh *= o  # dc gets dh ⊙ o ⊙ (1 − tanh²c)
-    dz_o_per_dh = np.subtract(1, o, out=scratch("dz_o_per_dh", (T, H, B), dtype))
+    dz_o_per_dh = np.subtract(1, o, out=scratch("dz_o_per_dh", tanh_c.shape, dtype))
     dz_o_per_dh *= o
     dz_o_per_dh *= tanh_c  # dz_o = dh ⊙ tanh(c_t) ⊙ o(1−o)
-    dz_per_dc = scratch("dz_per_dc", (T, 3, H, B), dtype)  # dz of i, f, g is dc ⊙ this
+    dz_per_dc = scratch("dz_per_dc", (T, *lead, 3, H, B), dtype)  # dz of i, f, g: dc ⊙ this
     for k, (gate, other) in enumerate(((i, g), (f, c_prev))):
-        block = np.subtract(1, gate, out=dz_per_dc[:, k])
+        block = np.subtract(1, gate, out=dz_per_dc[:, ..., k, :, :])
         block *= gate
         block *= other  # dz_i = dc ⊙ g ⊙ i(1−i);  dz_f = dc ⊙ c_{t−1} ⊙ f(1−f)
-    block = np.multiply(g, g, out=dz_per_dc[:, 2])
+    block = np.multiply(g, g, out=dz_per_dc[:, ..., 2, :, :])
     np.subtract(1, block, out=block)
     block *= i  # dz_g = dc ⊙ i ⊙ (1−g²)
-    dz_flat = run.spare  # (T, 4H, B), gate order i, f, g, o: z's memory, no longer needed
-    dz = dz_flat.reshape(T, 4, H, B)  # the same memory
-    UT = np.ascontiguousarray(U.T)  # (H, 4H)
-    dh, tmp = scratch("dh", (H, B), dtype), scratch("tmp", (H, B), dtype)
-    dc, dh_next = scratch("dc", (H, B), dtype), scratch("dh_next", (H, B), dtype)
+    dz_flat = run.spare  # (T, [M,] 4H, B): z's memory, no longer needed
+    dz = dz_flat.reshape(T, *lead, 4, H, B)  # the same memory
+    UT = np.ascontiguousarray(np.swapaxes(U, -1, -2))  # ([M,] H, 4H)
+    dh, tmp = scratch("dh", (*lead, H, B), dtype), scratch("tmp", (*lead, H, B), dtype)
+    dc, dh_next = scratch("dc", (*lead, H, B), dtype), scratch("dh_next", (*lead, H, B), dtype)
     dc[...] = 0  # dc_next: nothing flows back into c_T
     dh_next[...] = 0
-    mul, add, dot = np.multiply, np.add, np.dot
+    dc_3 = dc[..., None, :, :]  # ([M,] 1, H, B): dc for the three gates at once
+    mul, add = np.multiply, np.add
+    dot = np.matmul if lead else np.dot
+    starts = starts or {}
     for t in range(T - 1, -1, -1):
-        add(dh_out[t], dh_next, dh)  # (H, B)
+        for m in starts.get(t, ()):  # model m's last step: it starts from nothing, as alone
+            dc[m] = 0
+            dh_next[m] = 0
+        add(dh_out[t], dh_next, dh)  # ([M,] H, B)
         mul(dh, dc_per_dh[t], tmp)
         add(dc, tmp, dc)  # dc = dc_next + dh ⊙ o ⊙ (1 − tanh²c)
-        mul(dc, dz_per_dc[t], dz[t, :3])  # dz_i, dz_f, dz_g: (3, H, B)
-        mul(dh, dz_o_per_dh[t], dz[t, 3])  # dz_o: (H, B)
+        mul(dc_3, dz_per_dc[t], dz[t, ..., :3, :, :])  # dz_i, dz_f, dz_g: ([M,] 3, H, B)
+        mul(dh, dz_o_per_dh[t], dz[t, ..., 3, :, :])  # dz_o: ([M,] H, B)
         mul(dc, f[t], dc)  # dc_{t−1} = dc ⊙ f
-        dot(UT, dz_flat[t], dh_next)  # dh_{t−1} = Uᵀ·dz: (H, 4H)·(4H, B)
-    # Σ over steps and batch: dW = Σ dz_t·x_tᵀ, dU = Σ dz_t·h_{t−1}ᵀ, db = Σ dz_t
-    dz_rows = scratch("dz_rows", (4 * H, T, B), dtype)
-    np.copyto(dz_rows, dz_flat.transpose(1, 0, 2))  # (4H, T·B), one GEMM each below
-    dz_rows = dz_rows.reshape(4 * H, T * B)
+        dot(UT, dz_flat[t], dh_next)  # dh_{t−1} = Uᵀ·dz: (H, 4H)·(4H, B) per model
+    return dz_flat
+
+
+def _layer_grads(W, dz, x, h_prev, scratch, out):
+    """One model's layer gradients from its dz (T, 4H, B), contiguous: dW = Σ dz_t·x_tᵀ,
+    dU = Σ dz_t·h_{t−1}ᵀ, db = Σ dz_t (over steps and batch) into ``out``; returns
+    dx = Wᵀ·dz (T, X, B), which lives in ``scratch``. x (T, X, B), h_prev (T, H, B)."""
+    dW_out, dU_out, db_out = out
+    T, H4, B = dz.shape
+    X, H = x.shape[1], h_prev.shape[1]
+    dtype = W.dtype
+    dz_rows = scratch("dz_rows", (H4, T, B), dtype)
+    np.copyto(dz_rows, dz.transpose(1, 0, 2))  # (4H, T·B), one GEMM each below
+    dz_rows = dz_rows.reshape(H4, T * B)
     x_rows = scratch("x_rows", (T, B, X), dtype)
-    np.copyto(x_rows, run.x.transpose(0, 2, 1))
+    np.copyto(x_rows, x.transpose(0, 2, 1))
     np.matmul(dz_rows, x_rows.reshape(T * B, X), out=dW_out)
     h_rows = scratch("h_rows", (T, B, H), dtype)
-    np.copyto(h_rows, run.hs[:-1].transpose(0, 2, 1))
+    np.copyto(h_rows, h_prev.transpose(0, 2, 1))
     np.matmul(dz_rows, h_rows.reshape(T * B, H), out=dU_out)
     np.sum(dz_rows, axis=1, out=db_out)
-    return np.matmul(W.T, dz_flat, out=scratch("dx", (T, X, B), dtype))  # (T, X, B)
+    return np.matmul(W.T, dz, out=scratch("dx", (T, X, B), dtype))  # (T, X, B)
 
 
 class _Scratch:
