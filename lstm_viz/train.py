@@ -555,42 +555,75 @@ def train(model: TokenModel, batches: Batches, steps: int, lr: float = 1e-2,
     should_stop : callable, optional
         Asked before every step; returning True ends the run there.
     """
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
-        raise ValueError(f"steps must be a whole number ≥ 0; got {steps!r}")
-    rng = np.random.default_rng(seed)
-    adam = Adam(lr, betas, eps)
-    flat = _Flat(model.params(), model.dtype)  # the weights, updated in place
-    grads = flat.zeros()
-    grad_views = flat.views_of(grads)
-    m, v, tmp, upd = (flat.zeros() for _ in range(4))  # Adam's moments and work arrays
-    n_layers = len(model.units)
-    losses, accuracies, norms = [], [], []
+    run = _Run(model, batches, steps, lr, clip, seed, on_step, should_stop, betas, eps)
     scratch = _Scratch()  # work arrays reused by every step of this run
-    stopped = False
-    start = time.perf_counter()
-    for step in range(1, steps + 1):
-        if should_stop is not None and should_stop():
-            stopped = True
-            break
-        ids, targets, mask = _check_batch(model, *batches(rng))
-        loss, accuracy = _forward_backward(flat.views, n_layers, ids, targets, mask, scratch,
-                                           grad_views)
+    while run.wants_step():
+        ids, targets, mask = run.batch()
+        loss, accuracy = _forward_backward(run.flat.views, run.n_layers, ids, targets, mask,
+                                           scratch, run.grad_views)
+        run.update(loss, accuracy)
+    return run.result()
+
+
+class _Run:
+    """One training run's state: its weights (one flat vector), gradients, Adam's moments,
+    random stream and record; :func:`train` and :func:`train_together` drive it."""
+
+    def __init__(self, model, batches, steps, lr, clip, seed, on_step, should_stop, betas, eps):
+        if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+            raise ValueError(f"steps must be a whole number ≥ 0; got {steps!r}")
+        self.model, self.batches, self.steps, self.clip = model, batches, int(steps), clip
+        self.on_step, self.should_stop = on_step, should_stop
+        self.rng = np.random.default_rng(seed)
+        self.adam = Adam(lr, betas, eps)
+        self.flat = _Flat(model.params(), model.dtype)  # the weights, updated in place
+        self.grads = self.flat.zeros()
+        self.grad_views = self.flat.views_of(self.grads)
+        self.work = [self.flat.zeros() for _ in range(4)]  # Adam's m, v and two work arrays
+        self.n_layers = len(model.units)
+        self.losses, self.accuracies, self.norms = [], [], []
+        self.stopped = False
+        self.start = time.perf_counter()
+        self.seconds = 0.0
+
+    def wants_step(self) -> bool:
+        """True while steps remain and ``should_stop`` (asked before every step) says go on."""
+        if len(self.losses) >= self.steps or self.stopped:
+            return False
+        if self.should_stop is not None and self.should_stop():
+            self.stopped = True
+            self.seconds = time.perf_counter() - self.start
+            return False
+        return True
+
+    def batch(self):
+        return _check_batch(self.model, *self.batches(self.rng))
+
+    def update(self, loss: float, accuracy: float) -> None:
+        """Clip the gradients, take Adam's step, record it (gradients already in place)."""
+        step = len(self.losses) + 1
+        grads = self.grads
         norm = float(np.sqrt(np.vdot(grads, grads)))  # before clipping
         if not (np.isfinite(loss) and np.isfinite(norm)):
             raise ValueError(f"training diverged at step {step} (loss {loss}); "
                              "lower the learning rate or clip the gradients")
-        if clip is not None and norm > clip:
-            grads *= clip / norm  # the same direction, norm ``clip``
-        adam.t += 1
-        adam.update(flat.data, grads, m, v, tmp, upd)
-        losses.append(loss)
-        accuracies.append(accuracy)
-        norms.append(norm)
-        if on_step is not None:
-            model = model.with_params(flat.copies())
-            on_step(step, loss, accuracy, model)
-    if on_step is None or not losses:
-        model = model.with_params(flat.copies())
-    return TrainResult(model=model, losses=np.array(losses), accuracies=np.array(accuracies),
-                       grad_norms=np.array(norms), steps=len(losses),
-                       seconds=time.perf_counter() - start, stopped=stopped)
+        if self.clip is not None and norm > self.clip:
+            grads *= self.clip / norm  # the same direction, norm ``clip``
+        self.adam.t += 1
+        self.adam.update(self.flat.data, grads, *self.work)
+        self.losses.append(loss)
+        self.accuracies.append(accuracy)
+        self.norms.append(norm)
+        self.seconds = time.perf_counter() - self.start
+        if self.on_step is not None:
+            self.model = self.model.with_params(self.flat.copies())
+            self.on_step(step, loss, accuracy, self.model)
+
+    def result(self) -> TrainResult:
+        model = self.model
+        if self.on_step is None or not self.losses:
+            model = model.with_params(self.flat.copies())
+        return TrainResult(model=model, losses=np.array(self.losses),
+                           accuracies=np.array(self.accuracies),
+                           grad_norms=np.array(self.norms), steps=len(self.losses),
+                           seconds=self.seconds, stopped=self.stopped)
