@@ -28,7 +28,7 @@ Examples
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,8 +36,8 @@ import numpy as np
 from lstm_viz.model import TokenModel
 
 __all__ = [
-    "Adam", "Grads", "TrainResult", "clip_by_global_norm", "evaluate", "global_norm",
-    "loss_and_grads", "train",
+    "Adam", "Grads", "RunSpec", "TrainResult", "clip_by_global_norm", "evaluate", "global_norm",
+    "loss_and_grads", "train", "train_together",
 ]
 
 Grads = dict[str, np.ndarray]
@@ -564,6 +564,97 @@ def train(model: TokenModel, batches: Batches, steps: int, lr: float = 1e-2,
         run.update(loss, accuracy)
     return run.result()
 
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run of :func:`train_together`: the arguments :func:`train` takes."""
+
+    model: TokenModel
+    batches: Batches
+    steps: int
+    lr: float = 1e-2
+    clip: float | None = 1.0
+    seed: int = 0
+    on_step: Callable[[int, float, float, TokenModel], object] | None = None
+    should_stop: Callable[[], bool] | None = None
+    betas: tuple[float, float] = (0.9, 0.999)
+    eps: float = 1e-8
+
+
+def train_together(specs: Sequence[RunSpec]) -> list[TrainResult]:
+    """Train several models of one architecture as one computation; each result is bit for
+    bit the :func:`train` of its spec alone.
+
+    The models (same units, embedding size, vocabulary and labels sizes, dtype; batches of
+    the same number of sequences) go through the forward and backward passes side by side,
+    a leading axis of models on every array: one NumPy call a step does the work of all of
+    them. Each keeps its own seed, learning rate, step count, ``on_step`` and
+    ``should_stop``; a run that ends (its steps done, or stopped) leaves the group and the
+    others go on. A batch shorter than the group's longest is padded at the end: the
+    padded steps come after every real one (they change nothing before them), and the
+    backward pass starts each model at its own last step. Raises ValueError when the
+    architectures differ or any run diverges.
+    """
+    runs = [_Run(s.model, s.batches, s.steps, s.lr, s.clip, s.seed, s.on_step, s.should_stop,
+                 s.betas, s.eps) for s in specs]
+    shapes = {(r.model.units, r.model.embed_dim, r.model.vocab_size, len(r.model.labels),
+               r.model.dtype) for r in runs}
+    if len(shapes) > 1:
+        raise ValueError("models trained together must have the same units, embedding size, "
+                         f"vocabulary and labels sizes and dtype; got {sorted(map(str, shapes))}")
+    scratch = _Scratch()
+    while active := [r for r in runs if r.wants_step()]:
+        batches = [r.batch() for r in active]
+        if len({ids.shape[1] for ids, _, _ in batches}) > 1:
+            raise ValueError("runs trained together need batches of the same number of "
+                             "sequences")
+        results = _forward_backward_together(active, batches, scratch)
+        for r, (loss, accuracy) in zip(active, results, strict=True):
+            r.update(loss, accuracy)
+    return [r.result() for r in runs]
+
+
+def _forward_backward_together(runs, batches, scratch):
+    """[(loss, accuracy)] of each run's checked batch, gradients into each run's
+    ``grad_views``: :func:`_forward_backward` with a leading axis of M models."""
+    M, n_layers = len(runs), runs[0].n_layers
+    params = [r.flat.views for r in runs]
+    Ts = [ids.shape[0] for ids, _, _ in batches]
+    T, B = max(Ts), batches[0][0].shape[1]
+    emb = params[0]["embedding"]
+    x = scratch("x0", (T, M, emb.shape[1], B), emb.dtype)  # (T, M, E, B)
+    x[...] = 0  # the padding after a shorter batch
+    for m, (ids, _, _) in enumerate(batches):
+        np.copyto(x[:Ts[m], m], params[m]["embedding"][ids].transpose(0, 2, 1))
+    layers = []
+    for k in range(n_layers):
+        W, U, b = (np.stack([p[f"l{k}.{n}"] for p in params]) for n in "WUb")  # (M, 4H, ·)
+        layers.append((W, U, _layer_forward(W, U, b, x, scratch.prefixed(f"l{k}."))))
+        x = layers[-1][2].h  # (T, M, H_l, B)
+    out, dh = [], np.zeros(x.shape, x.dtype)  # dh (T, M, H, B): 0 on the padding
+    for m, (_, targets, mask) in enumerate(batches):
+        loss, accuracy, dh_m = _head(params[m]["head.W"], params[m]["head.b"], x[:Ts[m], m],
+                                     targets, mask, scratch, runs[m].grad_views)
+        dh[:Ts[m], m] = dh_m
+        out.append((loss, accuracy))
+    starts = {}
+    for m, t in enumerate(Ts):
+        starts.setdefault(t - 1, []).append(m)
+    for k in reversed(range(n_layers)):
+        W, U, run = layers[k]
+        dz = _layer_dz(U, run, dh, scratch.prefixed(f"l{k}."), starts)  # (T, M, 4H, B)
+        dh = np.zeros(run.x.shape, run.x.dtype)  # (T, M, X, B), for the layer below
+        for m in range(M):
+            dz_m = scratch(f"dz{m}", (Ts[m], *dz.shape[2:]), dz.dtype)
+            np.copyto(dz_m, dz[:Ts[m], m])  # contiguous, as the model alone has it
+            g = runs[m].grad_views
+            dh[:Ts[m], m] = _layer_grads(W[m], dz_m, run.x[:Ts[m], m], run.hs[:Ts[m], m],
+                                         scratch.prefixed(f"l{k}."),
+                                         (g[f"l{k}.W"], g[f"l{k}.U"], g[f"l{k}.b"]))
+    for m, (ids, _, _) in enumerate(batches):
+        _embedding_backward(ids, dh[:Ts[m], m], runs[m].grad_views["embedding"], scratch)
+    return out
 
 class _Run:
     """One training run's state: its weights (one flat vector), gradients, Adam's moments,
