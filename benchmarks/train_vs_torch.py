@@ -57,6 +57,23 @@ def numpy_seconds(task, units, embed, batches, steps, dtype):
     return result.seconds / steps
 
 
+def together_seconds(task, units, embed, batches, steps, dtype, n):
+    """Seconds per step per run of ``n`` runs trained together (lstm_viz.train.train_together),
+    each fed the cycled batches from its own offset."""
+    from lstm_viz.model import TokenModel
+    from lstm_viz.train import RunSpec, train_together
+
+    def feed(k):
+        it = iter((batches[k:] + batches[:k]) * (steps // len(batches) + 1))
+        return lambda rng: next(it)
+
+    specs = [RunSpec(TokenModel.random(task.vocab, task.labels, embed, (units,), seed=k,
+                                       dtype=dtype), feed(k), steps, seed=k) for k in range(n)]
+    start = time.perf_counter()
+    train_together(specs)
+    return (time.perf_counter() - start) / steps / n
+
+
 def torch_seconds(torch, task, units, embed, batches, steps):
     """Seconds per step of the same model and update in PyTorch (float32)."""
     emb = torch.nn.Embedding(len(task.vocab), embed)
@@ -88,6 +105,9 @@ def main(argv=None) -> int:
     parser.add_argument("--repeats", type=int, default=5, help="repeats per shape (default 5)")
     parser.add_argument("--dtype", default="float32", choices=("float32", "float64"),
                         help="NumPy's dtype (default float32, as the app trains)")
+    parser.add_argument("--together", type=int, default=8,
+                        help="also time this many /train default runs trained together "
+                             "(lstm_viz.train.train_together; default 8, 1 to skip)")
     args = parser.parse_args(argv)
     if any(os.environ.get(v) != "1" for v in THREAD_VARS):  # BLAS reads them at import
         env = dict(os.environ, **{v: "1" for v in THREAD_VARS})
@@ -109,7 +129,8 @@ def main(argv=None) -> int:
         print(f"torch {torch.__version__}, {torch.get_num_threads()} thread; ", end="")
     print(f"numpy {np.__version__} ({args.dtype}), one BLAS thread; batch {BATCH}; "
           f"{args.steps} steps × {args.repeats} repeats; ms per step: median (min–max)")
-    print(f"{'shape':<19} {'T̄':>4} {'numpy':>20} {'torch':>20} {'ratio':>6}")
+    print(f"{'shape':<19} {'T̄':>4} {'numpy':>20}"
+          + (f" {'torch':>20} {'ratio':>6}" if torch is not None else ""))
     worst = 0.0
     for label, name, units, embed in SHAPES:
         task = TASKS[name]
@@ -130,6 +151,19 @@ def main(argv=None) -> int:
     if torch is not None:
         verdict = "met" if worst <= TARGET else "NOT met"
         print(f"largest ratio {worst:.2f}× (target ≤ {TARGET}×: {verdict})")
+    if args.together > 1:
+        label, name, units, embed = SHAPES[0]
+        task = TASKS[name]
+        rng = np.random.default_rng(0)
+        batches = [task.batch(rng, BATCH) for _ in range(20)]
+        alone, group = [], []
+        for _ in range(args.repeats):
+            alone.append(numpy_seconds(task, units, embed, batches, args.steps, args.dtype))
+            group.append(together_seconds(task, units, embed, batches, args.steps, args.dtype,
+                                          args.together))
+        print(f"{args.together} runs of the {label} shape trained together: "
+              f"{_spread(group)} ms per step per run, against {_spread(alone)} alone "
+              f"({np.median(alone) / np.median(group):.2f}× the throughput)")
     return 0
 
 
