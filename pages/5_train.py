@@ -72,10 +72,10 @@ def seconds_text(secs: float) -> str:
     return f"{secs:.1f}" if secs < 10 else f"{secs:.0f}"
 
 
-def waiting(ahead: int, wait: float, settings: training.Settings, status, lang: str) -> None:
+def waiting(ahead: int, wait: float, run: float, status, lang: str) -> None:
     """Where the learner is in the queue, and how long the wait and the run should take."""
     status.info(t("train.waiting", lang, ahead=ahead, wait=seconds_text(wait),
-                  run=seconds_text(training.seconds(settings))),
+                  run=seconds_text(run)),
                 icon=":material/hourglass_top:")
 
 
@@ -115,7 +115,7 @@ if start:
     status.progress(0.0, text=t("train.starting", lang))
     try:
         training.run(settings, on_progress=lambda live: progress(live, status, chart, lang),
-                     on_wait=lambda ahead, wait: waiting(ahead, wait, settings, status, lang))
+                     on_wait=lambda ahead, wait, run: waiting(ahead, wait, run, status, lang))
     except training.Diverged as err:
         diverged = True
         with status:  # in place of the progress bar

@@ -389,12 +389,13 @@ def test_the_queue_is_first_come_first_served_and_estimates_from_the_measured_pa
     assert worker is not None
     assert pool.take(second, timeout=0.05) is None  # first in line, but no process free
     pace = 2e-6
-    ahead, wait = pool.estimate(second)
+    ahead, wait, run = pool.estimate(second)
     assert ahead == 0 and 0 < wait <= first.work * pace  # what is left of the first run
-    ahead, wait = pool.estimate(third)
+    assert run == pytest.approx(second.work * pace)
+    ahead, wait, _ = pool.estimate(third)
     assert ahead == 1 and wait == pytest.approx(wait_of_second := first.work * pace
                                                 + second.work * pace, rel=0.05)
-    ahead, wait = pool.estimate(same)  # the same settings as the run training: counted once
+    ahead, wait, _ = pool.estimate(same)  # the same settings as the run training: counted once
     assert ahead == 2 and wait == pytest.approx(wait_of_second + third.work * pace, rel=0.05)
     pool.leave(second)  # the second learner leaves: the third moves up
     assert pool.estimate(third)[0] == 0
@@ -428,7 +429,7 @@ def test_a_waiting_learner_sees_their_place_and_the_estimates(monkeypatch):
     monkeypatch.setattr(training, "_train", lambda s, on_progress, worker: trained)
     waits = []
 
-    def on_wait(ahead, wait):
+    def on_wait(ahead, wait, run):
         waits.append((ahead, wait))
         if len(waits) == 2:  # the other runs end
             pool.give_back(held, busy_ticket)
@@ -466,3 +467,20 @@ def test_the_same_settings_in_progress_are_followed_not_trained_again(monkeypatc
     assert outcome is finished and reused
     assert drawn == [(leader, 3)]  # the leader's curve, drawn for this learner
     assert not pool._waiting and not pool._running
+
+
+def test_the_estimate_follows_the_pace_of_the_run_training_now():
+    pool = training.Trainers(size=1)
+    pool._free, pool._idle = 0, [Idle()]
+    pool.pace.record(1.0, 1e-9)  # the runs before were fast …
+    running_s, waiting_s = (training.Settings("brackets", u, 0.01, 100, 9125) for u in (2, 3))
+    running = pool.join(running_s)
+    assert pool.take(running, timeout=1) is not None
+    running.started -= 10.0  # … but this one has trained for 10 s and done half its steps
+    waiting = pool.join(waiting_s)
+    ahead, wait, run = pool.estimate(waiting, progress=lambda s: 50 if s == running_s else 0)
+    assert ahead == 0
+    assert wait == pytest.approx(10.0, rel=0.01)  # the other half, at the pace seen now
+    assert run == pytest.approx(20.0 * waiting.work / running.work, rel=0.01)
+    _, early_wait, _ = pool.estimate(waiting, progress=lambda s: 2)  # too few steps to judge:
+    assert early_wait == 0.0  # the recorded pace (1e-9 s per work) says it is long done

@@ -370,30 +370,37 @@ class Trainers:
                 self._free += 1
             self._cond.notify_all()
 
-    def estimate(self, ticket: Ticket) -> tuple[int, float]:
-        """(runs ahead of ``ticket`` in the queue, seconds until it should start).
+    def estimate(self, ticket: Ticket, progress: Callable[[Settings], int] = lambda s: 0
+                 ) -> tuple[int, float, float]:
+        """(runs ahead of ``ticket`` in the queue, seconds until it should start, seconds
+        it should train).
 
-        Each process is busy for what is left of its run (the run's work at the measured
-        pace, less the time it has trained); the runs ahead are given, in order, to the
-        process that is free first; runs with settings already running or ahead count
-        once (they will be found trained).
+        The pace is that of the runs training now when they have done a few steps
+        (``progress(settings)``: the steps a running run has done; time held ÷ work done),
+        else the server's measured :class:`Pace`. Each process is busy for what is left of
+        its run; the runs ahead are given, in order, to the process free first; runs with
+        settings already running or ahead count once (they will be found trained).
         """
-        pace = self.pace.seconds_per_work()
         now = time.perf_counter()
         with self._cond:
-            busy = [max(0.0, r.work * pace - (now - r.started)) for r in self._running]
-            free_at = (busy + [0.0] * self.size)[:max(1, self.size)]
-            seen = {r.settings for r in self._running}
-            ahead = 0
-            for other in self._waiting:
-                if other is ticket:
-                    break
-                ahead += 1
-                if other.settings not in seen:
-                    seen.add(other.settings)
-                    k = int(np.argmin(free_at))
-                    free_at[k] += other.work * pace
-        return ahead, float(min(free_at))
+            running = [(r, progress(r.settings)) for r in self._running]
+            waiting = list(self._waiting)
+        observed = [(now - r.started) / (r.work * n / r.settings.steps)
+                    for r, n in running if n >= 5]
+        pace = float(np.median(observed)) if observed else self.pace.seconds_per_work()
+        busy = [max(0.0, r.work * pace - (now - r.started)) for r, _ in running]
+        free_at = (busy + [0.0] * self.size)[:max(1, self.size)]
+        seen = {r.settings for r, _ in running}
+        ahead = 0
+        for other in waiting:
+            if other is ticket:
+                break
+            ahead += 1
+            if other.settings not in seen:
+                seen.add(other.settings)
+                k = int(np.argmin(free_at))
+                free_at[k] += other.work * pace
+        return ahead, float(min(free_at)), ticket.work * pace
 
 
 @st.cache_resource(show_spinner=False)
@@ -432,12 +439,12 @@ class Live:
 
 
 def run(s: Settings, on_progress: Callable[[Live], None],
-        on_wait: Callable[[int, float], None]) -> tuple[Outcome, bool]:
+        on_wait: Callable[[int, float, float], None]) -> tuple[Outcome, bool]:
     """Train with settings ``s`` (or find them trained): (outcome, True when reused).
 
     ``on_progress(live)`` is called at most every ``UPDATE_SECONDS`` and after the last
-    step; ``on_wait(ahead, seconds)`` about every 0.2 s while the run waits in the queue,
-    with the runs ahead of it and the estimated seconds until it starts.
+    step; ``on_wait(ahead, wait, run)`` about every 0.2 s while the run waits in the queue,
+    with the runs ahead of it, the estimated seconds until it starts and of its training.
     """
     found = store().get(s)
     if found is None:
@@ -470,7 +477,7 @@ def _queue_and_train(s: Settings, on_progress, on_wait) -> tuple[Outcome | None,
             worker = pool.take(ticket, timeout=0.2)
             if worker is not None:
                 break
-            on_wait(*pool.estimate(ticket))  # an st call: the learner can leave or stop here
+            on_wait(*pool.estimate(ticket, _steps_done))  # an st call: one can leave here
     finally:
         if ticket is not None:
             pool.leave(ticket)
@@ -486,6 +493,12 @@ def _queue_and_train(s: Settings, on_progress, on_wait) -> tuple[Outcome | None,
     # what the learners behind this one wait for.
     pool.pace.record(work(s) * outcome.steps / s.steps, time.perf_counter() - began)
     return None, outcome
+
+
+def _steps_done(s: Settings) -> int:
+    """The steps done so far by the run with settings ``s`` in progress (0 if none)."""
+    live = store().running(s)
+    return 0 if live is None else len(live.losses)
 
 
 def _follow(leader: Live, shown: int, on_progress) -> int:
