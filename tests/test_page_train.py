@@ -476,11 +476,32 @@ def test_the_estimate_follows_the_pace_of_the_run_training_now():
     running_s, waiting_s = (training.Settings("brackets", u, 0.01, 100, 9125) for u in (2, 3))
     running = pool.join(running_s)
     assert pool.take(running, timeout=1) is not None
-    running.started -= 10.0  # … but this one has trained for 10 s and done half its steps
     waiting = pool.join(waiting_s)
-    ahead, wait, run = pool.estimate(waiting, progress=lambda s: 50 if s == running_s else 0)
+
+    def progress(s):  # … but this one takes 0.2 s a step and has done 50 of its 100
+        return (50, 0.2) if s == running_s else (0, 0.0)
+
+    ahead, wait, run = pool.estimate(waiting, progress)
     assert ahead == 0
-    assert wait == pytest.approx(10.0, rel=0.01)  # the other half, at the pace seen now
-    assert run == pytest.approx(20.0 * waiting.work / running.work, rel=0.01)
-    _, early_wait, _ = pool.estimate(waiting, progress=lambda s: 2)  # too few steps to judge:
-    assert early_wait == 0.0  # the recorded pace (1e-9 s per work) says it is long done
+    assert wait == pytest.approx(10.0)  # the other 50 steps, at the pace seen now
+    assert run == pytest.approx(20.0 * waiting.work / running.work)
+    _, early_wait, _ = pool.estimate(waiting, lambda s: (training.PACE_STEPS - 1, 0.2))
+    assert early_wait == 0.0  # too few steps to judge: the recorded pace says it is done
+
+
+def test_a_live_run_tells_its_pace_without_its_start_up():
+    s = training.Settings("brackets", 2, 0.01, 100, 9126)
+    live = training.Live(s, training.start_model(s))
+    live.started -= 5.0  # the process took 5 s to start
+    live.add(1.0, 0.5)
+    runs = training.RunStore()
+    runs.begin(live)
+    for _ in range(3):
+        live.add(1.0, 0.5)
+    old_store = training.store
+    training.store = lambda: runs
+    try:
+        n, per_step = training._progress(s)
+    finally:
+        training.store = old_store
+    assert n == 4 and 0 <= per_step < 1.0  # not 5 s ÷ 4: the start-up is left out

@@ -69,6 +69,7 @@ UNIT_OVERHEAD = 48           # a step's per-token cost that does not grow with u
 MAX_WORK = 150_000_000       # the most work one run may do (see work()): about 10 s on one
                              # busy core of the machine it was measured on
 PACE_RUNS = 20               # the pace is the median over this many of the latest runs
+PACE_STEPS = 10              # … or that of the runs training now, once they did this many
 STORE_SIZE = 128             # finished runs kept for everyone
 # Runs that may train at the same time, each in a process of its own (~60 MB): one per CPU
 # this process may use, less one for the server, or LSTM_VIZ_TRAINERS (a container sees
@@ -370,27 +371,30 @@ class Trainers:
                 self._free += 1
             self._cond.notify_all()
 
-    def estimate(self, ticket: Ticket, progress: Callable[[Settings], int] = lambda s: 0
+    def estimate(self, ticket: Ticket,
+                 progress: Callable[[Settings], tuple[int, float]] = lambda s: (0, 0.0)
                  ) -> tuple[int, float, float]:
         """(runs ahead of ``ticket`` in the queue, seconds until it should start, seconds
         it should train).
 
-        The pace is that of the runs training now when they have done a few steps
-        (``progress(settings)``: the steps a running run has done; time held ÷ work done),
-        else the server's measured :class:`Pace`. Each process is busy for what is left of
-        its run; the runs ahead are given, in order, to the process free first; runs with
-        settings already running or ahead count once (they will be found trained).
+        ``progress(settings)`` says how far a running run is: (steps done, seconds a step
+        has taken since its first). Once a run has done ``PACE_STEPS`` steps, the pace of the
+        runs training now is the estimate's pace, else the server's measured :class:`Pace`.
+        Each process is busy for what is left of its run; the runs ahead are given, in
+        order, to the process free first; runs with settings already running or ahead count
+        once (they will be found trained).
         """
         now = time.perf_counter()
         with self._cond:
-            running = [(r, progress(r.settings)) for r in self._running]
+            running = [(r, *progress(r.settings)) for r in self._running]
             waiting = list(self._waiting)
-        observed = [(now - r.started) / (r.work * n / r.settings.steps)
-                    for r, n in running if n >= 5]
+        observed = [per_step * r.settings.steps / r.work
+                    for r, n, per_step in running if n >= PACE_STEPS]
         pace = float(np.median(observed)) if observed else self.pace.seconds_per_work()
-        busy = [max(0.0, r.work * pace - (now - r.started)) for r, _ in running]
+        busy = [(r.settings.steps - n) * per_step if n >= PACE_STEPS
+                else max(0.0, r.work * pace - (now - r.started)) for r, n, per_step in running]
         free_at = (busy + [0.0] * self.size)[:max(1, self.size)]
-        seen = {r.settings for r, _ in running}
+        seen = {r.settings for r, _, _ in running}
         ahead = 0
         for other in waiting:
             if other is ticket:
@@ -424,12 +428,15 @@ class Live:
         self.accuracies: list[float] = []
         self.started = time.perf_counter()
         self.seconds = 0.0  # from the start to the last finished step
+        self.first = 0.0  # from the start to the first step (the process's start-up in it)
         self.done = False
 
     def add(self, loss: float, accuracy: float) -> None:
         self.losses.append(loss)
         self.accuracies.append(accuracy)
         self.seconds = time.perf_counter() - self.started
+        if len(self.losses) == 1:
+            self.first = self.seconds
 
     def end(self, result) -> None:
         """Take what the worker says it did (a :class:`lstm_viz.train.TrainResult`)."""
@@ -477,7 +484,7 @@ def _queue_and_train(s: Settings, on_progress, on_wait) -> tuple[Outcome | None,
             worker = pool.take(ticket, timeout=0.2)
             if worker is not None:
                 break
-            on_wait(*pool.estimate(ticket, _steps_done))  # an st call: one can leave here
+            on_wait(*pool.estimate(ticket, _progress))  # an st call: one can leave here
     finally:
         if ticket is not None:
             pool.leave(ticket)
@@ -495,10 +502,12 @@ def _queue_and_train(s: Settings, on_progress, on_wait) -> tuple[Outcome | None,
     return None, outcome
 
 
-def _steps_done(s: Settings) -> int:
-    """The steps done so far by the run with settings ``s`` in progress (0 if none)."""
+def _progress(s: Settings) -> tuple[int, float]:
+    """(steps done, seconds per step since the first) of the run with settings ``s`` in
+    progress; (0, 0.0) if none."""
     live = store().running(s)
-    return 0 if live is None else len(live.losses)
+    n = 0 if live is None else len(live.losses)
+    return (n, (live.seconds - live.first) / (n - 1)) if n > 1 else (n, 0.0)
 
 
 def _follow(leader: Live, shown: int, on_progress) -> int:
