@@ -137,8 +137,9 @@ class Clamp:
     ----------
     gate : {"i", "f", "g", "o", "knock-out"}
         The gate to hold at ``value``; or ``"knock-out"`` (:data:`KNOCK_OUT`, or use
-        :meth:`knock_out`), which sets all four gates of the units to 0, so that their
-        c_t = 0·c_{t−1} + 0·g = 0 and h_t = 0·tanh(0) = 0 at those steps.
+        :meth:`knock_out`), which sets all four layers of the units (three gates and the
+        candidate) to 0, so that their c_t = 0·c_{t−1} + 0·g = 0 and h_t = 0·tanh(0) = 0
+        at those steps.
     value : float
         The gate's value: in [0, 1] for i, f, o and in [−1, 1] for g. None for a knock-out.
     units : int or sequence of int, optional
@@ -189,7 +190,8 @@ class Clamp:
 
     @property
     def gates(self) -> tuple[str, ...]:
-        """The gates this clamp sets: its own, or all four for a knock-out."""
+        """The layers this clamp sets: its own gate, or all four (three gates and the
+        candidate) for a knock-out."""
         return GATES if self.gate == KNOCK_OUT else (self.gate,)
 
 

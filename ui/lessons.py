@@ -111,7 +111,7 @@ def worked_example(input_size: int = 5, units: int = 128, classes: int = 10) -> 
     """The numbers of the parameter-count step: one layer's 4·H·(H + X) weights, its 4·H
     biases, and a dense layer of ``classes`` nodes on top (H·K + K)."""
     X, H, K = input_size, units, classes
-    weights = 4 * H * (H + X)   # four gates, each W (X, H) and U (H, H)
-    biases = 4 * H              # one bias vector per gate
+    weights = 4 * H * (H + X)   # four layers (three gates, the candidate): W (X, H), U (H, H)
+    biases = 4 * H              # one bias vector per layer
     return dict(x=X, h=H, hx=H + X, weights=weights, biases=biases, total=weights + biases,
                 k=K, dense_w=H * K, dense=H * K + K)
