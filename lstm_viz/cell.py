@@ -12,7 +12,7 @@ Equations (one step, σ the logistic sigmoid, ⊙ the elementwise product)
     f   = σ(z_f)                          forget gate      遗忘门
     g   = tanh(z_g)                       candidate C̃_t    候选记忆元
     o   = σ(z_o)                          output gate      输出门
-    c_t = f ⊙ c_{t-1} + i ⊙ g             cell state       记忆元 / 细胞状态
+    c_t = f ⊙ c_{t-1} + i ⊙ g             cell state       记忆元
     h_t = o ⊙ tanh(c_t)                   hidden state     隐状态
 
 Gate order along the 4H axis of ``W``, ``U`` and ``b`` is **i, f, g, o**, the
