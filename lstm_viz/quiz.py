@@ -20,6 +20,7 @@ True
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -170,18 +171,24 @@ def read_seed(raw) -> int | None:
 
 
 def read_count(text: str) -> int | None:
-    """A typed whole number ≥ 0 (commas, spaces and underscores between digits ignored)."""
-    value = _whole(re.sub(r"[\s,_]", "", str(text)))
+    """A typed whole number ≥ 0 (commas, spaces and underscores ignored; full-width digits,
+    as a Chinese keyboard types them, read as digits)."""
+    value = _whole(re.sub(r"[\s,_]", "", _narrow(text)))
     return value if value is not None and value <= MAX_ANSWER else None
 
 
 def read_shape(text: str) -> tuple[int, int] | None:
     """Two typed whole numbers, rows and columns: ``10, 20``, ``[10, 20]``, ``(10 x 20)``."""
-    match = re.fullmatch(r"\s*[\[(]?\s*(\d{1,9})\s*[,x×*\s]\s*(\d{1,9})\s*[\])]?\s*",
-                         str(text), flags=re.IGNORECASE)
+    match = re.fullmatch(r"\s*[\[(]?\s*([0-9]{1,9})\s*[,x×*\s]\s*([0-9]{1,9})\s*[\])]?\s*",
+                         _narrow(text), flags=re.IGNORECASE)
     return (int(match[1]), int(match[2])) if match else None
 
 
 def _whole(text: str) -> int | None:
-    """Plain digits as an int (no sign, no decimal point, at most 13 digits), else None."""
-    return int(text) if re.fullmatch(r"\d{1,13}", text) else None
+    """Plain digits 0-9 as an int (no sign, no decimal point, at most 13 digits), else None."""
+    return int(text) if re.fullmatch(r"[0-9]{1,13}", text) else None
+
+
+def _narrow(text) -> str:
+    """Full-width digits, commas and brackets (１２，［３］) in their ASCII forms (NFKC)."""
+    return unicodedata.normalize("NFKC", str(text))
