@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from text.i18n import LANGS, LANG_NAMES, t
+from text.i18n import LANG_NAMES, LANGS, t
 
 __all__ = ["AVOID", "GLOSSARY_FILE", "TERMS", "Avoid", "Row", "headers", "rows", "violations"]
 
