@@ -75,8 +75,11 @@ def step_figure(lesson: lessons.Step, lang: str):
 
 
 def step_text(lesson: lessons.Step, lang: str) -> str:
-    """The step's Markdown from the catalogue; the worked example's numbers filled in."""
+    """The step's Markdown from the catalogue; the worked example's numbers filled in, and
+    the demo's measured ones where the step quotes them."""
     numbers = {k: f"{v:,}" for k, v in lessons.worked_example().items()}
+    if lesson.measured:
+        numbers |= checks.measured(lang)
     return t(lesson.text, lang, **numbers)  # steps without {fields} ignore them
 
 

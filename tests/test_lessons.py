@@ -1,6 +1,7 @@
 """ui.lessons: the lesson structure is consistent with the catalogue, figures, pages."""
 
 import doctest
+import re
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from ui.common import PAGES
 ROOT = Path(__file__).resolve().parents[1]
 STEPS = [(p, s, step) for p, part in enumerate(lessons.PARTS, start=1)
          for s, step in enumerate(part.steps, start=1)]
+MEASURED = dict(stories=200, change=0.3, same_start=0.1, elsewhere=0.8)  # ui.checks.measured
 
 
 def test_doctests():
@@ -46,7 +48,7 @@ def test_every_step_has_its_text_in_both_catalogues(lang):
     for _, _, step in STEPS:
         for key in (step.title, step.text):
             assert words.get(key, "").strip(), (lang, key)
-            t(key, lang, **lessons.worked_example())  # every {field} can be filled
+            t(key, lang, **lessons.worked_example(), **MEASURED)  # every {field} can be filled
         if step.link is not None:
             assert words.get(step.link.label, "").strip(), (lang, step.link.label)
 
@@ -133,3 +135,13 @@ def test_the_switch_from_w_x_to_x_w_is_said_once_where_it_happens(lang):
     said = [k for k in catalogue(lang) if k.startswith("lesson.")
             and ("transpose" in t(k, lang) or "转置" in t(k, lang))]
     assert said == ["lesson.2.2.text"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_pronoun_step_quotes_the_measured_forget_gate_and_no_fixed_number(lang):
+    [step] = [step for _, _, step in STEPS if step.measured]
+    assert step.key == "lesson.1.6"
+    text = catalogue(lang)[step.text]
+    for field in MEASURED:
+        assert "{" + field + "}" in text
+    assert not re.search(r"\b0\.\d", text)  # no gate value typed into the text

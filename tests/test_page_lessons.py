@@ -12,6 +12,16 @@ STEPS = [(p, s) for p, part in enumerate(lessons.PARTS, start=1)
          for s in range(1, len(part.steps) + 1)]
 
 
+def measured(lang: str) -> dict[str, str]:
+    """The numbers the pronoun step must show: measured afresh here on the demo."""
+    from lstm_viz.demos import load
+    from lstm_viz.facts import forget_profile
+
+    p = forget_profile(load("pronoun-zh" if lang == "zh" else "pronoun-en"))
+    return dict(stories=str(p.stories), change=f"{p.change:.2f}",
+                same_start=f"{p.same_start:.2f}", elsewhere=f"{p.elsewhere:.2f}")
+
+
 def where(at) -> tuple[str, str]:
     return at.query_params["part"][0], at.query_params["step"][0]
 
@@ -37,6 +47,8 @@ def test_every_step_renders_its_text_beside_a_figure(lang, part, step):
     assert where(at) == (str(part), str(step))
     assert t(lesson.title, lang) in shown(at)
     numbers = {k: f"{v:,}" for k, v in lessons.worked_example().items()}
+    if lesson.measured:
+        numbers |= measured(lang)
     assert t(lesson.text, lang, **numbers) in shown(at)
     assert len(plotly_specs(at)) == 1
     assert not at.info, [i.value for i in at.info]  # a good link raises no note

@@ -1,5 +1,6 @@
-"""The check at the end of each lesson part: questions drawn from a seed kept in the URL
-(``?check=N``), answers typed or picked and judged at once.
+"""The lessons' live parts: the check at the end of each part, questions drawn from a seed
+kept in the URL (``?check=N``) with answers typed or picked and judged at once; and the
+numbers a lesson quotes from the shipped pronoun demo (:func:`measured`).
 
 Every answer comes from :mod:`lstm_viz.quiz` (parameter counts from the counter, the
 gate from running the demo model). What a learner types is read into numbers and never
@@ -12,11 +13,11 @@ import secrets
 
 import streamlit as st
 
-from lstm_viz import quiz
+from lstm_viz import facts, quiz
 from text.i18n import t
 from ui import common, compute
 
-__all__ = ["QUERY", "gate_question", "leave", "show", "start"]
+__all__ = ["DEMOS", "QUERY", "gate_question", "leave", "measured", "show", "start"]
 
 QUERY = "check"     # the URL parameter of the seed
 _SEED = "check_seed"  # its session-state key
@@ -106,6 +107,19 @@ def _gate(seed: int, lang: str) -> None:
 def gate_question(name: str, seed: int) -> quiz.GateCheck:
     """The gate question of ``seed`` on the demo ``name``: a run of the model, cached."""
     return quiz.gate_check(compute.demo(name), seed)
+
+
+def measured(lang: str) -> dict[str, str]:
+    """The forget-gate means the pronoun lesson quotes, from the demo of ``lang``, as text."""
+    p = forget_profile(DEMOS.get(lang, "pronoun-en"))
+    return dict(stories=str(p.stories), change=f"{p.change:.2f}",
+                same_start=f"{p.same_start:.2f}", elsewhere=f"{p.elsewhere:.2f}")
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def forget_profile(name: str) -> facts.ForgetProfile:
+    """:func:`lstm_viz.facts.forget_profile` of the demo ``name``, measured once per server."""
+    return facts.forget_profile(compute.demo(name))
 
 
 # ---- reading and judging answers ----------------------------------------------------

@@ -41,13 +41,15 @@ class Link:
 @dataclass(frozen=True)
 class Step:
     """One step: catalogue key prefix, the figure beside the text, what it highlights,
-    and for the last step of a part the check it asks (one of :data:`CHECKS`)."""
+    for the last step of a part the check it asks (one of :data:`CHECKS`), and whether its
+    text quotes numbers measured on the shipped pronoun demo (:mod:`lstm_viz.facts`)."""
 
     key: str
     figure: str = "cell"
     highlight: str | None = None
     link: Link | None = None
     check: str | None = None
+    measured: bool = False
 
     @property
     def title(self) -> str:
@@ -88,7 +90,7 @@ PARTS = (
         dict(highlight="input"),                # input gate and candidate
         dict(highlight="cell"),                 # C_t = f·C_{t-1} + i·C̃
         dict(highlight="output"),               # output gate and h
-        dict(highlight="cell",                  # the pronoun example
+        dict(highlight="cell", measured=True,   # the pronoun example, with measured f
              link=Link("pages/4_memory.py", "lesson.link.memory")),
         dict(name="check", highlight="forget", check="gate"),  # predict a demo's f
     )),
