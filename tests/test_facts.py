@@ -26,7 +26,7 @@ def test_forget_profile_matches_the_demo_tests_measure_and_a_hand_count(name):
     # by hand: split each story into sentences; a sentence after the first subject that
     # brings no new subject contributes f at its first token
     starts = []
-    for f, ex in zip(forget, examples):
+    for f, ex in zip(forget, examples, strict=True):
         new, k = ex.annotations.new_subject, 0
         text = "".join(ex.tokens) if demo.task.segment == "chars" else " ".join(ex.tokens)
         stop = "。" if demo.task.segment == "chars" else "."
