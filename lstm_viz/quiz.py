@@ -3,8 +3,7 @@
 A check is drawn from a seed, so the same seed (e.g. one in a link) always gives the same
 question, and its answer is computed when asked for, never stored: parameter counts by
 :func:`lstm_viz.params.count_params`, shapes from the layer's own tensors, the gate of a
-demo model from running it. The readers of typed answers return None for anything that is
-not a well-formed answer, so the edge can say what to type instead.
+demo model from running it. A seed from a link is read strictly (:func:`read_seed`).
 
 >>> q = count_check(7)
 >>> q.answer == count_params(q.x, q.h, convention=q.convention).total
@@ -13,14 +12,13 @@ True
 [2400, 2480, 2560]
 >>> ShapeCheck(10, 20, "W").answer, ShapeCheck(10, 20, "U").answer   # x·W: W is (X, H)
 ((10, 20), (20, 20))
->>> read_count(" 2,480 "), read_count("2.5e3"), read_shape("[10, 20]"), read_shape("10")
-(2480, None, (10, 20), None)
+>>> read_seed("2480"), read_seed("2.5e3"), read_seed("0")
+(2480, None, None)
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,11 +27,10 @@ from lstm_viz.demos import Demo
 from lstm_viz.params import CONVENTIONS, count_params
 
 __all__ = ["MAX_ANSWER", "SEEDS", "CountCheck", "GateCheck", "ShapeCheck", "StackCheck",
-           "count_check", "gate_check", "read_count", "read_seed", "read_shape",
-           "shape_check", "stack_check"]
+           "count_check", "gate_check", "read_seed", "shape_check", "stack_check"]
 
 SEEDS = range(1, 1_000_000)  # the seeds a link may carry
-MAX_ANSWER = 10**12          # no check's answer comes near this; longer input is refused
+MAX_ANSWER = 10**12          # no check's answer comes near this: the answer boxes' maximum
 CLEAR = 0.15                 # a gate question asks where f is at least this far from 0.5
 
 
@@ -170,25 +167,6 @@ def read_seed(raw) -> int | None:
     return value if value is not None and value in SEEDS else None
 
 
-def read_count(text: str) -> int | None:
-    """A typed whole number ≥ 0 (commas, spaces and underscores ignored; full-width digits,
-    as a Chinese keyboard types them, read as digits)."""
-    value = _whole(re.sub(r"[\s,_]", "", _narrow(text)))
-    return value if value is not None and value <= MAX_ANSWER else None
-
-
-def read_shape(text: str) -> tuple[int, int] | None:
-    """Two typed whole numbers, rows and columns: ``10, 20``, ``[10, 20]``, ``(10 x 20)``."""
-    match = re.fullmatch(r"\s*[\[(]?\s*([0-9]{1,9})\s*[,x×*\s]\s*([0-9]{1,9})\s*[\])]?\s*",
-                         _narrow(text), flags=re.IGNORECASE)
-    return (int(match[1]), int(match[2])) if match else None
-
-
 def _whole(text: str) -> int | None:
     """Plain digits 0-9 as an int (no sign, no decimal point, at most 13 digits), else None."""
     return int(text) if re.fullmatch(r"[0-9]{1,13}", text) else None
-
-
-def _narrow(text) -> str:
-    """Full-width digits, commas and brackets (１２，［３］) in their ASCII forms (NFKC)."""
-    return unicodedata.normalize("NFKC", str(text))

@@ -152,29 +152,33 @@ def test_the_count_check_judges_the_answer_the_counter_gives(lang):
     q, s = count_check(seed), shape_check(seed)
     want = count_params(q.x, q.h, convention=q.convention).total
     assert f"X = {q.x}" in everything_shown(at) and f"H = {q.h}" in everything_shown(at)
-    count, shape = at.text_input
-    count.input(f"{want:,}").run()
+    count, rows, cols = at.number_input
+    assert count.value is None and not feedback(at)["right"] + feedback(at)["wrong"]
+    count.set_value(want).run()
     assert feedback(at)["right"] == [t("check.right", lang, answer=f"{want:,}")]
-    at.text_input[0].input(str(want + 4)).run()
+    at.number_input[0].set_value(want + 4).run()
     assert feedback(at)["wrong"] == [t("check.wrong", lang, answer=f"{want:,}")]
-    rows, cols = (q.x, q.h) if s.matrix == "W" else (q.h, q.h)   # x·W: W (X, H), U (H, H)
-    at.text_input[1].input(f"[{rows}, {cols}]").run()
-    assert t("check.right", lang, answer=f"[{rows}, {cols}]") in feedback(at)["right"]
-    at.text_input[1].input(f"{cols} x {rows + 1}").run()
-    assert t("check.wrong", lang, answer=f"[{rows}, {cols}]") in feedback(at)["wrong"]
+    shape = (q.x, q.h) if s.matrix == "W" else (q.h, q.h)   # x·W: W (X, H), U (H, H)
+    at.number_input[1].set_value(shape[0]).run()
+    assert len(feedback(at)["wrong"]) == 1                   # no verdict on half a shape
+    at.number_input[2].set_value(shape[1]).run()
+    assert t("check.right", lang, answer=f"[{shape[0]}, {shape[1]}]") in feedback(at)["right"]
+    at.number_input[1].set_value(shape[1] + 1).run()
+    assert t("check.wrong", lang, answer=f"[{shape[0]}, {shape[1]}]") in feedback(at)["wrong"]
     assert_clean(at)
 
 
-@pytest.mark.parametrize("typed", ["12abc", "**2400**", "<script>alert(1)</script>", "-5",
-                                   "2.4e3", "[link](http://x.y)", "9" * 40, "٣"])
-def test_bad_answers_get_a_message_and_are_never_shown_back(typed):
+@pytest.mark.parametrize("typed", [-5, 10**13, 2.5])
+def test_an_answer_outside_the_boxes_range_is_no_answer_and_no_crash(typed):
     at = open_page("lessons", part=2, step=check_step(2), check=7)
-    at.text_input[0].input(typed).run()
-    at.text_input[1].input(typed).run()
+    for k in range(3):
+        at.number_input[k].set_value(typed).run()
     assert_clean(at)
-    assert feedback(at)["bad"] == [t("check.bad_number"), t("check.bad_shape")]
-    assert not feedback(at)["right"] and not feedback(at)["wrong"]
-    assert typed not in everything_shown(at)
+    if typed == 2.5:  # a step of 1: a whole number arrives
+        assert all(box.value == 2 for box in at.number_input)
+    else:
+        assert not feedback(at)["right"] and not feedback(at)["wrong"]
+        assert str(typed) not in everything_shown(at)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -184,10 +188,10 @@ def test_the_stack_check_asks_the_layer_above_what_the_layer_below_gives(lang):
 
     q = stack_check(99)
     at = open_page("lessons", lang=lang, part=3, step=check_step(3), check=99)
-    at.text_input[0].input(str(q.a)).run()              # layer 2 reads layer 1's h
+    at.number_input[0].set_value(q.a).run()              # layer 2 reads layer 1's h
     second = count_params(q.x, [q.a, q.b], convention="keras").total - \
         count_params(q.x, [q.a], convention="keras").total
-    at.text_input[1].input(str(second)).run()
+    at.number_input[1].set_value(second).run()
     assert feedback(at)["right"] == [t("check.right", lang, answer=str(q.a)),
                                      t("check.right", lang, answer=f"{second:,}")]
     assert_clean(at)

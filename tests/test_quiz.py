@@ -1,5 +1,5 @@
 """lstm_viz.quiz: every check's answer is computed, from the counter and from the model, and
-typed answers are read strictly."""
+a seed from a link is read strictly."""
 
 import doctest
 
@@ -85,24 +85,6 @@ def test_a_subject_change_is_not_the_first_subject():
 def test_the_gate_check_needs_a_pronoun_demo():
     with pytest.raises(ValueError, match="gender"):
         quiz.gate_check(load("brackets"), 1)
-
-
-@pytest.mark.parametrize(("typed", "want"), [
-    ("2400", 2400), (" 2,400 ", 2400), ("2 400", 2400), ("2_400", 2400), ("０２４００", 2400),
-    ("0", 0), ("", None), ("-5", None), ("2.4e3", None), ("2400.0", None), ("12abc", None),
-    ("**2400**", None), ("<b>1</b>", None), ("٣", None), ("9" * 14, None), ("inf", None),
-])
-def test_read_count(typed, want):
-    assert quiz.read_count(typed) == want
-
-
-@pytest.mark.parametrize(("typed", "want"), [
-    ("10, 20", (10, 20)), ("[10, 20]", (10, 20)), ("(10 x 20)", (10, 20)), ("10×20", (10, 20)),
-    ("10 20", (10, 20)), ("［１０，２０］", (10, 20)), ("10", None), ("10, 20, 30", None),
-    ("[10, -20]", None), ("a, b", None), ("[10, 20", (10, 20)), ("", None),
-])
-def test_read_shape(typed, want):
-    assert quiz.read_shape(typed) == want
 
 
 @pytest.mark.parametrize(("raw", "want"), [

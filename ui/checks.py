@@ -3,8 +3,8 @@ kept in the URL (``?check=N``) with answers typed or picked and judged at once; 
 numbers a lesson quotes from the shipped pronoun demo (:func:`measured`).
 
 Every answer comes from :mod:`lstm_viz.quiz` (parameter counts from the counter, the
-gate from running the demo model). What a learner types is read into numbers and never
-shown back: a wrong format gets the catalogue's message of what to type instead.
+gate from running the demo model). Answers go into number boxes, so only whole numbers
+arrive, and nothing a learner types is shown back.
 """
 
 from __future__ import annotations
@@ -123,25 +123,30 @@ def forget_profile(name: str) -> facts.ForgetProfile:
 
 
 # ---- reading and judging answers ----------------------------------------------------
+# Number boxes, not text boxes: only a whole number from 0 to quiz.MAX_ANSWER can arrive
+# (Streamlit refuses anything else in the browser and hands the script None), and nothing
+# a learner types is ever shown back.
+
+def _number(label: str, key: str, lang: str) -> int | None:
+    value = st.number_input(label, min_value=0, max_value=quiz.MAX_ANSWER, value=None, step=1,
+                            key=key, help=t("check.answer.help", lang))
+    return None if value is None else int(value)
+
 
 def _whole_answer(answer: int, how: str, key: str, lang: str) -> None:
-    raw = st.text_input(t("check.answer", lang), key=key, max_chars=40)
-    if raw.strip():
-        got = quiz.read_count(raw)
-        if got is None:
-            st.warning(t("check.bad_number", lang), icon=":material/edit:")
-        else:
-            _verdict(got == answer, f"{answer:,}", lang, how)
+    got = _number(t("check.answer", lang), key, lang)
+    if got is not None:
+        _verdict(got == answer, f"{answer:,}", lang, how)
 
 
 def _shape_answer(answer: tuple[int, int], how: str, key: str, lang: str) -> None:
-    raw = st.text_input(t("check.answer", lang), key=key, max_chars=40)
-    if raw.strip():
-        got = quiz.read_shape(raw)
-        if got is None:
-            st.warning(t("check.bad_shape", lang), icon=":material/edit:")
-        else:
-            _verdict(got == answer, f"[{answer[0]}, {answer[1]}]", lang, how)
+    rows, cols = st.columns(2)
+    with rows:
+        r = _number(t("check.rows", lang), f"{key}_rows", lang)
+    with cols:
+        c = _number(t("check.cols", lang), f"{key}_cols", lang)
+    if r is not None and c is not None:
+        _verdict((r, c) == answer, f"[{answer[0]}, {answer[1]}]", lang, how)
 
 
 def _verdict(right: bool, answer: str, lang: str, how: str = "") -> None:
