@@ -64,6 +64,7 @@ def test_each_rule_catches_the_wording_it_rules_out(lang, text, word):
     ("zh", "候选记忆元"), ("zh", "批量"), ("zh", "四个层（三个门加一个候选记忆元）"),
     ("zh", "计数口径"), ("en", "four layers: three gates and the candidate"),
     ("en", "three gates"), ("en", "the candidate"), ("zh", "four gates"),
+    ("en", "the input of the layer above"), ("en", "the next step"),
 ])
 def test_the_words_the_glossary_uses_pass(lang, text):
     assert violations(text, lang) == ()
