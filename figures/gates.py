@@ -287,7 +287,8 @@ def _two_lines(name: str, lang: str) -> str:
 
 
 def _boxes_trace(fill, text, hover, size=BOX_PX) -> dict:
-    """The four gate boxes f, i, C̃, o: fill colours, text inside, hover text.
+    """The boxes of the four layers f, i, C̃, o (three gates and the candidate): fill
+    colours, text inside, hover text.
 
     The text is always black: it keeps a contrast of at least 4:1 on every fill, from
     white to the full colour of any gate (and the grey of negative values).

@@ -12,7 +12,7 @@ Equations (one step, σ the logistic sigmoid, ⊙ the elementwise product)
     f   = σ(z_f)                          forget gate      遗忘门
     g   = tanh(z_g)                       candidate C̃_t    候选记忆元
     o   = σ(z_o)                          output gate      输出门
-    c_t = f ⊙ c_{t-1} + i ⊙ g             cell state       记忆元 / 细胞状态
+    c_t = f ⊙ c_{t-1} + i ⊙ g             cell state       记忆元
     h_t = o ⊙ tanh(c_t)                   hidden state     隐状态
 
 Gate order along the 4H axis of ``W``, ``U`` and ``b`` is **i, f, g, o**, the
@@ -140,8 +140,9 @@ class Clamp:
     ----------
     gate : {"i", "f", "g", "o", "knock-out"}
         The gate to hold at ``value``; or ``"knock-out"`` (:data:`KNOCK_OUT`, or use
-        :meth:`knock_out`), which sets all four gates of the units to 0, so that their
-        c_t = 0·c_{t−1} + 0·g = 0 and h_t = 0·tanh(0) = 0 at those steps.
+        :meth:`knock_out`), which sets all four layers of the units (three gates and the
+        candidate) to 0, so that their c_t = 0·c_{t−1} + 0·g = 0 and h_t = 0·tanh(0) = 0
+        at those steps.
     value : float
         The gate's value: in [0, 1] for i, f, o and in [−1, 1] for g. None for a knock-out.
     units : int or sequence of int, optional
@@ -192,7 +193,8 @@ class Clamp:
 
     @property
     def gates(self) -> tuple[str, ...]:
-        """The gates this clamp sets: its own, or all four for a knock-out."""
+        """The layers this clamp sets: its own gate, or all four (three gates and the
+        candidate) for a knock-out."""
         return GATES if self.gate == KNOCK_OUT else (self.gate,)
 
 

@@ -11,7 +11,7 @@ K : units of the optional Dense output layer
 
 Equations (one LSTM layer, one direction)
 ---------
-    article   4·H·(H + X)                 W and U of the four gates, no bias
+    article   4·H·(H + X)                 W, U of three gates + candidate, no bias
     keras     4·(H·(H + X) + H)           plus one bias vector b (4H,)
     pytorch   4·H·(H + X) + 8·H           two bias vectors b_ih, b_hh (4H,) each
     pytorch   4·H·(X + P) + 8·H + P·H     with a projection: U is (4H, P), plus weight_hr (P, H)

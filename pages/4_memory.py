@@ -9,7 +9,7 @@ from ui import common, compute, keys, nav
 STORIES = {  # the story each model opens with: the nearest noun is never the subject
     "pronoun-en": "John met Mary in the park and he is happy . he is busy . Mary saw the boys "
                   "and she is tired . the kids called Tom and they are late .",
-    "pronoun-zh": "小明在公园见到了小红，他很高兴。他也很忙。小红和爷爷一起画画，她很开心。"
+    "pronoun-zh": "小明在公园见到了小红，他很高兴。他也很忙。小红在家帮助了爷爷，她很开心。"
                   "孩子们遇到了妈妈，他们很累。",
 }
 MAX_CHARS = 4000

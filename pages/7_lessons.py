@@ -1,6 +1,8 @@
-"""Guided lessons: the source lesson's three parts, a step at a time, text beside a figure.
+"""Guided lessons: the source lesson's three parts, a step at a time, text beside a figure;
+a check at the end of each part, and the glossary below.
 
-The step is in the URL (``?part=2&step=3``), so every step can be sent as a link.
+The step is in the URL (``?part=2&step=3``), so every step can be sent as a link; so is a
+check's question (``&check=N``).
 """
 
 import streamlit as st
@@ -8,8 +10,9 @@ import streamlit as st
 from figures.gates import cell_diagram
 from figures.stacked import unrolled_figure
 from lstm_viz.params import ARTICLE
+from text.glossary import headers, rows
 from text.i18n import t
-from ui import common, lessons, nav
+from ui import checks, common, lessons, nav
 
 PART_NUMBERS = tuple(range(1, len(lessons.PARTS) + 1))
 
@@ -72,8 +75,11 @@ def step_figure(lesson: lessons.Step, lang: str):
 
 
 def step_text(lesson: lessons.Step, lang: str) -> str:
-    """The step's Markdown from the catalogue; the worked example's numbers filled in."""
+    """The step's Markdown from the catalogue; the worked example's numbers filled in, and
+    the demo's measured ones where the step quotes them."""
     numbers = {k: f"{v:,}" for k, v in lessons.worked_example().items()}
+    if lesson.measured:
+        numbers |= checks.measured(lang)
     return t(lesson.text, lang, **numbers)  # steps without {fields} ignore them
 
 
@@ -82,8 +88,18 @@ def step_link(link: lessons.Link, lang: str) -> None:
                  query_params=common.link_query(dict(link.query), lang, common.presenting()))
 
 
+def glossary(lang: str) -> None:
+    """The glossary every text uses, as a plain table (no Markdown in its cells)."""
+    with st.expander(t("glossary.title", lang), icon=":material/translate:"):
+        st.caption(t("glossary.intro", lang))
+        table = [(*row.words, row.note, row.avoid) for row in rows(lang)]
+        st.table({h: [r[k] for r in table] for k, h in enumerate(headers(lang))},
+                 hide_index=True)
+
+
 lang = common.page("nav.lessons")
 _start()
+checks.start(lang)
 st.caption(t("lesson.intro", lang))
 part, step = lesson_controls(lang)
 common.check_link({"part": part, "step": step}, lang)
@@ -94,6 +110,11 @@ with text:
     st.markdown(step_text(lesson, lang))
     if lesson.link is not None:
         step_link(lesson.link, lang)
+    if lesson.check is not None:
+        checks.show(lesson.check, lang)
+    else:
+        checks.leave()
 with picture:
     common.figure(step_figure(lesson, lang), key="lesson_figure")
 nav_buttons(lang, part, step)
+glossary(lang)

@@ -206,7 +206,7 @@ def test_chinese_messages_and_help(capsys):
     assert status == 2 and err.startswith("错误：") and err.count("\n") == 1
     assert "'x' 不是整数" in err
     status, out, _ = _run(capsys, ["params", "--help", "--lang", "zh"])
-    assert status == 0 and "每一层 LSTM 的单元数" in out and "输出 JSON 而不是表格" in out
+    assert status == 0 and "每一层 LSTM 的隐藏单元数" in out and "输出 JSON 而不是表格" in out
 
 
 def test_real_process_prints_chinese():

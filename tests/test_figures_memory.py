@@ -147,7 +147,7 @@ def test_english_and_chinese():
     en, *_ = draw(lang="en")
     zh, *_ = draw(lang="zh")
     assert "Which pronoun the model expects next" in texts(en)
-    assert "模型预计下一个代词" in texts(zh) and "单元 3 的记忆元 C" in texts(zh)
+    assert "模型预计下一个代词" in texts(zh) and "隐藏单元 3 的记忆元 C" in texts(zh)
     assert "遗忘门 f" in [tr["name"] for tr in lines(zh)]
     assert "<b>男性</b>" in texts(zh)
     assert texts(en) != texts(zh)

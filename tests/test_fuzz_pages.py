@@ -47,7 +47,7 @@ PARAMS = {
               "seed": ("int", *training.SEEDS)},
     "why": {**RANDOM_MODEL, "surgery": ("choice", compute.SURGERIES),
             "who": ("choice", ("unit", "all")), "when": ("choice", ("all", "from"))},
-    "lessons": {"part": ("int", 1, 3), "step": ("int", 1, 1)},
+    "lessons": {"part": ("int", 1, 3), "step": ("int", 1, 1), "check": ("int", 1, 999_999)},
 }
 
 NASTY = [  # what people (and link mangling) put in URLs and text boxes

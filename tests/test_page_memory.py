@@ -209,7 +209,7 @@ def test_chinese_page(demo):
     _, _, words = expected(demo["pronoun-en"], STORIES["pronoun-en"], "zh")
     assert bullets(at) == list(words)
     assert words[0].startswith("读到“John”（第 1 步）时")
-    assert "单元" in str(spec(at)["layout"]["annotations"])
+    assert "隐藏单元" in str(spec(at)["layout"]["annotations"])
 
 
 @pytest.mark.parametrize("query, note", [

@@ -201,7 +201,7 @@ QUERY = {  # URL path → the query parameters the page reads (README's table, a
     "/memory": ["demo", "seq"],
     "/train": ["task", "units", "lr", "steps", "seed"],
     "/why": ["seq", "mode", "units", "seed", "model", "step", "unit", "surgery", "who", "when"],
-    "/lessons": ["part", "step"],
+    "/lessons": ["part", "step", "check"],
 }
 EVERY_PAGE = ["lang", "present"]
 TEXT_WIDGETS = {"text_input": "input", "text_area": "area", "chat_input": "chat"}

@@ -99,7 +99,7 @@ def test_a_pronoun_that_does_not_agree_in_the_text_is_pointed_out():
 def test_chinese_narration_runs_sentences_together():
     first, anna, *_ = tell("zh")
     assert first.startswith("读到“John”（第 1 步）时，故事有了第一个主语：John（男性）。输入门为")
-    assert "单元 2 的遗忘门降到 0.10" in anna and "。 " not in anna
+    assert "隐藏单元 2 的遗忘门降到 0.10" in anna and "。 " not in anna
 
 
 def test_a_plural_subject_leaves_the_gender_reading_out():

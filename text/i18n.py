@@ -4,9 +4,9 @@
 flat JSON object of keyed messages, the format translation tools (Weblate, Crowdin, Lokalise)
 read as "key-value JSON"; its file name is the language code and its ``lang.name`` the name
 the language picker shows. Adding a language is adding one file: :data:`LANGS` is read from
-the folder. One glossary is used everywhere (遗忘门, 输入门, 候选记忆元, 输出门,
-记忆元 / 细胞状态, 隐状态, 参数量). Values put into a template are plain text; the app
-never renders them as HTML.
+the folder. One glossary is used everywhere (:mod:`text.glossary`: 遗忘门, 输入门,
+候选记忆元, 输出门, 记忆元, 隐状态, 隐藏单元, 参数量). Values put into a template are
+plain text; the app never renders them as HTML.
 
 The English of the core's own error codes (``err.*`` from :mod:`lstm_viz.inputs`,
 ``upload.why.*`` from :mod:`lstm_viz.upload`) is written once, in the core, for people who
