@@ -76,5 +76,6 @@ def upload_control(lang: str, on_model: Callable[[], None] | None = None) -> Non
         if found is not None:
             st.success(common.escape_markdown(summary(found, lang)), icon=":material/check:")
             if found.ignored:
-                st.caption(t("upload.ignored", lang, keys=", ".join(found.ignored)))
+                st.caption(common.escape_markdown(  # key names come from the file
+                    t("upload.ignored", lang, keys=", ".join(found.ignored))))
             st.caption(t("upload.choose", lang, name=t("upload.model", lang)))
