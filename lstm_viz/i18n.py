@@ -824,6 +824,9 @@ _EN: dict[str, str] = {
     "params.faq.bias.a": "Both compute the same gates. PyTorch stores two bias vectors per layer "
                          "(b_ih and b_hh) that are simply added, Keras stores one. The article "
                          "counts only the weight matrices.",
+    # ---- limits on work, memory and numbers (issue 14) ------------------------------
+    "upload.why.too_many_params": "the file holds {n} numbers ({mb} MB once read as float64), over the limit of {limit}; upload a model with fewer units or layers (one layer of H units reading X numbers has 4·H·(X + H + 1))",
+    "upload.why.too_many_layers": "the model has {got} layers; at most {limit} are supported; upload a model with fewer layers",
 }
 
 _ZH: dict[str, str] = {
@@ -1480,6 +1483,9 @@ _ZH: dict[str, str] = {
     "params.faq.bias.q": "为什么 Keras 和 PyTorch 打印的总数不一样？",
     "params.faq.bias.a": "两者计算的门完全相同。PyTorch 每层存两个偏置向量（b_ih 和 b_hh），"
                          "计算时直接相加；Keras 只存一个。原文只统计权重矩阵。",
+    # ---- limits on work, memory and numbers (issue 14) ------------------------------
+    "upload.why.too_many_params": "文件里有 {n} 个数（按 float64 读入后为 {mb} MB），超过了 {limit} 个的上限；请上传单元或层数更少的模型（一层 H 个单元、输入 X 个数时有 4·H·(X + H + 1) 个参数）",
+    "upload.why.too_many_layers": "模型有 {got} 层，最多支持 {limit} 层；请上传层数更少的模型",
 }
 
 _CATALOGUES = {"en": _EN, "zh": _ZH}

@@ -36,10 +36,13 @@ from lstm_viz.model import TokenModel
 from lstm_viz.stack import FORMAT as STACK_FORMAT
 from lstm_viz.stack import Dense, StackedLSTM
 
-__all__ = ["MAX_BYTES", "PYTORCH_SNIPPET", "KERAS_SNIPPET", "Found", "UploadError",
-           "read_weights"]
+__all__ = ["MAX_BYTES", "MAX_PARAMS", "PYTORCH_SNIPPET", "KERAS_SNIPPET", "Found",
+           "UploadError", "check_size", "read_weights"]
 
 MAX_BYTES = 5_000_000  # the app's upload limit (.streamlit/config.toml: maxUploadSize = 5)
+# Numbers a file may hold, each becoming a float64: as many as MAX_BYTES of float32 holds, so
+# only a file that compresses (booleans, zeros) can be over it; 1.25 M values are 10 MB.
+MAX_PARAMS = MAX_BYTES // 4
 
 PYTORCH_SNIPPET = ('import numpy as np\n'
                    'np.savez("lstm.npz", **{k: v.detach().cpu().numpy()\n'
@@ -104,13 +107,14 @@ def read_weights(data: bytes, max_bytes: int = MAX_BYTES) -> Found:
     under ``upload.why.core``.
     """
     arrays = _arrays(data, max_bytes)
+    check_size(arrays)  # before the core turns every value into a float64
     try:
         if "format" in arrays or "W" in arrays or "l0.W" in arrays:
-            return _own(data, arrays)
+            return _check_layer_count(_own(data, arrays))
         if any(k.endswith("weight_ih_l0") for k in arrays):
-            return _pytorch(arrays)
+            return _check_layer_count(_pytorch(arrays))
         if arrays and all(re.fullmatch(r"arr_\d+", k) for k in arrays):
-            return _keras(arrays)
+            return _check_layer_count(_keras(arrays))
     except UploadError:
         raise
     except ValueError as err:
@@ -165,6 +169,25 @@ def _arrays(data: bytes, max_bytes: int) -> dict[str, np.ndarray]:
             raise UploadError("upload.err.nonfinite", "upload.why.nonfinite", name=key,
                               where=str(where))
     return arrays
+
+
+def check_size(arrays) -> None:
+    """Refuse a file whose numbers, each a float64 once the core has them, are more than
+    MAX_PARAMS (a 19.5 KB file of booleans can hold a 2,200-unit layer)."""
+    n = sum(a.size for k, a in arrays.items() if k not in STRING_KEYS and a.dtype.kind in "biuf")
+    if n > MAX_PARAMS:
+        raise UploadError("upload.err.too_big", "upload.why.too_many_params", n=f"{n:,}",
+                          limit=f"{MAX_PARAMS:,}", mb=f"{8 * n / 1e6:.0f}")
+
+
+def _check_layer_count(found: Found) -> Found:
+    """``found``, unless it has more layers than the core supports (lstm_viz.params)."""
+    from lstm_viz.params import MAX_LAYERS
+
+    if len(found.layers) > MAX_LAYERS:
+        raise UploadError("upload.err.model", "upload.why.too_many_layers",
+                          got=len(found.layers), limit=MAX_LAYERS)
+    return found
 
 
 def _check_layers(layers) -> None:
@@ -226,7 +249,8 @@ def _own(data: bytes, arrays) -> Found:
     if text == TOKEN_FORMAT:
         model = TokenModel.load(io.BytesIO(data))
         return Found(model.stack, "lstm-viz", "upload.kind.token", token_model=model)
-    stack = StackedLSTM.load(io.BytesIO(data))
+    head = Dense(arrays["head.W"], arrays["head.b"]) if "head.W" in arrays else None
+    stack = StackedLSTM(tuple(LSTM(W, U, b) for _, W, U, (b,) in layers), head)  # parsed once
     kind = "upload.kind.stack" if "l0.W" in arrays else "upload.kind.lstm"
     return Found(stack, "lstm-viz", kind)
 
