@@ -3,7 +3,6 @@
 import streamlit as st
 
 import ui.preload  # noqa: F401  (pandas and Plotly's lazy imports, once, before any figure)
-
 from figures.gates import cell_diagram
 from lstm_viz.i18n import t
 from ui import common

@@ -801,7 +801,8 @@ def cold_burst(plan: Plan, starts: int, options: list[str], started: float) -> d
             finally:
                 stop(proc)
             times = [x for v in tally.latencies.values() for x in v]
-            row = dict(start=k + 1, loadavg=load, errors={e: len(v) for e, v in tally.errors.items()},
+            row = dict(start=k + 1, loadavg=load,
+                       errors={e: len(v) for e, v in tally.errors.items()},
                        error_lines=[x for v in tally.errors.values() for x in v][:5],
                        server_log=server_log_lines(log)[:5],
                        latency=percentiles(times) if times else None)

@@ -57,7 +57,8 @@ def trace_csv(trace: LSTMTrace, tokens) -> str:
     columns = [np.asarray(getattr(trace, name), dtype=np.float64) for name in VALUES]  # each (T, H)
     for t in range(T):
         for k in range(H):
-            writer.writerow([t + 1, neutralise(tokens[t]), k + 1, *(format(a[t, k], ".17g") for a in columns)])
+            writer.writerow([t + 1, neutralise(tokens[t]), k + 1,
+                             *(format(a[t, k], ".17g") for a in columns)])
     return out.getvalue()
 
 

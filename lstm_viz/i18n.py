@@ -827,6 +827,9 @@ _EN: dict[str, str] = {
     # ---- limits on work, memory and numbers (issue 14) ------------------------------
     "upload.why.too_many_params": "the file holds {n} numbers ({mb} MB once read as float64), over the limit of {limit}; upload a model with fewer units or layers (one layer of H units reading X numbers has 4·H·(X + H + 1))",
     "upload.why.too_many_layers": "the model has {got} layers; at most {limit} are supported; upload a model with fewer layers",
+    "limit.work": "This view is too big for a shared classroom server: {steps} steps × {units} units (all layers together) is {work} unit-steps, and one view may have at most {limit}. With {units} units use at most {max_steps} steps, or use fewer units or layers.",
+    "limit.nonfinite": "The numbers overflowed: {what} is not a finite number at step {step} (unit {unit}, layer {layer}), so nothing here can be drawn or explained. The weights are too large for {dtype} arithmetic: scale them down (divide them by 10, say) and upload the file again.",
+    "limit.z": "the weighted sum z = W·xₜ + U·hₜ₋₁ + b",
 }
 
 _ZH: dict[str, str] = {
@@ -1486,6 +1489,9 @@ _ZH: dict[str, str] = {
     # ---- limits on work, memory and numbers (issue 14) ------------------------------
     "upload.why.too_many_params": "文件里有 {n} 个数（按 float64 读入后为 {mb} MB），超过了 {limit} 个的上限；请上传单元或层数更少的模型（一层 H 个单元、输入 X 个数时有 4·H·(X + H + 1) 个参数）",
     "upload.why.too_many_layers": "模型有 {got} 层，最多支持 {limit} 层；请上传层数更少的模型",
+    "limit.work": "这个视图对共用的课堂服务器来说太大了：{steps} 步 × {units} 个单元（各层合计）共 {work} 个单元步，而一个视图最多 {limit} 个。用 {units} 个单元时最多 {max_steps} 步，或者减少单元数、层数。",
+    "limit.nonfinite": "数值溢出了：第 {step} 步（第 {unit} 个单元，第 {layer} 层）的{what}不是有限的数，因此这里无法绘图或讲解。这些权重对 {dtype} 运算来说太大了：请把它们缩小（例如都除以 10）后重新上传。",
+    "limit.z": "加权和 z = W·xₜ + U·hₜ₋₁ + b",
 }
 
 _CATALOGUES = {"en": _EN, "zh": _ZH}

@@ -5,7 +5,7 @@ import streamlit as st
 from lstm_viz.explain import explain_step, fmt
 from lstm_viz.i18n import t
 from lstm_viz.inputs import MODES
-from ui import common, compute, controls, share, upload
+from ui import common, compute, controls, limits, share, upload
 
 EXAMPLES = {  # catalogue key → (sequence, mode)
     "gates.ex.words": ("the cat sat on the mat because it was warm", "words"),
@@ -152,6 +152,7 @@ st.caption(t("gates.intro", lang))
 with st.expander(t("share.controls", lang), expanded=not common.presenting()):
     settings = gates_controls(lang)  # folded away for a projector; still read
 run = compute.gates_run_or_stop(settings, lang)
+limits.stop_if_nonfinite([run.trace], lang, first_layer=run.layer)
 
 seq, trace = run.sequence, run.trace
 if seq.truncated:

@@ -7,7 +7,7 @@ import streamlit as st
 from figures.stacked import head_output_figure, stack_heatmaps, unrolled_figure
 from lstm_viz.i18n import t
 from lstm_viz.inputs import MODES, parse_units
-from ui import common, compute, upload
+from ui import common, compute, limits, upload
 
 ARTICLE = {  # the source lesson's example: 5 inputs → 128 → 64 → 32 → 8 units → dense 1
     "seq": "0.1 0.5 -0.3 0.8 0.0; 0.4 -0.2 0.9 0.1 -0.5; -0.7 0.3 0.2 -0.1 0.6; "
@@ -47,11 +47,15 @@ def stacked_controls(lang: str) -> dict:
 def run_stack(settings: dict):
     """The random stack the controls describe, or the uploaded one (its own sizes)."""
     if settings["model"] == compute.UPLOADED:
-        key = compute.stack_key(compute.uploaded_stack())
+        stack = compute.uploaded_stack()
+        limits.check_view(settings["text"], settings["mode"], settings["seed"], stack.units)
+        key = compute.stack_key(stack)
         return compute.uploaded_stack_run(settings["text"], settings["mode"], settings["seed"],
                                           key)
-    return compute.stack_run(settings["text"], settings["mode"], parse_units(settings["units"]),
-                             settings["seed"], settings["dense"])
+    units = parse_units(settings["units"])
+    limits.check_view(settings["text"], settings["mode"], settings["seed"], units)
+    return compute.stack_run(settings["text"], settings["mode"], units, settings["seed"],
+                             settings["dense"])
 
 
 def shapes_table(lang: str, run) -> dict:
@@ -72,6 +76,7 @@ st.caption(t("stacked.intro", lang))
 settings = stacked_controls(lang)
 common.check_link({**settings, "seq": settings["text"]}, lang)
 run = compute.run_or_stop(lambda: run_stack(settings), lang)
+limits.stop_if_nonfinite(run.trace.layers, lang, y=run.trace.y)
 units = run.stack.units
 dense = run.stack.head.units if run.stack.head is not None else None
 if settings["model"] == compute.UPLOADED:

@@ -11,7 +11,7 @@ from figures.why import (
 )
 from lstm_viz.explain import fmt
 from lstm_viz.i18n import t
-from ui import common, compute, controls
+from ui import common, compute, controls, limits
 
 DEFAULT_SEQ = ("the cat that the dog chased ran up the tall tree and it stayed there until "
                "the rain stopped")
@@ -150,6 +150,7 @@ st.caption(t("why.intro", lang))
 settings = why_controls(lang)
 notes = st.container()  # what the link asked for and could not get, said near the top
 run = compute.gates_run_or_stop(settings, lang)
+limits.stop_if_nonfinite([run.trace], lang, first_layer=run.layer)
 
 seq, trace = run.sequence, run.trace
 if seq.truncated:

@@ -22,6 +22,7 @@ from lstm_viz.i18n import t
 from lstm_viz.inputs import MAX_STEPS, InputError, Sequence, encode
 from lstm_viz.model import TokenModel, UnknownTokens
 from lstm_viz.story import Story, read_story, subject_phrases
+from ui.cache import cached
 from ui.common import show_error
 
 DEMOS = ("pronoun-en", "pronoun-zh", "brackets", "first-symbol")  # lstm_viz.demos.NAMES
@@ -181,7 +182,7 @@ def _use_numbers(example: str) -> None:
     st.session_state["seq"], st.session_state["mode"] = example, "numbers"
 
 
-@st.cache_data(**CACHE)
+@cached
 def model_examples(model: str, key: str, n: int = 4, _chosen: Chosen | None = None
                    ) -> tuple[str, ...]:
     """A few texts the model can read, from its task's generator (seeded: always the same)."""
@@ -196,7 +197,7 @@ def model_examples(model: str, key: str, n: int = 4, _chosen: Chosen | None = No
 
 # ---- the gates page ------------------------------------------------------------------------
 
-@st.cache_data(**CACHE)
+@cached
 def gates_run(text: str, mode: str, units: int, seed: int, model: str = "random",
               layer: int = 0, key: str = "", _chosen: Chosen | None = None) -> GatesRun:
     """Encode ``text`` and run one layer of ``units`` units with seeded random weights; or,
@@ -253,7 +254,7 @@ def stack_key(stack: StackedLSTM) -> str:
     return "uploaded:" + digest.hexdigest()
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@cached
 def gates_view(text: str, mode: str, units: int, seed: int, model: str, unit: int, step: int,
                lang: str, layer: int = 0, key: str = "", _chosen: Chosen | None = None
                ) -> go.Figure:
@@ -285,7 +286,7 @@ class MemoryRun:
     total_steps: int
 
 
-@st.cache_data(**CACHE)
+@cached
 def memory_run(name: str, text: str) -> MemoryRun:
     """Read ``text`` with the demo ``name`` (its first MEMORY_STEPS tokens); raises
     UnknownTokens or ValueError (empty text) for the page to report."""
@@ -299,7 +300,7 @@ def memory_run(name: str, text: str) -> MemoryRun:
                      len(tokens))
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@cached
 def memory_view(name: str, text: str, lang: str) -> go.Figure:
     """The three-panel figure of one story, built once and shared (never mutated)."""
     run = memory_run(name, text)
@@ -307,7 +308,7 @@ def memory_view(name: str, text: str, lang: str) -> go.Figure:
                          lang)
 
 
-@st.cache_data(**CACHE)
+@cached
 def stack_run(text: str, mode: str, units: tuple[int, ...], seed: int, dense: int) -> StackRun:
     """Encode ``text`` and run a stack of seeded random layers (and a dense head if dense > 0)."""
     seq = encode(text, mode, seed=seed)
@@ -315,7 +316,7 @@ def stack_run(text: str, mode: str, units: tuple[int, ...], seed: int, dense: in
     return StackRun(seq, stack, stack.run(seq.x))
 
 
-@st.cache_data(**CACHE)
+@cached
 def uploaded_stack_run(text: str, mode: str, seed: int, key: str) -> StackRun:
     """The session's uploaded stack (weights digest ``key``) on ``text``, every layer and
     its head; raises InputSizeError when x_t's size differs from the model's input."""
@@ -334,7 +335,7 @@ def uploaded_stack():
     return found.stack if found is not None and found.token_model is None else None
 
 
-@st.cache_data(**CACHE)
+@cached
 def params(input_size, units, dense, convention, bidirectional):
     return count_params(input_size, list(units), dense=dense or None, convention=convention,
                         bidirectional=bidirectional)
@@ -390,7 +391,7 @@ def surgery_clamp(surgery: str, T: int, unit: int | None = None, start: int | No
     return Clamp(gate, value, units, steps)
 
 
-@st.cache_data(**CACHE)
+@cached
 def why_surgery(text: str, mode: str, units: int, seed: int, model: str = "random",
                 layer: int = 0, key: str = "", surgery: str = "f1", unit: int | None = None,
                 start: int | None = None, _chosen: Chosen | None = None) -> SurgeryRun:
@@ -421,7 +422,7 @@ class WhyGradients:
     forget: np.ndarray
 
 
-@st.cache_data(**CACHE)
+@cached
 def why_gradients(text: str, mode: str, units: int, seed: int, model: str = "random",
                   layer: int = 0, key: str = "", _chosen: Chosen | None = None) -> WhyGradients:
     from lstm_viz.why import TanhRNN, forget_products, input_gradients, rnn_input_gradients
@@ -433,7 +434,7 @@ def why_gradients(text: str, mode: str, units: int, seed: int, model: str = "ran
                         forget_products(run.trace))
 
 
-@st.cache_data(**CACHE)
+@cached
 def why_ledger(text: str, mode: str, units: int, seed: int, model: str = "random",
                layer: int = 0, key: str = "", unit: int = 0, _chosen: Chosen | None = None):
     """The memory ledger of one unit (0-based): a :class:`~lstm_viz.why.Ledger`, U = 1."""

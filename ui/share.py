@@ -14,6 +14,7 @@ import streamlit as st
 from lstm_viz.export import trace_csv, trace_npz
 from lstm_viz.i18n import t
 from ui import common, compute
+from ui.cache import cached
 
 FILES = dict(max_entries=16, show_spinner=False)
 
@@ -32,7 +33,7 @@ def link_box(lang: str) -> None:
     st.code(share_url(base, dict(st.query_params), lang), language=None, wrap_lines=True)
 
 
-@st.cache_data(**FILES)
+@cached
 def run_csv(text: str, mode: str, units: int, seed: int, model: str = "random", layer: int = 0,
             key: str = "", _chosen: compute.Chosen | None = None) -> str:
     """The gates page's trace as CSV (:func:`lstm_viz.export.trace_csv`)."""
@@ -40,7 +41,7 @@ def run_csv(text: str, mode: str, units: int, seed: int, model: str = "random", 
     return trace_csv(run.trace, run.sequence.tokens)
 
 
-@st.cache_data(**FILES)
+@cached
 def run_npz(text: str, mode: str, units: int, seed: int, model: str = "random", layer: int = 0,
             key: str = "", _chosen: compute.Chosen | None = None) -> bytes:
     """The gates page's trace as ``.npz`` (:func:`lstm_viz.export.trace_npz`)."""
@@ -48,7 +49,7 @@ def run_npz(text: str, mode: str, units: int, seed: int, model: str = "random", 
     return trace_npz(run.trace, run.sequence.tokens)
 
 
-@st.cache_data(**FILES)
+@cached
 def view_html(text: str, mode: str, units: int, seed: int, model: str, unit: int, step: int,
               lang: str, layer: int = 0, key: str = "", _chosen: compute.Chosen | None = None
               ) -> str:
