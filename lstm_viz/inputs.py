@@ -192,6 +192,8 @@ def _parse_numbers(text: str) -> tuple[list[str], list[list[float]]]:
 def _number(token: str, step: int) -> float:
     shown = token[:24]
     try:
+        if "_" in token:  # Python's float("1_000") is 1000; a learner means no such number
+            raise ValueError(token)
         value = float(token)
     except ValueError:
         raise InputError("err.not_number", token=shown, step=step) from None
