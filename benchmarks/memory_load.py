@@ -67,21 +67,30 @@ async def open_link(s: ProtocolLearner, page: str, query: str) -> None:
     s._count(page, run)
 
 
-async def client(n: int, url: str, plan: Plan, tally: Tally, views: int, kept: list) -> None:
+async def client(n: int, url: str, plan: Plan, tally: Tally, views: int, kept: list | None
+                 ) -> None:
+    """Client ``n``'s views, each in a fresh session: kept open in ``kept``, or closed right
+    after its view when ``kept`` is None."""
     leaks = Leaks(["nomarker"], tally)
     for page, query in links(n, views):
         s = ProtocolLearner(0, url, plan, leaks, tally, time.monotonic() + plan.timeout + 5)
         await s.connect()
-        kept.append(s)
-        await open_link(s, page, query)
+        if kept is not None:
+            kept.append(s)
+        try:
+            await open_link(s, page, query)
+        finally:
+            if kept is None:
+                await s.close()
 
 
-async def all_clients(url: str, plan: Plan, tally: Tally, clients: int, views: int) -> None:
-    kept: list[ProtocolLearner] = []
+async def all_clients(url: str, plan: Plan, tally: Tally, clients: int, views: int,
+                      close_each: bool = False) -> None:
+    kept: list[ProtocolLearner] | None = None if close_each else []
     try:
         await asyncio.gather(*(client(n, url, plan, tally, views, kept) for n in range(clients)))
     finally:
-        await asyncio.gather(*(s.close() for s in kept), return_exceptions=True)
+        await asyncio.gather(*(s.close() for s in kept or ()), return_exceptions=True)
 
 
 def main(argv=None) -> int:
@@ -90,6 +99,9 @@ def main(argv=None) -> int:
     parser.add_argument("--views", type=int, default=8, help="of each page, per client (8)")
     parser.add_argument("--after", type=float, default=60, help="seconds watched after (60)")
     parser.add_argument("--timeout", type=float, default=120, help="seconds a view may take")
+    parser.add_argument("--close-each", action="store_true",
+                        help="close each session right after its view (default: all stay open "
+                             "until every view is done)")
     parser.add_argument("--st", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--json")
     args = parser.parse_args(argv)
@@ -104,7 +116,7 @@ def main(argv=None) -> int:
         sampler.start()
         try:
             start = time.monotonic()
-            asyncio.run(all_clients(url, plan, tally, args.clients, args.views))
+            asyncio.run(all_clients(url, plan, tally, args.clients, args.views, args.close_each))
             closed = time.monotonic()
             time.sleep(args.after)
         finally:
