@@ -131,6 +131,9 @@ def test_the_budget_follows_the_servers_memory(monkeypatch):
     assert budget_bytes(64 << 30) == 192 * MB  # the ceiling
     monkeypatch.setenv("LSTM_VIZ_CACHE_MB", "50")
     assert budget_bytes() == 50 * MB
+    for bad in ("lots", "inf", "nan"):  # a typo never stops the server: the formula
+        monkeypatch.setenv("LSTM_VIZ_CACHE_MB", bad)
+        assert budget_bytes(64 << 30) == 192 * MB
 
 
 def test_every_cached_function_of_the_pages_draws_on_the_byte_budget():

@@ -58,9 +58,12 @@ def budget_bytes(memory: int | None = None) -> int:
     """Bytes all cached results may take together: ``LSTM_VIZ_CACHE_MB`` if set, else
     (M − BASE − SESSIONS × PER_SESSION) / 2 for a server of M bytes, between FLOOR and
     CEILING. Half of what is left is kept free for the work in progress of the sessions."""
-    wanted = os.environ.get("LSTM_VIZ_CACHE_MB", "").strip()
-    if wanted:
-        return max(0, int(float(wanted) * MB))
+    try:
+        wanted = float(os.environ.get("LSTM_VIZ_CACHE_MB", ""))
+    except ValueError:  # unset, or not a number: the formula
+        wanted = float("nan")
+    if wanted == wanted and wanted != float("inf"):
+        return max(0, int(wanted * MB))
     memory = memory_bytes() if memory is None else memory
     return int(min(CEILING, max(FLOOR, (memory - BASE - SESSIONS * PER_SESSION) / 2)))
 
