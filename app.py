@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+import ui.preload  # noqa: F401  (pandas and Plotly's lazy imports, once, before any figure)
 from figures.gates import cell_diagram
 from text.i18n import t
 from ui import common, nav

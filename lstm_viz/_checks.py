@@ -23,6 +23,8 @@ def as_float_array(value, name, ndim):
         a = as_numpy(value)
     except (ValueError, TypeError) as err:  # ragged nested lists, odd objects
         raise ValueError(f"{name} is not a rectangular array of numbers ({err})") from None
+    if a.dtype.kind in "iubf" and not a.dtype.isnative:  # ">f8": another byte order
+        a = a.astype(a.dtype.newbyteorder("="))
     if a.dtype.kind in "iub":
         a = a.astype(np.float64)
     elif a.dtype.kind != "f" or a.dtype not in FLOAT_DTYPES:

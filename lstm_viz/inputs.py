@@ -62,6 +62,10 @@ MESSAGES = {
     "err.units_list": "Units must be a list of whole numbers separated by commas, e.g. 128, 64,"
                       " 32, 8; “{token}” is not one.",
     "err.too_many_layers": "At most {limit} stacked layers; you gave {got}.",
+    "err.work": "This view is too big for a shared classroom server: {steps} steps × {units} "
+                  "units (all layers together) is {work} unit-steps, and one view may have at most"
+                  " {limit}. With {units} units use at most {max_steps} steps, or use fewer units "
+                  "or layers.",
 }
 
 
@@ -177,6 +181,8 @@ def _parse_numbers(text: str) -> tuple[list[str], list[list[float]]]:
 def _number(token: str, step: int) -> float:
     shown = token[:24]
     try:
+        if "_" in token:  # Python's float("1_000") is 1000; a learner means no such number
+            raise ValueError(token)
         value = float(token)
     except ValueError:
         raise InputError("err.not_number", token=shown, step=step) from None

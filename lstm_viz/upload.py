@@ -34,7 +34,7 @@ from lstm_viz.model import TokenModel
 from lstm_viz.stack import FORMAT as STACK_FORMAT
 from lstm_viz.stack import Dense, StackedLSTM
 
-__all__ = ["MESSAGES", "Found", "UploadError", "read_weights"]
+__all__ = ["MESSAGES", "Found", "UploadError", "check_size", "read_weights"]
 
 # The English of every detail, by code; the app's catalogues translate the same codes.
 MESSAGES = {
@@ -91,6 +91,12 @@ MESSAGES = {
     "upload.why.keras_head": "after the LSTM layers expected one Dense layer: kernel ({h}, K) "
                              "and bias (K,); got {got}",
     "upload.why.core": "{detail}",
+    "upload.why.too_many_params": "the file holds {n} numbers ({mb} MB once read as float64), over"
+                                  " the limit of {limit}; upload a model with fewer units or "
+                                  "layers (one layer of H units reading X numbers has 4·H·(X + H +"
+                                  " 1))",
+    "upload.why.too_many_layers": "the model has {got} layers; at most {limit} are supported; "
+                                  "upload a model with fewer layers",
 }
 
 
@@ -148,13 +154,15 @@ def read_weights(data: bytes, max_bytes: int | None = None) -> Found:
     vocabulary, say) is passed on under ``upload.why.core``.
     """
     arrays = _arrays(data, max_bytes)
+    if max_bytes is not None:  # before the core turns every value into a float64
+        check_size(arrays, max_bytes // 4)
     try:
         if "format" in arrays or "W" in arrays or "l0.W" in arrays:
-            return _own(data, arrays)
+            return _check_layer_count(_own(data, arrays))
         if any(k.endswith("weight_ih_l0") for k in arrays):
-            return _pytorch(arrays)
+            return _check_layer_count(_pytorch(arrays))
         if arrays and all(re.fullmatch(r"arr_\d+", k) for k in arrays):
-            return _keras(arrays)
+            return _check_layer_count(_keras(arrays))
     except UploadError:
         raise
     except ValueError as err:
@@ -209,6 +217,26 @@ def _arrays(data: bytes, max_bytes: int | None) -> dict[str, np.ndarray]:
             raise UploadError("upload.err.nonfinite", "upload.why.nonfinite", name=key,
                               where=str(where))
     return arrays
+
+
+def check_size(arrays, max_params: int) -> None:
+    """Refuse a file whose numbers, each a float64 once the core has them, are more than
+    ``max_params`` (a 19.5 KB file of booleans can hold a 2,200-unit layer). The app allows
+    as many as its byte limit holds in float32, so only a file that compresses is refused."""
+    n = sum(a.size for k, a in arrays.items() if k not in STRING_KEYS and a.dtype.kind in "biuf")
+    if n > max_params:
+        raise UploadError("upload.err.too_big", "upload.why.too_many_params", n=f"{n:,}",
+                          limit=f"{max_params:,}", mb=f"{8 * n / 1e6:.0f}")
+
+
+def _check_layer_count(found: Found) -> Found:
+    """``found``, unless it has more layers than the core supports (lstm_viz.params)."""
+    from lstm_viz.params import MAX_LAYERS
+
+    if len(found.layers) > MAX_LAYERS:
+        raise UploadError("upload.err.model", "upload.why.too_many_layers",
+                          got=len(found.layers), limit=MAX_LAYERS)
+    return found
 
 
 def _check_layers(layers) -> None:
@@ -270,7 +298,8 @@ def _own(data: bytes, arrays) -> Found:
     if text == TOKEN_FORMAT:
         model = TokenModel.load(io.BytesIO(data))
         return Found(model.stack, "lstm-viz", "upload.kind.token", token_model=model)
-    stack = StackedLSTM.load(io.BytesIO(data))
+    head = Dense(arrays["head.W"], arrays["head.b"]) if "head.W" in arrays else None
+    stack = StackedLSTM(tuple(LSTM(W, U, b) for _, W, U, (b,) in layers), head)  # parsed once
     kind = "upload.kind.stack" if "l0.W" in arrays else "upload.kind.lstm"
     return Found(stack, "lstm-viz", kind)
 

@@ -5,7 +5,7 @@ import streamlit as st
 from lstm_viz.explain import DIGITS, explain_step, fmt
 from text.explain import sentences
 from text.i18n import t
-from ui import common, compute, controls, keys, share, upload
+from ui import common, compute, controls, keys, limits, share, upload
 from ui.views import UPLOADED, Chosen, GatesView
 
 EXAMPLES = {  # catalogue key → (sequence, mode)
@@ -112,6 +112,7 @@ st.caption(t("gates.intro", lang))
 with st.expander(t("share.controls", lang), expanded=not common.presenting()):
     view = gates_controls(lang)  # folded away for a projector; still read
 run = compute.gates_run_or_stop(view, lang)
+limits.stop_if_nonfinite([run.trace], lang, first_layer=run.layer)
 
 seq, trace = run.sequence, run.trace
 common.note_cut(seq.total_steps, len(seq.tokens), lang)

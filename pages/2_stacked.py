@@ -8,7 +8,7 @@ from figures.stacked import head_output_figure, stack_heatmaps, unrolled_figure
 from lstm_viz.inputs import MODES
 from lstm_viz.params import ARTICLE as LESSON
 from text.i18n import t
-from ui import common, compute, controls, keys, upload
+from ui import common, compute, controls, keys, limits, upload
 from ui.views import RANDOM, UPLOADED, StackedView
 
 ARTICLE = {  # the source lesson's example: 5 inputs → 128 → 64 → 32 → 8 units → dense 1
@@ -65,6 +65,7 @@ view = stacked_controls(lang)
 common.check_link({keys.SEQ: view.text, keys.MODE: view.mode, keys.UNITS: view.units,
                    "dense": view.dense, keys.SEED: view.seed, keys.MODEL: view.model}, lang)
 run = compute.run_or_stop(lambda: compute.stacked_run(view), lang)
+limits.stop_if_nonfinite(run.trace.layers, lang, y=run.trace.y)
 units = run.stack.units
 dense = run.stack.head.units if run.stack.head is not None else None
 if view.stack is not None:

@@ -11,7 +11,7 @@ from figures.why import (
 )
 from lstm_viz.explain import fmt
 from text.i18n import t
-from ui import common, compute, controls, keys, nav
+from ui import common, compute, controls, keys, limits, nav
 from ui.views import RANDOM, GatesView
 
 DEFAULT_SEQ = ("the cat that the dog chased ran up the tall tree and it stayed there until "
@@ -132,6 +132,7 @@ st.caption(t("why.intro", lang))
 view = why_controls(lang)
 notes = st.container()  # what the link asked for and could not get, said near the top
 run = compute.gates_run_or_stop(view, lang)
+limits.stop_if_nonfinite([run.trace], lang, first_layer=run.layer)
 
 seq, trace = run.sequence, run.trace
 common.note_cut(seq.total_steps, len(seq.tokens), lang)

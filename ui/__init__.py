@@ -6,3 +6,5 @@ which return a view (:mod:`ui.views`), hand the view to a cached function in
 :mod:`ui.nav`; every name in ``st.session_state`` that several modules share is
 :mod:`ui.keys`.
 """
+
+import ui.preload  # noqa: E402,F401  (before any page builds a figure: see ui/preload.py)

@@ -1,6 +1,6 @@
 """Cached runs of the core, shared by every session of the server.
 
-Each function is pure (same arguments, same result), so ``st.cache_data`` can hand the
+Each function is pure (same arguments, same result), so :func:`ui.cache.cached` can hand the
 same result to every learner who asks for the same view; nothing here is mutated, and no
 cached function reads ``st.session_state``: a view (:mod:`ui.views`) brings the learner's
 own model with it.
@@ -26,14 +26,15 @@ from lstm_viz.story import Story, read_story, subject_phrases
 from lstm_viz.tokens import tokenize
 from text.i18n import t
 from ui import keys
+from ui.cache import cached
 from ui.common import show_error
-from ui.views import HASH_FUNCS, RANDOM, TRAINED, Chosen, GatesView, StackedView
+from ui.limits import check_view
+from ui.views import RANDOM, TRAINED, Chosen, GatesView, StackedView
 
 DEMOS = demos.NAMES
 MODELS = (RANDOM, *DEMOS, TRAINED)  # the gates page offers UPLOADED (ui.views) as well
 MEMORY_DEMOS = ("pronoun-en", "pronoun-zh")
 MEMORY_STEPS = 150  # the memory page draws at most this many tokens
-CACHE = dict(max_entries=256, show_spinner=False, hash_funcs=HASH_FUNCS)
 
 
 @dataclass(frozen=True, eq=False)
@@ -138,7 +139,12 @@ def unknown_message(err: UnknownTokens, lang: str) -> str:
 
 def gates_run_or_stop(view: GatesView, lang: str) -> GatesRun:
     """The cached run of a page's view, or the reason it cannot run (see run_or_stop)."""
-    return run_or_stop(lambda: gates_run(view), lang)
+    def run() -> GatesRun:
+        if view.uploaded is not None:  # a plain stack runs every layer: its work is capped
+            check_view(view.text, view.mode, view.seed, view.uploaded.units)
+        return gates_run(view)
+
+    return run_or_stop(run, lang)
 
 
 def run_or_stop(run, lang: str):
@@ -168,7 +174,7 @@ def _use_numbers(example: str) -> None:
     st.session_state[keys.SEQ], st.session_state[keys.MODE] = example, "numbers"
 
 
-@st.cache_data(**CACHE)
+@cached
 def model_examples(chosen: Chosen, n: int = 4) -> tuple[str, ...]:
     """A few texts the model can read, from its task's generator (seeded: always the same)."""
     if chosen.key in DEMOS:  # a demo's key is its name
@@ -181,7 +187,7 @@ def model_examples(chosen: Chosen, n: int = 4) -> tuple[str, ...]:
 
 # ---- the gates page ------------------------------------------------------------------------
 
-@st.cache_data(**CACHE)
+@cached
 def gates_run(view: GatesView) -> GatesRun:
     """Encode the view's text and run one layer of ``units`` units with seeded random
     weights; or, for a trained model, read the text with the model's own tokens and show
@@ -233,7 +239,7 @@ def stack_key(stack: StackedLSTM) -> str:
     return "uploaded:" + digest.hexdigest()
 
 
-@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=HASH_FUNCS)
+@cached
 def gates_view(view: GatesView, unit: int, step: int, lang: str) -> go.Figure:
     """The animated gates figure of one view (0-based unit and step), built once and shared.
 
@@ -263,7 +269,7 @@ class MemoryRun:
     total_steps: int
 
 
-@st.cache_data(**CACHE)
+@cached
 def memory_run(name: str, text: str) -> MemoryRun:
     """Read ``text`` with the demo ``name`` (its first MEMORY_STEPS tokens); raises
     UnknownTokens or ValueError (empty text) for the page to report."""
@@ -277,7 +283,7 @@ def memory_run(name: str, text: str) -> MemoryRun:
                      len(tokens))
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@cached
 def memory_view(name: str, text: str, lang: str) -> go.Figure:
     """The three-panel figure of one story, built once and shared (never mutated)."""
     run = memory_run(name, text)
@@ -285,7 +291,7 @@ def memory_view(name: str, text: str, lang: str) -> go.Figure:
                          lang)
 
 
-@st.cache_data(**CACHE)
+@cached
 def stack_run(text: str, mode: str, units: tuple[int, ...], seed: int, dense: int) -> StackRun:
     """Encode ``text`` and run a stack of seeded random layers (and a dense head if dense > 0)."""
     seq = encode(text, mode, seed=seed)
@@ -293,7 +299,7 @@ def stack_run(text: str, mode: str, units: tuple[int, ...], seed: int, dense: in
     return StackRun(seq, stack, stack.run(seq.x))
 
 
-@st.cache_data(**CACHE)
+@cached
 def uploaded_stack_run(text: str, mode: str, seed: int, key: str, _stack: StackedLSTM
                        ) -> StackRun:
     """The uploaded ``_stack`` (cached under ``key``, its weights' digest) on ``text``, every
@@ -306,13 +312,15 @@ def uploaded_stack_run(text: str, mode: str, seed: int, key: str, _stack: Stacke
 
 def stacked_run(view: StackedView) -> StackRun:
     """The random stack the view describes, or the uploaded one (its own sizes); raises
-    InputError for units that do not read as layer sizes."""
+    InputError for units that do not read as layer sizes or a view over the work limit."""
+    units = view.stack.units if view.stack is not None else parse_units(view.units)
+    check_view(view.text, view.mode, view.seed, units)
     if view.stack is not None:
         return uploaded_stack_run(view.text, view.mode, view.seed, view.key, view.stack)
-    return stack_run(view.text, view.mode, parse_units(view.units), view.seed, view.dense)
+    return stack_run(view.text, view.mode, units, view.seed, view.dense)
 
 
-@st.cache_data(**CACHE)
+@cached
 def params(input_size, units, dense, convention, bidirectional):
     return count_params(input_size, list(units), dense=dense or None, convention=convention,
                         bidirectional=bidirectional)
@@ -368,7 +376,7 @@ def surgery_clamp(surgery: str, T: int, unit: int | None = None, start: int | No
     return Clamp(gate, value, units, steps)
 
 
-@st.cache_data(**CACHE)
+@cached
 def why_surgery(view: GatesView, surgery: str = "f1", unit: int | None = None,
                 start: int | None = None) -> SurgeryRun:
     """The gates page's run of the view again with one surgery (see :func:`surgery_clamp`)."""
@@ -398,7 +406,7 @@ class WhyGradients:
     forget: np.ndarray
 
 
-@st.cache_data(**CACHE)
+@cached
 def why_gradients(view: GatesView) -> WhyGradients:
     from lstm_viz.why import TanhRNN, forget_products, input_gradients, rnn_input_gradients
 
@@ -409,7 +417,7 @@ def why_gradients(view: GatesView) -> WhyGradients:
                         forget_products(run.trace))
 
 
-@st.cache_data(**CACHE)
+@cached
 def why_ledger(view: GatesView, unit: int = 0):
     """The memory ledger of one unit (0-based): a :class:`~lstm_viz.why.Ledger`, U = 1."""
     from lstm_viz.why import ledger

@@ -14,9 +14,8 @@ import streamlit as st
 from lstm_viz.export import trace_csv, trace_npz
 from text.i18n import t
 from ui import common, compute
-from ui.views import HASH_FUNCS, GatesView
-
-FILES = dict(max_entries=16, show_spinner=False, hash_funcs=HASH_FUNCS)
+from ui.cache import cached
+from ui.views import GatesView
 
 
 def share_url(base: str, params: dict[str, str], lang: str) -> str:
@@ -33,21 +32,21 @@ def link_box(lang: str) -> None:
     st.code(share_url(base, dict(st.query_params), lang), language=None, wrap_lines=True)
 
 
-@st.cache_data(**FILES)
+@cached
 def run_csv(view: GatesView) -> str:
     """The gates page's trace as CSV (:func:`lstm_viz.export.trace_csv`)."""
     run = compute.gates_run(view)
     return trace_csv(run.trace, run.sequence.tokens)
 
 
-@st.cache_data(**FILES)
+@cached
 def run_npz(view: GatesView) -> bytes:
     """The gates page's trace as ``.npz`` (:func:`lstm_viz.export.trace_npz`)."""
     run = compute.gates_run(view)
     return trace_npz(run.trace, run.sequence.tokens)
 
 
-@st.cache_data(**FILES)
+@cached
 def view_html(view: GatesView, unit: int, step: int, lang: str) -> str:
     """The animated figure of one view as a standalone page: Plotly's JS inside, so it plays
     offline."""

@@ -94,5 +94,6 @@ def upload_control(lang: str, on_model: Callable[[], None] | None = None) -> Non
         if model is not None:
             st.success(common.escape_markdown(summary(model, lang)), icon=":material/check:")
             if model.ignored:
-                st.caption(t("upload.ignored", lang, keys=", ".join(model.ignored)))
+                st.caption(common.escape_markdown(  # key names come from the file
+                    t("upload.ignored", lang, keys=", ".join(model.ignored))))
             st.caption(t("upload.choose", lang, name=t("upload.model", lang)))
