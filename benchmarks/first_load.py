@@ -76,16 +76,22 @@ SETTLE = 1.5  # s after the chart and an idle app, for lazy chunks and fonts to 
 
 # ---- one learner in Chromium -----------------------------------------------------------------
 
-async def visit(context, url: str, timeout: float) -> dict:
-    """Open ``url`` in a new tab of ``context``; its bytes, requests and first chart time."""
+async def visit(context, url: str, timeout: float, accept: str | None) -> dict:
+    """Open ``url`` in a new tab of ``context``; its bytes, requests and first chart time.
+    ``accept``: an Accept-Encoding to send instead of Chromium's own."""
     page = await context.new_page()
     cdp = await context.new_cdp_session(page)
     requests: dict[str, dict] = {}
     ws_bytes = [0]
+    sent_accept = []
 
     def sent(e):
-        requests[e["requestId"]] = {"url": e["request"]["url"], "bytes": 0,
-                                    "accept": e["request"]["headers"].get("Accept-Encoding", "")}
+        requests[e["requestId"]] = {"url": e["request"]["url"], "bytes": 0}
+
+    def sent_headers(e):  # the headers as they went out, Accept-Encoding included
+        headers = {k.lower(): v for k, v in e["headers"].items()}
+        if "accept-encoding" in headers:
+            sent_accept.append(headers["accept-encoding"])
 
     def received(e):
         headers = {k.lower(): v for k, v in e["response"]["headers"].items()}
@@ -103,10 +109,13 @@ async def visit(context, url: str, timeout: float) -> dict:
         ws_bytes[0] += len(payload) * 3 // 4 if e["response"]["opcode"] == 2 else len(payload)
 
     cdp.on("Network.requestWillBeSent", sent)
+    cdp.on("Network.requestWillBeSentExtraInfo", sent_headers)
     cdp.on("Network.responseReceived", received)
     cdp.on("Network.loadingFinished", finished)
     cdp.on("Network.webSocketFrameReceived", frame)
     await cdp.send("Network.enable")
+    if accept is not None:
+        await cdp.send("Network.setExtraHTTPHeaders", {"headers": {"Accept-Encoding": accept}})
     errors = []
     page.on("pageerror", lambda err: errors.append(str(err)))
     await page.add_init_script(FIRST_CHART)
@@ -121,7 +130,7 @@ async def visit(context, url: str, timeout: float) -> dict:
     return dict(first_chart=first_chart, bytes=sum(r["bytes"] for r in http),
                 requests=len(http), network_requests=sum(1 for r in http if r["bytes"]),
                 resource_timing_bytes=transfer, ws_payload_bytes=ws_bytes[0],
-                accept_encoding=next((r.get("accept", "") for r in http if r.get("accept")), ""),
+                accept_encoding=max(set(sent_accept), key=sent_accept.count, default=""),
                 encodings=sorted({r.get("encoding", "") for r in http if r["bytes"]} - {""}),
                 biggest=sorted(((r["bytes"], urlsplit(r["url"]).path) for r in http),
                                reverse=True)[:8],
@@ -129,12 +138,13 @@ async def visit(context, url: str, timeout: float) -> dict:
                 js_errors=errors)
 
 
-async def one_learner(chrome, url: str, page: str, timeout: float) -> dict:
+async def one_learner(chrome, url: str, page: str, timeout: float,
+                      accept: str | None = None) -> dict:
     """First and second load of ``page`` in one fresh context."""
     context = await chrome.new_context(viewport={"width": 1400, "height": 900}, locale="en-US")
     try:
-        first = await visit(context, f"{url}/{page}", timeout)
-        second = await visit(context, f"{url}/{page}", timeout)
+        first = await visit(context, f"{url}/{page}", timeout, accept)
+        second = await visit(context, f"{url}/{page}", timeout, accept)
     finally:
         await context.close()
     return dict(first=first, second=second)
@@ -236,7 +246,7 @@ async def measure(entry: str, args, tmp: Path) -> dict:
                                               args=CHROMIUM_ARGS)
             for page in PAGES:  # the teacher's first look: imports, caches (untimed)
                 await one_learner(chrome, url, page, args.timeout)
-            learners = {page: await one_learner(chrome, url, page, args.timeout)
+            learners = {page: await one_learner(chrome, url, page, args.timeout, args.accept)
                         for page in PAGES}
             result = dict(entry=entry, learners=learners)
             if args.burst:
@@ -291,6 +301,10 @@ def main(argv=None) -> int:
                         help="learners loading /gates at once (default 30; 0: no burst)")
     parser.add_argument("--burst-browsers", type=int, default=3,
                         help="of them, real Chromium contexts (default 3)")
+    parser.add_argument("--accept", metavar="CODINGS",
+                        help="send this Accept-Encoding instead of Chromium's (e.g. 'gzip, "
+                             "deflate': what Chromium sends to a plain-HTTP address other than "
+                             "localhost, such as a laptop on the school network)")
     parser.add_argument("--timeout", type=float, default=90, help="seconds per load (90)")
     parser.add_argument("--st", action="append", default=[], metavar="KEY=VALUE",
                         help="a config option for streamlit run (repeatable)")

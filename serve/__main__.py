@@ -1,7 +1,7 @@
 """Compress Streamlit's frontend bundles into the cache now, not at the server's first start.
 
-    python -m serve                          # into $LSTM_VIZ_STATIC_CACHE or ~/.cache/lstm-viz/static
-    python -m serve --cache /opt/lstm-viz/static   # e.g. while building the container image
+    python -m serve                  # into $LSTM_VIZ_STATIC_CACHE or ~/.cache/lstm-viz/static
+    python -m serve --cache /opt/lstm-viz/static   # e.g. while building the image
 """
 
 import argparse
