@@ -234,6 +234,70 @@ async def burst(chrome, url: str, server_pid: int, sessions: int, browsers: int,
                 if protocol or chromium else None)
 
 
+# ---- the websocket ---------------------------------------------------------------------------
+
+async def counting_proxy(target_port: int, counts: dict) -> asyncio.AbstractServer:
+    """A TCP relay on a free local port to ``target_port``; ``counts`` gets the bytes sent each
+    way (``down``: server → client), i.e. what went over the wire, compressed or not."""
+
+    async def pipe(reader, writer, key):
+        try:
+            while data := await reader.read(65536):
+                counts[key] += len(data)
+                writer.write(data)
+                await writer.drain()
+        finally:
+            writer.close()
+
+    async def relay(client_reader, client_writer):
+        server_reader, server_writer = await asyncio.open_connection("127.0.0.1", target_port)
+        await asyncio.gather(pipe(client_reader, server_writer, "up"),
+                             pipe(server_reader, client_writer, "down"),
+                             return_exceptions=True)
+
+    return await asyncio.start_server(relay, "127.0.0.1", 0)
+
+
+def long_sequence(steps: int) -> str:
+    words = ("the cat sat on a mat and it was warm because the sun shone over the hill "
+             "while a dog slept by the old door").split()
+    return " ".join(words[k % len(words)] for k in range(steps))
+
+
+async def ws_run_bytes(url: str, steps: int, units: int, timeout: float) -> dict:
+    """Bytes on the wire for one /gates run of ``steps`` words and ``units`` units, through a
+    counting relay (the client offers permessage-deflate, as browsers do)."""
+    from urllib.parse import urlencode
+
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    counts = {"up": 0, "down": 0}
+    relay = await counting_proxy(urlsplit(url).port, counts)
+    port = relay.sockets[0].getsockname()[1]
+    tally = Tally()
+    plan = Plan(1, 0, 0, 1, 0, (0, 0), 1, timeout, timeout, 0)
+    learner = ProtocolLearner(0, f"http://127.0.0.1:{port}", plan, Leaks(["q0000000"], tally),
+                              tally, time.monotonic() + timeout)
+    await learner.connect()
+    try:
+        msg = BackMsg()  # a browser opening /gates?seq=…&units=…
+        msg.rerun_script.page_name = "gates"
+        msg.rerun_script.query_string = urlencode({"seq": long_sequence(steps),
+                                                   "mode": "words", "units": units})
+        msg.rerun_script.context_info.locale = "en-US"
+        start = time.perf_counter()
+        await learner.ws.send(msg.SerializeToString())
+        run = await learner._until_finished("open", start)
+        extensions = learner.ws.response.headers.get("Sec-WebSocket-Extensions", "")
+    finally:
+        await learner.close()
+        relay.close()
+    if not run.charts or tally.errors:
+        raise RuntimeError(f"the T={steps}, H={units} run failed: {tally.errors}")
+    return dict(steps=steps, units=units, down_bytes=counts["down"], up_bytes=counts["up"],
+                extensions=extensions, seconds=run.finished)
+
+
 # ---- one server ------------------------------------------------------------------------------
 
 async def measure(entry: str, args, tmp: Path) -> dict:
@@ -241,6 +305,15 @@ async def measure(entry: str, args, tmp: Path) -> dict:
 
     proc, url = start_server(tmp / f"{entry}.log", args.st, script=entry)
     try:
+        if args.ws_only:
+            await ws_run_bytes(url, args.ws_steps, args.ws_units, args.timeout)  # warm-up
+            cpu = usage(process_tree(proc.pid))[0]
+            runs = [await ws_run_bytes(url, args.ws_steps, args.ws_units, args.timeout)
+                    for _ in range(5)]
+            cpu = (usage(process_tree(proc.pid))[0] - cpu) / len(runs)
+            return dict(entry=entry, learners={}, ws={**runs[-1], "server_cpu_per_run": cpu,
+                                                      "down_bytes_all": [r["down_bytes"]
+                                                                         for r in runs]})
         async with async_playwright() as pw:
             chrome = await pw.chromium.launch(executable_path=chromium_path(),
                                               args=CHROMIUM_ARGS)
@@ -277,6 +350,13 @@ def show(result: dict) -> None:
         print(f"  Accept-Encoding sent: {visits['first']['accept_encoding']}")
         print("  biggest: " + ", ".join(f"{p.rsplit('/', 1)[-1]} {b / 1e6:.2f}"
                                         for b, p in visits["first"]["biggest"][:6]))
+    w = result.get("ws")
+    if w:
+        print(f"websocket, one /gates run at T={w['steps']}, H={w['units']}: "
+              f"{w['down_bytes'] / 1e6:.3f} MB server → client, {w['up_bytes'] / 1e3:.1f} kB "
+              f"client → server on the wire · extensions: {w['extensions'] or 'none'} · "
+              f"server CPU {w['server_cpu_per_run']:.2f} s a run (mean of 5; the run's "
+              f"figure build included) · last run {w['seconds']:.2f} s")
     b = result.get("burst")
     if b:
         print(f"burst: {b['sessions']} first loads of /gates at once ({b['browsers']} Chromium, "
@@ -305,6 +385,12 @@ def main(argv=None) -> int:
                         help="send this Accept-Encoding instead of Chromium's (e.g. 'gzip, "
                              "deflate': what Chromium sends to a plain-HTTP address other than "
                              "localhost, such as a laptop on the school network)")
+    parser.add_argument("--ws-only", action="store_true",
+                        help="only the websocket bytes of one /gates run at --ws-steps words "
+                             "and --ws-units units (add --st server.enableWebsocketCompression"
+                             "=true to compare)")
+    parser.add_argument("--ws-steps", type=int, default=200, help="T for --ws-only (200)")
+    parser.add_argument("--ws-units", type=int, default=64, help="H for --ws-only (64)")
     parser.add_argument("--timeout", type=float, default=90, help="seconds per load (90)")
     parser.add_argument("--st", action="append", default=[], metavar="KEY=VALUE",
                         help="a config option for streamlit run (repeatable)")

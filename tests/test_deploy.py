@@ -318,6 +318,18 @@ def test_sessions_stick_to_one_pod_and_websockets_stay_open():
     assert megabytes(notes[nginx + "proxy-body-size"]) >= config()["server"]["maxUploadSize"]
 
 
+def test_pods_serve_the_compressed_bundles_and_the_ingress_lets_them_through():
+    """The pods run the image's CMD (asgi.py, precompressed bundles from the image's read-only
+    cache); the Ingress forwards Accept-Encoding as it came (docs/deploy.md)."""
+    c = container()
+    assert "command" not in c and "args" not in c, "the image's CMD: streamlit run asgi.py"
+    env = {e["name"] for e in c.get("env", [])}
+    assert "LSTM_VIZ_STATIC_CACHE" not in env, "the image's cache, made at build time"
+    notes = manifests()["Ingress"]["metadata"]["annotations"]
+    for name, value in notes.items():
+        assert "accept-encoding" not in str(value).lower(), name
+
+
 def test_manifests_parse_offline_with_kubectl():
     kubectl = shutil.which("kubectl")
     if kubectl is None:
