@@ -152,21 +152,33 @@ async def one_learner(chrome, url: str, page: str, timeout: float,
 
 # ---- the burst -------------------------------------------------------------------------------
 
+async def get_one(reader, writer, host: str, port: int, path: str, accept: str) -> int:
+    """One GET on an open HTTP/1.1 connection; bytes read (headers and body)."""
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+                 f"Accept-Encoding: {accept}\r\nConnection: keep-alive\r\n\r\n".encode())
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    fields = {k.lower(): v for k, v in (line.split(": ", 1) for line in
+                                        head.decode("latin-1").split("\r\n")[1:]
+                                        if ": " in line)}
+    length = int(fields["content-length"])
+    await reader.readexactly(length)
+    return len(head) + length
+
+
 async def fetch(host: str, port: int, paths: list[str], accept: str) -> int:
-    """GET ``paths`` one after another on one keep-alive HTTP/1.1 connection; bytes read."""
+    """GET ``paths`` one after another on one keep-alive HTTP/1.1 connection (a new one if
+    the server closed it, as a browser would); bytes read."""
     reader, writer = await asyncio.open_connection(host, port)
     total = 0
     try:
         for path in paths:
-            writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
-                         f"Accept-Encoding: {accept}\r\nConnection: keep-alive\r\n\r\n".encode())
-            await writer.drain()
-            head = await reader.readuntil(b"\r\n\r\n")
-            fields = dict(line.split(": ", 1) for line in
-                          head.decode("latin-1").split("\r\n")[1:] if ": " in line)
-            length = int({k.lower(): v for k, v in fields.items()}["content-length"])
-            await reader.readexactly(length)
-            total += len(head) + length
+            try:
+                total += await get_one(reader, writer, host, port, path, accept)
+            except (asyncio.IncompleteReadError, ConnectionError):
+                writer.close()
+                reader, writer = await asyncio.open_connection(host, port)
+                total += await get_one(reader, writer, host, port, path, accept)
     finally:
         writer.close()
     return total
@@ -317,10 +329,10 @@ async def measure(entry: str, args, tmp: Path) -> dict:
         async with async_playwright() as pw:
             chrome = await pw.chromium.launch(executable_path=chromium_path(),
                                               args=CHROMIUM_ARGS)
-            for page in PAGES:  # the teacher's first look: imports, caches (untimed)
+            for page in args.pages:  # the teacher's first look: imports, caches (untimed)
                 await one_learner(chrome, url, page, args.timeout)
             learners = {page: await one_learner(chrome, url, page, args.timeout, args.accept)
-                        for page in PAGES}
+                        for page in args.pages}
             result = dict(entry=entry, learners=learners)
             if args.burst:
                 gates = learners["gates"]["first"]
@@ -377,6 +389,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entry", choices=list(ENTRIES), action="append",
                         help="measure only this entry (repeatable; default both)")
+    parser.add_argument("--pages", nargs="+", default=list(PAGES), choices=PAGES,
+                        help="pages a learner opens (default: gates params; the burst "
+                             "needs gates)")
     parser.add_argument("--burst", type=int, default=30,
                         help="learners loading /gates at once (default 30; 0: no burst)")
     parser.add_argument("--burst-browsers", type=int, default=3,

@@ -22,8 +22,8 @@ def tab(browser, asgi_server):  # noqa: F811
     """A tab in a context of its own: an empty cache, as a learner's first visit."""
     context = browser.browser.new_context(viewport={"width": 1400, "height": 900},
                                           locale="en-US")
+    context.set_default_timeout(90_000)  # a shared 2-core machine can be slow
     page = context.new_page()
-    page.set_default_timeout(60_000)
     page.js_errors = []
     page.on("pageerror", lambda err: page.js_errors.append(str(err)))
     page.base = asgi_server
