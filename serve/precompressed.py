@@ -237,7 +237,8 @@ class PrecompressedStatic:
                                                                                      "HEAD"):
             await self.app(scope, receive, send)
             return
-        variants = self.bundle.files.get(self.relative(scope))
+        rel = self.relative(scope)
+        variants = self.bundle.files.get(rel)
         if variants is None:
             await self.app(scope, receive, send)
             return
@@ -247,8 +248,7 @@ class PrecompressedStatic:
         if encoding is None:
             await self.app(scope, receive, _with_vary(send))
             return
-        await self.response(self.relative(scope), *variants[encoding], encoding,
-                            request)(scope, receive, send)
+        await self.response(rel, *variants[encoding], encoding, request)(scope, receive, send)
 
     @staticmethod
     def response(rel: str, path: Path, stat: os.stat_result, encoding: str, request):
