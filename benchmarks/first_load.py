@@ -195,8 +195,8 @@ async def protocol_first_load(n: int, url: str, paths: list[str], accept: str,
     got += sum(await asyncio.gather(*(fetch(host, port, lane, accept) for lane in lanes if lane)))
     tally = Tally()
     plan = Plan(1, 0, 0, 1, 0, (0, 0), 1, timeout, timeout, 0)
-    learner = ProtocolLearner(n, url, plan, Leaks([f"q{n:07d}"], tally), tally,
-                              time.monotonic() + timeout)
+    learner = ProtocolLearner(0, url, plan, Leaks([f"q{n:07d}"], tally), tally,  # its only
+                              time.monotonic() + timeout)                         # marker: 0
     await learner.connect()
     try:
         run = await learner.act("open", page="gates")
