@@ -19,7 +19,8 @@ EXAMPLES = {  # catalogue key → (sequence, mode)
 # (tokens the learner typed appear in these lines), and, unlike st.code, it loads no 1.6 MB
 # syntax highlighter into the browser. A constant of ours, never the learner's text.
 _MONOSPACE = """<style>
-.st-key-arith_formulas [data-testid="stText"], .st-key-arith_inputs [data-testid="stText"] {
+.st-key-arith_formulas [data-testid="stText"], .st-key-arith_formulas [data-testid="stText"] *,
+.st-key-arith_inputs [data-testid="stText"], .st-key-arith_inputs [data-testid="stText"] * {
 font-family: "Source Code Pro", monospace; font-size: 0.875rem; }
 </style>"""
 

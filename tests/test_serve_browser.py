@@ -65,7 +65,9 @@ def test_the_step_arithmetic_is_monospace_plain_text(tab):
     for key in ("arith_formulas", "arith_inputs"):
         text = tab.locator(f".st-key-{key} [data-testid='stText']")
         assert text.count() == 1, key
-        assert "Source Code Pro" in text.evaluate("e => getComputedStyle(e).fontFamily")
+        innermost = "e => { while (e.firstElementChild) e = e.firstElementChild; " \
+                    "return getComputedStyle(e).fontFamily; }"  # where the text is drawn
+        assert "Source Code Pro" in text.evaluate(innermost)
         assert "\n" in text.inner_text(), "one line per equation"
     assert "=" in tab.locator(".st-key-arith_formulas").inner_text()
     assert tab.locator("[data-testid='stMain'] b").count() == 0, "typed tags stay text"
