@@ -16,6 +16,15 @@ EXAMPLES = {  # catalogue key → (sequence, mode)
     "gates.ex.vectors": ("1 0; 0 1; 1 1; 0 0; 1 0; 0 1", "numbers"),
 }
 
+# The step arithmetic in the code font, as plain text: st.text reads no Markdown or HTML
+# (tokens the learner typed appear in these lines), and, unlike st.code, it loads no 1.6 MB
+# syntax highlighter into the browser. A constant of ours, never the learner's text.
+_MONOSPACE = """<style>
+.st-key-arith_formulas [data-testid="stText"], .st-key-arith_formulas [data-testid="stText"] *,
+.st-key-arith_inputs [data-testid="stText"], .st-key-arith_inputs [data-testid="stText"] * {
+font-family: "Source Code Pro", monospace; font-size: 0.875rem; }
+</style>"""
+
 
 def _use_example(key: str) -> None:
     st.session_state[keys.SEQ], st.session_state[keys.MODE] = EXAMPLES[key]
@@ -130,7 +139,9 @@ left, right = st.columns([3, 2])
 with left:
     st.markdown(t("gates.arith", lang, step=step, unit=unit))
     if ex.finite:  # inf or NaN: no arithmetic to show (explain.not_finite says why)
-        st.code("\n".join(ex.formulas()), language=None, wrap_lines=True)
+        st.html(_MONOSPACE)
+        with st.container(key="arith_formulas"):
+            st.text("\n".join(ex.formulas()))
         st.caption(common.escape_markdown(t("explain.rounding", lang, digits=DIGITS)))
         for sentence in sentences(ex, lang):
             st.markdown("- " + common.escape_markdown(sentence))
@@ -139,9 +150,9 @@ with left:
 with right:
     st.markdown(t("gates.input_at", lang, step=step))
     st.text(t("word.token", lang) + ": " + seq.tokens[step - 1])
-    st.code("xₜ = [" + ", ".join(fmt(v, DIGITS) for v in trace.x[step - 1]) + "]\n"
-            "hₜ₋₁ = [" + ", ".join(fmt(v, DIGITS) for v in trace.h_prev[step - 1]) + "]",
-            language=None, wrap_lines=True)
+    with st.container(key="arith_inputs"):
+        st.text("xₜ = [" + ", ".join(fmt(v, DIGITS) for v in trace.x[step - 1]) + "]\n"
+                "hₜ₋₁ = [" + ", ".join(fmt(v, DIGITS) for v in trace.h_prev[step - 1]) + "]")
     if seq.mode != "numbers":
         with st.expander(t("gates.embedding", lang, dim=trace.x.shape[1])):
             st.dataframe({t("word.token", lang): [tok for tok, _ in seq.vocabulary()],

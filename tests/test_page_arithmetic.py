@@ -233,7 +233,7 @@ def test_a_step_with_inf_or_nan_has_no_arithmetic():
 
 def page_lines(at) -> list[str]:
     assert_clean(at)
-    blocks = [c.value for c in at.code if c.value.startswith("f = σ(")]
+    blocks = [c.value for c in at.text if c.value.startswith("f = σ(")]
     assert len(blocks) == 1, "one block of arithmetic"
     return blocks[0].splitlines()
 
@@ -261,7 +261,7 @@ def test_the_state_read_at_a_step_is_the_one_the_step_before_showed():
     shown_h = page_lines(at)[5].split(" ")[-1]  # hₜ of step 2
     shown_c = page_lines(at)[4].split(" ")[-1]  # Cₜ of step 2
     at.slider(key="step").set_value(3).run()
-    (state,) = [c.value for c in at.code if c.value.startswith("xₜ = [")]
+    (state,) = [c.value for c in at.text if c.value.startswith("xₜ = [")]
     h_prev = state.splitlines()[1].removeprefix("hₜ₋₁ = [").removesuffix("]").split(", ")
     assert h_prev[2] == shown_h
     assert page_lines(at)[4].split(" = ")[2].split("·")[1].strip("()").split(" ")[0] == shown_c
