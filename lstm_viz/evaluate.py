@@ -34,10 +34,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from lstm_viz.tasks import Example
+from lstm_viz.tasks import Example, distance_story, get
 
 __all__ = ["DepthUnit", "DistanceAccuracy", "ForgetMeans", "GenderUnit", "accuracy_by_distance",
-           "depth_correlation", "depth_unit", "forget_at_same_subject_starts",
+           "depth_correlation", "depth_unit", "distance_curve", "forget_at_same_subject_starts",
            "forget_at_subject_changes", "gender_agreement", "gender_unit", "male_sign",
            "pronoun_distances", "same_subject_starts", "slot_accuracy"]
 
@@ -348,3 +348,44 @@ def accuracy_by_distance(probs, examples: Sequence[Example], labels: Sequence[st
         raise ValueError(f"no step of these examples has a target among {', '.join(pronouns)}")
     ds = tuple(sorted(total))
     return DistanceAccuracy(ds, tuple(right[d] for d in ds), tuple(total[d] for d in ds))
+
+
+def distance_curve(model, task: str, distances: Sequence[int], per_distance: int = 30,
+                   seed: int = 0, other_gender: bool = False) -> DistanceAccuracy:
+    """Run ``model`` on fresh stories whose last pronoun lies at each of ``distances``
+    steps from its subject (:func:`lstm_viz.tasks.distance_story`) and count how often it
+    chooses that pronoun right: the live data of an accuracy-against-distance chart.
+
+    Parameters
+    ----------
+    model : lstm_viz.model.TokenModel
+        A model of the pronoun task ``task`` (same vocabulary and labels).
+    distances : sequence of int
+        Each at least ``lstm_viz.tasks.LEAST_DISTANCE[task]``.
+    per_distance : int
+        Stories per distance, drawn from ``numpy.random.default_rng((seed, distance))``.
+    other_gender : bool
+        Every object between subject and pronoun of the other gender (the hardest case).
+
+    Only the last, far pronoun of each story is counted.
+    """
+    spec = get(task)
+    if tuple(model.vocab) != spec.vocab or tuple(model.labels) != spec.labels:
+        raise ValueError(f"the model's vocabulary or labels are not those of task {task!r}")
+    if isinstance(per_distance, bool) or not isinstance(per_distance, (int, np.integer)) \
+            or per_distance < 1:
+        raise ValueError(f"per_distance must be a whole number ≥ 1; got {per_distance!r}")
+    pronouns = spec.candidates("pronoun")
+    cols = [spec.labels.index(p) for p in pronouns]
+    right = []
+    for d in distances:
+        rng = np.random.default_rng((seed, int(d)))
+        stories = [distance_story(task, rng, d, other_gender) for _ in range(per_distance)]
+        ids, _, _ = spec.collate(stories)                                   # (T, B)
+        logits = model.stack.run(model.embedding[ids]).y                    # (T, B, K)
+        slots = [max(t for t, y in enumerate(ex.targets) if y in pronouns) for ex in stories]
+        guess = [pronouns[int(np.argmax(logits[t, b, cols]))] for b, t in enumerate(slots)]
+        right.append(sum(g == ex.targets[t] for g, ex, t in zip(guess, stories, slots,
+                                                                 strict=True)))
+    return DistanceAccuracy(tuple(int(d) for d in distances), tuple(right),
+                            (int(per_distance),) * len(right))

@@ -284,3 +284,28 @@ def test_accuracy_by_distance_bins_right_and_wrong():
     with pytest.raises(ValueError, match="no step"):
         evaluate.accuracy_by_distance([np.zeros((4, 5))], [_example("Tom met Mary .")], labels,
                                       ("he", "she", "they"))
+
+
+def test_distance_curve_counts_the_far_pronoun_of_fresh_stories():
+    from lstm_viz.model import TokenModel
+    model = TokenModel.random(EN.vocab, EN.labels, 4, (6,), seed=0)
+    got = evaluate.distance_curve(model, "pronoun-en", (5, 20), per_distance=12, seed=3)
+    assert got.distances == (5, 20) and got.total == (12, 12)
+    assert got == evaluate.distance_curve(model, "pronoun-en", (5, 20), per_distance=12, seed=3)
+    # the same count by hand: the model's choice at each story's last pronoun slot
+    from lstm_viz.tasks import distance_story
+    rng = np.random.default_rng((3, 20))
+    stories = [distance_story("pronoun-en", rng, 20) for _ in range(12)]
+    right = 0
+    for ex in stories:
+        probs = model.run(ex.tokens).probs
+        t = max(k for k, y in enumerate(ex.targets) if y in ("he", "she", "they"))
+        cols = [EN.labels.index(p) for p in ("he", "she", "they")]
+        right += ("he", "she", "they")[int(np.argmax(probs[t, cols]))] == ex.targets[t]
+    assert got.right[1] == right
+    with pytest.raises(ValueError, match="vocabulary"):
+        evaluate.distance_curve(model, "pronoun-zh", (20,))
+    with pytest.raises(ValueError, match="whole number ≥ 5"):
+        evaluate.distance_curve(model, "pronoun-en", (3,))
+    with pytest.raises(ValueError, match="per_distance"):
+        evaluate.distance_curve(model, "pronoun-en", (8,), per_distance=0)
