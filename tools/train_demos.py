@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +55,7 @@ PROBE_N, HELD_OUT_N, FAR_N = 200, 500, 300  # stories: to choose the unit, to me
 # A gender unit's forget gate: its mean where a sentence about the same subject starts
 # minus its mean where a new subject is named (the issue asks ≥ 0.3).
 MIN_FORGET_GAP = 0.3
+MIN_AGREEMENT = 0.95  # … and the share of steps whose C sign tells the gender (issue: ≥ 0.95)
 
 
 @dataclass(frozen=True)
@@ -84,9 +85,10 @@ RECIPES = {
 }
 
 
-def train_demo(name: str, steps: int | None = None) -> TrainResult:
-    """Train demo ``name`` from its recipe (``steps`` overrides the recipe's, for tests)."""
-    r = RECIPES[name]
+def train_demo(name: str, steps: int | None = None, recipe: Recipe | None = None) -> TrainResult:
+    """Train demo ``name`` from its recipe (``steps`` overrides the recipe's, for tests;
+    ``recipe`` the whole recipe, for a search)."""
+    r = recipe or RECIPES[name]
     task = get(r.task)
     model = TokenModel.random(task.vocab, task.labels, r.embed_dim, (r.units,), seed=r.seed,
                               forget_bias=r.forget_bias)
@@ -132,10 +134,10 @@ def held_out_families(task: str, path: Path = HELD_OUT_FILE) -> dict[str, list[E
     return families
 
 
-def training_max_distance(name: str) -> int:
+def training_max_distance(name: str, recipe: Recipe | None = None) -> int:
     """The longest subject-to-pronoun distance (:func:`lstm_viz.evaluate.pronoun_distances`)
     in the stories demo ``name`` was trained on: its training stream replayed."""
-    r = RECIPES[name]
+    r = recipe or RECIPES[name]
     task, rng = get(r.task), np.random.default_rng(r.seed)  # the stream train() draws from
     pronouns = task.candidates("pronoun")
     longest = 0
@@ -145,10 +147,11 @@ def training_max_distance(name: str) -> int:
     return longest
 
 
-def far_stories(name: str, distance: int, n: int = FAR_N) -> list[Example]:
+def far_stories(name: str, distance: int, n: int = FAR_N,
+                recipe: Recipe | None = None) -> list[Example]:
     """``n`` stories whose last pronoun lies ``distance`` steps from its subject; every
     other story has all the objects of that run of the other gender."""
-    r = RECIPES[name]
+    r = recipe or RECIPES[name]
     rng = np.random.default_rng((r.seed, FAR_STREAM))
     return [distance_story(r.task, rng, distance, other_gender=bool(k % 2)) for k in range(n)]
 
@@ -165,10 +168,10 @@ def find_units(model: TokenModel, task: Task, examples: list[Example]) -> dict[s
 
     The gender unit is a unit that does both things the lesson says: of the units whose
     forget gate is lower where a new subject is named than where a sentence about the same
-    subject starts by at least ``MIN_FORGET_GAP`` (means over the probe steps), the one
-    whose cell-state sign tells the subject's gender best; when no unit does that, simply
-    the best-telling unit. The depth unit is the one whose cell state correlates most
-    strongly with the depth.
+    subject starts by at least ``MIN_FORGET_GAP`` (means over the probe steps) and whose
+    cell-state sign tells the subject's gender on at least ``MIN_AGREEMENT`` of the steps,
+    the one that tells it best; when no unit does both, simply the best-telling unit. The
+    depth unit is the one whose cell state correlates most strongly with the depth.
     """
     layer, _ = run_batch(model, task, examples)
     if task.name.startswith("pronoun"):
@@ -176,8 +179,8 @@ def find_units(model: TokenModel, task: Task, examples: list[Example]) -> dict[s
         gaps = np.array([evaluate.forget_at_same_subject_starts(layer.f, examples, u)
                          - evaluate.forget_at_subject_changes(layer.f, examples, u).at_new_subject
                          for u in range(len(agreement))])  # (H,)
-        dips = gaps >= MIN_FORGET_GAP
-        unit = int(np.argmax(np.where(dips, agreement, -1) if dips.any() else agreement))
+        both = (gaps >= MIN_FORGET_GAP) & (agreement >= MIN_AGREEMENT)
+        unit = int(np.argmax(np.where(both, agreement, -1) if both.any() else agreement))
         return {"gender": unit, "male_sign": evaluate.male_sign(layer.c, examples, unit)}
     if task.name == "brackets":
         return {"depth": evaluate.depth_unit(layer.c, examples).unit}
@@ -206,10 +209,11 @@ def measure(model: TokenModel, task: Task, examples: list[Example],
     return out
 
 
-def measure_beyond(model: TokenModel, name: str, far: int) -> dict[str, float]:
+def measure_beyond(model: TokenModel, name: str, far: int,
+                   recipe: Recipe | None = None) -> dict[str, float]:
     """Pronoun accuracy on the held-out families (all of them, and the worst family) and
     on :func:`far_stories` at distance ``far`` (there: only the last, far pronoun)."""
-    task = get(RECIPES[name].task)
+    task = get((recipe or RECIPES[name]).task)
     pronouns = task.candidates("pronoun")
     families = held_out_families(task.name)
     every = [ex for exs in families.values() for ex in exs]
@@ -218,7 +222,7 @@ def measure_beyond(model: TokenModel, name: str, far: int) -> dict[str, float]:
         _, logits = run_batch(model, task, exs)
         scores.append(evaluate.slot_accuracy(logits, exs, task.labels, pronouns))
     _, logits = run_batch(model, task, every)
-    far_examples = far_stories(name, far)
+    far_examples = far_stories(name, far, recipe=recipe)
     _, far_logits = run_batch(model, task, far_examples)
     by = evaluate.accuracy_by_distance(far_logits, far_examples, task.labels, pronouns)
     return {"families_accuracy": evaluate.slot_accuracy(logits, every, task.labels, pronouns),
@@ -232,49 +236,87 @@ def as_float32(model: TokenModel) -> TokenModel:
     return model.with_params(params)
 
 
-def build(name: str) -> tuple[TokenModel, float]:
-    """Train, choose the units, measure; the model (float32, meta filled) and seconds."""
-    r = RECIPES[name]
-    task = get(r.task)
-    result = train_demo(name)
+def build(name: str, recipe: Recipe | None = None) -> tuple[TokenModel, float]:
+    """Train, choose the units, measure; the model (float32, meta filled) and seconds.
+    ``recipe`` replaces the demo's own (for a search); the files are not written here."""
+    r = recipe or RECIPES[name]
+    result = train_demo(name, recipe=r)
     model = as_float32(result.model)
-    units = find_units(model, task, stories(task, r.seed, PROBE_STREAM, PROBE_N))
-    metrics = measure(model, task, held_out(name), units)
-    extra = {}
-    if "gender" in units:
-        longest = training_max_distance(name)
-        metrics.update(measure_beyond(model, name, 2 * longest))
-        extra = {"train.max_distance": longest, "far_distance": 2 * longest}
     meta = {"task": r.task, "seed": r.seed, "steps": result.steps, "lr": r.lr,
             "batch": r.batch, "units": r.units, "embed_dim": r.embed_dim, "clip": r.clip,
             "forget_bias": r.forget_bias, "seconds": round(result.seconds, 1),
             "held_out": HELD_OUT_N, "trainer": "lstm_viz.train.train (tools/train_demos.py)"}
-    meta.update(extra)
+    return with_measurements(model, name, r, meta), result.seconds
+
+
+def with_measurements(model: TokenModel, name: str, r: Recipe, meta: dict) -> TokenModel:
+    """The model with its units and every measured number added to ``meta``."""
+    task = get(r.task)
+    units = find_units(model, task, stories(task, r.seed, PROBE_STREAM, PROBE_N))
+    metrics = measure(model, task, stories(task, r.seed, HELD_OUT_STREAM, HELD_OUT_N), units)
+    meta = dict(meta)
+    if "gender" in units:
+        longest = training_max_distance(name, r)
+        metrics.update(measure_beyond(model, name, 2 * longest, r))
+        meta.update({"train.max_distance": longest, "far_distance": 2 * longest})
     meta.update({f"unit.{k}": v for k, v in units.items()})
     meta.update({f"metric.{k}": v for k, v in metrics.items()})
-    return TokenModel(model.vocab, model.embedding, model.stack, model.labels, meta), \
-        result.seconds
+    return TokenModel(model.vocab, model.embedding, model.stack, model.labels, meta)
+
+
+def report_line(name: str, model: TokenModel, seconds: float, extra: str = "") -> str:
+    """One printed line: the demo, training seconds, every metric, the units."""
+    metrics = {k[7:]: v for k, v in model.meta.items() if k.startswith("metric.")}
+    units = {k[5:]: v for k, v in model.meta.items() if k.startswith("unit.")}
+    far = model.meta.get("far_distance")
+    shown = "  ".join(f"{k}={v:.4f}" for k, v in metrics.items())
+    far = f"  far distance {far} (training's longest {model.meta['train.max_distance']})" \
+        if far is not None else ""
+    return f"{name:<13} {seconds:7.1f}  {shown}  {units}{far}{extra}"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("names", nargs="*", default=list(NAMES),
                         help=f"demos to train (default: all of {', '.join(NAMES)})")
+    parser.add_argument("--measure", action="store_true",
+                        help="re-measure the shipped weights (their stored units); no training")
+    parser.add_argument("--search", metavar="SEEDS",
+                        help="try these seeds (e.g. 0-4 or 1,3) with the recipe otherwise "
+                             "unchanged, print each one's line, write no file")
+    parser.add_argument("--lr", type=float, nargs="+", help="with --search: these learning rates")
     args = parser.parse_args(argv)
     unknown = [n for n in args.names if n not in RECIPES]
     if unknown:
         parser.error(f"unknown demo {', '.join(unknown)}; choose from {', '.join(NAMES)}")
     print(f"{'demo':<13} {'seconds':>7}  held-out metrics ({HELD_OUT_N} stories)  units")
     for name in args.names:
-        model, seconds = build(name)
-        path = OUT / f"{name}.npz"
-        model.save(path)
-        metrics = {k[7:]: v for k, v in model.meta.items() if k.startswith("metric.")}
-        units = {k[5:]: v for k, v in model.meta.items() if k.startswith("unit.")}
-        shown = "  ".join(f"{k}={v:.4f}" for k, v in metrics.items())
-        print(f"{name:<13} {seconds:7.1f}  {shown}  {units}  ({path.stat().st_size // 1024} KB)",
-              flush=True)
+        if args.measure:
+            stored = TokenModel.load(OUT / f"{name}.npz")
+            meta = {k: v for k, v in stored.meta.items() if not k.startswith(("metric.", "unit."))}
+            model = with_measurements(stored, name, RECIPES[name], meta)
+            print(report_line(name, model, float(meta.get("seconds", 0))), flush=True)
+        elif args.search:
+            for seed, lr in search_grid(args.search, args.lr or [RECIPES[name].lr]):
+                model, seconds = build(name, replace(RECIPES[name], seed=seed, lr=lr))
+                print(report_line(name, model, seconds, f"  seed={seed} lr={lr}"), flush=True)
+        else:
+            model, seconds = build(name)
+            path = OUT / f"{name}.npz"
+            model.save(path)
+            print(report_line(name, model, seconds, f"  ({path.stat().st_size // 1024} KB)"),
+                  flush=True)
     return 0
+
+
+def search_grid(seeds: str, lrs: list[float]) -> list[tuple[int, float]]:
+    """"0-4" or "1,3" (seeds) × the learning rates: at most 20 runs, to keep it bounded."""
+    parts = [p.split("-") for p in seeds.split(",")]
+    chosen = [s for p in parts for s in range(int(p[0]), int(p[-1]) + 1)]
+    grid = [(s, lr) for lr in lrs for s in chosen]
+    if not 1 <= len(grid) <= 20:
+        raise SystemExit(f"a search tries 1 to 20 recipes; {len(grid)} asked")
+    return grid
 
 
 if __name__ == "__main__":
