@@ -300,3 +300,29 @@ def test_the_shipped_weights_record_their_recipe():
         assert (meta["task"], meta["seed"], meta["steps"], meta["lr"], meta["units"]) == (
             r.task, r.seed, r.steps, r.lr, r.units)
         assert meta["seconds"] > 0
+
+
+def test_a_search_is_bounded():
+    grid = train_demos.search_grid("0-3,7", [0.01], [1.0, 3.0])
+    assert grid[:2] == [(0, 0.01, 1.0), (1, 0.01, 1.0)] and len(grid) == 10
+    with pytest.raises(SystemExit, match="1 to 20"):
+        train_demos.search_grid("0-20", [0.01], [1.0])
+
+
+def test_the_held_out_families_are_shapes_the_generator_never_makes():
+    """Each family's line in held_out.txt says how it differs; here, the checkable ones:
+    no generated story contains the family's telltale token pair."""
+    telltale = {"pronoun-en": [("he", "saw"), ("she", "met"), ("yesterday", "he"),
+                               ("today", "she"), ("and", "then"), ("happy", "today")],
+                "pronoun-zh": [("他", "见"), ("她", "在"), ("他", "今"), ("，", "后"),
+                               ("小", "明", "很")]}
+    for name, pairs in telltale.items():
+        families = train_demos.held_out_families(name)
+        written = [ex.tokens for exs in families.values() for ex in exs]
+        generated = [ex.tokens for ex in tasks.get(name).sample(np.random.default_rng(5), 3000)]
+        for pair in pairs:
+            n = len(pair)
+            def has(toks, pair=pair, n=n):
+                return any(tuple(toks[k:k + n]) == pair for k in range(len(toks) - n + 1))
+            assert any(has(toks) for toks in written), pair
+            assert not any(has(toks) for toks in generated), pair

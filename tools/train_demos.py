@@ -73,13 +73,23 @@ class Recipe:
     forget_bias: float = 1.0  # added to b_f at the start (f ≈ σ(1) ≈ 0.73)
 
 
-# pronoun-zh: with lr 0.01 (seeds 0–8) every model carried the gender but, in its best
-# units, overwrote it through the input gate (or reset at every 。) instead of forgetting
-# at the new subject; with lr 0.02, seeds 0 and 3 grew a unit that holds through 。 (f ≈ 1)
-# and forgets where a new subject begins. Seed 3's is also its best gender unit.
+# The pronoun demos (issue 12 grammar: time words, no-clause sentences, repeated subjects,
+# object runs, "then"/后来 openers) came from a bounded search, judged on the issue's four
+# targets (held-out families ≥ 98%, far stories ≥ 95%, agreement ≥ 95%, forget gap ≥ 0.3):
+#   --search 0 --forget-bias 1, and --search 0-3 --forget-bias 3 (lr 0.01 en, 0.02 zh).
+# No candidate met all four. With forget_bias 1 the best units reset at every pronoun (f ≈
+# 0.05 at "he" after a full stop), so the gap failed (en 0.17, zh 0.22). With forget_bias 3
+# (f ≈ σ(3) ≈ 0.95 at the start), English seed 0 grew the one unit that keeps f high there
+# (gap ≈ 0.45, far 100%) but gets 3 of 85 held-out pronouns wrong; seeds 1 and 3 read every
+# family right but reset at pronouns; seed 2 did neither. Chinese seed 0 reads every family
+# right and holds the gender at twice the training distance, but its unit dips only ≈ 0.15
+# more at a new subject than where a sentence about the same subject starts; seeds 1–2 were
+# worse on every count.
 RECIPES = {
-    "pronoun-en": Recipe("pronoun-en", seed=2, steps=1500, units=32, embed_dim=16),
-    "pronoun-zh": Recipe("pronoun-zh", seed=3, steps=1500, units=32, embed_dim=16, lr=0.02),
+    "pronoun-en": Recipe("pronoun-en", seed=0, steps=1500, units=32, embed_dim=16,
+                         forget_bias=3.0),
+    "pronoun-zh": Recipe("pronoun-zh", seed=0, steps=1500, units=32, embed_dim=16, lr=0.02,
+                         forget_bias=3.0),
     "brackets": Recipe("brackets", seed=0, steps=1000, units=8, embed_dim=4),
     "first-symbol": Recipe("first-symbol", seed=0, steps=500, units=8, embed_dim=4),
 }
@@ -285,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="try these seeds (e.g. 0-4 or 1,3) with the recipe otherwise "
                              "unchanged, print each one's line, write no file")
     parser.add_argument("--lr", type=float, nargs="+", help="with --search: these learning rates")
+    parser.add_argument("--forget-bias", type=float, nargs="+",
+                        help="with --search: these forget-gate biases at the start")
     args = parser.parse_args(argv)
     unknown = [n for n in args.names if n not in RECIPES]
     if unknown:
@@ -297,9 +309,12 @@ def main(argv: list[str] | None = None) -> int:
             model = with_measurements(stored, name, RECIPES[name], meta)
             print(report_line(name, model, float(meta.get("seconds", 0))), flush=True)
         elif args.search:
-            for seed, lr in search_grid(args.search, args.lr or [RECIPES[name].lr]):
-                model, seconds = build(name, replace(RECIPES[name], seed=seed, lr=lr))
-                print(report_line(name, model, seconds, f"  seed={seed} lr={lr}"), flush=True)
+            r = RECIPES[name]
+            for seed, lr, bias in search_grid(args.search, args.lr or [r.lr],
+                                              args.forget_bias or [r.forget_bias]):
+                model, seconds = build(name, replace(r, seed=seed, lr=lr, forget_bias=bias))
+                print(report_line(name, model, seconds,
+                                  f"  seed={seed} lr={lr} forget_bias={bias}"), flush=True)
         else:
             model, seconds = build(name)
             path = OUT / f"{name}.npz"
@@ -309,11 +324,13 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def search_grid(seeds: str, lrs: list[float]) -> list[tuple[int, float]]:
-    """"0-4" or "1,3" (seeds) × the learning rates: at most 20 runs, to keep it bounded."""
+def search_grid(seeds: str, lrs: list[float],
+                biases: list[float]) -> list[tuple[int, float, float]]:
+    """"0-4" or "1,3" (seeds) × learning rates × forget biases: at most 20 runs, to keep
+    it bounded."""
     parts = [p.split("-") for p in seeds.split(",")]
     chosen = [s for p in parts for s in range(int(p[0]), int(p[-1]) + 1)]
-    grid = [(s, lr) for lr in lrs for s in chosen]
+    grid = [(s, lr, b) for b in biases for lr in lrs for s in chosen]
     if not 1 <= len(grid) <= 20:
         raise SystemExit(f"a search tries 1 to 20 recipes; {len(grid)} asked")
     return grid
