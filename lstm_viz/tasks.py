@@ -430,7 +430,8 @@ def pronoun_en(rng: np.random.Generator, blocks: tuple[int, int] = (2, 3)) -> Ex
     starts a sentence (a quarter of the time after ``today`` / ``yesterday``), does
     something to someone (``met Mary``, or ``met Mary and the king``), perhaps
     somewhere (``in the park``) and perhaps with others (``with the queen``, or a run of
-    up to seven: ``with Anna with the girls and Tom …``), and then, seven times in ten, comes ``and he is happy .`` — or
+    up to seven: ``with Anna with the girls and Tom …``), and then, seven times in
+    ten, comes ``and he is happy .`` — or
     she / they, is / are; otherwise the sentence just ends. Then, each time with
     probability 0.4, one more sentence about the same subject: ``he is with Anna .`` or
     ``then he is busy .`` — after ``then`` the pronoun must be chosen one step past the
@@ -533,9 +534,10 @@ def pronoun_zh(rng: np.random.Generator, blocks: tuple[int, int] = (2, 3)) -> Ex
     ``(今天)爸爸(今天)(在公园)见到了小红(、奶奶和小丽)，他很高兴。`` — the time word
     before or after the subject, up to seven objects; sometimes a second action after
     ``，也``; seven times in ten with the ``，他…`` clause, otherwise it ends there — or
-    ``妈妈陪爷爷一起画画…``, ``哥哥踢球…``. Then, each time with probability 0.4, one more sentence ``他也很累。``,
-    ``他很累。`` or ``后来他很累。`` (after 后来 the pronoun is chosen two steps past the
-    。, so a memory wiped at every sentence start would lose it). Objects (小红 above) are drawn from every class, the subject's own
+    ``妈妈陪爷爷一起画画…``, ``哥哥踢球…``. Then, each time with probability 0.4, one
+    more sentence ``他也很累。``, ``他很累。`` or ``后来他很累。`` (after 后来 the pronoun
+    is chosen two steps past the 。, so a memory wiped at every sentence start would
+    lose it). Objects (小红 above) are drawn from every class, the subject's own
     included. A subject is sometimes (0.15) the one before it, named again. The model
     is graded where the next token is 他, 她 or 他们; as in English, a 。 may be
     followed by another sentence about the same subject, so the memory must last until

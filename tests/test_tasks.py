@@ -448,8 +448,7 @@ def test_some_sentences_have_no_pronoun_clause_and_some_subjects_repeat(name):
         nouns, _, _ = read(ex.tokens)
         subjects = [(t, cls) for t, cls, is_subject in nouns if is_subject]
         text = list(ex.tokens)
-        for (t, _), nxt in zip(subjects, [s for s, _ in subjects[1:]] + [len(text)],
-                               strict=True):
+        for t, _ in subjects:
             first = text.index(stop, t)   # the end of the subject's own sentence
             plain += not set(text[t:first]) & set(pronoun.values())
         settled = [text[t] for t, _ in subjects]   # the settling token names the subject
@@ -465,7 +464,7 @@ def test_objects_of_the_subjects_own_gender_come_between(name):
     for ex in samples(name):
         nouns, words, _ = read(ex.tokens)
         subject = None
-        for t, cls, is_subject in nouns:
+        for _, cls, is_subject in nouns:
             if is_subject:
                 subject = cls
             elif subject in ("m", "f") and cls == subject:
