@@ -24,7 +24,7 @@ appeared, and which pronoun the model expected where one comes next.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 import numpy as np
@@ -62,12 +62,15 @@ GRAMMARS: Mapping[str, Grammar] = MappingProxyType({
 @dataclass(frozen=True)
 class Subject:
     """One subject of a story: its phrase starts at token ``start``, and its class
-    ``cls`` ("m", "f" or "pl") is known from token ``step`` on (0-based)."""
+    ``cls`` ("m", "f" or "pl") is known from token ``step`` on (0-based). ``repeat`` is
+    True when it names the subject already in force again (``Tom … . Tom …``): the
+    same subject, not a new one."""
 
     start: int
     step: int
     cls: str
     text: str
+    repeat: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,8 @@ def read_story(task: str, tokens: Sequence[str]) -> Story:
         k += next((len(w) for w in grammar.openers if tokens[k:k + len(w)] == w), 0)
         found = _subject_at(grammar, tokens, k)
         if found is not None:
-            subjects.append(found)
+            again = bool(subjects) and subjects[-1].text == found.text
+            subjects.append(replace(found, repeat=again))
     labels = tasks.get(task).labels
     settle = {s.step: s.cls for s in subjects}
     current, subject = "", []

@@ -197,3 +197,9 @@ def test_break_presets_read_back_and_push_past_the_training(name):
     assert slot - subject.step > 40   # the training's longest distance: 30 (en), 45 (zh)
     objects = {c for c in run.annotations.subject[subject.step:slot]}
     assert objects == {subject.cls}   # nothing in between is read as a subject
+
+
+def test_a_subject_named_again_is_marked_as_a_repeat():
+    s = read_story("pronoun-en", "Tom met Mary . Tom saw Anna . the boy met Tom .".split())
+    assert [(x.text, x.repeat) for x in s.subjects] == [("Tom", False), ("Tom", True),
+                                                        ("the boy", False)]
