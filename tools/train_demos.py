@@ -290,7 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", default=list(NAMES),
                         help=f"demos to train (default: all of {', '.join(NAMES)})")
     parser.add_argument("--measure", action="store_true",
-                        help="re-measure the shipped weights (their stored units); no training")
+                        help="re-measure the shipped weights (units chosen again on the probe "
+                             "stories, as in training); no training")
     parser.add_argument("--search", metavar="SEEDS",
                         help="try these seeds (e.g. 0-4 or 1,3) with the recipe otherwise "
                              "unchanged, print each one's line, write no file")
