@@ -77,8 +77,8 @@ class Recipe:
 # object runs, "then"/后来 openers) came from a bounded search, judged on the four
 # targets (held-out families ≥ 98%, far stories ≥ 95%, agreement ≥ 95%, forget gap ≥ 0.3):
 #   --search 0 --forget-bias 1, and --search 0-3 --forget-bias 3 (lr 0.01 en, 0.02 zh).
-# No candidate met all four. With forget_bias 1 the best units reset at every pronoun (f ≈
-# 0.05 at "he" after a full stop), so the gap failed (en 0.17, zh 0.22). With forget_bias 3
+# No candidate met all four. With forget_bias 1 the English unit's f was low at pronoun-led
+# sentence starts too (0.24), so the gap failed (en 0.17, zh 0.22). With forget_bias 3
 # (f ≈ σ(3) ≈ 0.95 at the start), English seed 0 grew the one unit that keeps f high there
 # (gap ≈ 0.45, far 100%) but gets 3 of 85 held-out pronouns wrong; seeds 1 and 3 read every
 # family right but reset at pronouns; seed 2 did neither. Chinese seed 0 reads every family
