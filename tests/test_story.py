@@ -58,3 +58,60 @@ def test_only_pronoun_tasks_have_subjects():
 def test_gender_read_follows_the_units_sign():
     assert gender_read(0.5, 1) == "m" and gender_read(-0.5, 1) == "f"
     assert gender_read(0.5, -1) == "f" and gender_read(0.0, 1) == ""
+
+
+
+
+
+# ---- subjects after a time word; typed stories as graded examples; presets ------------
+
+def test_a_time_word_before_the_subject_does_not_hide_it():
+    en = read_story("pronoun-en", get("pronoun-en").tokenize(
+        "Yesterday Tom met Mary . he is happy . today the girls saw Jack ."))
+    assert [(x.text, x.start, x.step) for x in en.subjects] == [("Tom", 1, 1),
+                                                                ("the girls", 10, 11)]
+    assert en.annotations.subject[1] == "m" and en.annotations.subject[0] == ""
+    zh = read_story("pronoun-zh", get("pronoun-zh").tokenize("今天小明见到了小红，他很高兴。"))
+    assert [(x.text, x.start, x.step, x.cls) for x in zh.subjects] == [("小明", 2, 3, "m")]
+    # a time word elsewhere opens nothing: "met Mary today" keeps John
+    late = read_story("pronoun-en", "John met Mary today . today he is busy .".split())
+    assert [x.text for x in late.subjects] == ["John"]
+
+
+def test_sentence_starts_are_marked():
+    s = read_story("pronoun-en", "John met Mary . he is happy .".split())
+    assert s.annotations.sentence_start == (True, False, False, False, True, False, False,
+                                            False)
+
+
+def test_story_example_grades_the_next_label():
+    ex = story_module.story_example("pronoun-en", "Mary met Tom and she is happy .".split())
+    assert ex.targets == ("", "", "", "she", "is", "", "", "")
+    assert ex.annotations.new_subject[0] and ex.annotations.subject[-1] == "f"
+
+
+@pytest.mark.parametrize("name", ["pronoun-en", "pronoun-zh"])
+def test_break_presets_read_back_and_push_past_the_training(name):
+    task = get(name)
+    presets = {p.key: p for p in story_module.BREAK_PRESETS[name]}
+    assert set(presets) == {"other-gender-run", "many-subjects", "time-word"}
+    examples = {k: story_module.story_example(name, task.tokenize(p.text))
+                for k, p in presets.items()}
+    assert all(any(ex.targets) for ex in examples.values())
+    assert len(read_story(name, examples["many-subjects"].tokens).subjects) == 6  # training: ≤ 3
+    starts = read_story(name, examples["time-word"].tokens).subjects
+    assert all(s.start > 0 and examples["time-word"].annotations.sentence_start[s.start - (
+        1 if name == "pronoun-en" else 2)] for s in starts)   # each after a time word
+    run = examples["other-gender-run"]
+    subject = read_story(name, run.tokens).subjects[0]
+    pronouns = task.candidates("pronoun")
+    slot = max(t for t, y in enumerate(run.targets) if y in pronouns)
+    assert slot - subject.step > 40   # the training's longest distance: 30 (en), 45 (zh)
+    objects = {c for c in run.annotations.subject[subject.step:slot]}
+    assert objects == {subject.cls}   # nothing in between is read as a subject
+
+
+def test_a_subject_named_again_is_marked_as_a_repeat():
+    s = read_story("pronoun-en", "Tom met Mary . Tom saw Anna . the boy met Tom .".split())
+    assert [(x.text, x.repeat) for x in s.subjects] == [("Tom", False), ("Tom", True),
+                                                        ("the boy", False)]
