@@ -82,7 +82,6 @@ def megabytes(size: str) -> float:
 # ---- the image ------------------------------------------------------------------------------
 
 def test_image_runs_as_a_non_root_user():
-    assert instructions("FROM") == ["python:3.11-slim"]
     users = [instr_args for instr, instr_args in dockerfile() if instr in {"USER", "CMD"}]
     assert len(users) == 2 and users[-1].startswith("["), "USER comes before the CMD"
     user = users[0].split(":")[0]
@@ -307,6 +306,64 @@ def test_a_fresh_install_of_requirements_serves(image_root):
     subprocess.run([python, "-m", "pip", "install", "--quiet", "-r", ROOT / "requirements.txt"],
                    check=True, timeout=600)
     _serve_like_the_image(python, image_root)
+
+
+# ---- the Pythons the project supports (issue 18) ------------------------------------------------
+
+def supported_pythons() -> tuple[str, str]:
+    """(the oldest supported, the newest tested): pyproject.toml's requires-python and .ci/run."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    oldest = re.fullmatch(r">=(3\.\d+)", project["project"]["requires-python"])[1]
+    ci = (ROOT / ".ci/run").read_text(encoding="utf-8")
+    newest = re.search(r"^HIGHEST=(3\.\d+)$", ci, re.M)[1]
+    return oldest, newest
+
+
+def test_every_place_names_the_same_pythons_and_streamlit():
+    oldest, newest = supported_pythons()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["tool"]["ruff"]["target-version"] == "py" + oldest.replace(".", "")
+    top = (ROOT / "README.md").read_text(encoding="utf-8").split("\n## ", 1)[0]
+    assert f"Python {oldest} or newer" in top and f"Tested on Python {oldest} and {newest}" in top
+    assert instructions("FROM") == [f"python:{newest}-slim"], "the image runs a tested Python"
+    assert 'LOWEST=$(sed -n \'s/^requires-python' in (ROOT / ".ci/run").read_text(encoding="utf-8")
+    runtime = (ROOT / "requirements.txt").read_text(encoding="utf-8").split()
+    (streamlit,) = [r for r in runtime if r.startswith("streamlit")]
+    assert streamlit in project["project"]["optional-dependencies"]["app"]
+
+
+def _fake_python(tmp: Path, version: tuple[int, int]) -> Path:
+    """This interpreter, telling the Makefile's check that it is Python ``version``."""
+    fake = tmp / f"python{version[0]}.{version[1]}"
+    fake.write_text(
+        "#!/bin/sh\n"
+        f'[ "$1" = --version ] && {{ echo "Python {version[0]}.{version[1]}.0"; exit 0; }}\n'
+        '[ "$1" = -c ] || { echo "not reached: $*" >&2; exit 3; }\n'
+        f"exec {sys.executable} -c \"import sys; sys.version_info = {(*version, 0)}; "
+        'exec(sys.argv[1])" "$2"\n', encoding="utf-8")
+    fake.chmod(0o755)
+    return fake
+
+
+def test_make_refuses_an_older_python_in_one_line_before_making_a_venv(tmp_path):
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    oldest = tuple(int(n) for n in supported_pythons()[0].split("."))
+    older = _fake_python(tmp_path, (oldest[0], oldest[1] - 1))
+    venv_dir = tmp_path / "venv"
+    done = subprocess.run(["make", "-s", "lint", f"PYTHON={older}", f"VENV={venv_dir}"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    message = done.stderr.splitlines()[0]
+    assert message == (f"make: PYTHON={older} is not a Python {'.'.join(map(str, oldest))} or "
+                       f"newer (it says: Python {oldest[0]}.{oldest[1] - 1}.0); name another, "
+                       "e.g. make lint PYTHON=python3.11"), message
+    assert not venv_dir.exists(), "no venv half made"
+    # The oldest itself passes the check (and reaches the venv step, which the fake refuses).
+    done = subprocess.run(["make", "-s", "lint", f"PYTHON={_fake_python(tmp_path, oldest)}",
+                           f"VENV={venv_dir}"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
+    assert "is not a Python" not in done.stderr and "not reached: -m venv" in done.stderr
 
 
 # ---- Kubernetes -------------------------------------------------------------------------------
