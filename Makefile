@@ -35,12 +35,16 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 
 # One BLAS thread per server process: the core's per-step products are small, and
 # threaded OpenBLAS was measured slower on them (benchmarks/core_vs_torch.py); the
-# sessions of a class share the cores anyway.
+# sessions of a class share the cores anyway. asgi.py is Streamlit's app with its frontend
+# bundles precompressed (serve/): a class's first load is ~3 MB instead of 11 MB; the first
+# start on a machine compresses them into ~/.cache/lstm-viz/static (about a minute, once).
 run: $(VENV)/.run-deps
-	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/streamlit run app.py
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/streamlit run asgi.py
 
+# ruff, then the import contracts of pyproject.toml (pages → ui → figures → text → lstm_viz)
 lint: $(VENV)/.dev-deps
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/python -m pytest

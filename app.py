@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+import ui.preload  # noqa: F401  (pandas and Plotly's lazy imports, once, before any figure)
 from figures.gates import cell_diagram
-from lstm_viz.i18n import t
-from ui import common
+from text.i18n import t
+from ui import common, nav
 
 lang = common.page("nav.home")
 st.markdown(t("home.lead", lang))
@@ -14,12 +15,10 @@ with left:
 with right:
     st.markdown(t("home.cell", lang))
 st.subheader(t("home.explore", lang))
-pages = common.PAGES[1:]
 cols = st.columns(3)
-for k, (script, key, icon) in enumerate(pages):
-    col = cols[k % 3]
-    with col.container(border=True):
-        st.markdown(f"#### {t(key, lang)}")
-        st.markdown(t(f"{key}.blurb", lang))
-        st.page_link(script, label=t("home.open", lang), icon=icon,
-                     query_params={"lang": lang} if lang != "en" else None)
+for k, p in enumerate(nav.PAGES[1:]):  # every page but this one (the first)
+    with cols[k % 3].container(border=True):
+        st.markdown(f"#### {t(p.title, lang)}")
+        st.markdown(t(f"{p.title}.blurb", lang))
+        st.page_link(p.file, label=t("home.open", lang), icon=p.icon,
+                     query_params=common.link_query({}, lang))

@@ -4,6 +4,7 @@
     python benchmarks/classroom_load.py --sessions 3 --seconds 20 --browsers 1
     python benchmarks/classroom_load.py --browsers 0          # protocol clients only
     python benchmarks/classroom_load.py --py-spy server.svg   # and profile the server
+    python benchmarks/classroom_load.py --cold-burst          # 30 at once on a fresh server, ×3
 
 One server (127.0.0.1, a free port, headless, OPENBLAS_NUM_THREADS=1 as ``make run``), then
 ``--sessions`` learners, started evenly over ``--ramp`` seconds. Each learner, with a pause
@@ -559,7 +560,7 @@ class BrowserLearner:
 async def browser_learner(n: int, context, url: str, plan: Plan, leaks: Leaks, tally: Tally,
                           stop_at: float) -> None:
     """Session ``n`` in Chromium: the same rounds as a protocol learner."""
-    from lstm_viz.i18n import t
+    from text.i18n import t
 
     rng = random.Random(plan.seed * 1000 + n)
     page = await context.new_page()
@@ -758,6 +759,69 @@ def targets(rows: dict, errors: dict, tally: Tally) -> dict:
     return out
 
 
+# ---- the cold burst ---------------------------------------------------------------------------
+# A class whose teacher started the server a moment ago: every learner opens /gates in the same
+# second, on a server that has run no script yet (no warm-up). Repeated on fresh servers.
+
+COLD_TARGET_P95 = 2.0  # seconds, the first run of each learner
+
+
+async def cold_learners(url: str, plan: Plan, tally: Tally) -> None:
+    """``plan.sessions`` protocol learners connect, then all send their first run at once."""
+    leaks = Leaks(markers(plan.sessions, plan.seed), tally)  # no session types one here
+    learners = [ProtocolLearner(n, url, plan, leaks, tally, time.monotonic() + plan.timeout + 30)
+                for n in range(plan.sessions)]
+    await asyncio.gather(*(s.connect() for s in learners))
+
+    async def first(s: ProtocolLearner) -> None:
+        try:
+            await s.act("open", page="gates")
+        except Aborted:
+            pass
+
+    try:
+        await asyncio.gather(*(first(s) for s in learners))  # sent in the same event-loop turn
+    finally:
+        await asyncio.gather(*(s.close() for s in learners), return_exceptions=True)
+
+
+def cold_burst(plan: Plan, starts: int, options: list[str], started: float) -> dict:
+    """``starts`` times: a fresh server, ``started`` s of quiet, then the burst. Returns, per
+    start, the first runs' latencies (p50/p95/max), errors and the server log's bad lines."""
+    out = []
+    for k in range(starts):
+        with tempfile.TemporaryDirectory() as tmp:
+            log = Path(tmp) / "server.log"
+            proc, url = start_server(log, options)
+            try:
+                time.sleep(started)
+                tally = Tally()
+                load = loadavg()
+                asyncio.run(cold_learners(url, plan, tally))
+            finally:
+                stop(proc)
+            times = [x for v in tally.latencies.values() for x in v]
+            row = dict(start=k + 1, loadavg=load,
+                       errors={e: len(v) for e, v in tally.errors.items()},
+                       error_lines=[x for v in tally.errors.values() for x in v][:5],
+                       server_log=server_log_lines(log)[:5],
+                       latency=percentiles(times) if times else None)
+        out.append(row)
+        lat = row["latency"] or dict(n=0, p50=0, p95=0, max=0)
+        print(f"start {k + 1}: {lat['n']} first runs, p50 {lat['p50']:.2f} s, p95 "
+              f"{lat['p95']:.2f} s, max {lat['max']:.2f} s · errors "
+              f"{sum(row['errors'].values())} · load average before {load}")
+        for line in row["error_lines"] + row["server_log"]:
+            print("  " + line[:200])
+    errors = sum(sum(r["errors"].values()) for r in out)
+    worst = max((r["latency"]["p95"] for r in out if r["latency"]), default=float("inf"))
+    ok = "ok" if worst < COLD_TARGET_P95 else "MISSED"
+    print(f"\nCold burst, {plan.sessions} learners × {starts} fresh servers: errors {errors} "
+          f"({'ok' if not errors else 'MISSED'}) · worst first-run p95 {worst:.2f} s "
+          f"< {COLD_TARGET_P95:.0f} s {ok}")
+    return dict(sessions=plan.sessions, starts=out, errors=errors, worst_p95=worst)
+
+
 # ---- main ------------------------------------------------------------------------------------
 
 def profiler(path: str | None, pid: int) -> subprocess.Popen | None:
@@ -800,6 +864,11 @@ def parse(argv) -> tuple[Plan, argparse.Namespace]:
              "laptops would (default 10; 0 to compete with the server as equals)")
     add("--json", help="also write the figures to this file")
     add("--log", help="keep the server's log in this file")
+    add("--cold-burst", type=int, nargs="?", const=3, default=0, metavar="STARTS",
+        help="instead of a class: --sessions learners (default 30) open /gates at once on a "
+             "server started --started seconds before, on STARTS fresh servers (default 3)")
+    add("--started", type=float, default=2.0,
+        help="with --cold-burst: seconds between the server answering and the burst (2)")
     add("--py-spy", help="profile the server with py-spy into this file: .svg flame graph, "
         ".json speedscope, .txt collapsed stacks")
     args = parser.parse_args(argv)
@@ -815,6 +884,8 @@ def parse(argv) -> tuple[Plan, argparse.Namespace]:
 def main(argv=None) -> int:
     plan, args = parse(argv)
     print("command: " + " ".join([Path(sys.executable).name, *sys.argv]))
+    if args.cold_burst:
+        return main_cold_burst(plan, args)
     tally = Tally()
     leaks = Leaks(markers(plan.sessions, plan.seed), tally)
     with tempfile.TemporaryDirectory() as tmp:
@@ -847,6 +918,15 @@ def main(argv=None) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(summary, indent=1, default=str))
     return 1 if tally.errors or tally.leaks or tally.typed - tally.own_seen else 0
+
+
+def main_cold_burst(plan: Plan, args) -> int:
+    """``--cold-burst``: the burst on fresh servers; exit status 1 on any error."""
+    plan = Plan(**{**plan.__dict__, "browsers": 0})
+    summary = cold_burst(plan, args.cold_burst, args.st, args.started)
+    if args.json:
+        Path(args.json).write_text(json.dumps(summary, indent=1, default=str))
+    return 1 if summary["errors"] else 0
 
 
 if __name__ == "__main__":

@@ -15,14 +15,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def start_server(log: Path, options: list[str] = ()) -> tuple[subprocess.Popen, str]:
-    """``streamlit run app.py`` on a free local port, answering ``ok`` on /_stcore/health;
-    ``options`` are extra ``KEY=VALUE`` config options (``runner.postScriptGC=false``).
-    Returns the process and its URL; its output goes to ``log``."""
+def start_server(log: Path, options: list[str] = (),
+                 script: str = "app.py") -> tuple[subprocess.Popen, str]:
+    """``streamlit run <script>`` on a free local port, answering ``ok`` on /_stcore/health;
+    ``options`` are extra ``KEY=VALUE`` config options (``runner.postScriptGC=false``);
+    ``script`` is ``app.py`` (Streamlit's own server) or ``asgi.py`` (``make run``'s, with
+    precompressed bundles). Returns the process and its URL; its output goes to ``log``."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+    cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
            "--server.address", "127.0.0.1", "--server.port", str(port),
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     cmd += [f"--{option}" for option in options]
@@ -30,7 +32,7 @@ def start_server(log: Path, options: list[str] = ()) -> tuple[subprocess.Popen, 
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env,
                                 stdin=subprocess.DEVNULL, start_new_session=True)
-    url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
+    url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 180
     while time.monotonic() < deadline and proc.poll() is None:
         try:
             with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as answer:

@@ -40,15 +40,14 @@ from figures.theme import (
     value_range,
 )
 from lstm_viz.explain import fmt
-from lstm_viz.i18n import t
+from lstm_viz.gates import DISPLAY, QUANTITIES
+from text.i18n import t
 
 __all__ = ["FRAME_MS", "HIGHLIGHTS", "cell_diagram", "gates_figure", "time_ticks"]
 
 FRAME_MS = 600            # one step of the animation
-BOXES = ("f", "i", "g", "o")                # the four layers, left to right
-MAPS = ("f", "i", "g", "o", "c", "h")       # the six heatmap bands, top to bottom
-SYMBOL = {"f": "f", "i": "i", "g": "C̃", "o": "o", "c": "C", "h": "h"}
-ACTIVATION = {"f": "σ", "i": "σ", "g": "tanh", "o": "σ"}
+BOXES = tuple(k for k in DISPLAY if QUANTITIES[k].is_layer)  # the four layers, left to right
+MAPS = DISPLAY                                 # the six heatmap bands, top to bottom
 
 # ---- the drawing, in its own axes: x 0…100 across, y 0…360 ≈ pixels up ------------------
 X_RANGE, Y_RANGE = (0, 100), (0, 360)
@@ -105,7 +104,7 @@ def cell_diagram(lang: str = "en", highlight: str | None = None) -> go.Figure:
     shapes, annotations, ops = _skeleton(lang)
     tint = [colours_at([[0, "#FFFFFF"], [1, GATE_COLOURS[k]]], [0.25], 0, 1)[0]  # light
             for k in BOXES]
-    boxes = _boxes_trace(tint, [ACTIVATION[k] for k in BOXES], None, size=56)
+    boxes = _boxes_trace(tint, [QUANTITIES[k].activation for k in BOXES], None, size=56)
     states = _states_trace(["C<sub>t−1</sub>", "C<sub>t</sub>", "h<sub>t−1</sub>",
                             "h<sub>t</sub>", "x<sub>t</sub>"])
     if highlight is not None:
@@ -288,7 +287,8 @@ def _two_lines(name: str, lang: str) -> str:
 
 
 def _boxes_trace(fill, text, hover, size=BOX_PX) -> dict:
-    """The four gate boxes f, i, C̃, o: fill colours, text inside, hover text.
+    """The boxes of the four layers f, i, C̃, o (three gates and the candidate): fill
+    colours, text inside, hover text.
 
     The text is always black: it keeps a contrast of at least 4:1 on every fill, from
     white to the full colour of any gate (and the grey of negative values).
@@ -321,7 +321,7 @@ def _diagram_parts(trace, values, ranges, tokens, unit, lang) -> dict:
     for s in range(T):
         v = {k: float(values[k][s, unit]) for k in BOXES}
         boxes.append(([fills[k][s] for k in BOXES],
-                      [f"<b>{SYMBOL[k]}</b><br>{fmt(v[k], 2)}" for k in BOXES],
+                      [f"<b>{QUANTITIES[k].symbol}</b><br>{fmt(v[k], 2)}" for k in BOXES],
                       [f"{names[k]} = {fmt(v[k], 3)}" for k in BOXES]))
         states.append([f"C<sub>t−1</sub> = {fmt(c_prev[s], 3)}", f"C<sub>t</sub> = {fmt(c[s], 3)}",
                        f"h<sub>t−1</sub> = {fmt(h_prev[s], 3)}", f"h<sub>t</sub> = {fmt(h[s], 3)}",

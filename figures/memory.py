@@ -35,19 +35,20 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from figures.theme import GATE_COLOURS, INK, MUTED, TEMPLATE, colours_at, plain
+from figures.theme import GATE_COLOURS, INK, MUTED, OKABE_ITO, TEMPLATE, colours_at, plain
 from lstm_viz.explain import fmt
-from lstm_viz.i18n import t
+from lstm_viz.gates import SIGMOID_GATES
 from lstm_viz.story import Story
+from text.i18n import t
 
-__all__ = ["CLASS_COLOURS", "memory_figure"]
+__all__ = ["CLASS_COLOURS", "distance_figure", "memory_figure"]
 
 # The subject classes, in Okabe–Ito colours that no quantity on the page uses
 # (f, i, o and C keep their gate colours): he sky blue, she orange, they grey.
-CLASS_COLOURS = {"m": "#56B4E9", "f": "#E69F00", "pl": "#8C8C8C"}
+CLASS_COLOURS = {"m": OKABE_ITO["sky blue"], "f": OKABE_ITO["orange"], "pl": "#8C8C8C"}
 _DARK = {"m": "#1F6F99", "f": "#9A6A00", "pl": MUTED}   # the same hues, dark enough for text
 CLASSES = ("m", "f", "pl")
-GATES = ("f", "i", "o")
+GATES = SIGMOID_GATES  # f, i, o
 FADED = 0.28                  # opacity of a bar where no pronoun comes next
 ROW_HEIGHTS = (0.34, 0.36, 0.30)
 HEIGHT = 1020
@@ -288,3 +289,49 @@ def _key(items) -> str:
     """A colour key for a title: a square of each colour before its name."""
     return "   ".join(f"<span style='color:{colour}'>■</span> {plain(name, 24)}"
                       for colour, name in items)
+
+
+# ---- accuracy against the subject-to-pronoun distance -----------------------------------
+
+def distance_figure(result, trained_max: int | None = None, *, x_title: str = "",
+                    y_title: str = "", trained_label: str = "") -> go.Figure:
+    """Pronoun accuracy at each subject-to-pronoun distance, as measured live.
+
+    Parameters
+    ----------
+    result : lstm_viz.evaluate.DistanceAccuracy
+        ``distances``, ``right`` and ``total`` per distance (from
+        :func:`lstm_viz.evaluate.accuracy_by_distance`).
+    trained_max : int, optional
+        The longest distance in the training stories: a dashed line there, so the chart
+        shows where the model is on its own.
+    x_title, y_title, trained_label : str
+        Axis titles and the line's label, from the caller's catalogue (this function
+        holds no user-facing text).
+
+    >>> from lstm_viz.evaluate import DistanceAccuracy
+    >>> fig = distance_figure(DistanceAccuracy((5, 30, 60), (10, 9, 6), (10, 10, 10)), 28)
+    >>> [float(v) for v in fig.data[0].y]
+    [100.0, 90.0, 60.0]
+    >>> fig.layout.shapes[0].x0
+    28
+    """
+    ds = np.asarray(result.distances)
+    right, total = np.asarray(result.right), np.asarray(result.total)
+    if not (len(ds) == len(right) == len(total)) or not len(ds) or (total < 1).any():
+        raise ValueError("give one right/total pair (total ≥ 1) per distance, at least one")
+    acc = 100.0 * right / total                                              # (D,)
+    fig = go.Figure(go.Scatter(
+        x=ds, y=acc, mode="lines+markers", line=dict(color=GATE_COLOURS["c"], width=3),
+        marker=dict(size=8), customdata=np.stack([right, total], axis=1),
+        hovertemplate="%{x}: %{y:.1f}% (%{customdata[0]} / %{customdata[1]})<extra></extra>"))
+    if trained_max is not None:
+        fig.add_shape(type="line", x0=trained_max, x1=trained_max, y0=0, y1=1, yref="paper",
+                      line=dict(color=MUTED, dash="dash", width=2), name="trained_max")
+        fig.add_annotation(x=trained_max, y=1, yref="paper", text=plain(trained_label, 40),
+                           showarrow=False, xanchor="left", yanchor="bottom",
+                           font=dict(color=MUTED))
+    fig.update_layout(template=TEMPLATE, height=360, showlegend=False,
+                      xaxis=dict(title=plain(x_title, 60), rangemode="tozero"),
+                      yaxis=dict(title=plain(y_title, 60), range=[0, 105], ticksuffix="%"))
+    return fig

@@ -16,17 +16,17 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from figures.theme import BASE_SIZE, GATE_COLOURS, INK, MUTED, TEMPLATE
-from lstm_viz.i18n import t
+from figures.theme import BASE_SIZE, GATE_COLOURS, GRID, INK, MUTED, OKABE_ITO, TEMPLATE
 from lstm_viz.params import CONVENTIONS, count_params
+from text.i18n import t
 
 __all__ = ["PART_COLOURS", "conventions_figure", "params_figure"]
 
 PART_COLOURS = {
-    "W": "#0072B2",           # input weights: blue
-    "U": GATE_COLOURS["h"],   # recurrent weights multiply h: h's sky blue
-    "bias": "#E69F00",        # orange
-    "projection": "#009E73",  # bluish green
+    "W": OKABE_ITO["blue"],                 # input weights
+    "U": GATE_COLOURS["h"],                 # recurrent weights multiply h: h's sky blue
+    "bias": OKABE_ITO["orange"],
+    "projection": OKABE_ITO["bluish green"],
     "dense": MUTED,           # grey, like the dense boxes of the unrolled stack
 }
 BIAS2_COLOUR = "#F5C76B"      # a lighter orange: PyTorch's second bias vector
@@ -124,7 +124,7 @@ def _params_layout(fig, breakdown, notes, compact, lang) -> None:
         xaxis=dict(title=dict(text=t("fig.params.axis_layer", lang) if compact else None),
                    type="category"),
         yaxis=dict(title=dict(text=t("fig.params.axis", lang)), tickformat=",", automargin=True,
-                   showgrid=True, gridcolor="#E6E6E6", rangemode="tozero"),
+                   showgrid=True, gridcolor=GRID, rangemode="tozero"),
         legend=dict(orientation="h", x=0, y=-0.34 if compact else -0.2, yanchor="top",
                     traceorder="normal"),
         margin=dict(l=20, r=50 if compact else 20, t=90, b=40),
@@ -203,7 +203,7 @@ def _conventions_layout(fig, counts, labels, lang) -> None:
         legend=dict(orientation="h", x=0, y=-0.12, yanchor="top", traceorder="normal"),
         margin=dict(l=20, r=20, t=130, b=40),
     )
-    fig.update_yaxes(tickformat=",", showgrid=True, gridcolor="#E6E6E6", rangemode="tozero",
+    fig.update_yaxes(tickformat=",", showgrid=True, gridcolor=GRID, rangemode="tozero",
                      automargin=True)
     fig.update_yaxes(title=dict(text=t("fig.params.axis", lang)), row=1, col=1)
     fig.update_annotations(font=dict(size=BASE_SIZE, color=INK), x=0, xanchor="left")

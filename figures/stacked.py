@@ -19,6 +19,7 @@ from plotly.subplots import make_subplots
 from figures.theme import (
     BASE_SIZE,
     GATE_COLOURS,
+    GRID,
     INK,
     MUTED,
     TEMPLATE,
@@ -26,8 +27,8 @@ from figures.theme import (
     plain,
     value_range,
 )
-from lstm_viz.i18n import t
 from lstm_viz.params import count_params
+from text.i18n import t
 
 __all__ = ["head_output_figure", "stack_heatmaps", "unrolled_figure"]
 
@@ -328,7 +329,7 @@ def head_output_figure(strace, tokens, lang="en", sequence=0) -> go.Figure | Non
         template=TEMPLATE, height=380, showlegend=K > 1,
         title=dict(text=t("fig.stack.head_title", lang, k=K)),
         xaxis=_time_axis(tokens, lang),
-        yaxis=dict(title=dict(text="y"), zeroline=False, showgrid=True, gridcolor="#E6E6E6"),
+        yaxis=dict(title=dict(text="y"), zeroline=False, showgrid=True, gridcolor=GRID),
         margin=dict(l=70, r=30, t=70, b=70),
     )
     return fig

@@ -27,23 +27,39 @@ import html
 import numpy as np
 import plotly.graph_objects as go
 
-__all__ = ["BASE_SIZE", "FONT_FAMILY", "GATE_COLOURS", "INK", "MUTED", "NEGATIVE", "TEMPLATE",
-           "colour_at", "colour_scale", "colours_at", "contrast", "plain", "value_range"]
+from lstm_viz.gates import DISPLAY, QUANTITIES, SIGMOID_GATES
 
-GATE_COLOURS = {
-    "f": "#0072B2",  # blue
-    "i": "#009E73",  # bluish green
-    "g": "#E69F00",  # orange
-    "o": "#CC79A7",  # reddish purple
-    "c": "#D55E00",  # vermillion
-    "h": "#56B4E9",  # sky blue
+__all__ = ["BASE_SIZE", "FONT_FAMILY", "GATE_COLOURS", "GRID", "INK", "MUTED", "NEGATIVE",
+           "OKABE_ITO", "PAPER", "PRIMARY", "TEMPLATE", "colour_at", "colour_scale", "colours_at",
+           "contrast", "plain", "value_range"]
+
+# The Okabe–Ito palette (Okabe & Ito, 2008): the colours a figure gives meaning to.
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky blue": "#56B4E9",
+    "bluish green": "#009E73",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish purple": "#CC79A7",
 }
-SIGMOID = ("i", "f", "o")  # values in (0, 1): "how open"
-SIGNED = ("g", "c", "h")   # values around 0: diverging scales
+GATE_COLOURS = {  # one colour per quantity of the gate table (lstm_viz.gates.DISPLAY)
+    "f": OKABE_ITO["blue"],
+    "i": OKABE_ITO["bluish green"],
+    "g": OKABE_ITO["orange"],
+    "o": OKABE_ITO["reddish purple"],
+    "c": OKABE_ITO["vermillion"],
+    "h": OKABE_ITO["sky blue"],
+}
+# The app's accent colour (sliders, buttons, links). Streamlit reads it from
+# .streamlit/config.toml ([theme] primaryColor) before any Python runs, so it is written
+# there too; tests/test_figures_theme.py fails when the two differ.
+PRIMARY = OKABE_ITO["blue"]
+SIGMOID = SIGMOID_GATES  # values in (0, 1), "how open": white to the gate's colour
 NEGATIVE = "#737373"       # the negative end of every diverging scale
 INK = "#1A1A1A"            # text
 MUTED = "#5A5A5A"          # secondary text and the input bus
 PAPER = "#FFFFFF"
+GRID = "#E6E6E6"           # grid lines, where a figure has them
 
 # Chinese-capable fonts first (their Latin glyphs are fine), then common Latin ones.
 FONT_FAMILY = ('"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", '
@@ -54,7 +70,7 @@ TEMPLATE = go.layout.Template(layout=dict(
     font=dict(family=FONT_FAMILY, size=BASE_SIZE, color=INK),
     paper_bgcolor=PAPER,
     plot_bgcolor=PAPER,
-    colorway=[GATE_COLOURS[k] for k in ("f", "i", "g", "o", "c", "h")],
+    colorway=[GATE_COLOURS[k] for k in DISPLAY],
     hoverlabel=dict(font=dict(family=FONT_FAMILY, size=BASE_SIZE), bgcolor="#FFFFFF"),
     title=dict(font=dict(size=BASE_SIZE + 4), x=0.0, xanchor="left"),
     xaxis=dict(showgrid=False, zeroline=False, ticks="", tickfont=dict(size=BASE_SIZE - 1)),
@@ -74,7 +90,7 @@ def colour_scale(name: str) -> list[list]:
 def value_range(name: str, values) -> tuple[float, float]:
     """(zmin, zmax) for ``name``: (0, 1) for a sigmoid gate, else (−m, m), m = max |value|."""
     if name in SIGMOID:
-        return 0.0, 1.0
+        return QUANTITIES[name].low, QUANTITIES[name].high
     m = float(np.max(np.abs(values))) if np.size(values) else 0.0
     m = m if m > 0 and np.isfinite(m) else 1.0
     return -m, m

@@ -19,8 +19,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from figures.theme import BASE_SIZE, INK, MUTED, TEMPLATE
-from lstm_viz.i18n import t
+from figures.theme import BASE_SIZE, GRID, INK, MUTED, TEMPLATE
+from text.i18n import t
 
 __all__ = ["smooth", "training_figure"]
 
@@ -101,7 +101,7 @@ def training_figure(losses, accuracies, total: int | None = None, held_out=None,
     half = (1 - GAP) / 2
     axis = dict(range=(1, total), title=dict(text=t("train.fig.step", lang)),
                 showline=True, linecolor=MUTED, ticks="outside", tickcolor=MUTED)
-    y_axis = dict(showgrid=True, gridcolor="#E6E6E6", showline=True, linecolor=MUTED)
+    y_axis = dict(showgrid=True, gridcolor=GRID, showline=True, linecolor=MUTED)
     layout = dict(
         template=TEMPLATE, height=450, margin=dict(l=70, r=20, t=50, b=110),
         xaxis=dict(axis, domain=(0, half)),

@@ -32,12 +32,13 @@ from figures.theme import (
     value_range,
 )
 from lstm_viz.explain import fmt
-from lstm_viz.i18n import t
+from lstm_viz.gates import SIGMOID_GATES
+from text.i18n import t
 
 __all__ = ["SATURATION_GATES", "gradients_figure", "ledger_bars_figure", "ledger_map_figure",
            "saturation_figure", "surgery_figure"]
 
-SATURATION_GATES = ("f", "i", "o")  # the panels of Karpathy et al.'s Figure 3
+SATURATION_GATES = SIGMOID_GATES  # f, i, o: the panels of Karpathy et al.'s Figure 3
 BEFORE = "#9A9A9A"  # the run without surgery: a grey line under the coloured one
 DECADES = 24        # a log axis shows at most this many powers of ten below its top
 

@@ -10,14 +10,21 @@ import numpy as np
 FLOAT_DTYPES = (np.float32, np.float64)
 
 
+def as_numpy(value):
+    """A NumPy array from a NumPy array, a list, or a tensor (torch is not imported)."""
+    if hasattr(value, "detach"):  # torch.Tensor: leave autograd and the device
+        value = value.detach().cpu().numpy()
+    return np.asarray(value)
+
+
 def as_float_array(value, name, ndim):
     """``value`` as a float32/float64 array with ``ndim`` axes (an int or a tuple of ints)."""
-    if hasattr(value, "detach"):  # a torch.Tensor
-        value = value.detach().cpu().numpy()
     try:
-        a = np.asarray(value)
+        a = as_numpy(value)
     except (ValueError, TypeError) as err:  # ragged nested lists, odd objects
         raise ValueError(f"{name} is not a rectangular array of numbers ({err})") from None
+    if a.dtype.kind in "iubf" and not a.dtype.isnative:  # ">f8": another byte order
+        a = a.astype(a.dtype.newbyteorder("="))
     if a.dtype.kind in "iub":
         a = a.astype(np.float64)
     elif a.dtype.kind != "f" or a.dtype not in FLOAT_DTYPES:
@@ -49,9 +56,29 @@ def check_finite(a, name):
     return a
 
 
+def positive_int(n, name):
+    """``n`` as an int if it is a whole number ≥ 1; else a ValueError naming ``name``."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"{name} must be a whole number ≥ 1; got {n!r}")
+    return int(n)
+
+
+def uniform(seed, k, *shapes, dtype=np.float64):
+    """Arrays of the given shapes drawn from uniform(−k, k) in order with one generator
+    seeded by ``seed`` (PyTorch's default initialisation with k = 1/√fan_in)."""
+    rng = np.random.default_rng(seed)
+    return [rng.uniform(-k, k, size=shape).astype(dtype) for shape in shapes]
+
+
 def common_float_dtype(*arrays):
     """float64 if any array is float64, else float32."""
     return np.result_type(*(a.dtype for a in arrays), np.float32)
+
+
+def frozen(*arrays):
+    """Make arrays read-only (results and weights are values: nobody changes them)."""
+    for a in arrays:
+        a.flags.writeable = False
 
 
 # What reading a damaged zip or .npy member can raise besides ValueError: a truncated or

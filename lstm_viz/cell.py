@@ -12,11 +12,13 @@ Equations (one step, σ the logistic sigmoid, ⊙ the elementwise product)
     f   = σ(z_f)                          forget gate      遗忘门
     g   = tanh(z_g)                       candidate C̃_t    候选记忆元
     o   = σ(z_o)                          output gate      输出门
-    c_t = f ⊙ c_{t-1} + i ⊙ g             cell state       记忆元 / 细胞状态
+    c_t = f ⊙ c_{t-1} + i ⊙ g             cell state       记忆元
     h_t = o ⊙ tanh(c_t)                   hidden state     隐状态
 
 Gate order along the 4H axis of ``W``, ``U`` and ``b`` is **i, f, g, o**, the
-order PyTorch and Keras use; the importers reorder other layouts into it.
+order PyTorch and Keras use; the importers (:mod:`lstm_viz.importers`) reorder other
+layouts into it. ``step`` is these equations as written; ``run`` drives the same
+equations over a sequence with a fused loop written for speed (:mod:`lstm_viz.fused`).
 
 Gate surgery: ``LSTM.run(x, clamp=Clamp("f", 1.0, units=[3]))`` holds chosen gates of
 chosen units at a constant (or knocks units out) right after the gates are computed, so
@@ -26,12 +28,22 @@ the trace shows the clamped gates and everything that follows from them.
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
-from lstm_viz._checks import as_float_array, check_finite, check_shape, common_float_dtype
+from lstm_viz import fused, importers
+from lstm_viz._checks import (
+    as_float_array,
+    check_finite,
+    check_shape,
+    frozen,
+    positive_int,
+    read_npz,
+    uniform,
+)
 from lstm_viz.gates import GATES, QUANTITIES
+from lstm_viz.weights import RecurrentWeights
 
 __all__ = ["GATES", "KNOCK_OUT", "LSTM", "Clamp", "LSTMStep", "LSTMTrace", "sigmoid"]
 
@@ -42,11 +54,6 @@ FORMAT = "lstm-viz/lstm-v1"
 def sigmoid(z):
     """Logistic function, written with tanh so it never overflows: σ(z) = ½(1 + tanh(z/2))."""
     return 0.5 * np.tanh(0.5 * z) + 0.5
-
-
-def _frozen(*arrays):
-    for a in arrays:
-        a.flags.writeable = False
 
 
 @dataclass(frozen=True)
@@ -122,11 +129,7 @@ class LSTMTrace:
         """The trace of sequence ``b`` of a batch, with arrays of shape (T, ·)."""
         if not self.batched:
             raise ValueError("this trace holds a single sequence, not a batch")
-        return LSTMTrace(**{name: getattr(self, name)[:, b] for name in _TRACE_FIELDS})
-
-
-_TRACE_FIELDS = ("x", "h_prev", "c_prev", "z", "i", "f", "g", "o", "c", "h")
-
+        return LSTMTrace(**{f.name: getattr(self, f.name)[:, b] for f in fields(self)})
 
 
 @dataclass(frozen=True)
@@ -137,8 +140,9 @@ class Clamp:
     ----------
     gate : {"i", "f", "g", "o", "knock-out"}
         The gate to hold at ``value``; or ``"knock-out"`` (:data:`KNOCK_OUT`, or use
-        :meth:`knock_out`), which sets all four gates of the units to 0, so that their
-        c_t = 0·c_{t−1} + 0·g = 0 and h_t = 0·tanh(0) = 0 at those steps.
+        :meth:`knock_out`), which sets all four layers of the units (three gates and the
+        candidate) to 0, so that their c_t = 0·c_{t−1} + 0·g = 0 and h_t = 0·tanh(0) = 0
+        at those steps.
     value : float
         The gate's value: in [0, 1] for i, f, o and in [−1, 1] for g. None for a knock-out.
     units : int or sequence of int, optional
@@ -176,8 +180,8 @@ class Clamp:
 
     def __post_init__(self):
         if self.gate not in GATES and self.gate != KNOCK_OUT:
-            raise ValueError(f"a clamp's gate must be one of 'i', 'f', 'g', 'o' or "
-                             f"'{KNOCK_OUT}'; got {self.gate!r}")
+            raise ValueError(f"a clamp's gate must be one of {', '.join(map(repr, GATES))} or "
+                             f"{KNOCK_OUT!r}; got {self.gate!r}")
         object.__setattr__(self, "value", _clamp_value(self.gate, self.value))
         for name in ("units", "steps"):
             object.__setattr__(self, name, _clamp_indices(getattr(self, name), name))
@@ -189,7 +193,8 @@ class Clamp:
 
     @property
     def gates(self) -> tuple[str, ...]:
-        """The gates this clamp sets: its own, or all four for a knock-out."""
+        """The layers this clamp sets: its own gate, or all four (three gates and the
+        candidate) for a knock-out."""
         return GATES if self.gate == KNOCK_OUT else (self.gate,)
 
 
@@ -232,11 +237,13 @@ def _clamp_indices(indices, name):
 
 
 @dataclass(frozen=True, eq=False)
-class LSTM:
+class LSTM(RecurrentWeights):
     """One LSTM layer: weights ``W`` (4H, X), ``U`` (4H, H), bias ``b`` (4H,).
 
     Gate order along the 4H axis is i, f, g, o. Weights are float32 or float64;
-    a run computes in the weights' dtype.
+    a run computes in the weights' dtype. The arrays' checks, read-only copies and sizes
+    (``input_size`` X, ``hidden_size`` H, ``dtype``) come from
+    :class:`~lstm_viz.weights.RecurrentWeights`.
 
     Examples
     --------
@@ -246,41 +253,7 @@ class LSTM:
     (5, 2)
     """
 
-    W: np.ndarray
-    U: np.ndarray
-    b: np.ndarray
-
-    def __post_init__(self):
-        W = as_float_array(self.W, "W", ndim=2)
-        fourH, X = W.shape
-        if fourH % 4 or fourH == 0 or X == 0:
-            raise ValueError(f"W must have shape (4H, X) with H ≥ 1 and X ≥ 1; got {W.shape}")
-        H = fourH // 4
-        U = check_shape(as_float_array(self.U, "U", ndim=2), "U", (4 * H, H), "(4H, H)")
-        b = check_shape(as_float_array(self.b, "b", ndim=1), "b", (4 * H,), "(4H,)")
-        dtype = common_float_dtype(W, U, b)
-        arrays = [np.array(a, dtype=dtype) for a in (W, U, b)]
-        for name, a in zip(("W", "U", "b"), arrays, strict=True):
-            check_finite(a, f"weight {name}")
-        _frozen(*arrays)
-        for name, a in zip(("W", "U", "b"), arrays, strict=True):
-            object.__setattr__(self, name, a)
-
-    # ---- sizes -------------------------------------------------------------
-
-    @property
-    def input_size(self) -> int:
-        """X, the length of each input vector x_t."""
-        return self.W.shape[1]
-
-    @property
-    def hidden_size(self) -> int:
-        """H, the number of units (the length of h_t and c_t)."""
-        return self.U.shape[1]
-
-    @property
-    def dtype(self) -> np.dtype:
-        return self.W.dtype
+    BLOCKS = len(GATES)  # the four blocks i, f, g, o of W, U and b
 
     def gate_weights(self, gate: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(W_gate (H, X), U_gate (H, H), b_gate (H,)) for gate "i", "f", "g" or "o"."""
@@ -297,88 +270,32 @@ class LSTM:
     @classmethod
     def random(cls, input_size: int, hidden_size: int, seed: int = 0, dtype=np.float64) -> LSTM:
         """Reproducible random weights, uniform(−1/√H, 1/√H) like PyTorch's default."""
-        X, H = _positive_int(input_size, "input_size"), _positive_int(hidden_size, "hidden_size")
-        rng = np.random.default_rng(seed)
-        k = 1.0 / np.sqrt(H)
-        W = rng.uniform(-k, k, size=(4 * H, X))
-        U = rng.uniform(-k, k, size=(4 * H, H))
-        b = rng.uniform(-k, k, size=4 * H)
-        return cls(W.astype(dtype), U.astype(dtype), b.astype(dtype))
+        X, H = positive_int(input_size, "input_size"), positive_int(hidden_size, "hidden_size")
+        return cls(*uniform(seed, 1.0 / np.sqrt(H), (4 * H, X), (4 * H, H), 4 * H, dtype=dtype))
 
     @classmethod
     def from_torch(cls, state_dict, layer: int = 0, reverse: bool = False) -> LSTM:
-        """Read layer ``layer`` of a PyTorch ``nn.LSTM`` state dict (names to arrays).
-
-        Uses ``weight_ih_l{layer}`` (4H, X), ``weight_hh_l{layer}`` (4H, H) and the
-        two biases ``bias_ih_l{layer}``, ``bias_hh_l{layer}`` (4H,), which are summed
-        (missing when the module had ``bias=False``: then b = 0). ``reverse`` reads the
-        ``_reverse`` direction. Values may be tensors or anything ``np.asarray`` takes.
-        """
-        suffix = f"_l{layer}" + ("_reverse" if reverse else "")
-        keys = {k: f"{k}{suffix}" for k in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")}
-        missing = [keys[k] for k in ("weight_ih", "weight_hh") if keys[k] not in state_dict]
-        if missing:
-            raise ValueError(f"the PyTorch state dict has no {', '.join(missing)}")
-        if f"weight_hr{suffix}" in state_dict:
-            raise ValueError("LSTMs with a projection (proj_size > 0) are not supported")
-        W = _numpy(state_dict[keys["weight_ih"]])
-        U = _numpy(state_dict[keys["weight_hh"]])
-        biases = [_numpy(state_dict[keys[k]]) for k in ("bias_ih", "bias_hh")
-                  if keys[k] in state_dict]
-        if biases:
-            b = sum(biases)  # b = b_ih + b_hh
-        else:  # bias=False
-            b = np.zeros(np.shape(W)[0], dtype=np.result_type(W, np.float32))
-        return cls(W, U, b)
+        """Layer ``layer`` of a PyTorch ``nn.LSTM`` state dict; ``reverse`` reads the
+        ``_reverse`` direction. See :func:`lstm_viz.importers.read_torch`."""
+        return cls(*importers.read_torch(state_dict, layer, reverse))
 
     @classmethod
     def from_keras(cls, kernel, recurrent_kernel, bias=None) -> LSTM:
-        """Keras ``LSTM`` weights: kernel (X, 4H), recurrent_kernel (H, 4H), bias (4H,).
-
-        Keras uses the same gate order (i, f, c, o), so the matrices are only transposed.
-        ``bias`` may be None for a layer built with ``use_bias=False``.
-        """
-        kernel, recurrent_kernel = _numpy(kernel), _numpy(recurrent_kernel)
-        if bias is None:
-            bias = np.zeros(np.shape(kernel)[-1], dtype=kernel.dtype)
-        return cls(kernel.T, recurrent_kernel.T, _numpy(bias))
+        """Keras ``LSTM`` weights: kernel (X, 4H), recurrent_kernel (H, 4H), bias (4H,) or
+        None. See :func:`lstm_viz.importers.read_keras`."""
+        return cls(*importers.read_keras(kernel, recurrent_kernel, bias))
 
     @classmethod
     def from_tf1(cls, kernel, bias, forget_bias: float = 1.0) -> LSTM:
-        """TF1 ``LSTMCell`` weights: kernel (X+H, 4H) applied to [x, h], bias (4H,).
-
-        TF1 orders the gates i, j, f, o (j is the candidate) and adds the constant
-        ``forget_bias`` to f at run time; here it is folded into b_f.
-        """
-        kernel, bias = _numpy(kernel), _numpy(bias)
-        if kernel.ndim != 2 or kernel.shape[1] % 4 or kernel.shape[0] <= kernel.shape[1] // 4:
-            raise ValueError(f"TF1 kernel must have shape (X+H, 4H) with X ≥ 1; got {kernel.shape}")
-        H = kernel.shape[1] // 4
-        X = kernel.shape[0] - H
-        order = _blocks([0, 2, 1, 3], H)  # i, j, f, o  →  i, f, g(=j), o
-        b = check_shape(bias, "bias", (4 * H,), "(4H,)")[order].astype(np.result_type(bias, 1.0))
-        b[H:2 * H] += forget_bias
-        return cls(kernel[:X, order].T, kernel[X:, order].T, b)
+        """TF1 ``LSTMCell`` weights: kernel (X+H, 4H), bias (4H,), ``forget_bias`` folded
+        into b_f. See :func:`lstm_viz.importers.read_tf1`."""
+        return cls(*importers.read_tf1(kernel, bias, forget_bias))
 
     @classmethod
     def from_onnx(cls, W, R, B=None, direction: int = 0) -> LSTM:
-        """One direction of the ONNX ``LSTM`` operator (no peepholes).
-
-        W (D, 4H, X), R (D, 4H, H), B (D, 8H) = [Wb, Rb]; the leading D axis may be
-        left out. ONNX orders the gates i, o, f, c; the two biases are summed.
-        """
-        W, R = (_onnx_direction(_numpy(a), name, direction) for a, name in ((W, "W"), (R, "R")))
-        H = np.shape(R)[-1]
-        order = _blocks([0, 2, 3, 1], H)  # i, o, f, c  →  i, f, g(=c), o
-        if B is None:
-            b = np.zeros(4 * H, dtype=W.dtype)
-        else:
-            B = _onnx_direction(_numpy(B), "B", direction, ndim=2)  # B is (D, 8H)
-            B = check_shape(B, "B", (8 * H,), "(8H,)")
-            b = B[:4 * H] + B[4 * H:]
-        check_shape(W, "W", (4 * H, W.shape[-1]), "(4H, X)")
-        check_shape(R, "R", (4 * H, H), "(4H, H)")
-        return cls(W[order], R[order], b[order])
+        """One direction of the ONNX ``LSTM`` operator: W (D, 4H, X), R (D, 4H, H),
+        B (D, 8H). See :func:`lstm_viz.importers.read_onnx`."""
+        return cls(*importers.read_onnx(W, R, B, direction))
 
     # ---- files -----------------------------------------------------------------
 
@@ -389,8 +306,6 @@ class LSTM:
     @classmethod
     def load(cls, path) -> LSTM:
         """Read a layer written by :meth:`save`; raises ValueError saying what is wrong."""
-        from lstm_viz._checks import read_npz
-
         arrays = read_npz(path, required=("W", "U", "b"), only_arrays=True)
         return cls(arrays["W"], arrays["U"], arrays["b"])
 
@@ -433,11 +348,11 @@ class LSTM:
             or steps do not exist.
         """
         x, h0, c0, single = self._prepare(x, h0, c0)
-        plan = _clamp_plan(clamp, x.shape[0], self.hidden_size, self.dtype)
-        trace = _run(self.W, self.U, self.b, x, h0, c0, plan)
+        held = _held(clamp, x.shape[0], self.hidden_size)
+        trace = fused.run(self.W, self.U, self.b, x, h0, c0, held)  # the equations of step
         if single:
             trace = {k: v[:, 0] for k, v in trace.items()}  # (T, 1, ·) → (T, ·)
-        _frozen(*trace.values())
+        frozen(*trace.values())
         return LSTMTrace(**trace)
 
     def _prepare(self, x, h0, c0):
@@ -467,31 +382,18 @@ class LSTM:
         return x, states[0], states[1], single
 
 
-# The scale that turns every gate into one tanh: σ(z) = ½ + ½·tanh(z/2). Multiplying the
-# i, f, o rows of the weights by ½ is exact in binary floating point, so one tanh over
-# all 4H pre-activations gives tanh(z_g) and tanh(z/2) for the sigmoid gates at once.
-def _gate_scale(H, dtype):
-    """s of shape (4H, 1): ½ on the rows of i, f, o; 1 on the rows of g."""
-    s = np.full((4 * H, 1), 0.5, dtype=dtype)
-    s[2 * H:3 * H] = 1.0  # the candidate g uses tanh(z) itself
-    return s
-
-
-def _clamp_plan(clamp, T, H, dtype):
-    """Gate surgery as the loop's ``scale`` and ``shift`` per step, or None for no clamps.
-
-    Every gate is computed as scale·tanh(·) + shift (see :func:`_run`); a clamp to v sets
-    scale = 0 and shift = v there, which gives exactly v. Returns (scale, shift), each of
-    shape (T, 4H), rows i, f, g, o; raises ValueError for units or steps that do not exist.
-    """
+def _held(clamp, T, H):
+    """Gate surgery as (held, value), each of shape (T, 4H), rows i, f, g, o: where held is
+    True the gate is held at value (the last clamp that sets it wins). None for no clamps;
+    a ValueError for units or steps that do not exist."""
     clamps = (clamp,) if isinstance(clamp, Clamp) else tuple(() if clamp is None else clamp)
     for c in clamps:
         if not isinstance(c, Clamp):
             raise ValueError(f"clamp must be a Clamp or a sequence of Clamps; got {c!r}")
     if not clamps:
         return None
-    scale = np.tile(_gate_scale(H, dtype).T, (T, 1))  # (T, 4H)
-    shift = 1 - scale
+    held = np.zeros((T, 4 * H), dtype=bool)
+    value = np.zeros((T, 4 * H))
     for c in clamps:
         units = np.arange(H) if c.units is None else _existing(c.units, H, "unit", "layer",
                                                                "units")
@@ -499,9 +401,9 @@ def _clamp_plan(clamp, T, H, dtype):
                                                                "sequence", "steps")
         rows = np.concatenate([GATES.index(gate) * H + units for gate in c.gates])
         at = np.ix_(steps, rows)
-        scale[at] = 0
-        shift[at] = 0.0 if c.value is None else c.value
-    return scale, shift
+        held[at] = True
+        value[at] = 0.0 if c.value is None else c.value  # a knock-out holds every gate at 0
+    return held, value
 
 
 def _existing(indices, n, what, owner, plural):
@@ -512,127 +414,4 @@ def _existing(indices, n, what, owner, plural):
                          f"0 … {n - 1}")
     return np.asarray(indices, dtype=np.intp)
 
-
-def _run(W, U, b, x, h0, c0, plan=None):
-    """The time loop. x (T, B, X); h0, c0 (B, H). Returns the trace's arrays, each (T, B, ·).
-
-    Written for speed, with the same numbers as ``step``'s equations (up to rounding):
-
-    - units run along the first axis and the batch along the last, so that every array a
-      step touches is one contiguous block, (4H, B) or (H, B) (NumPy's fast path);
-    - step t keeps [c_{t-1}; i; f; g; o] in one block ``E[t]`` of shape (5H, B): then
-      [c_{t-1}; i] ⊙ [f; g] gives f⊙c_{t-1} and i⊙g in one product;
-    - nine NumPy calls a step, outputs passed positionally, views made by ``zip``;
-    - one sequence (B = 1) runs on 1-D rows, where BLAS's vector-matrix product is fastest.
-
-    ``plan`` is gate surgery from :func:`_clamp_plan`, or None. Every gate is formed as
-    scale·tanh(·) + shift; a clamp changes scale and shift for some steps. The steps are
-    cut where they change and :func:`_loop` runs each stretch, so a run without clamps is
-    one call of the same loop with the constant scale and shift.
-
-    The arrays returned are views of (T, ·, B) blocks, transposed to (T, B, ·).
-    """
-    T, B, X = x.shape
-    H = U.shape[1]
-    dtype = W.dtype
-    s = _gate_scale(H, dtype)  # (4H, 1)
-    single = B == 1  # one sequence: 1-D rows, and BLAS's vector-matrix product
-    if single:
-        Us = np.multiply(U.T, s.T, order="C")  # (H, 4H), pre-scaled: h (H,) · Us
-        zs = np.dot(x.reshape(T, X), (W * s).T).reshape(T, 4 * H, 1)  # (T, 4H) is (T, 4H, 1)
-    else:
-        Us = U * s  # (4H, H), pre-scaled: Us · h (H, B)
-        zs = np.matmul(W * s, x.transpose(0, 2, 1))  # (T, 4H, B)
-    zs += b[:, None] * s  # scaled W·x_t + b of every step
-    hT = np.empty((T + 1, H, B), dtype=dtype)  # hT[t] = h_{t-1} of step t
-    hT[0] = h0.T
-    E = np.empty((T + 1, 5 * H, B), dtype=dtype)  # E[t] = [c_{t-1}; i; f; g; o] of step t
-    E[0, :H] = c0.T
-    scale = np.repeat(s, B, axis=1)  # (4H, B)
-    shift = 1 - scale  # gate = scale·tanh + shift: ½ + ½·tanh(z/2) = σ(z), or tanh(z)
-    Uh = np.empty((4 * H, B), dtype=dtype)
-    prod = np.empty((2 * H, B), dtype=dtype)  # [f⊙c_{t-1}; i⊙g]
-    steps = (zs, E[:-1, H:], E[:-1, :2 * H], E[:-1, 2 * H:4 * H], E[:-1, 4 * H:], E[1:, :H],
-             hT[1:])
-    h_prev = hT[0]
-    if single:  # drop the batch axis of length 1
-        steps = tuple(v[..., 0] for v in steps)
-        h_prev, scale, shift, Uh, prod = (a[:, 0] for a in (h_prev, scale, shift, Uh, prod))
-    work = (Us, Uh, prod, prod[:H], prod[H:], single)
-    if plan is None:
-        _loop(steps, h_prev, scale, shift, work)
-    else:
-        for start, stop in _stretches(*plan):
-            seg_scale, seg_shift = (np.repeat(a[start][:, None], B, axis=1) for a in plan)
-            if single:
-                seg_scale, seg_shift = seg_scale[:, 0], seg_shift[:, 0]  # (4H,)
-            h_prev = _loop(tuple(v[start:stop] for v in steps), h_prev, seg_scale, seg_shift,
-                           work)
-    zs /= s  # z itself: undo the exact ½ scaling
-    gates = E[:-1, H:].transpose(0, 2, 1)  # (T, B, 4H)
-    h, c = hT.transpose(0, 2, 1), E[:, :H].transpose(0, 2, 1)  # (T+1, B, H)
-    return dict(
-        x=x, h_prev=h[:-1], c_prev=c[:-1], z=zs.transpose(0, 2, 1),
-        i=gates[..., :H], f=gates[..., H:2 * H], g=gates[..., 2 * H:3 * H], o=gates[..., 3 * H:],
-        c=c[1:], h=h[1:],
-    )
-
-
-def _loop(steps, h_prev, scale, shift, work):
-    """The steps of :func:`_run` (each array of ``steps`` holds one row per step); returns
-    the last h_t. Gates are scale·tanh(scaled z) + shift, scale and shift (4H, B) or (4H,)."""
-    Us, Uh, prod, fc, ig, single = work
-    dot, add, mul, tanh = np.dot, np.add, np.multiply, np.tanh
-    for z_t, gates_t, ci_t, fg_t, o_t, c_t, h_t in zip(*steps, strict=True):
-        if single:
-            dot(h_prev, Us, Uh)  # (4H,)
-        else:
-            dot(Us, h_prev, Uh)  # (4H, B)
-        add(z_t, Uh, z_t)  # z, scaled
-        tanh(z_t, gates_t)
-        mul(gates_t, scale, gates_t)
-        add(gates_t, shift, gates_t)  # i, f, g, o (a clamped gate: 0·tanh + value)
-        mul(ci_t, fg_t, prod)  # [c_{t-1}⊙f; i⊙g]
-        add(fc, ig, c_t)  # c_t
-        tanh(c_t, h_t)
-        mul(o_t, h_t, h_t)  # h_t
-        h_prev = h_t
-    return h_prev
-
-
-def _stretches(scale, shift):
-    """(start, stop) of the runs of consecutive steps whose scale and shift (T, 4H) agree."""
-    changed = (scale[1:] != scale[:-1]).any(axis=1) | (shift[1:] != shift[:-1]).any(axis=1)
-    cuts = [0, *(np.flatnonzero(changed) + 1).tolist(), scale.shape[0]]
-    return list(zip(cuts[:-1], cuts[1:], strict=True))
-
-
-def _blocks(order, H):
-    """Row indices that put four H-row gate blocks into ``order``."""
-    return np.concatenate([np.arange(k * H, (k + 1) * H) for k in order])
-
-
-def _numpy(value):
-    """A NumPy array from a NumPy array, a list, or a tensor (torch not imported)."""
-    if hasattr(value, "detach"):  # torch.Tensor: leave autograd and the device
-        value = value.detach().cpu().numpy()
-    return np.asarray(value)
-
-
-def _onnx_direction(a, name, direction, ndim=3):
-    """Direction ``direction`` of an ONNX array with ``ndim`` axes (D first), or ``a`` without D."""
-    if a.ndim == ndim:
-        if not 0 <= direction < a.shape[0]:
-            raise ValueError(f"ONNX {name} has {a.shape[0]} direction(s); "
-                             f"direction {direction} does not exist")
-        return a[direction]
-    if a.ndim == ndim - 1:
-        return a
-    raise ValueError(f"ONNX {name} must have {ndim} axes (directions first); got shape {a.shape}")
-
-
-def _positive_int(n, name):
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"{name} must be a whole number ≥ 1; got {n!r}")
-    return int(n)
 

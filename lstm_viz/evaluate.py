@@ -11,6 +11,11 @@ values at every step.
   subject's gender (male vs female).
 - :func:`forget_at_subject_changes` — that unit's forget gate where a new subject
   appears and everywhere else.
+- :func:`forget_at_same_subject_starts` — and where a sentence starts that goes on about
+  the same subject (``. he is …``): a unit that forgets at subjects, not at every full
+  stop, stays high there.
+- :func:`accuracy_by_distance` — pronoun accuracy against the distance from the subject
+  (or the last pronoun) to the step where the pronoun is chosen.
 - :func:`depth_unit` — the unit whose cell state follows the bracket depth most closely.
 
 >>> import numpy as np
@@ -29,11 +34,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from lstm_viz.tasks import Example
+from lstm_viz.tasks import Example, distance_story, get
 
-__all__ = ["DepthUnit", "ForgetMeans", "GenderUnit", "depth_correlation", "depth_unit",
+__all__ = ["DepthUnit", "DistanceAccuracy", "ForgetMeans", "GenderUnit", "accuracy_by_distance",
+           "depth_correlation", "depth_unit", "distance_curve", "forget_at_same_subject_starts",
            "forget_at_subject_changes", "gender_agreement", "gender_unit", "male_sign",
-           "slot_accuracy"]
+           "pronoun_distances", "same_subject_starts", "slot_accuracy"]
 
 
 class GenderUnit(NamedTuple):
@@ -234,3 +240,152 @@ def depth_unit(cells, examples: Sequence[Example]) -> DepthUnit:
     r = depth_correlation(cells, examples)
     unit = int(np.abs(r).argmax())
     return DepthUnit(unit, float(r[unit]))
+
+
+# ---- where a subject is named, and where a sentence goes on about it ----------------
+
+def same_subject_starts(example: Example) -> np.ndarray:
+    """Steps that open a sentence about the subject already in force: bool ndarray (T,).
+
+    A sentence start (``sentence_start``) after the story's first subject, in a sentence
+    that names no subject (no ``new_subject`` step before the next sentence starts):
+    ``he`` in ``… . he is busy .``, 他 in ``…。他也很累。``.
+    """
+    starts = np.array(example.annotations.sentence_start, dtype=bool)
+    new = np.array(example.annotations.new_subject, dtype=bool)
+    if len(starts) != len(example) or len(new) != len(example):
+        raise ValueError("these examples carry no 'sentence_start' and 'new_subject' "
+                         "annotations; use pronoun-task examples")
+    sentence = np.cumsum(starts)                                   # (T,) sentence number
+    named = np.zeros(sentence.max() + 1, dtype=bool)
+    named[sentence[new]] = True                                    # sentences naming a subject
+    after_first = np.arange(len(new)) > (np.argmax(new) if new.any() else len(new))
+    return starts & ~named[sentence] & after_first
+
+
+def forget_at_same_subject_starts(forget, examples: Sequence[Example], unit: int) -> float:
+    """Mean forget gate f of ``unit`` where a sentence starts that goes on about the same
+    subject (see :func:`same_subject_starts`): the steps a unit that resets at every
+    sentence start, rather than at new subjects, would wipe.
+
+    Parameters
+    ----------
+    forget : sequence of ndarray of shape (T, H), or ndarray of shape (T, B, H)
+    """
+    values = [f[same_subject_starts(ex), unit]
+              for f, ex in zip(_per_example(forget, examples, "forget", (2,)), examples,
+                               strict=True)]
+    values = np.concatenate(values)
+    if not values.size:
+        raise ValueError("no sentence goes on about the same subject in these examples")
+    return float(values.mean())
+
+
+# ---- accuracy against the subject-to-pronoun distance ------------------------------
+
+def pronoun_distances(example: Example, pronouns: Sequence[str]) -> dict[int, int]:
+    """For each step where a pronoun must be chosen, how far back its cue lies.
+
+    The distance of a graded step ``t`` (its target is one of ``pronouns``) is ``t``
+    minus the last step at or before ``t`` that told the subject's class: where a
+    subject settled (``new_subject``) or where a pronoun was read. So in ``Tom met
+    Mary with Anna and he is busy . he is late .`` the first ``he`` is chosen at ``and``,
+    5 steps after ``Tom``, and the second at the ``.`` 3 steps after the first ``he``.
+    Steps before any cue are left out. Returns {step: distance}.
+    """
+    new = example.annotations.new_subject
+    if len(new) != len(example):
+        raise ValueError("this example carries no 'new_subject' annotation; use a "
+                         "pronoun-task example")
+    out, cue = {}, None
+    for t, (tok, target) in enumerate(zip(example.tokens, example.targets, strict=True)):
+        if new[t] or tok in pronouns:
+            cue = t
+        if target in pronouns and cue is not None:
+            out[t] = t - cue
+    return out
+
+
+class DistanceAccuracy(NamedTuple):
+    """Pronoun accuracy binned by distance: ``right[k]`` of ``total[k]`` graded steps
+    at ``distances[k]`` steps from their cue were right."""
+
+    distances: tuple[int, ...]
+    right: tuple[int, ...]
+    total: tuple[int, ...]
+
+    @property
+    def accuracy(self) -> tuple[float, ...]:
+        """right / total per distance."""
+        return tuple(r / n for r, n in zip(self.right, self.total, strict=True))
+
+
+def accuracy_by_distance(probs, examples: Sequence[Example], labels: Sequence[str],
+                         pronouns: Sequence[str]) -> DistanceAccuracy:
+    """Pronoun accuracy at every subject-to-pronoun distance (:func:`pronoun_distances`).
+
+    Parameters
+    ----------
+    probs : sequence of ndarray of shape (T, K), or ndarray of shape (T, B, K)
+        Probabilities (or logits) over ``labels``; the prediction is the pronoun with the
+        highest value.
+    pronouns : sequence of str
+        The candidates, e.g. ("he", "she", "they").
+    """
+    labels = tuple(labels)
+    missing = [p for p in pronouns if p not in labels]
+    if missing:
+        raise ValueError(f"pronouns {missing} are not among the labels {labels}")
+    cols = [labels.index(p) for p in pronouns]
+    right: dict[int, int] = {}
+    total: dict[int, int] = {}
+    for p, ex in zip(_per_example(probs, examples, "probs", (2,)), examples, strict=True):
+        for t, d in pronoun_distances(ex, pronouns).items():
+            guess = pronouns[int(np.argmax(p[t, cols]))]
+            right[d] = right.get(d, 0) + (guess == ex.targets[t])
+            total[d] = total.get(d, 0) + 1
+    if not total:
+        raise ValueError(f"no step of these examples has a target among {', '.join(pronouns)}")
+    ds = tuple(sorted(total))
+    return DistanceAccuracy(ds, tuple(right[d] for d in ds), tuple(total[d] for d in ds))
+
+
+def distance_curve(model, task: str, distances: Sequence[int], per_distance: int = 30,
+                   seed: int = 0, other_gender: bool = False) -> DistanceAccuracy:
+    """Run ``model`` on fresh stories whose last pronoun lies at each of ``distances``
+    steps from its subject (:func:`lstm_viz.tasks.distance_story`) and count how often it
+    chooses that pronoun right: the live data of an accuracy-against-distance chart.
+
+    Parameters
+    ----------
+    model : lstm_viz.model.TokenModel
+        A model of the pronoun task ``task`` (same vocabulary and labels).
+    distances : sequence of int
+        Each at least ``lstm_viz.tasks.LEAST_DISTANCE[task]``.
+    per_distance : int
+        Stories per distance, drawn from ``numpy.random.default_rng((seed, distance))``.
+    other_gender : bool
+        Every object between subject and pronoun of the other gender (the hardest case).
+
+    Only the last, far pronoun of each story is counted.
+    """
+    spec = get(task)
+    if tuple(model.vocab) != spec.vocab or tuple(model.labels) != spec.labels:
+        raise ValueError(f"the model's vocabulary or labels are not those of task {task!r}")
+    if isinstance(per_distance, bool) or not isinstance(per_distance, (int, np.integer)) \
+            or per_distance < 1:
+        raise ValueError(f"per_distance must be a whole number ≥ 1; got {per_distance!r}")
+    pronouns = spec.candidates("pronoun")
+    cols = [spec.labels.index(p) for p in pronouns]
+    right = []
+    for d in distances:
+        rng = np.random.default_rng((seed, int(d)))
+        stories = [distance_story(task, rng, d, other_gender) for _ in range(per_distance)]
+        ids, _, _ = spec.collate(stories)                                   # (T, B)
+        logits = model.stack.run(model.embedding[ids]).y                    # (T, B, K)
+        slots = [max(t for t, y in enumerate(ex.targets) if y in pronouns) for ex in stories]
+        guess = [pronouns[int(np.argmax(logits[t, b, cols]))] for b, t in enumerate(slots)]
+        right.append(sum(g == ex.targets[t] for g, ex, t in zip(guess, stories, slots,
+                                                                 strict=True)))
+    return DistanceAccuracy(tuple(int(d) for d in distances), tuple(right),
+                            (int(per_distance),) * len(right))

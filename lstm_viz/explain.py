@@ -1,40 +1,117 @@
 """The arithmetic of one step for one unit, with the real numbers of a run.
 
+The numbers only: the sentences that tell them in words are the app's
+(``text/explain.py``); :func:`level` is how they read a gate ("high", "mid", "low").
+
 >>> from lstm_viz import LSTM
 >>> lstm = LSTM.random(2, 3, seed=0)
 >>> trace = lstm.run([[1.0, 0.0], [0.0, 1.0]])
 >>> ex = explain_step(lstm, trace, step=1, unit=0)
->>> abs(ex.gate("f").value - trace.f[1, 0]) < 1e-12
+>>> ex.gate("f").value == float(trace.f[1, 0])
 True
+>>> print(ex.formulas()[4])  # the cell line: the two products add up to Cₜ as shown
+Cₜ = f·Cₜ₋₁ + i·C̃ₜ = 0.585·0.034 + 0.416·(−0.720) = 0.020 + (−0.300) = −0.280
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
 from lstm_viz.cell import GATES, LSTM, LSTMTrace
-from lstm_viz.i18n import t
+from lstm_viz.gates import DISPLAY, QUANTITIES
 
-__all__ = ["GateTerms", "StepExplanation", "explain_step", "fmt"]
+__all__ = ["DIGITS", "GateTerms", "StepExplanation", "carry", "explain_step", "fmt", "level"]
 
-SYMBOL = {"i": "i", "f": "f", "g": "C̃", "o": "o"}
-ACTIVATION = {"i": "σ", "f": "σ", "g": "tanh", "o": "σ"}
 HIGH, LOW = 0.8, 0.2  # a gate above HIGH is "open", below LOW "shut"
+DIGITS = 3  # decimals of every number in the arithmetic of a step
 
 
-def fmt(value: float, digits: int = 3, paren: bool = False) -> str:
+def fmt(value: float, digits: int = DIGITS, paren: bool = False) -> str:
     """A number as the learner reads it: fixed decimals, a real minus sign; negatives in
-    parentheses when ``paren`` (inside a sum or product)."""
-    text = f"{value:.{digits}f}"
-    if text.startswith("-"):
-        text = "−" + text[1:]
-        if text.strip("−0.") == "":
-            text = text[1:]  # −0.000 reads as 0.000
-        elif paren:
-            return f"({text})"
+    parentheses when ``paren`` (inside a sum or product). inf and NaN read "inf", "−inf"
+    and "nan" here; the arithmetic of a step refuses them (:attr:`StepExplanation.finite`).
+
+    >>> fmt(-0.0004), fmt(-0.72, 2, paren=True), fmt(float("-inf"))
+    ('0.000', '(−0.72)', '−inf')
+    """
+    if not math.isfinite(value):
+        return f"{value}".replace("-", "−")
+    return _show(_units(value, digits), digits, paren)
+
+
+def _units(value: float, digits: int) -> int:
+    """``value`` rounded to ``digits`` decimals, counted in units of the last digit
+    (0.1234 → 123 at 3 digits): the rounding ``fmt`` shows, exact on the binary value."""
+    if not math.isfinite(value):
+        raise ValueError(f"not_finite: {value!r} cannot be shown as a number")
+    return int(f"{value:.{digits}f}".replace(".", ""))
+
+
+def _show(units: int, digits: int, paren: bool = False) -> str:
+    """The text of ``units`` in the last of ``digits`` decimals: 123 → 0.123, −5 → −0.005."""
+    whole, frac = divmod(abs(units), 10 ** digits)
+    text = f"{whole}.{frac:0{digits}d}" if digits else str(whole)
+    if units < 0:
+        return f"(−{text})" if paren else f"−{text}"
     return text
+
+
+def _recomputed(value, digits: int) -> int:
+    """What a learner's calculator gives for ``value`` (a Decimal or a float) rounded to
+    ``digits`` decimals, halves away from zero, in units of the last digit."""
+    exact = Decimal(value).scaleb(digits)  # Decimal(float) is the float's exact value
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _exact(units: int, digits: int) -> Decimal:
+    """A shown number as the exact decimal the learner reads."""
+    return Decimal(units).scaleb(-digits)
+
+
+def _activation(name: str, units: int, digits: int) -> int:
+    """σ or tanh of a shown argument, rounded to the shown digits (units of the last digit)."""
+    z = units / 10 ** digits
+    value = math.tanh(z) if name == "tanh" else 0.5 * (1.0 + math.tanh(0.5 * z))  # σ, stable
+    return _recomputed(value, digits)
+
+
+def _product(a: int, b: int, digits: int) -> int:
+    """a·b of two shown numbers, rounded to the shown digits (units of the last digit)."""
+    return _recomputed(_exact(a, digits) * _exact(b, digits), digits)
+
+
+def carry(parts, total: int, digits: int = DIGITS) -> list[int]:
+    """Round ``parts`` to ``digits`` decimals so that they add up to ``total`` exactly
+    (units of the last digit): each part is rounded to the nearest, then the units still
+    missing go, one each, to the parts whose rounding moved them furthest the other way
+    (the largest-remainder rule). A part then differs from its exact value by less than
+    one unit of the last digit.
+
+    >>> carry([0.1564, 0.0003, 0.0362], 193)  # nearest: 0.156 + 0.000 + 0.036 = 0.192
+    [157, 0, 36]
+    """
+    for p in parts:
+        _units(p, digits)  # refuses inf and NaN
+    scaled = [Decimal(p).scaleb(digits) for p in parts]  # exact
+    shown = [_recomputed(p, digits) for p in parts]
+    # gap = base·n + extra with 0 ≤ extra < n: every part moves by base (−1 when one unit
+    # is too many), then the extra units go, one each, to the parts furthest below their
+    # exact value. |gap| > n only for totals far off their parts (float noise of huge values).
+    base, extra = divmod(total - sum(shown), len(shown))
+    shown = [s + base for s in shown]
+    for _ in range(extra):
+        k = max(range(len(shown)), key=lambda k: scaled[k] - shown[k])
+        shown[k] += 1
+    return shown
+
+
+def _rel(holds: bool) -> str:
+    """"=" where recomputing from the shown numbers gives the shown result, else "≈"."""
+    return "=" if holds else "≈"
 
 
 @dataclass(frozen=True)
@@ -48,13 +125,19 @@ class GateTerms:
     z: float
     value: float
 
-    def formula(self, digits: int = 3) -> str:
-        """E.g. ``f = σ(W_f·xₜ + U_f·hₜ₋₁ + b_f) = σ(0.120 + (−0.300) + 0.050) = …``."""
-        g, act = self.gate, ACTIVATION[self.gate]
-        sym = SYMBOL[g]
-        parts = " + ".join(fmt(v, digits, paren=True) for v in (self.wx, self.uh, self.b))
-        return (f"{sym} = {act}(W_{g}·xₜ + U_{g}·hₜ₋₁ + b_{g}) = {act}({parts}) "
-                f"= {act}({fmt(self.z, digits)}) = {fmt(self.value, digits)}")
+    def formula(self, digits: int = DIGITS) -> str:
+        """E.g. ``f = σ(W_f·xₜ + U_f·hₜ₋₁ + b_f) = σ(0.120 + (−0.300) + 0.050) = …``.
+
+        The three parts are rounded to add up to the z shown (see :func:`carry`); the
+        last sign is "≈" where the activation of the z shown rounds to another value.
+        """
+        g, act, sym = self.gate, QUANTITIES[self.gate].activation, QUANTITIES[self.gate].symbol
+        z, value = _units(self.z, digits), _units(self.value, digits)
+        parts = carry((self.wx, self.uh, self.b), z, digits)
+        shown = " + ".join(_show(p, digits, paren=True) for p in parts)
+        rel = _rel(_activation(act, z, digits) == value)
+        return (f"{sym} = {act}(W_{g}·xₜ + U_{g}·hₜ₋₁ + b_{g}) = {act}({shown}) "
+                f"= {act}({_show(z, digits)}) {rel} {_show(value, digits)}")
 
 
 @dataclass(frozen=True)
@@ -72,36 +155,57 @@ class StepExplanation:
     def gate(self, name: str) -> GateTerms:
         return self.gates[GATES.index(name)]
 
-    def cell_formula(self, digits: int = 3) -> str:
-        f, i, g = (self.gate(k).value for k in "fig")
-        d = lambda v: fmt(v, digits, paren=True)  # noqa: E731
-        return (f"Cₜ = f·Cₜ₋₁ + i·C̃ = {d(f)}·{d(self.c_prev)} + {d(i)}·{d(g)} "
-                f"= {fmt(self.c, digits)}")
+    @property
+    def finite(self) -> bool:
+        """False when any number of the step is inf or NaN: then there is no arithmetic to
+        show, and :meth:`formulas` raises ``ValueError("not_finite: …")``."""
+        numbers = [self.c_prev, self.c, self.tanh_c, self.h]
+        numbers += [v for g in self.gates for v in (g.wx, g.uh, g.b, g.z, g.value)]
+        return all(math.isfinite(v) for v in numbers)
 
-    def hidden_formula(self, digits: int = 3) -> str:
-        o = self.gate("o").value
-        d = lambda v: fmt(v, digits, paren=True)  # noqa: E731
-        return (f"hₜ = o·tanh(Cₜ) = {d(o)}·tanh({fmt(self.c, digits)}) = {d(o)}·"
-                f"{d(self.tanh_c)} = {fmt(self.h, digits)}")
+    def cell_formula(self, digits: int = DIGITS) -> str:
+        """Cₜ = f·Cₜ₋₁ + i·C̃ₜ with the numbers, the two products, and their sum.
 
-    def formulas(self, digits: int = 3) -> list[str]:
-        """The six lines of arithmetic, in the order the cell computes them."""
-        gates = [self.gate(k).formula(digits) for k in ("f", "i", "g", "o")]
-        return gates + [self.cell_formula(digits), self.hidden_formula(digits)]
+        The products are rounded to add up to the Cₜ shown (see :func:`carry`); the sign
+        before them is "≈" where a product of the shown factors rounds to another value.
+        """
+        f, i, g = (_units(self.gate(k).value, digits) for k in "fig")
+        c_prev, c = _units(self.c_prev, digits), _units(self.c, digits)
+        kept, written = carry((self.gate("f").value * self.c_prev,
+                               self.gate("i").value * self.gate("g").value), c, digits)
+        rel = _rel(_product(f, c_prev, digits) == kept and _product(i, g, digits) == written)
+        d = lambda u: _show(u, digits, paren=True)  # noqa: E731
+        return (f"Cₜ = f·Cₜ₋₁ + i·C̃ₜ = {d(f)}·{d(c_prev)} + {d(i)}·{d(g)} "
+                f"{rel} {d(kept)} + {d(written)} = {_show(c, digits)}")
 
-    def sentences(self, lang: str = "en") -> list[str]:
-        """What happened, in words: forget, write, output, net change."""
-        f, i, g, o = (self.gate(k).value for k in "figo")
-        d = lambda v: fmt(v, 2)  # noqa: E731
-        return [
-            t(f"explain.forget.{_level(f)}", lang, f=d(f)),
-            t(f"explain.input.{_level(i)}", lang, i=d(i), g=d(g)),
-            t(f"explain.output.{_level(o)}", lang, o=d(o), tc=d(self.tanh_c)),
-            t("explain.cell.change", lang, c_prev=d(self.c_prev), c=d(self.c)),
-        ]
+    def hidden_formula(self, digits: int = DIGITS) -> str:
+        """hₜ = o·tanh(Cₜ) with the numbers; "≈" where a shown step rounds to another value."""
+        o, c, tanh_c, h = (_units(v, digits) for v in
+                           (self.gate("o").value, self.c, self.tanh_c, self.h))
+        d = lambda u: _show(u, digits, paren=True)  # noqa: E731
+        return (f"hₜ = o·tanh(Cₜ) = {d(o)}·tanh({_show(c, digits)}) "
+                f"{_rel(_activation('tanh', c, digits) == tanh_c)} {d(o)}·{d(tanh_c)} "
+                f"{_rel(_product(o, tanh_c, digits) == h)} {_show(h, digits)}")
+
+    def formulas(self, digits: int = DIGITS) -> list[str]:
+        """The six lines of arithmetic, in the order the cell computes them: the four
+        layers in display order (:data:`lstm_viz.gates.DISPLAY`), then Cₜ and hₜ.
+
+        Every "=" holds when recomputed from the numbers as shown: the parts of a sum add
+        up to the total exactly, and σ, tanh and products of the shown numbers, rounded to
+        ``digits`` decimals (halves away from zero), give the result shown. "≈" marks the
+        steps where that rounding gives another last digit. Raises ``ValueError``
+        ("not_finite: …") when the step holds inf or NaN (see :attr:`finite`).
+        """
+        if not self.finite:
+            raise ValueError(f"not_finite: step {self.step}, unit {self.unit} holds inf or "
+                             "NaN; there is no arithmetic to show")
+        layers = [self.gate(k).formula(digits) for k in DISPLAY if QUANTITIES[k].is_layer]
+        return layers + [self.cell_formula(digits), self.hidden_formula(digits)]
 
 
-def _level(value: float) -> str:
+def level(value: float) -> str:
+    """How open a gate is: "high" from ``HIGH`` up, "low" up to ``LOW``, else "mid"."""
     return "high" if value >= HIGH else "low" if value <= LOW else "mid"
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-__all__ = ["DISPLAY", "GATES", "QUANTITIES", "Quantity", "quantities"]
+__all__ = ["DISPLAY", "GATES", "QUANTITIES", "SIGMOID_GATES", "Quantity", "quantities"]
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,7 @@ _TABLE = (
 QUANTITIES: dict[str, Quantity] = {q.key: q for q in _TABLE}
 DISPLAY: tuple[str, ...] = tuple(q.key for q in _TABLE)  # f, i, g, o, c, h
 GATES: tuple[str, ...] = ("i", "f", "g", "o")  # the order along the 4H axis of W, U and b
+SIGMOID_GATES: tuple[str, ...] = tuple(q.key for q in _TABLE if q.is_gate)  # f, i, o: 0 … 1
 
 
 def quantities() -> tuple[Quantity, ...]:

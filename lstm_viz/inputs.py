@@ -4,7 +4,7 @@ Three modes:
 
 - ``chars``: every character is a step (Chinese characters and emoji included; an
   emoji built from several code points, such as 👍🏽 or 👩‍👩‍👧, counts as one);
-- ``words``: the text split on white space;
+- ``words``: the text split on white space (both by :func:`lstm_viz.tokens.tokenize`);
 - ``numbers``: a time series, ``0.5, 1, -2`` (one number a step) or ``1 2; 3 4``
   (one vector a step, steps separated by ``;`` or new lines).
 
@@ -12,8 +12,9 @@ Text tokens become vectors through a fixed embedding: each distinct token gets a
 vector of ``EMBED_DIM`` numbers in [−1, 1], drawn from a generator seeded by the
 token itself and the seed, so the same token always gets the same vector.
 
-Every problem raises :class:`InputError`, a ValueError that carries a catalogue key,
-so the app can say what is wrong in the learner's language.
+Every problem raises :class:`InputError`, a ValueError that carries a stable code (the
+key of its message in the app's catalogues) and the values of the message, so the app
+can say what is wrong in the learner's language; ``str(err)`` says it in English.
 
 >>> seq = encode("1 2; 3 4", "numbers")
 >>> seq.tokens, seq.x.shape
@@ -29,10 +30,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_viz.i18n import t
+from lstm_viz.tokens import tokenize
 
-__all__ = ["EMBED_DIM", "MAX_ABS", "MAX_STEPS", "MODES", "InputError", "Sequence",
-           "embed", "encode", "parse_int", "parse_units", "split_chars"]
+__all__ = ["EMBED_DIM", "MAX_ABS", "MAX_STEPS", "MESSAGES", "MODES", "Encoded", "InputError",
+           "embed", "encode", "parse_int", "parse_units"]
 
 MODES = ("chars", "words", "numbers")
 EMBED_DIM = 4        # length of a text token's vector
@@ -42,20 +43,49 @@ MAX_ABS = 1e6        # numbers mode refuses larger magnitudes
 MAX_WIDTH = 64       # numbers per step in numbers mode
 
 
+# The English of every InputError, by code; the app's catalogues translate the same codes.
+MESSAGES = {
+    "err.empty": "The sequence is empty. Type at least one character, word or number.",
+    "err.mode": "Unknown input mode “{mode}”. Choose chars, words or numbers.",
+    "err.not_number": "“{token}” (step {step}) is not a number. In numbers mode type numbers "
+                      "separated by commas or spaces, e.g. 0.5, 1, -2.",
+    "err.not_finite": "“{token}” (step {step}) is not a finite number. Use ordinary numbers "
+                      "instead of NaN or infinity.",
+    "err.too_big": "{token} (step {step}) is too large: numbers must lie between −{limit} and "
+                   "{limit}.",
+    "err.ragged": "Step {step} has {got} numbers but step 1 has {want}. Give every step the "
+                  "same number of values (e.g. 1 2; 3 4).",
+    "err.too_wide": "Step {step} has {got} numbers; at most {limit} per step are allowed.",
+    "err.empty_vector": "Step {step} between two semicolons is empty. Remove the extra “;” or "
+                        "put numbers there.",
+    "err.range": "{name} must be a whole number from {low} to {high}; got “{value}”.",
+    "err.units_list": "Units must be a list of whole numbers separated by commas, e.g. 128, 64,"
+                      " 32, 8; “{token}” is not one.",
+    "err.too_many_layers": "At most {limit} stacked layers; you gave {got}.",
+    "err.work": "This view is too big for a shared classroom server: {steps} steps × {units} "
+                  "units (all layers together) is {work} unit-steps, and one view may have at most"
+                  " {limit}. With {units} units use at most {max_steps} steps, or use fewer units "
+                  "or layers.",
+}
+
+
 class InputError(ValueError):
-    """Bad input from a learner; ``message(lang)`` says what to change."""
+    """Bad input from a learner: ``key`` (one of :data:`MESSAGES`) names the problem and
+    ``values`` fill its message; ``str(err)`` is the message in English.
+
+    >>> err = InputError("err.too_wide", step=2, got=70, limit=64)
+    >>> err.key, str(err)
+    ('err.too_wide', 'Step 2 has 70 numbers; at most 64 per step are allowed.')
+    """
 
     def __init__(self, key: str, **values):
         self.key, self.values = key, values
-        super().__init__(t(key, "en", **values))
-
-    def message(self, lang: str) -> str:
-        return t(self.key, lang, **self.values)
+        super().__init__(MESSAGES[key].format(**values))
 
 
 @dataclass(frozen=True, eq=False)
-class Sequence:
-    """An encoded sequence.
+class Encoded:
+    """Typed text encoded as a sequence of input vectors, one per time step.
 
     Attributes
     ----------
@@ -86,7 +116,7 @@ class Sequence:
         return tuple(seen.items())
 
 
-def encode(text: str, mode: str, seed: int = 0, max_steps: int = MAX_STEPS) -> Sequence:
+def encode(text: str, mode: str, seed: int = 0, max_steps: int = MAX_STEPS) -> Encoded:
     """Encode ``text`` in ``mode``; the first ``max_steps`` steps are kept."""
     if mode not in MODES:
         raise InputError("err.mode", mode=str(mode)[:20])
@@ -95,14 +125,14 @@ def encode(text: str, mode: str, seed: int = 0, max_steps: int = MAX_STEPS) -> S
         tokens, rows = _parse_numbers(text)
         x = np.array(rows, dtype=np.float64)  # (T, X)
     else:
-        tokens = split_chars(text) if mode == "chars" else text.split()
+        tokens = tokenize(text, mode)
         if not tokens:
             raise InputError("err.empty")
         x = embed(tokens, seed=seed)
     total = len(tokens)
     x = x[:max_steps]
     x.flags.writeable = False
-    return Sequence(tuple(tokens[:max_steps]), x, mode, total)
+    return Encoded(tuple(tokens[:max_steps]), x, mode, total)
 
 
 def embed(tokens, seed: int = 0, dim: int = EMBED_DIM) -> np.ndarray:
@@ -115,47 +145,6 @@ def _token_vector(token: str, seed: int, dim: int) -> np.ndarray:
     digest = hashlib.blake2b(f"{seed}\x00{token}".encode(), digest_size=8).digest()
     rng = np.random.default_rng(int.from_bytes(digest, "little"))
     return np.round(rng.uniform(-1.0, 1.0, size=dim), 2)  # two decimals: easy to read
-
-
-# ---- characters ------------------------------------------------------------------
-
-_SHOWN_AS = {" ": "␣", "\n": "⏎", "\t": "⇥", "\r": "⏎"}
-_JOINERS = {"\u200d"}  # zero-width joiner: glues emoji into one
-
-
-def split_chars(text: str) -> list[str]:
-    """User-perceived characters: combining marks, variation selectors, skin tones, ZWJ
-    sequences and flag pairs stay with their base. White space shows as ␣ ⏎ ⇥."""
-    text = unicodedata.normalize("NFC", text.strip())
-    out: list[str] = []
-    glue = False
-    for ch in text:
-        if out and (glue or _extends(ch) or _pairs_flag(out[-1], ch)):
-            out[-1] += ch
-        elif _invisible(ch):
-            continue  # invisible control characters are not steps
-        else:
-            out.append(ch)
-        glue = ch in _JOINERS
-    return [_SHOWN_AS.get(c, c) for c in out]
-
-
-def _invisible(ch: str) -> bool:
-    """Control and format characters other than white space and the joiner."""
-    return unicodedata.category(ch) in ("Cc", "Cf") and ch not in _SHOWN_AS and ch not in _JOINERS
-
-
-def _extends(ch: str) -> bool:
-    cp = ord(ch)
-    return (unicodedata.combining(ch) > 0 or ch in _JOINERS or 0xFE00 <= cp <= 0xFE0F
-            or 0x1F3FB <= cp <= 0x1F3FF or 0xE0020 <= cp <= 0xE007F
-            or unicodedata.category(ch) in ("Mn", "Me"))
-
-
-def _pairs_flag(prev: str, ch: str) -> bool:
-    """Two regional-indicator letters make one flag."""
-    ri = range(0x1F1E6, 0x1F200)
-    return len(prev) == 1 and ord(prev) in ri and ord(ch) in ri
 
 
 # ---- numbers ---------------------------------------------------------------------
@@ -192,6 +181,8 @@ def _parse_numbers(text: str) -> tuple[list[str], list[list[float]]]:
 def _number(token: str, step: int) -> float:
     shown = token[:24]
     try:
+        if "_" in token:  # Python's float("1_000") is 1000; a learner means no such number
+            raise ValueError(token)
         value = float(token)
     except ValueError:
         raise InputError("err.not_number", token=shown, step=step) from None

@@ -223,8 +223,8 @@ class TokenModel:
         """Token ids of shape (T,) for a sequence of tokens (strings).
 
         Raises :class:`UnknownTokens` (a ValueError) naming every token not in ``vocab``.
-        A plain string is refused: split it first (``text.split()`` for words,
-        ``list(text)`` for characters), as the model's tokens require.
+        A plain string is refused: split it first, as the model's tokens require
+        (:func:`lstm_viz.tokens.tokenize` with the model's ``vocab``).
         """
         if isinstance(tokens, str):
             raise ValueError("give a list of tokens, not one string: split the text first "

@@ -11,7 +11,7 @@ K : units of the optional Dense output layer
 
 Equations (one LSTM layer, one direction)
 ---------
-    article   4·H·(H + X)                 W and U of the four gates, no bias
+    article   4·H·(H + X)                 W, U of three gates + candidate, no bias
     keras     4·(H·(H + X) + H)           plus one bias vector b (4H,)
     pytorch   4·H·(H + X) + 8·H           two bias vectors b_ih, b_hh (4H,) each
     pytorch   4·H·(X + P) + 8·H + P·H     with a projection: U is (4H, P), plus weight_hr (P, H)
@@ -26,7 +26,7 @@ Examples
 --------
 >>> count_params(5, [128, 64, 32, 8], dense=1).total                     # Keras' summary
 131753
->>> count_params(5, [128, 64, 32, 8], dense=1, convention="pytorch").total
+>>> ARTICLE.count("pytorch").total                                       # the same stack
 132681
 >>> count_params(5, 128).layers[0].formula
 '4·(128·(128+5) + 128) = 68,608'
@@ -38,18 +38,47 @@ import numbers
 from dataclasses import dataclass
 from itertools import islice
 
+from lstm_viz.gates import GATES
+
 __all__ = [
-    "CONVENTIONS", "CellCount", "DenseParams", "LayerParams", "ParamBreakdown",
-    "compare_cells", "count_params",
+    "ARTICLE", "CONVENTIONS", "CellCount", "DenseParams", "LayerParams", "ParamBreakdown",
+    "StackSizes", "compare_cells", "count_params",
 ]
 
 CONVENTIONS = ("article", "keras", "pytorch")
 MAX_SIZE = 1_000_000  # largest input size, unit count or projection size accepted
 MAX_LAYERS = 64
 _BIAS_VECTORS = {"article": 0, "keras": 1, "pytorch": 2}  # bias vectors of length 4H
-_GATES = ("i", "f", "g", "o")
 
 Shapes = tuple[tuple[str, tuple[int, ...]], ...]
+
+
+@dataclass(frozen=True)
+class StackSizes:
+    """The sizes of an LSTM stack: X inputs, the units of each layer (bottom first) and
+    the units of a Dense head (None for none).
+
+    >>> ARTICLE.units_text, ARTICLE.count("article").total
+    ('128, 64, 32, 8', 130825)
+    """
+
+    input_size: int
+    units: tuple[int, ...]
+    dense: int | None = None
+
+    @property
+    def units_text(self) -> str:
+        """The units as they are typed: "128, 64, 32, 8"."""
+        return ", ".join(str(h) for h in self.units)
+
+    def count(self, convention="keras", bidirectional=False) -> ParamBreakdown:
+        """:func:`count_params` of this stack."""
+        return count_params(self.input_size, self.units, self.dense, convention=convention,
+                            bidirectional=bidirectional)
+
+
+# The source lesson's example stack: input 5 → LSTM 128 → 64 → 32 → 8 → Dense 1.
+ARTICLE = StackSizes(input_size=5, units=(128, 64, 32, 8), dense=1)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -267,7 +296,7 @@ def _lstm_formula(X, H, P, D, convention, total) -> str:
 def _lstm_shapes(k, X, H, P, D, convention) -> Shapes:
     if convention == "article":
         return tuple((f"{m}_{gate}{suffix}", (H, X if m == "W" else H))
-                     for suffix in ("", "_reverse")[:D] for m in "WU" for gate in _GATES)
+                     for suffix in ("", "_reverse")[:D] for m in "WU" for gate in GATES)
     if convention == "keras":
         prefixes = ("",) if D == 1 else ("forward_lstm/", "backward_lstm/")
         return tuple((f"{p}{name}", shape) for p in prefixes for name, shape in

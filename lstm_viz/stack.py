@@ -10,7 +10,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_viz._checks import as_float_array, check_finite, check_shape, read_npz, require
+from lstm_viz._checks import (
+    as_float_array,
+    check_finite,
+    check_shape,
+    read_npz,
+    require,
+    uniform,
+)
 from lstm_viz.cell import LSTM, LSTMTrace
 
 __all__ = ["Dense", "StackedLSTM", "StackedTrace"]
@@ -36,10 +43,8 @@ class Dense:
     @classmethod
     def random(cls, input_size: int, units: int, seed: int = 0, dtype=np.float64) -> Dense:
         """Uniform(−1/√H, 1/√H) weights, like PyTorch's ``Linear``."""
-        rng = np.random.default_rng(seed)
-        k = 1.0 / np.sqrt(input_size)
-        W = rng.uniform(-k, k, size=(units, input_size)).astype(dtype)
-        return cls(W, rng.uniform(-k, k, size=units).astype(dtype))
+        return cls(*uniform(seed, 1.0 / np.sqrt(input_size), (units, input_size), units,
+                            dtype=dtype))
 
     @property
     def input_size(self) -> int:
@@ -135,9 +140,7 @@ class StackedLSTM:
                              "each direction with LSTM.from_torch(state_dict, layer, reverse)")
         layers = tuple(LSTM.from_torch(state_dict, layer=k) for k in range(n))
         if head is not None and not isinstance(head, Dense):
-            from lstm_viz.cell import _numpy
-
-            head = Dense(_numpy(head["weight"]), _numpy(head["bias"]))
+            head = Dense(head["weight"], head["bias"])  # Dense reads tensors too
         return cls(layers, head)
 
     def run(self, x, states=None) -> StackedTrace:

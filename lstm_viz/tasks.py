@@ -35,7 +35,6 @@ first-symbol
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -43,9 +42,11 @@ from types import MappingProxyType
 import numpy as np
 
 from lstm_viz.model import UnknownTokens
+from lstm_viz.tokens import SEGMENTS, tokenize
 
-__all__ = ["MAX_DEPTH", "PAD", "SUBJECT_CLASSES", "TASKS", "Annotations", "Example", "Task",
-           "UnknownTokens", "brackets", "first_symbol", "get", "pronoun_en", "pronoun_zh"]
+__all__ = ["LEAST_DISTANCE", "MAX_DEPTH", "PAD", "SUBJECT_CLASSES", "TASKS", "Annotations",
+           "Example", "Task", "UnknownTokens", "brackets", "distance_story", "first_symbol",
+           "get", "pronoun_en", "pronoun_zh"]
 
 PAD = "<pad>"                        # vocab[0] in every task: fills short sequences in a batch
 SUBJECT_CLASSES = ("m", "f", "pl")   # male singular, female singular, plural
@@ -72,12 +73,16 @@ class Annotations:
         (pronoun tasks), every step (brackets), the final ``?`` (first-symbol).
     depth : tuple of int
         Bracket nesting depth after this step's token (brackets only).
+    sentence_start : tuple of bool
+        True at the first token of every sentence: the story's first token and each one
+        after a full stop (pronoun tasks only).
     """
 
     subject: tuple[str, ...] = ()
     new_subject: tuple[bool, ...] = ()
     slot: tuple[bool, ...] = ()
     depth: tuple[int, ...] = ()
+    sentence_start: tuple[bool, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,7 +101,7 @@ class Example:
         if len(self.targets) != T:
             raise ValueError(f"an example needs one target per token: {T} tokens, "
                              f"{len(self.targets)} targets")
-        for name in ("subject", "new_subject", "slot", "depth"):
+        for name in ("subject", "new_subject", "slot", "depth", "sentence_start"):
             n = len(getattr(self.annotations, name))
             if n not in (0, T):
                 raise ValueError(f"annotation {name} has {n} entries; give {T} (one per "
@@ -153,7 +158,7 @@ class Task:
         stray = [lab for _, group in self.slots for lab in group if lab not in self.labels]
         if stray:
             raise ValueError(f"slot labels {stray} are not among the labels {self.labels}")
-        if self.segment not in ("words", "chars"):
+        if self.segment not in SEGMENTS:
             raise ValueError(f"segment must be 'words' or 'chars'; got {self.segment!r}")
 
     def candidates(self, slot: str) -> tuple[str, ...]:
@@ -206,19 +211,13 @@ class Task:
         return self.collate(self.sample(rng, size))
 
     def tokenize(self, text: str) -> tuple[str, ...]:
-        """Split typed text into this task's tokens; raise
-        :class:`lstm_viz.model.UnknownTokens` naming any that are not in the
-        vocabulary, ``ValueError`` for empty text."""
-        allowed = self.vocab[1:]
-        if self.segment == "words":
-            tokens, unknown = _split_words(text, allowed)
-        else:
-            tokens, unknown = _split_chars(text, allowed, dict(self.aliases))
-        if unknown:
-            raise UnknownTokens(unknown, allowed)
+        """Split typed text into this task's tokens (:func:`lstm_viz.tokens.tokenize` with
+        the vocabulary); raise :class:`lstm_viz.model.UnknownTokens` naming any that are
+        not in the vocabulary, ``ValueError`` for empty text."""
+        tokens = tokenize(text, self.segment, self.vocab[1:], dict(self.aliases))
         if not tokens:
             raise ValueError("the text is empty: type a sentence in the task's vocabulary")
-        return tuple(tokens)
+        return tokens
 
     def join(self, tokens: Sequence[str]) -> str:
         """Tokens back into readable text: spaced for words, run together for chars."""
@@ -229,37 +228,6 @@ def _check_rng(rng) -> None:
     if not isinstance(rng, np.random.Generator):
         raise ValueError("pass a numpy.random.Generator, e.g. numpy.random.default_rng(seed); "
                          f"got {type(rng).__name__}")
-
-
-def _split_words(text: str, allowed) -> tuple[list[str], list[str]]:
-    by_fold = {tok.casefold(): tok for tok in allowed}
-    tokens, unknown = [], []
-    for word in re.findall(r"\w+|[^\w\s]", text or ""):
-        tok = by_fold.get(word.casefold())
-        if tok:
-            tokens.append(tok)
-        else:
-            unknown.append(word)
-    return tokens, unknown
-
-
-def _split_chars(text: str, allowed, aliases) -> tuple[list[str], list[str]]:
-    longest = max(len(tok) for tok in allowed)
-    vocab = set(allowed)
-    text = "".join((text or "").split())  # white space is not a token
-    tokens, unknown, k = [], [], 0
-    while k < len(text):
-        n = next((n for n in range(longest, 0, -1) if text[k:k + n] in vocab), 0)
-        if n:  # the longest vocabulary token that starts here: 他们 before 他
-            tokens.append(text[k:k + n])
-            k += n
-            continue
-        if aliases.get(text[k]) in vocab:
-            tokens.append(aliases[text[k]])
-        else:
-            unknown.append(text[k])
-        k += 1
-    return tokens, unknown
 
 
 # ---- the pronoun grammars: shared machinery --------------------------------------
@@ -273,6 +241,12 @@ Piece = tuple[tuple[str, ...], str]   # (tokens, subject class or "")
 # full stop may be followed by a pronoun, however many came before, so a model cannot
 # count sentences to know when the subject is spent; only a new subject ends it.
 MORE = 0.4
+REPEAT = 0.15       # a block's subject is the previous block's subject, named again
+NO_CLAUSE = 0.3     # a block's first sentence ends without "and he …" / "，他…"
+TIME_FIRST = 0.25   # a time word opens the block's first sentence, before the subject
+LONG_LIST = 0.5     # an object list is long (2 to the task's most objects), else one object
+LINKED = 0.4        # a sentence about the same subject opens with "then" / 后来, not the pronoun
+JOINED = 0.25       # an object joined with "and" (English), a second action after "，也" (Chinese)
 
 
 def _pick(rng: np.random.Generator, options):
@@ -295,7 +269,7 @@ def _deciding_token(nouns: Mapping[str, tuple[tuple[str, ...], ...]]) -> dict:
     return out
 
 
-def _pronoun_example(pieces: list[Piece], deciding: Mapping, labels) -> Example:
+def _pronoun_example(pieces: list[Piece], deciding: Mapping, labels, stop: str) -> Example:
     """Flatten pieces; the target at step t is token t+1 when that token is a label."""
     tokens, subject, new_subject = [], [], []
     current = ""
@@ -307,23 +281,39 @@ def _pronoun_example(pieces: list[Piece], deciding: Mapping, labels) -> Example:
             subject.append(current)
             new_subject.append(settles)
     targets = tuple(nxt if nxt in labels else "" for nxt in tokens[1:]) + ("",)
+    starts = tuple(k == 0 or tokens[k - 1] == stop for k in range(len(tokens)))
     notes = Annotations(subject=tuple(subject), new_subject=tuple(new_subject),
-                        slot=tuple(bool(y) for y in targets))
+                        slot=tuple(bool(y) for y in targets), sentence_start=starts)
     return Example(tuple(tokens), targets, notes)
 
 
 def _noun(rng, nouns, avoid=()) -> Piece:
-    """A noun phrase of a uniformly drawn class, none of the phrases in ``avoid``."""
-    cls = _pick(rng, SUBJECT_CLASSES)
-    return _pick(rng, [p for p in nouns[cls] if p not in avoid]), cls
+    """A noun phrase of a uniformly drawn class, none of the phrases in ``avoid`` (the
+    class is drawn among those that have a phrase left)."""
+    left = {cls: [p for p in nouns[cls] if p not in avoid] for cls in SUBJECT_CLASSES}
+    cls = _pick(rng, [c for c in SUBJECT_CLASSES if left[c]])
+    return _pick(rng, left[cls]), cls
 
 
 def _subjects(rng, nouns, count) -> list[Piece]:
-    """``count`` subjects, each class drawn uniformly, no phrase twice in a row."""
+    """``count`` subjects, each class drawn uniformly; with probability :data:`REPEAT` a
+    subject is the one before it named again, otherwise another phrase."""
     out: list[Piece] = []
     for _ in range(count):
-        out.append(_noun(rng, nouns, avoid=[out[-1][0]] if out else ()))
+        again = bool(out) and rng.random() < REPEAT
+        out.append(out[-1] if again else _noun(rng, nouns, avoid=[out[-1][0]] if out else ()))
     return out
+
+
+def _objects(rng, nouns, subject, most: int, after=None) -> list[tuple[str, ...]]:
+    """One object, or (with probability :data:`LONG_LIST`) 2 to ``most`` of them, from
+    every class (the subject's own included), never the subject, none twice (nor the
+    phrase ``after``, the object just before the list)."""
+    n = int(rng.integers(2, most + 1)) if rng.random() < LONG_LIST else 1
+    out: list[tuple[str, ...]] = [after] if after else []
+    for _ in range(n):
+        out.append(_noun(rng, nouns, avoid=[subject] + out)[0])
+    return out[1:] if after else out
 
 
 # ---- pronoun-en ------------------------------------------------------------------
@@ -342,20 +332,26 @@ _EN_VERB = MappingProxyType({"m": "is", "f": "is", "pl": "are"})
 _EN_MET = ("met", "saw", "helped", "called", "visited", "followed", "thanked")
 _EN_PLACES = _words("in the park", "in the garden", "at school", "at home", "near the river")
 _EN_WHEN = ("today", "again", "yesterday")
+_EN_OPENERS = ("today", "yesterday")    # may open a sentence: "yesterday Tom met …"
 _EN_HOW = ("happy", "tired", "hungry", "late", "busy")
 _EN_DECIDING = MappingProxyType(_deciding_token(_EN_NOUNS))
 EN_LABELS = ("he", "she", "they", "is", "are")
+EN_MOST_WITH = 7    # the longest run of "with X" after the object
 
 
-def _en_modifiers(rng, avoid) -> tuple[str, ...]:
-    """Maybe ``in the park``, maybe ``with Mary`` (either order), then maybe ``today``."""
+def _en_modifiers(rng, subject, obj, when: bool = True) -> tuple[str, ...]:
+    """Maybe ``in the park``, maybe ``with Mary with the king …`` (either order), then,
+    if ``when``, maybe ``today``."""
     out: tuple[str, ...] = ()
-    for kind in rng.permutation(2)[:int(rng.integers(0, 3))]:
+    for kind in rng.permutation(2):
+        if rng.random() >= 0.5:
+            continue
         if kind == 0:
             out += _pick(rng, _EN_PLACES)
-        else:
-            out += ("with",) + _noun(rng, _EN_NOUNS, avoid)[0]
-    if rng.random() < 0.3:
+        else:   # "with X with Y and Z": "and" does not always bring the pronoun
+            for k, other in enumerate(_objects(rng, _EN_NOUNS, subject, EN_MOST_WITH, after=obj)):
+                out += ("and" if k and rng.random() < JOINED else "with",) + other
+    if when and rng.random() < 0.3:
         out += (_pick(rng, _EN_WHEN),)
     return out
 
@@ -371,14 +367,20 @@ def _en_complement(rng, subject) -> tuple[str, ...]:
 
 
 def _en_block(rng, subject: tuple[str, ...], cls: str) -> list[Piece]:
-    """``SUBJECT met OBJECT … and PRONOUN VERB … .`` and maybe ``PRONOUN VERB … .`` (again)"""
+    """``(yesterday) SUBJECT met OBJECT … (and PRONOUN VERB …) .`` and maybe
+    ``PRONOUN VERB … .`` (again)"""
     pron, verb = _EN_PRONOUN[cls], _EN_VERB[cls]
+    opener = (_pick(rng, _EN_OPENERS),) if rng.random() < TIME_FIRST else ()
     obj = _noun(rng, _EN_NOUNS, avoid=[subject])[0]
-    action = (_pick(rng, _EN_MET),) + obj + _en_modifiers(rng, avoid=[subject, obj])
-    pieces = [(subject, cls), (action + ("and", pron, verb) + _en_complement(rng, subject)
-                               + (".",), "")]
+    if rng.random() < JOINED:   # "met Mary and the queen"
+        obj += ("and",) + _noun(rng, _EN_NOUNS, avoid=[subject, obj])[0]
+    action = (_pick(rng, _EN_MET),) + obj + _en_modifiers(rng, subject, obj, not opener)
+    if rng.random() >= NO_CLAUSE:
+        action += ("and", pron, verb) + _en_complement(rng, subject)
+    pieces = [(opener, ""), (subject, cls), (action + (".",), "")]
     while rng.random() < MORE:   # another sentence about the same subject
-        pieces.append(((pron, verb) + _en_complement(rng, subject) + (".",), ""))
+        link = ("then",) if rng.random() < LINKED else ()
+        pieces.append((link + (pron, verb) + _en_complement(rng, subject) + (".",), ""))
     return pieces
 
 
@@ -388,13 +390,19 @@ def pronoun_en(rng: np.random.Generator, blocks: tuple[int, int] = (2, 3)) -> Ex
     The story has 2–3 subjects (``blocks``), each a name or noun drawn from three
     classes: male (John, Tom, Jack, the boy, the king), female (Mary, Anna, Lucy,
     the girl, the queen) and plural (the boys, the girls, the kids). Each subject
-    starts a sentence, does something to someone (``met Mary``), perhaps somewhere
-    or with someone else (``in the park``, ``with the queen``), and then comes
-    ``and he is happy .`` — or she / they, is / are. Then, each time with
-    probability 0.4, one more sentence about the same subject: ``he is with Anna .``
+    starts a sentence (a quarter of the time after ``today`` / ``yesterday``), does
+    something to someone (``met Mary``, or ``met Mary and the king``), perhaps
+    somewhere (``in the park``) and perhaps with others (``with the queen``, or a run of
+    up to seven: ``with Anna with the girls and Tom …``), and then, seven times in
+    ten, comes ``and he is happy .`` — or
+    she / they, is / are; otherwise the sentence just ends. Then, each time with
+    probability 0.4, one more sentence about the same subject: ``he is with Anna .`` or
+    ``then he is busy .`` — after ``then`` the pronoun must be chosen one step past the
+    full stop, so a memory wiped at every sentence start would lose it. A subject is
+    sometimes (0.15) the one before it, named again.
 
     The objects are drawn from all three classes regardless of the subject, so a
-    male subject is often followed by female names and the other way round: the
+    male subject is often followed by female names, and sometimes by male ones: the
     nearest noun is no clue. The model is graded only where the next word is a
     pronoun (at ``and`` or ``.``) or the verb after it. The pronoun can be chosen
     only from memory of the subject, and only a *new subject* makes the old one
@@ -407,7 +415,7 @@ def pronoun_en(rng: np.random.Generator, blocks: tuple[int, int] = (2, 3)) -> Ex
     pieces = []
     for subject, cls in _subjects(rng, _EN_NOUNS, int(rng.integers(blocks[0], blocks[1] + 1))):
         pieces += _en_block(rng, subject, cls)
-    return _pronoun_example(pieces, _EN_DECIDING, EN_LABELS)
+    return _pronoun_example(pieces, _EN_DECIDING, EN_LABELS, ".")
 
 
 # ---- pronoun-zh ------------------------------------------------------------------
@@ -429,35 +437,55 @@ _ZH_DO = _chars("看书", "踢球", "画画", "唱歌")
 _ZH_HOW = _chars("高兴", "开心", "累", "忙")
 _ZH_DECIDING = MappingProxyType(_deciding_token(_ZH_NOUNS))
 ZH_LABELS = ("他", "她", "他们")
+ZH_MOST_OBJECTS = 7   # the longest object list: 小红、奶奶、……和姐姐
 
 
-def _zh_action(rng, subject) -> tuple[str, ...]:
-    """``见到了小红(和奶奶)``, ``和妈妈一起画画`` or ``踢球``."""
+def _zh_objects(rng, subject, most: int) -> tuple[str, ...]:
+    """``小红``, or a list ``小红、奶奶和小丽`` (、 between, 和 before the last)."""
+    objs = _objects(rng, _ZH_NOUNS, subject, most) if most > 1 else [
+        _noun(rng, _ZH_NOUNS, avoid=[subject])[0]]
+    out = objs[0]
+    for k, obj in enumerate(objs[1:], start=2):
+        out += ("和" if k == len(objs) else "、",) + obj
+    return out
+
+
+def _zh_action(rng, subject, most: int = ZH_MOST_OBJECTS) -> tuple[str, ...]:
+    """``见到了小红(、奶奶和小丽)`` (up to ``most`` objects), ``陪妈妈一起画画`` or ``踢球``.
+
+    Never ``和妈妈一起画画``: after a subject that reads as a compound subject (小红和爷爷
+    一起…, 他们), which would make a singular pronoun wrong. 陪 (to keep someone
+    company) makes the companion an object.
+    """
     u = rng.random()
     if u < 0.65:
-        obj = _noun(rng, _ZH_NOUNS, avoid=[subject])[0]
-        out = _pick(rng, _ZH_MET) + obj
-        if rng.random() < 0.5:
-            out += ("和",) + _noun(rng, _ZH_NOUNS, avoid=[subject, obj])[0]
-        return out
+        return _pick(rng, _ZH_MET) + _zh_objects(rng, subject, most)
     if u < 0.9:
         friend = _noun(rng, _ZH_NOUNS, avoid=[subject])[0]
-        return ("和",) + friend + ("一", "起") + _pick(rng, _ZH_DO)
+        return ("陪",) + friend + ("一", "起") + _pick(rng, _ZH_DO)
     return _pick(rng, _ZH_DO)
 
 
 def _zh_block(rng, subject: tuple[str, ...], cls: str) -> list[Piece]:
-    """``主语(今天)(在公园)见到了…，他很高兴。`` and maybe ``他也很累。`` (again)"""
+    """``(今天)主语(今天)(在公园)见到了…(，他很高兴)。`` and maybe ``他也很累。`` (again)"""
     pron = _ZH_PRONOUN[cls]
+    opener = _pick(rng, _ZH_WHEN) if rng.random() < TIME_FIRST else ()
     rest: tuple[str, ...] = ()
-    if rng.random() < 0.4:
+    if not opener and rng.random() < 0.3:
         rest += _pick(rng, _ZH_WHEN)
-    if rng.random() < 0.5:
+    if rng.random() < 0.4:
         rest += _pick(rng, _ZH_WHERE)
-    rest += _zh_action(rng, subject) + ("，", pron, "很") + _pick(rng, _ZH_HOW) + ("。",)
-    pieces = [(subject, cls), (rest, "")]
+    rest += _zh_action(rng, subject)
+    if rng.random() < JOINED:   # "，也在家看书": a second action, same subject
+        rest += ("，", "也") + (_pick(rng, _ZH_WHERE) if rng.random() < 0.4 else ()) \
+            + _zh_action(rng, subject, most=1)
+    if rng.random() >= NO_CLAUSE:
+        rest += ("，", pron, "很") + _pick(rng, _ZH_HOW)
+    pieces = [(opener, ""), (subject, cls), (rest + ("。",), "")]
     while rng.random() < MORE:
-        pieces.append(((pron, "也", "很") + _pick(rng, _ZH_HOW) + ("。",), ""))
+        link = ("后", "来") if rng.random() < LINKED else ()
+        again = ("也", "很") if rng.random() < 0.5 else ("很",)
+        pieces.append((link + (pron,) + again + _pick(rng, _ZH_HOW) + ("。",), ""))
     return pieces
 
 
@@ -466,12 +494,18 @@ def pronoun_zh(rng: np.random.Generator, blocks: tuple[int, int] = (2, 3)) -> Ex
 
     Subjects are male (小明, 小刚, 爸爸, 爷爷, 哥哥), female (小红, 小丽, 妈妈, 奶奶,
     姐姐) or plural (同学们, 老师们, 孩子们). A sentence reads
-    ``爸爸(今天)(在公园)见到了小红，他很高兴。``, then, each time with
-    probability 0.4, one more sentence ``他也很累。``. Objects (小红 above) are
-    drawn from every class. The model is graded where the next token is 他, 她 or
-    他们; as in English, a 。 may be followed by another sentence about the same
-    subject, so the memory must last until a new subject appears. ``blocks`` is the
-    least and the most number of subjects in a story.
+    ``(今天)爸爸(今天)(在公园)见到了小红(、奶奶和小丽)，他很高兴。`` — the time word
+    before or after the subject, up to seven objects; sometimes a second action after
+    ``，也``; seven times in ten with the ``，他…`` clause, otherwise it ends there — or
+    ``妈妈陪爷爷一起画画…``, ``哥哥踢球…``. Then, each time with probability 0.4, one
+    more sentence ``他也很累。``, ``他很累。`` or ``后来他很累。`` (after 后来 the pronoun
+    is chosen two steps past the 。, so a memory wiped at every sentence start would
+    lose it). Objects (小红 above) are drawn from every class, the subject's own
+    included. A subject is sometimes (0.15) the one before it, named again. The model
+    is graded where the next token is 他, 她 or 他们; as in English, a 。 may be
+    followed by another sentence about the same subject, so the memory must last until
+    a new subject appears. ``blocks`` is the least and the most number of subjects in a
+    story. The grammar has no ``X和Y一起…`` (a compound-subject reading).
 
     他们 is a single token although everything else is one character: split into 他
     and 们, the step before it would have to predict 他 for both 小明 and 同学们, and
@@ -484,7 +518,81 @@ def pronoun_zh(rng: np.random.Generator, blocks: tuple[int, int] = (2, 3)) -> Ex
     pieces = []
     for subject, cls in _subjects(rng, _ZH_NOUNS, int(rng.integers(blocks[0], blocks[1] + 1))):
         pieces += _zh_block(rng, subject, cls)
-    return _pronoun_example(pieces, _ZH_DECIDING, ZH_LABELS)
+    return _pronoun_example(pieces, _ZH_DECIDING, ZH_LABELS, "。")
+
+
+# ---- stories at a chosen subject-to-pronoun distance -----------------------------
+
+def _reachable(n: int, sizes) -> list[bool]:
+    """reach[r] for r = 0…n: can r tokens be filled exactly by pieces of these sizes?"""
+    reach = [True] + [False] * max(n, 0)
+    for r in range(1, n + 1):
+        reach[r] = any(s <= r and reach[r - s] for s in sizes)
+    return reach
+
+
+def _fill(rng, n: int, pieces) -> tuple[str, ...]:
+    """Pieces drawn at random (repeats allowed) whose tokens add up to exactly ``n``;
+    every draw keeps the rest reachable. The caller makes sure ``n`` is reachable."""
+    reach = _reachable(n, {len(p) for p in pieces})
+    out: tuple[str, ...] = ()
+    while n:
+        piece = _pick(rng, [p for p in pieces if len(p) <= n and reach[n - len(p)]])
+        out, n = out + piece, n - len(piece)
+    return out
+
+
+def distance_story(task: str, rng: np.random.Generator, distance: int,
+                   other_gender: bool = False) -> Example:
+    """A story whose last pronoun must be chosen exactly ``distance`` steps after its
+    subject settled: one ordinary block of the task's grammar, then a new subject, a
+    verb and a run of objects (``met Mary with Anna with the queen …``, 见到了小红、奶奶
+    ……和小丽) just long enough, then the pronoun (``and he is happy .``, ``，他很高兴。``).
+
+    The distance counts the steps from the token that settles the subject (``Tom``, 明
+    in 小明) to the step where the pronoun must be chosen (``and``, ``，``): ``distance``
+    − 1 tokens lie between. ``other_gender=True`` draws every object of the run from
+    the other gender (for a plural subject, from one gender) — the hardest distractors.
+    The distance must be at least :data:`LEAST_DISTANCE` of the task.
+    """
+    _check_rng(rng)
+    if task not in LEAST_DISTANCE:
+        raise ValueError(f"only the pronoun tasks have a distance; got {task!r}")
+    if isinstance(distance, bool) or not isinstance(distance, (int, np.integer)) \
+            or distance < LEAST_DISTANCE[task]:
+        raise ValueError(f"the distance must be a whole number ≥ {LEAST_DISTANCE[task]}; "
+                         f"got {distance!r}")
+    en = task == "pronoun-en"
+    nouns, deciding = (_EN_NOUNS, _EN_DECIDING) if en else (_ZH_NOUNS, _ZH_DECIDING)
+    old, old_cls = _noun(rng, nouns)
+    pieces = (_en_block if en else _zh_block)(rng, old, old_cls)
+    subject, cls = _noun(rng, nouns, avoid=[old])
+    kind = {"m": "f", "f": "m"}.get(cls) or _pick(rng, ("m", "f"))
+    objects = [p for k in ((kind,) if other_gender else SUBJECT_CLASSES) for p in nouns[k]
+               if p != subject]
+    items = [(("with",) if en else ("、",)) + p for p in objects]     # one more object
+    verb = (_pick(rng, _EN_MET),) if en else _pick(rng, _ZH_MET)
+    room = int(distance) - 1 - (len(subject) - deciding[subject] - 1) - len(verb)  # objects
+    reach = _reachable(room, {len(p) for p in items})
+    where = [()] if en else [(), *_ZH_WHERE, *_ZH_WHEN,         # 今天在家, 在公园 …: any
+                             *(a + b for a in _ZH_WHEN for b in _ZH_WHERE)]   # length fits
+    place, first = _pick(rng, [(w, p) for w in where for p in objects
+                               if len(w) + len(p) <= room and reach[room - len(w) - len(p)]])
+    rest = _fill(rng, room - len(place) - len(first), items)
+    if en:
+        end = ("and", _EN_PRONOUN[cls], _EN_VERB[cls], _pick(rng, _EN_HOW), ".")
+    else:
+        if rest:  # the last separator of a Chinese list is 和
+            last = len(rest) - 1 - rest[::-1].index("、")
+            rest = rest[:last] + ("和",) + rest[last + 1:]
+        end = ("，", _ZH_PRONOUN[cls], "很") + _pick(rng, _ZH_HOW) + ("。",)
+    pieces += [(subject, cls), (place + verb + first + rest + end, "")]
+    return _pronoun_example(pieces, deciding, EN_LABELS if en else ZH_LABELS,
+                            "." if en else "。")
+
+
+# The shortest distance_story each task can make (a subject, a verb, one object).
+LEAST_DISTANCE = MappingProxyType({"pronoun-en": 5, "pronoun-zh": 11})
 
 
 # ---- brackets --------------------------------------------------------------------
@@ -561,11 +669,11 @@ def _task(name: str, vocab, labels, slots, make, **kw) -> Task:
 TASKS: Mapping[str, Task] = MappingProxyType({t.name: t for t in (
     _task("pronoun-en",
           _vocab(_nouns(_EN_NOUNS), _EN_MET, ["with"], _EN_PLACES, _EN_WHEN, ["and", "."],
-                 EN_LABELS, _EN_HOW),
+                 EN_LABELS, _EN_HOW, ["then"]),
           EN_LABELS, (("pronoun", EN_LABELS[:3]), ("verb", EN_LABELS[3:])), pronoun_en),
     _task("pronoun-zh",
           _vocab(_nouns(_ZH_NOUNS), _ZH_WHEN, _ZH_WHERE, _ZH_MET, _ZH_DO, ["和", "一", "起"],
-                 ["，", "。", "很", "也"], ZH_LABELS, _ZH_HOW),
+                 ["，", "。", "很", "也"], ZH_LABELS, _ZH_HOW, ["陪", "、", "后", "来"]),
           ZH_LABELS, (("pronoun", ZH_LABELS),), pronoun_zh, segment="chars",
           aliases=((",", "，"), (".", "。"))),
     _task("brackets", _vocab(["(", ")", "a", "b"]), BRACKET_LABELS,

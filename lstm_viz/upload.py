@@ -1,7 +1,5 @@
-"""Read an uploaded weights file: the core's own ``.npz``, a PyTorch ``state_dict`` or
-Keras ``get_weights()`` saved with NumPy, and say what is in it.
-
-Export snippets (the app and the README show the same):
+"""Read a weights file: the core's own ``.npz``, a PyTorch ``state_dict`` or Keras
+``get_weights()`` saved with NumPy, and say what is in it.
 
 PyTorch (``nn.LSTM``, optionally inside a module with a ``Linear`` head)::
 
@@ -15,7 +13,8 @@ Keras (one or more ``LSTM`` layers, then optionally one ``Dense``, in order)::
 
 Both frameworks order the gates i, f, g(=c), o, like the core; PyTorch's two biases are
 summed and Keras' matrices transposed (see ``LSTM.from_torch`` / ``LSTM.from_keras``).
-Files are never unpickled (``allow_pickle=False``).
+Files are never unpickled (``allow_pickle=False``). Every refusal is an
+:class:`UploadError` with stable codes, values and an English message.
 """
 
 from __future__ import annotations
@@ -30,39 +29,88 @@ import numpy as np
 from lstm_viz._checks import read_npz
 from lstm_viz.cell import FORMAT as LSTM_FORMAT
 from lstm_viz.cell import LSTM
-from lstm_viz.i18n import t
 from lstm_viz.model import FORMAT as TOKEN_FORMAT
 from lstm_viz.model import TokenModel
 from lstm_viz.stack import FORMAT as STACK_FORMAT
 from lstm_viz.stack import Dense, StackedLSTM
 
-__all__ = ["MAX_BYTES", "PYTORCH_SNIPPET", "KERAS_SNIPPET", "Found", "UploadError",
-           "read_weights"]
+__all__ = ["MESSAGES", "Found", "UploadError", "check_size", "read_weights"]
 
-MAX_BYTES = 5_000_000  # the app's upload limit (.streamlit/config.toml: maxUploadSize = 5)
-
-PYTORCH_SNIPPET = ('import numpy as np\n'
-                   'np.savez("lstm.npz", **{k: v.detach().cpu().numpy()\n'
-                   '                        for k, v in model.state_dict().items()})')
-KERAS_SNIPPET = ('import numpy as np\n'
-                 'np.savez("lstm.npz", *[w for layer in model.layers\n'
-                 '                       for w in layer.get_weights()])')
+# The English of every detail, by code; the app's catalogues translate the same codes.
+MESSAGES = {
+    "upload.why.too_big": "the file is {size} MB, over the limit of {limit} MB; upload a "
+                          "smaller model",
+    "upload.why.unpacked": "the file unpacks to {size} MB, over the limit of {limit} MB; upload"
+                           " a smaller model",
+    "upload.why.npy": "this is a single .npy array, not an .npz: save every weight into one "
+                      "file with np.savez (see the export snippets)",
+    "upload.why.pickle": "the file holds pickled Python objects (torch.save or pickle), which "
+                         "are never loaded; save plain arrays with np.savez",
+    "upload.why.pickled_arrays": "the file holds pickled Python objects, which are never "
+                                 "loaded; save plain numeric arrays",
+    "upload.why.torch_save": "this is a torch.save file (pickles in a zip), which is never "
+                             "loaded; export the state_dict with np.savez as shown in the "
+                             "snippets",
+    "upload.why.objects": "array {name} holds Python objects; save plain numbers",
+    "upload.why.not_npz": "this is not an .npz file (not a zip archive); save the weights with "
+                          "np.savez (see the export snippets)",
+    "upload.why.not_arrays": "this zip holds files that are not NumPy arrays ({files}); save "
+                             "the weights with np.savez (see the export snippets)",
+    "upload.why.damaged": "the .npz file is damaged or truncated; export it again",
+    "upload.why.dtype": "array {name} must hold numbers; it holds {dtype}",
+    "upload.why.nonfinite": "array {name} contains NaN or infinity (first at index {where}); "
+                            "use finite numbers",
+    "upload.why.empty": "the file holds no arrays. Expected an lstm-viz file, a PyTorch "
+                        "state_dict (weight_ih_l0, …) or Keras get_weights() saved as arr_0, "
+                        "arr_1, … — see the export snippets",
+    "upload.why.unknown": "no LSTM weights recognised: the file holds {found}. Expected an "
+                          "lstm-viz file, a PyTorch state_dict (weight_ih_l0, …) or Keras "
+                          "get_weights() saved as arr_0, arr_1, … — see the export snippets",
+    "upload.why.marker": "unknown format marker {marker} in the file; expected an lstm-viz "
+                         "layer, stack or token model",
+    "upload.why.missing": "the file has no {names}",
+    "upload.why.half_head": "the file has only half a dense head: it needs head.W and head.b",
+    "upload.why.w_shape": "{name} must have shape (4H, X) with H ≥ 1 and X ≥ 1; got {got}",
+    "upload.why.shape": "{name} must have shape {described} = {want}; got {got}",
+    "upload.why.chain": "layer {k} takes inputs of size {x}, but layer {below} gives {h} units",
+    "upload.why.head": "the Linear layer {name} must have shape (K, {H}) to read the top LSTM "
+                       "layer's {H} units; got {got}",
+    "upload.why.heads": "several Linear layers ({names}); only one dense head on top of the "
+                        "LSTM can be used",
+    "upload.why.reverse": "this is a bidirectional LSTM (it has _reverse weights); only one "
+                          "direction can be shown: export an nn.LSTM with bidirectional=False",
+    "upload.why.proj": "this LSTM has a projection (proj_size > 0, weight_hr_l0), which is not "
+                       "supported: export an nn.LSTM with proj_size=0",
+    "upload.why.gaps": "the Keras arrays are not numbered arr_0 … arr_{last} without gaps; got "
+                       "{names}",
+    "upload.why.keras_chain": "layer {k}'s kernel arr_{p} has shape {got}: it must read the {h}"
+                              " units of the layer below, so expected ({h}, 4H)",
+    "upload.why.keras_start": "the Keras arrays do not start with an LSTM layer: expected arr_0"
+                              " kernel (X, 4H), arr_1 recurrent_kernel (H, 4H), arr_2 bias "
+                              "(4H,); got {got}",
+    "upload.why.keras_head": "after the LSTM layers expected one Dense layer: kernel ({h}, K) "
+                             "and bias (K,); got {got}",
+    "upload.why.core": "{detail}",
+    "upload.why.too_many_params": "the file holds {n} numbers ({mb} MB once read as float64), over"
+                                  " the limit of {limit}; upload a model with fewer units or "
+                                  "layers (one layer of H units reading X numbers has 4·H·(X + H +"
+                                  " 1))",
+    "upload.why.too_many_layers": "the model has {got} layers; at most {limit} are supported; "
+                                  "upload a model with fewer layers",
+}
 
 
 class UploadError(ValueError):
     """A weights file that cannot be used; the message says what is wrong and what to do.
 
-    ``reason`` is a catalogue key (``upload.err.*``) naming the kind of problem; ``key`` and
-    ``values`` the detail (``upload.why.*``), so the app can say both in the learner's
+    ``reason`` (a code, ``upload.err.*``) names the kind of problem; ``key`` (one of
+    :data:`MESSAGES`) and ``values`` the detail, so the app can say both in the learner's
     language. ``str(err)`` is the detail in English.
     """
 
     def __init__(self, reason: str, key: str, **values):
         self.reason, self.key, self.values = reason, key, values
-        super().__init__(t(key, "en", **values))
-
-    def detail(self, lang: str) -> str:
-        return t(self.key, lang, **self.values)
+        super().__init__(MESSAGES[key].format(**values))
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,7 +120,8 @@ class Found:
     ``stack`` is the LSTM layers (and dense head) ready to run; ``token_model`` is set when
     the file was an lstm-viz token model (vocabulary + embedding + stack). ``convention``
     is "lstm-viz", "pytorch" or "keras"; ``layers`` the hidden size of each layer, bottom
-    first; ``kind`` a catalogue key describing the file; ``ignored`` keys left unused.
+    first; ``kind`` a code naming what the file is (``upload.kind.*``, which the app
+    translates); ``ignored`` keys left unused.
     """
 
     stack: StackedLSTM
@@ -95,22 +144,25 @@ class Found:
         return None if self.stack.head is None else self.stack.head.units
 
 
-def read_weights(data: bytes, max_bytes: int = MAX_BYTES) -> Found:
-    """Detect the layout of an uploaded ``.npz`` and build the model it holds.
+def read_weights(data: bytes, max_bytes: int | None = None) -> Found:
+    """Detect the layout of the ``.npz`` file ``data`` and build the model it holds.
 
-    Raises :class:`UploadError` (a ValueError) with a message for the learner. Shapes are
-    checked here, before the core builds anything, so that every message can be said in
-    both languages; what the core still refuses (a damaged vocabulary, say) is passed on
-    under ``upload.why.core``.
+    A file over ``max_bytes``, or unpacking to over four times that, is refused before it is
+    read (None: no limit). Raises :class:`UploadError` (a ValueError) with a message for the
+    learner. Shapes are checked here, before the core builds anything, so that every
+    message has a code the app can translate; what the core still refuses (a damaged
+    vocabulary, say) is passed on under ``upload.why.core``.
     """
     arrays = _arrays(data, max_bytes)
+    if max_bytes is not None:  # before the core turns every value into a float64
+        check_size(arrays, max_bytes // 4)
     try:
         if "format" in arrays or "W" in arrays or "l0.W" in arrays:
-            return _own(data, arrays)
+            return _check_layer_count(_own(data, arrays))
         if any(k.endswith("weight_ih_l0") for k in arrays):
-            return _pytorch(arrays)
+            return _check_layer_count(_pytorch(arrays))
         if arrays and all(re.fullmatch(r"arr_\d+", k) for k in arrays):
-            return _keras(arrays)
+            return _check_layer_count(_keras(arrays))
     except UploadError:
         raise
     except ValueError as err:
@@ -124,9 +176,9 @@ def read_weights(data: bytes, max_bytes: int = MAX_BYTES) -> Found:
 STRING_KEYS = ("format", "vocab", "labels", "meta")  # the only text a token model file holds
 
 
-def _arrays(data: bytes, max_bytes: int) -> dict[str, np.ndarray]:
+def _arrays(data: bytes, max_bytes: int | None) -> dict[str, np.ndarray]:
     """The arrays of the file, after checks on its size, its kind and its numbers."""
-    if len(data) > max_bytes:
+    if max_bytes is not None and len(data) > max_bytes:
         raise UploadError("upload.err.too_big", "upload.why.too_big",
                           size=f"{len(data) / 1e6:.1f}", limit=f"{max_bytes / 1e6:g}")
     if data[:6] == b"\x93NUMPY":
@@ -140,7 +192,7 @@ def _arrays(data: bytes, max_bytes: int) -> dict[str, np.ndarray]:
             unpacked = sum(info.file_size for info in z.infolist())
     except (zipfile.BadZipFile, OSError, EOFError):
         raise UploadError("upload.err.damaged", "upload.why.damaged") from None
-    if unpacked > 4 * max_bytes:
+    if max_bytes is not None and unpacked > 4 * max_bytes:
         raise UploadError("upload.err.too_big", "upload.why.unpacked",
                           size=f"{unpacked / 1e6:.0f}", limit=f"{4 * max_bytes / 1e6:g}")
     try:
@@ -165,6 +217,26 @@ def _arrays(data: bytes, max_bytes: int) -> dict[str, np.ndarray]:
             raise UploadError("upload.err.nonfinite", "upload.why.nonfinite", name=key,
                               where=str(where))
     return arrays
+
+
+def check_size(arrays, max_params: int) -> None:
+    """Refuse a file whose numbers, each a float64 once the core has them, are more than
+    ``max_params`` (a 19.5 KB file of booleans can hold a 2,200-unit layer). The app allows
+    as many as its byte limit holds in float32, so only a file that compresses is refused."""
+    n = sum(a.size for k, a in arrays.items() if k not in STRING_KEYS and a.dtype.kind in "biuf")
+    if n > max_params:
+        raise UploadError("upload.err.too_big", "upload.why.too_many_params", n=f"{n:,}",
+                          limit=f"{max_params:,}", mb=f"{8 * n / 1e6:.0f}")
+
+
+def _check_layer_count(found: Found) -> Found:
+    """``found``, unless it has more layers than the core supports (lstm_viz.params)."""
+    from lstm_viz.params import MAX_LAYERS
+
+    if len(found.layers) > MAX_LAYERS:
+        raise UploadError("upload.err.model", "upload.why.too_many_layers",
+                          got=len(found.layers), limit=MAX_LAYERS)
+    return found
 
 
 def _check_layers(layers) -> None:
@@ -226,7 +298,8 @@ def _own(data: bytes, arrays) -> Found:
     if text == TOKEN_FORMAT:
         model = TokenModel.load(io.BytesIO(data))
         return Found(model.stack, "lstm-viz", "upload.kind.token", token_model=model)
-    stack = StackedLSTM.load(io.BytesIO(data))
+    head = Dense(arrays["head.W"], arrays["head.b"]) if "head.W" in arrays else None
+    stack = StackedLSTM(tuple(LSTM(W, U, b) for _, W, U, (b,) in layers), head)  # parsed once
     kind = "upload.kind.stack" if "l0.W" in arrays else "upload.kind.lstm"
     return Found(stack, "lstm-viz", kind)
 

@@ -52,18 +52,22 @@ from types import MappingProxyType
 
 import numpy as np
 
-from lstm_viz._checks import as_float_array, check_finite, check_shape, common_float_dtype
+from lstm_viz._checks import (
+    as_float_array,
+    check_finite,
+    check_shape,
+    frozen,
+    positive_int,
+    uniform,
+)
 from lstm_viz.cell import GATES, LSTM, LSTMTrace
+from lstm_viz.gates import QUANTITIES
+from lstm_viz.weights import RecurrentWeights
 
 __all__ = [
     "Ledger", "Saturation", "TanhRNN", "forget_products", "input_gradients", "input_jacobians",
     "ledger", "ledger_at", "rnn_input_gradients", "rnn_input_jacobians", "saturation",
 ]
-
-
-def _frozen(*arrays):
-    for a in arrays:
-        a.flags.writeable = False
 
 
 def _single(trace: LSTMTrace, what: str) -> None:
@@ -168,7 +172,7 @@ def ledger(trace: LSTMTrace, units=None) -> Ledger:
         np.multiply(parts[t - 1, :t], f[t], out=parts[t, :t])  # (t, U): one more f_t each
         parts[t, t] = written[t]
     initial = np.cumprod(f, axis=0) * trace.c_prev[0, cols]  # (T, U)
-    _frozen(parts, initial)
+    frozen(parts, initial)
     return Ledger(parts=parts, initial=initial, units=cols)
 
 
@@ -339,7 +343,7 @@ def input_gradients(lstm: LSTM, x, h0=None, c0=None) -> np.ndarray:
 
 
 @dataclass(frozen=True, eq=False)
-class TanhRNN:
+class TanhRNN(RecurrentWeights):
     """A plain (Elman) RNN, the LSTM's foil: h_t = tanh(W·x_t + U·h_{t−1} + b).
 
     ``W`` (H, X), ``U`` (H, H), ``b`` (H,), float32 or float64 (PyTorch ``nn.RNN``'s
@@ -352,46 +356,14 @@ class TanhRNN:
     (4, 3)
     """
 
-    W: np.ndarray
-    U: np.ndarray
-    b: np.ndarray
-
-    def __post_init__(self):
-        W = as_float_array(self.W, "W", ndim=2)
-        H, X = W.shape
-        if H == 0 or X == 0:
-            raise ValueError(f"W must have shape (H, X) with H ≥ 1 and X ≥ 1; got {W.shape}")
-        U = check_shape(as_float_array(self.U, "U", ndim=2), "U", (H, H), "(H, H)")
-        b = check_shape(as_float_array(self.b, "b", ndim=1), "b", (H,), "(H,)")
-        dtype = common_float_dtype(W, U, b)
-        for name, a in (("W", W), ("U", U), ("b", b)):
-            a = np.array(check_finite(a, f"weight {name}"), dtype=dtype)
-            _frozen(a)
-            object.__setattr__(self, name, a)
-
-    @property
-    def input_size(self) -> int:
-        return self.W.shape[1]
-
-    @property
-    def hidden_size(self) -> int:
-        return self.W.shape[0]
-
-    @property
-    def dtype(self) -> np.dtype:
-        return self.W.dtype
+    BLOCKS = 1
 
     @classmethod
     def random(cls, input_size: int, hidden_size: int, seed: int = 0,
                dtype=np.float64) -> TanhRNN:
         """Reproducible random weights, uniform(−1/√H, 1/√H) like PyTorch's ``nn.RNN``."""
-        LSTM.random(input_size, hidden_size)  # the same checks of the sizes
-        rng = np.random.default_rng(seed)
-        k = 1.0 / np.sqrt(hidden_size)
-        W = rng.uniform(-k, k, size=(hidden_size, input_size))
-        U = rng.uniform(-k, k, size=(hidden_size, hidden_size))
-        b = rng.uniform(-k, k, size=hidden_size)
-        return cls(W.astype(dtype), U.astype(dtype), b.astype(dtype))
+        X, H = positive_int(input_size, "input_size"), positive_int(hidden_size, "hidden_size")
+        return cls(*uniform(seed, 1.0 / np.sqrt(H), (H, X), (H, H), H, dtype=dtype))
 
     def run(self, x, h0=None) -> np.ndarray:
         """The hidden states h_t of one sequence x (T, X), from h0 (H,) (zeros by default).
@@ -525,11 +497,12 @@ def saturation(trace: LSTMTrace, low: float = 0.1, high: float = 0.9) -> Saturat
     H = trace.hidden_size
     left, right = {}, {}
     for gate in GATES:
+        q = QUANTITIES[gate]
         a = getattr(trace, gate).reshape(-1, H)  # (T or T·B, H)
-        if gate == "g":
-            a = (a + 1) / 2  # g from [−1, 1] onto [0, 1]
+        if (q.low, q.high) != (0.0, 1.0):
+            a = (a - q.low) / (q.high - q.low)  # g from [−1, 1] onto [0, 1]
         left[gate] = np.mean(a < low, axis=0)
         right[gate] = np.mean(a > high, axis=0)
-        _frozen(left[gate], right[gate])
+        frozen(left[gate], right[gate])
     samples = trace.h.size // H
     return Saturation(MappingProxyType(left), MappingProxyType(right), low, high, samples)

@@ -96,9 +96,14 @@ class Worker:
         os.close(from_child)
         self._out = Connection(from_parent, readable=False)
         self._in = Connection(to_parent, writable=False)
+        self._closed = False
 
     def start(self, job: Job) -> None:
-        self._out.send((_pack(job.model), replace(job, model=None)))
+        """Send ``job``; raises :class:`WorkerDied` if the process is gone or was closed."""
+        try:
+            self._out.send((_pack(job.model), replace(job, model=None)))
+        except OSError:  # "handle is closed", a broken pipe
+            raise WorkerDied("the training process is closed or has ended") from None
 
     def stop(self) -> None:
         """Ask the job to end after the step in progress (its Done says stopped)."""
@@ -135,16 +140,21 @@ class Worker:
 
     @property
     def alive(self) -> bool:
-        return self._process.poll() is None
+        """True while the process runs and has not been closed: only then may it be given
+        another job."""
+        return not self._closed and self._process.poll() is None
 
     def close(self) -> None:
+        """End the process (a hung or stopped one too) and wait for it; safe to repeat."""
+        self._closed = True
         self._out.close()
         self._in.close()
         self._process.terminate()
         try:
             self._process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
+        except subprocess.TimeoutExpired:  # hung, or stopped (SIGSTOP): SIGTERM waits
             self._process.kill()
+            self._process.wait()
 
     def __enter__(self) -> Worker:
         return self

@@ -5,81 +5,74 @@ from itertools import pairwise
 import streamlit as st
 
 from figures.stacked import head_output_figure, stack_heatmaps, unrolled_figure
-from lstm_viz.i18n import t
-from lstm_viz.inputs import MODES, parse_units
-from ui import common, compute, upload
+from lstm_viz.inputs import MODES
+from lstm_viz.params import ARTICLE as LESSON
+from text.i18n import t
+from ui import common, compute, controls, keys, limits, upload
+from ui.views import RANDOM, UPLOADED, StackedView
 
 ARTICLE = {  # the source lesson's example: 5 inputs → 128 → 64 → 32 → 8 units → dense 1
-    "seq": "0.1 0.5 -0.3 0.8 0.0; 0.4 -0.2 0.9 0.1 -0.5; -0.7 0.3 0.2 -0.1 0.6; "
-           "0.2 0.2 -0.8 0.5 0.3; 0.9 -0.4 0.0 -0.6 0.1; -0.3 0.7 0.4 0.2 -0.9",
-    "mode": "numbers", "units": "128, 64, 32, 8", "dense": 1,
+    keys.SEQ: "0.1 0.5 -0.3 0.8 0.0; 0.4 -0.2 0.9 0.1 -0.5; -0.7 0.3 0.2 -0.1 0.6; "
+              "0.2 0.2 -0.8 0.5 0.3; 0.9 -0.4 0.0 -0.6 0.1; -0.3 0.7 0.4 0.2 -0.9",
+    keys.MODE: "numbers", keys.UNITS: LESSON.units_text, "dense": LESSON.dense,
 }
 
 
 def _use_article() -> None:
-    for key in ("seq", "mode", "units", "dense"):
-        st.session_state[key] = ARTICLE[key]
+    st.session_state.update(ARTICLE)
 
 
-def stacked_controls(lang: str) -> dict:
+def stacked_controls(lang: str) -> StackedView:
     st.button(t("stacked.article", lang), on_click=_use_article, icon=":material/menu_book:")
-    seq = st.text_area(t("gates.seq", lang), ARTICLE["seq"], key="seq", bind="query-params",
-                       height=80,
+    seq = st.text_area(t("gates.seq", lang), ARTICLE[keys.SEQ], key=keys.SEQ,
+                       bind="query-params", height=80,
                        max_chars=20_000, help=t("gates.seq.help", lang))
-    models = ["random"] + ([compute.UPLOADED] if compute.uploaded_stack() is not None else [])
-    model = common.choice(st.segmented_control, t("gates.model", lang), models, "model", "random",
-                          lambda m: t("upload.model" if m == compute.UPLOADED else f"model.{m}",
-                                      lang))
-    own = model == compute.UPLOADED  # the uploaded model has its own sizes
+    stack = controls.uploaded_stack()
+    models = [RANDOM] + ([UPLOADED] if stack is not None else [])
+    model = common.choice(st.segmented_control, t("gates.model", lang), models, keys.MODEL,
+                          RANDOM, controls.model_label(lang))
+    own = model == UPLOADED  # the uploaded model has its own sizes
     cols = st.columns([3, 3, 2, 2])
-    mode = common.choice(cols[0].segmented_control, t("gates.mode", lang), MODES, "mode",
+    mode = common.choice(cols[0].segmented_control, t("gates.mode", lang), MODES, keys.MODE,
                          "numbers", lambda m: t(f"mode.{m}", lang))
-    units = cols[1].text_input(t("stacked.units", lang), ARTICLE["units"], key="units",
+    units = cols[1].text_input(t("stacked.units", lang), ARTICLE[keys.UNITS], key=keys.UNITS,
                                bind="query-params", disabled=own,
                                max_chars=200, help=t("stacked.units.help", lang))
     dense = common.number(cols[2], t("stacked.dense", lang), 0, 16, 1, "dense", disabled=own,
                           help=t("stacked.dense.help", lang))
-    seed = common.number(cols[3], t("gates.seed", lang), 0, 9999, 0, "seed")
+    seed = common.number(cols[3], t("gates.seed", lang), 0, 9999, 0, keys.SEED)
     upload.upload_control(lang)
-    return dict(text=seq, mode=mode, units=units, dense=int(dense), seed=int(seed), model=model)
-
-
-def run_stack(settings: dict):
-    """The random stack the controls describe, or the uploaded one (its own sizes)."""
-    if settings["model"] == compute.UPLOADED:
-        key = compute.stack_key(compute.uploaded_stack())
-        return compute.uploaded_stack_run(settings["text"], settings["mode"], settings["seed"],
-                                          key)
-    return compute.stack_run(settings["text"], settings["mode"], parse_units(settings["units"]),
-                             settings["seed"], settings["dense"])
+    if not own:
+        return StackedView(seq, mode, units, int(dense), int(seed), model)
+    return StackedView(seq, mode, units, int(dense), int(seed), model, compute.stack_key(stack),
+                       stack)
 
 
 def shapes_table(lang: str, run) -> dict:
     """Tensor shapes at every arrow of the stack, for batch size 1."""
     T = run.trace.top.steps
-    rows = {t("word.layer", lang): [], "xₜ": [], "hₜ, Cₜ": [], t("stacked.time_major", lang): [],
-            t("stacked.batch_first", lang): []}
     sizes = [run.stack.input_size, *run.stack.units]
-    for k, (x, h) in enumerate(pairwise(sizes), start=1):
-        for col, value in zip(rows, (f"LSTM {k}", f"[1, {x}]", f"[1, {h}]", f"[{T}, 1, {h}]",
-                                     f"[1, {T}, {h}]"), strict=True):
-            rows[col].append(value)
-    return rows
+    return common.table(
+        (t("word.layer", lang), "xₜ", "hₜ, Cₜ", t("stacked.time_major", lang),
+         t("stacked.batch_first", lang)),
+        ((f"LSTM {k}", f"[1, {x}]", f"[1, {h}]", f"[{T}, 1, {h}]", f"[1, {T}, {h}]")
+         for k, (x, h) in enumerate(pairwise(sizes), start=1)))
 
 
 lang = common.page("nav.stacked")
 st.caption(t("stacked.intro", lang))
-settings = stacked_controls(lang)
-common.check_link({**settings, "seq": settings["text"]}, lang)
-run = compute.run_or_stop(lambda: run_stack(settings), lang)
+view = stacked_controls(lang)
+common.check_link({keys.SEQ: view.text, keys.MODE: view.mode, keys.UNITS: view.units,
+                   "dense": view.dense, keys.SEED: view.seed, keys.MODEL: view.model}, lang)
+run = compute.run_or_stop(lambda: compute.stacked_run(view), lang)
+limits.stop_if_nonfinite(run.trace.layers, lang, y=run.trace.y)
 units = run.stack.units
 dense = run.stack.head.units if run.stack.head is not None else None
-if settings["model"] == compute.UPLOADED:
-    st.caption(upload.summary(st.session_state[upload.KEY], lang))
+if view.stack is not None:
+    st.caption(upload.summary(upload.uploaded(), lang))
 
 seq = run.sequence
-if seq.truncated:
-    common.show_note(t("note.truncated", lang, total=seq.total_steps, limit=len(seq.tokens)))
+common.note_cut(seq.total_steps, len(seq.tokens), lang)
 common.figure(unrolled_figure(run.stack.input_size, units, dense,
                               steps=min(4, len(seq.tokens)), lang=lang), key="unrolled")
 st.subheader(t("stacked.shapes", lang))

@@ -3,24 +3,29 @@
 import streamlit as st
 
 from figures.params import conventions_figure, params_figure
-from lstm_viz.i18n import t
 from lstm_viz.inputs import InputError, parse_units
+from lstm_viz.params import ARTICLE as LESSON
 from lstm_viz.params import CONVENTIONS, MAX_SIZE
-from ui import common, compute
+from text.i18n import t
+from ui import common, compute, keys
+from ui.views import ParamsView
 
-ARTICLE = {"input": 5, "units": "128, 64, 32, 8", "dense": 1, "bidirectional": False}
+ARTICLE = {  # the source lesson's stack: 5 inputs → 128 → 64 → 32 → 8 units → dense 1
+    "input": LESSON.input_size, keys.UNITS: LESSON.units_text,
+    "dense": LESSON.dense, "bidirectional": False,
+}
 
 
 def _use_article() -> None:
     st.session_state.update(ARTICLE)
 
 
-def params_controls(lang: str) -> dict:
+def params_controls(lang: str) -> ParamsView:
     st.button(t("params.article", lang), on_click=_use_article, icon=":material/menu_book:")
     cols = st.columns([2, 3, 2])
     size = common.number(cols[0], t("params.input", lang), 1, MAX_SIZE, ARTICLE["input"], "input",
                          help=t("params.input.help", lang))
-    units = cols[1].text_input(t("stacked.units", lang), ARTICLE["units"], key="units",
+    units = cols[1].text_input(t("stacked.units", lang), ARTICLE[keys.UNITS], key=keys.UNITS,
                                bind="query-params", max_chars=400,
                                help=t("params.units.help", lang))
     dense = common.number(cols[2], t("params.dense", lang), 0, MAX_SIZE, ARTICLE["dense"],
@@ -32,38 +37,36 @@ def params_controls(lang: str) -> dict:
     bidirectional = cols[1].checkbox(t("params.bidirectional", lang), False,
                                      key="bidirectional", bind="query-params",
                                      help=t("params.bidirectional.help", lang))
-    return dict(input_size=int(size), units=units, dense=int(dense),
-                convention=convention, bidirectional=bool(bidirectional))
+    return ParamsView(int(size), units, int(dense), convention, bool(bidirectional))
 
 
 def layer_rows(lang: str, breakdown) -> dict:
     """One row per layer: tensor shapes, the formula with the numbers in, the count."""
-    rows = {t("word.layer", lang): [], t("params.shapes", lang): [],
-            t("params.formula", lang): [], t("params.count", lang): []}
     items = [(f"LSTM {layer.index + 1}", layer) for layer in breakdown.layers]
     if breakdown.dense is not None:
         items.append((t("params.dense_layer", lang), breakdown.dense))
-    for name, part in items:
-        shapes = ", ".join(f"{n} ({', '.join(map(str, s))})" for n, s in part.shapes)
-        for col, value in zip(rows, (name, shapes, part.formula, f"{part.total:,}"), strict=True):
-            rows[col].append(value)
-    return rows
+    return common.table(
+        (t("word.layer", lang), t("params.shapes", lang), t("params.formula", lang),
+         t("params.count", lang)),
+        ((name, ", ".join(f"{n} ({', '.join(map(str, s))})" for n, s in part.shapes),
+          part.formula, f"{part.total:,}") for name, part in items))
 
 
 lang = common.page("nav.params")
 st.caption(t("params.intro", lang))
-settings = params_controls(lang)
-common.check_link({**settings, "input": settings["input_size"]}, lang)
+view = params_controls(lang)
+common.check_link({"input": view.input_size, keys.UNITS: view.units, "dense": view.dense,
+                   "convention": view.convention, "bidirectional": view.bidirectional}, lang)
 try:
-    units = parse_units(settings["units"], high=MAX_SIZE, max_layers=64)
-    breakdown = compute.params(settings["input_size"], units, settings["dense"],
-                               settings["convention"], settings["bidirectional"])
+    units = parse_units(view.units, high=MAX_SIZE, max_layers=64)
+    breakdown = compute.params(view.input_size, units, view.dense, view.convention,
+                               view.bidirectional)
 except InputError as err:
-    common.show_error(err.message(lang))
+    common.show_error(t(err.key, lang, **err.values))
     st.stop()
 
-others = {c: compute.params(settings["input_size"], units, settings["dense"], c,
-                            settings["bidirectional"]).total for c in CONVENTIONS}
+others = {c: compute.params(view.input_size, units, view.dense, c, view.bidirectional).total
+          for c in CONVENTIONS}
 cols = st.columns(len(CONVENTIONS))
 for col, conv in zip(cols, CONVENTIONS, strict=True):
     delta = others[conv] - breakdown.total
@@ -72,15 +75,15 @@ for col, conv in zip(cols, CONVENTIONS, strict=True):
                delta_color="off", border=conv == breakdown.convention)
 st.markdown(t("params.gap", lang, keras=f"{others['keras']:,}", pytorch=f"{others['pytorch']:,}",
               gap=f"{others['pytorch'] - others['keras']:,}", units="+".join(map(str, units)),
-              dirs="2·" if settings["bidirectional"] else ""))
+              dirs="2·" if view.bidirectional else ""))
 st.subheader(t("params.per_layer", lang))
 st.dataframe(layer_rows(lang, breakdown), hide_index=True)
 left, right = st.columns([3, 2])
 with left:
     common.figure(params_figure(breakdown, lang=lang), key="params_figure")
 with right:
-    common.figure(conventions_figure(settings["input_size"], units, settings["dense"] or None,
-                                     settings["bidirectional"], lang=lang), key="conventions")
+    common.figure(conventions_figure(view.input_size, units, view.dense or None,
+                                     view.bidirectional, lang=lang), key="conventions")
 st.subheader(t("params.faq", lang))
 for k in ("units", "time", "batch", "stack", "bias"):
     with st.expander(t(f"params.faq.{k}.q", lang)):

@@ -2,15 +2,14 @@
 
 import streamlit as st
 
-from lstm_viz.i18n import t
-from lstm_viz.model import UnknownTokens
-from lstm_viz.story import narrate
-from ui import common, compute
+from text.i18n import t
+from text.story import narrate
+from ui import common, compute, keys, nav
 
 STORIES = {  # the story each model opens with: the nearest noun is never the subject
     "pronoun-en": "John met Mary in the park and he is happy . he is busy . Mary saw the boys "
                   "and she is tired . the kids called Tom and they are late .",
-    "pronoun-zh": "小明在公园见到了小红，他很高兴。他也很忙。小红和爷爷一起画画，她很开心。"
+    "pronoun-zh": "小明在公园见到了小红，他很高兴。他也很忙。小红在家帮助了爷爷，她很开心。"
                   "孩子们遇到了妈妈，他们很累。",
 }
 MAX_CHARS = 4000
@@ -19,27 +18,27 @@ SEGMENT = {"words": "memory.segment.words", "chars": "memory.segment.chars"}
 
 def _new_demo() -> None:
     """Another model reads another language: start from its own story."""
-    st.session_state["seq"] = STORIES[st.session_state["demo"]]
+    st.session_state[keys.SEQ] = STORIES[st.session_state["demo"]]
 
 
 def _load_example() -> None:
     if st.session_state.get("example"):
-        st.session_state["seq"] = st.session_state["example"]
+        st.session_state[keys.SEQ] = st.session_state["example"]
     st.session_state["example"] = None  # the picker goes back to its placeholder
 
 
 def _story_box(name: str, lang: str) -> str:
     """The story text, kept in ``?seq=`` unless it is the model's own opening story."""
-    if "seq" not in st.session_state:
-        st.session_state["seq"] = st.query_params.get("seq", STORIES[name])[:MAX_CHARS]
+    if keys.SEQ not in st.session_state:
+        st.session_state[keys.SEQ] = st.query_params.get(keys.SEQ, STORIES[name])[:MAX_CHARS]
     help_text = t("memory.seq.help", lang, limit=compute.MEMORY_STEPS,
-                  segment=t(SEGMENT[compute.segment(compute.choose(name))], lang))
-    text = st.text_area(t("memory.seq", lang), key="seq", height=90, max_chars=MAX_CHARS,
+                  segment=t(SEGMENT[compute.segment(compute.demo_chosen(name))], lang))
+    text = st.text_area(t("memory.seq", lang), key=keys.SEQ, height=90, max_chars=MAX_CHARS,
                         help=help_text)
     if text == STORIES[name]:
-        st.query_params.pop("seq", None)
+        st.query_params.pop(keys.SEQ, None)
     else:
-        st.query_params["seq"] = text
+        st.query_params[keys.SEQ] = text
     return text
 
 
@@ -49,7 +48,8 @@ def memory_controls(lang: str) -> tuple[str, str]:
     name = common.choice(left.segmented_control, t("memory.demo", lang), compute.MEMORY_DEMOS,
                          "demo", "pronoun-en", lambda m: t(f"memory.demo.{m}", lang),
                          on_change=_new_demo, help=t("memory.demo.help", lang))
-    right.selectbox(t("memory.example", lang), compute.model_examples(name, name, 8), index=None,
+    texts = compute.model_examples(compute.demo_chosen(name), 8)
+    right.selectbox(t("memory.example", lang), texts, index=None,
                     key="example", on_change=_load_example, help=t("memory.example.help", lang),
                     placeholder=t("memory.example.placeholder", lang))
     return name, _story_box(name, lang)
@@ -70,19 +70,10 @@ def show_metrics(name: str, unit: int, lang: str) -> None:
 lang = common.page("nav.memory")
 st.caption(t("memory.intro", lang))
 name, text = memory_controls(lang)
-common.check_link({"demo": name, "seq": text}, lang)
-try:
-    run = compute.memory_run(name, text)
-except UnknownTokens as err:
-    common.show_error(compute.unknown_message(err, lang))
-    st.stop()
-except ValueError:
-    common.show_error(t("model.empty", lang))
-    st.stop()
+common.check_link({"demo": name, keys.SEQ: text}, lang)
+run = compute.run_or_stop(lambda: compute.memory_run(name, text), lang)
 
-if run.total_steps > len(run.story.tokens):
-    common.show_note(t("note.truncated", lang, total=run.total_steps,
-                       limit=len(run.story.tokens)))
+common.note_cut(run.total_steps, len(run.story.tokens), lang)
 show_metrics(name, run.unit, lang)
 common.figure(compute.memory_view(name, text, lang), key="memory_figure")
 st.caption(t("memory.read", lang))
@@ -93,6 +84,6 @@ if not run.story.subjects:
     common.show_note(t("memory.explain.none", lang, example=compute.subject_examples(name)))
 for sentence in sentences:
     st.markdown("- " + common.escape_markdown(sentence))
-st.page_link("pages/1_gates.py", label=t("memory.open_gates", lang), icon=":material/animation:",
-             query_params={"model": name, "seq": text, "unit": run.unit + 1,
-                           **({"lang": lang} if lang != "en" else {})})
+st.page_link(nav.file("gates"), label=t("memory.open_gates", lang), icon=":material/animation:",
+             query_params=common.link_query({keys.MODEL: name, keys.SEQ: text,
+                                             keys.UNIT: run.unit + 1}, lang))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from figures.train import training_figure
-from lstm_viz.i18n import t
+from text.i18n import t
 from ui import common, training
 from ui.training import DEFAULTS, SEEDS, STEPS, UNITS
 
@@ -45,7 +45,7 @@ def progress(live: training.Live, status, chart, lang: str) -> None:
                                       accuracy=f"{live.accuracies[-1]:.0%}"))
     with chart:
         common.figure(training_figure(live.losses, live.accuracies, total, lang=lang),
-                      key=f"train_live_{n}")
+                      key=f"train_live_{id(live)}_{n}")  # a followed run, then one's own
 
 
 def result(outcome: training.Outcome, settings: training.Settings, lang: str) -> None:
@@ -65,6 +65,18 @@ def result(outcome: training.Outcome, settings: training.Settings, lang: str) ->
     query = training.gates_query(s.task, TRAINED_OPTION)
     st.page_link(GATES_PAGE, label=t("train.inspect", lang), icon=":material/animation:",
                  query_params={**query, "lang": lang} if lang != "en" else query)
+
+
+def seconds_text(secs: float) -> str:
+    """A duration as the page says it: tenths below 10 s, whole seconds above."""
+    return f"{secs:.1f}" if secs < 10 else f"{secs:.0f}"
+
+
+def waiting(ahead: int, wait: float, run: float, status, lang: str) -> None:
+    """Where the learner is in the queue, and how long the wait and the run should take."""
+    status.info(t("train.waiting", lang, ahead=ahead, wait=seconds_text(wait),
+                  run=seconds_text(run)),
+                icon=":material/hourglass_top:")
 
 
 def status_message(outcome: training.Outcome, how: str, status, lang: str) -> None:
@@ -92,10 +104,10 @@ stop_slot, note_slot = buttons[1].empty(), buttons[2].empty()
 if too_big:
     common.show_error(t("train.too_big", lang, steps=settings.steps, units=settings.units,
                         seconds=round(training.seconds(settings)),
-                        limit=round(training.MAX_SECONDS),
+                        limit=round(training.max_seconds()),
                         max_steps=training.max_steps(settings.task, settings.units)))
 else:
-    note_slot.caption(t("train.estimate", lang, seconds=max(1, round(training.seconds(settings)))))
+    note_slot.caption(t("train.estimate", lang, seconds=seconds_text(training.seconds(settings))))
 status, chart = st.empty(), st.empty()
 diverged = False
 if start:
@@ -103,12 +115,15 @@ if start:
     status.progress(0.0, text=t("train.starting", lang))
     try:
         training.run(settings, on_progress=lambda live: progress(live, status, chart, lang),
-                     on_wait=lambda: status.info(t("train.waiting", lang),
-                                                 icon=":material/hourglass_top:"))
+                     on_wait=lambda ahead, wait, run: waiting(ahead, wait, run, status, lang))
     except training.Diverged as err:
         diverged = True
         with status:  # in place of the progress bar
             common.show_error(t("train.diverged", lang, step=err.args[0]))
+    except training.Silent as err:
+        diverged = True
+        with status:
+            common.show_error(t("train.silent", lang, seconds=err.args[0]))
     except training.Crashed:
         diverged = True
         with status:

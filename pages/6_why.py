@@ -10,51 +10,32 @@ from figures.why import (
     surgery_figure,
 )
 from lstm_viz.explain import fmt
-from lstm_viz.i18n import t
-from ui import common, compute, controls
+from text.i18n import t
+from ui import common, compute, controls, keys, limits, nav
+from ui.views import RANDOM, GatesView
 
 DEFAULT_SEQ = ("the cat that the dog chased ran up the tall tree and it stayed there until "
                "the rain stopped")
 WHO = ("unit", "all")     # the surgery acts on the chosen unit, or on every unit
 WHEN = ("all", "from")    # at every step, or from the chosen step on
-GATES_PAGE = "pages/1_gates.py"
 
 
-def why_controls(lang: str) -> dict:
-    """The sequence and the model, as on the gates page; returns gates_run's arguments."""
-    asked = st.query_params.get("model")  # a link to a demo without a text: its example
-    default = compute.model_examples(asked, asked)[0] if asked in compute.DEMOS else DEFAULT_SEQ
-    seq = st.text_area(t("gates.seq", lang), default, key="seq", bind="query-params",
+def why_controls(lang: str) -> GatesView:
+    """The sequence and the model, as on the gates page (its first layer), as one view."""
+    asked = st.query_params.get(keys.MODEL)  # a link to a demo without a text: its example
+    default = (compute.model_examples(compute.demo_chosen(asked))[0] if asked in compute.DEMOS
+               else DEFAULT_SEQ)
+    seq = st.text_area(t("gates.seq", lang), default, key=keys.SEQ, bind="query-params",
                        height=80, max_chars=20_000, help=t("gates.seq.help", lang))
     left, right = st.columns([7, 3])
-    offered = compute.MODELS if "trained_model" in st.session_state else compute.MODELS[:-1]
-    model = common.choice(right.selectbox, t("gates.model", lang), offered, "model", "random",
-                          lambda m: t(f"model.{m}", lang),
-                          on_change=controls.read_model_text,
-                          help=t("why.model.help", lang))
-    chosen = compute.choose(model)
+    model = controls.model_picker(right, lang, "why.model.help", controls.read_model_text)
+    chosen = controls.choose(model)
     if chosen is None:
         mode, units, seed = controls.random_settings(left, lang, seed_help="why.seed.help")
     else:  # a trained model brings its own tokens, size and weights
-        mode, units, seed = (st.session_state.get(f"_{k}", v) for k, v in controls.DEFAULTS.items())
-        about = t(f"model.{chosen.task}.about", lang) if chosen.task in compute.DEMOS else ""
-        left.markdown(t("gates.model.yours", lang) if model == "trained" else
-                      t("gates.model.trained_for", lang, name=t(f"model.{model}", lang),
-                        about=about))
-    return dict(text=seq, mode=mode, units=int(units), seed=int(seed), model=model, layer=0,
-                key=chosen.key if chosen else "", _chosen=chosen)
-
-
-def view_controls(lang: str, steps: int, units: int) -> tuple[int, int]:
-    """The step t and unit u every view below looks at, 1-based."""
-    cols = st.columns([3, 1])
-    with cols[0]:
-        step = controls.remembered_slider(t("why.step", lang), "step", steps, steps,
-                                          help=t("why.step.help", lang))
-    with cols[1]:
-        unit = controls.remembered_slider(t("gates.unit", lang), "unit", units, 1,
-                                          help=t("why.unit.help", lang))
-    return step, unit
+        mode, units, seed = controls.kept_settings()
+        left.markdown(controls.model_about(chosen, model, lang, own_task=False))
+    return controls.chosen_view(seq, mode, units, seed, model, 0, chosen)
 
 
 def surgery_controls(lang: str) -> tuple[str, str, str]:
@@ -69,20 +50,20 @@ def surgery_controls(lang: str) -> tuple[str, str, str]:
     return surgery, who, when
 
 
-def gates_link(settings: dict, unit: int, lang: str) -> dict:
+def gates_link(view: GatesView, unit: int, lang: str) -> dict:
     """The query of the gates page showing this sequence and ``unit`` (1-based)."""
-    if settings["model"] == "random":
-        query = {"seq": settings["text"], "mode": settings["mode"],
-                 "units": settings["units"], "seed": settings["seed"]}
+    if view.model == RANDOM:
+        query = {keys.SEQ: view.text, keys.MODE: view.mode, keys.UNITS: view.units,
+                 keys.SEED: view.seed}
     else:
-        query = {"seq": settings["text"], "model": settings["model"]}
-    return {**query, "unit": unit, **({"lang": lang} if lang != "en" else {})}
+        query = {keys.SEQ: view.text, keys.MODEL: view.model}
+    return common.link_query({**query, keys.UNIT: unit}, lang)
 
 
-def ledger_section(settings, trace, tokens, step: int, unit: int, lang: str) -> None:
+def ledger_section(view: GatesView, trace, tokens, step: int, unit: int, lang: str) -> None:
     st.subheader(t("why.ledger.head", lang))
     st.markdown(t("why.ledger.text", lang))
-    parts = compute.why_ledger(**settings, unit=unit - 1).parts[:, :, 0]  # (T, T)
+    parts = compute.why_ledger(view, unit - 1).parts[:, :, 0]  # (T, T)
     common.figure(ledger_bars_figure(parts[step - 1], trace.c[step - 1, unit - 1], tokens,
                                      step - 1, unit - 1, lang), key="why_ledger")
     left, right = st.columns([3, 2])
@@ -92,11 +73,11 @@ def ledger_section(settings, trace, tokens, step: int, unit: int, lang: str) -> 
         st.markdown(t("why.map.text", lang, step=step))
 
 
-def surgery_section(settings, tokens, step: int, unit: int, lang: str) -> dict:
+def surgery_section(view: GatesView, tokens, step: int, unit: int, lang: str) -> dict:
     st.subheader(t("why.surgery.head", lang))
     st.markdown(t("why.surgery.text", lang))
     surgery, who, when = surgery_controls(lang)
-    run = compute.why_surgery(**settings, surgery=surgery,
+    run = compute.why_surgery(view, surgery=surgery,
                               unit=unit - 1 if who == "unit" else None,
                               start=step - 1 if when == "from" else None)
     what = t(f"why.surgery.{surgery}", lang)
@@ -114,58 +95,57 @@ def surgery_section(settings, tokens, step: int, unit: int, lang: str) -> dict:
     return {"surgery": surgery, "who": who, "when": when}
 
 
-def gradients_section(settings, tokens, unit: int, lang: str) -> None:
+def gradients_section(view: GatesView, tokens, unit: int, lang: str) -> None:
     st.subheader(t("why.grad.head", lang))
     st.markdown(t("why.grad.text", lang))
-    grads = compute.why_gradients(**settings)
+    grads = compute.why_gradients(view)
     common.figure(gradients_figure(grads.lstm, grads.rnn, grads.forget[:, unit - 1], tokens,
                                    unit - 1, lang), key="why_gradients")
     st.markdown(t("why.grad.numbers", lang, lstm=f"{grads.lstm[0]:.1e}",
                   rnn=f"{grads.rnn[0]:.1e}", unit=unit, forget=f"{grads.forget[0, unit - 1]:.1e}",
                   steps=len(tokens)))
-    if settings["model"] == "random":
+    if view.model == RANDOM:
         common.show_note(t("why.grad.random", lang))
     else:
         st.markdown(t("why.grad.trained", lang))
 
 
-def saturation_section(settings, unit: int, lang: str) -> None:
+def saturation_section(view: GatesView, unit: int, lang: str) -> None:
     st.subheader(t("why.sat.head", lang))
     st.markdown(t("why.sat.text", lang))
-    sat = compute.why_saturation(**settings)
+    sat = compute.why_saturation(view)
     common.figure(saturation_figure(sat, unit - 1, lang), key="why_saturation")
-    if settings["model"] == "random":
+    if view.model == RANDOM:
         common.show_note(t("why.sat.random", lang))
     cols = st.columns(4)
-    cols[0].page_link(GATES_PAGE, label=t("why.sat.open", lang, unit=unit),
-                      icon=":material/animation:", query_params=gates_link(settings, unit, lang))
+    gates = nav.file("gates")
+    cols[0].page_link(gates, label=t("why.sat.open", lang, unit=unit),
+                      icon=":material/animation:", query_params=gates_link(view, unit, lang))
     for col, k in zip(cols[1:], compute.memory_units(sat), strict=False):
-        col.page_link(GATES_PAGE, label=t("why.sat.open.keeper", lang, unit=k + 1,
-                                          share=f"{sat.right['f'][k]:.0%}"),
-                      icon=":material/lock:", query_params=gates_link(settings, k + 1, lang))
+        col.page_link(gates, label=t("why.sat.open.keeper", lang, unit=k + 1,
+                                     share=f"{sat.right['f'][k]:.0%}"),
+                      icon=":material/lock:", query_params=gates_link(view, k + 1, lang))
 
 
 lang = common.page("nav.why")
 st.caption(t("why.intro", lang))
-settings = why_controls(lang)
+view = why_controls(lang)
 notes = st.container()  # what the link asked for and could not get, said near the top
-run = compute.gates_run_or_stop(settings, lang)
+run = compute.gates_run_or_stop(view, lang)
+limits.stop_if_nonfinite([run.trace], lang, first_layer=run.layer)
 
 seq, trace = run.sequence, run.trace
-if seq.truncated:
-    common.show_note(t("note.truncated", lang, total=seq.total_steps, limit=len(seq.tokens)))
+common.note_cut(seq.total_steps, len(seq.tokens), lang)
 st.markdown(t("why.look", lang))
-step, unit = view_controls(lang, trace.steps, trace.hidden_size)
+step, unit = controls.step_and_unit(lang, trace.steps, trace.hidden_size, texts="why",
+                                    start_at_end=True)
 tokens = seq.tokens
-ledger_section(settings, trace, tokens, step, unit, lang)
+ledger_section(view, trace, tokens, step, unit, lang)
 st.divider()
-shown = surgery_section(settings, tokens, step, unit, lang)
+surgery = surgery_section(view, tokens, step, unit, lang)
 st.divider()
-gradients_section(settings, tokens, unit, lang)
+gradients_section(view, tokens, unit, lang)
 st.divider()
-saturation_section(settings, unit, lang)
-shown.update(settings, seq=settings["text"], step=step, unit=unit)
-if settings["_chosen"]:  # a trained model has no mode, units or seed to set
-    shown = {k: v for k, v in shown.items() if k not in controls.DEFAULTS}
+saturation_section(view, unit, lang)
 with notes:
-    common.check_link(shown, lang)
+    common.check_link(controls.link_values(view, step=step, unit=unit, **surgery), lang)

@@ -1,15 +1,18 @@
-"""Guided lessons: the source lesson's three parts, a step at a time, text beside a figure.
+"""Guided lessons: the source lesson's three parts, a step at a time, text beside a figure;
+a check at the end of each part, and the glossary below.
 
-The step is in the URL (``?part=2&step=3``), so every step can be sent as a link.
+The step is in the URL (``?part=2&step=3``), so every step can be sent as a link; so is a
+check's question (``&check=N``).
 """
 
 import streamlit as st
 
 from figures.gates import cell_diagram
 from figures.stacked import unrolled_figure
-from lstm_viz import lessons
-from lstm_viz.i18n import t
-from ui import common
+from lstm_viz.params import ARTICLE
+from text.glossary import headers, rows
+from text.i18n import t
+from ui import checks, common, lessons, nav
 
 PART_NUMBERS = tuple(range(1, len(lessons.PARTS) + 1))
 
@@ -59,13 +62,12 @@ def nav_buttons(lang: str, part: int, step: int) -> None:
 
 
 def step_figure(lesson: lessons.Step, lang: str):
-    article = lessons.ARTICLE
     if lesson.figure == "cell":
         return cell_diagram(lang, highlight=lesson.highlight)
     if lesson.figure == "layer":
-        fig = unrolled_figure(article["input"], [article["units"][0]], None, steps=3, lang=lang)
+        fig = unrolled_figure(ARTICLE.input_size, [ARTICLE.units[0]], None, steps=3, lang=lang)
     else:
-        fig = unrolled_figure(article["input"], list(article["units"]), article["dense"],
+        fig = unrolled_figure(ARTICLE.input_size, list(ARTICLE.units), ARTICLE.dense,
                               steps=3, lang=lang)
     # Its title and subtitle, written for the full width, would be cut off in this column;
     # the step's own text says what the picture shows.
@@ -73,23 +75,31 @@ def step_figure(lesson: lessons.Step, lang: str):
 
 
 def step_text(lesson: lessons.Step, lang: str) -> str:
-    """The step's Markdown from the catalogue; the worked example's numbers filled in."""
+    """The step's Markdown from the catalogue; the worked example's numbers filled in, and
+    the demo's measured ones where the step quotes them."""
     numbers = {k: f"{v:,}" for k, v in lessons.worked_example().items()}
+    if lesson.measured:
+        numbers |= checks.measured(lang)
     return t(lesson.text, lang, **numbers)  # steps without {fields} ignore them
 
 
 def step_link(link: lessons.Link, lang: str) -> None:
-    query = dict(link.query)
-    if lang != "en":
-        query["lang"] = lang
-    if common.presenting():
-        query["present"] = "1"
-    st.page_link(link.page, label=t(link.label, lang), icon=":material/open_in_new:",
-                 query_params=query or None)
+    st.page_link(nav.file(link.page), label=t(link.label, lang), icon=":material/open_in_new:",
+                 query_params=common.link_query(dict(link.query), lang, common.presenting()))
+
+
+def glossary(lang: str) -> None:
+    """The glossary every text uses, as a plain table (no Markdown in its cells)."""
+    with st.expander(t("glossary.title", lang), icon=":material/translate:"):
+        st.caption(t("glossary.intro", lang))
+        table = [(*row.words, row.note, row.avoid) for row in rows(lang)]
+        st.table({h: [r[k] for r in table] for k, h in enumerate(headers(lang))},
+                 hide_index=True)
 
 
 lang = common.page("nav.lessons")
 _start()
+checks.start(lang)
 st.caption(t("lesson.intro", lang))
 part, step = lesson_controls(lang)
 common.check_link({"part": part, "step": step}, lang)
@@ -100,6 +110,11 @@ with text:
     st.markdown(step_text(lesson, lang))
     if lesson.link is not None:
         step_link(lesson.link, lang)
+    if lesson.check is not None:
+        checks.show(lesson.check, lang)
+    else:
+        checks.leave()
 with picture:
     common.figure(step_figure(lesson, lang), key="lesson_figure")
 nav_buttons(lang, part, step)
+glossary(lang)

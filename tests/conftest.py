@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 from hypothesis import settings
 
+from ui import nav
+
 # CI runs the same examples every time (a landing must not hinge on a lucky draw);
 # locally hypothesis explores new ones on every run.
 settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -17,9 +19,8 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = {"home": None, "gates": "pages/1_gates.py", "stacked": "pages/2_stacked.py",
-         "params": "pages/3_params.py", "why": "pages/6_why.py",
-         "lessons": "pages/7_lessons.py"}
+# Each page's script by its short name (ui.nav); the home page is app.py itself (None).
+PAGES = {p.name: None if p.file == "app.py" else p.file for p in nav.PAGES}
 
 
 def open_page(page: str, **query):

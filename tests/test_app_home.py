@@ -1,6 +1,6 @@
 """app.py (home) through AppTest."""
 
-from conftest import assert_clean, open_page, plotly_specs
+from conftest import PAGES, assert_clean, open_page, plotly_specs
 
 
 def test_home_in_both_languages():
@@ -22,9 +22,8 @@ def test_language_follows_the_browser_locale_on_first_visit():
 def test_moving_between_pages_that_share_url_names():
     # `units` is a number on /gates and /train and a list of layers on /stacked and /params.
     at = open_page("gates", units=12)
-    for page in ("pages/2_stacked.py", "pages/1_gates.py", "pages/3_params.py",
-                 "pages/5_train.py", "pages/2_stacked.py"):
-        at.switch_page(page).run()
+    for page in ("stacked", "gates", "params", "train", "stacked"):
+        at.switch_page(PAGES[page]).run()
         assert_clean(at)
         assert not at.error
     assert at.text_input(key="units").value == "128, 64, 32, 8"
@@ -32,6 +31,6 @@ def test_moving_between_pages_that_share_url_names():
 
 def test_language_travels_between_pages():
     at = open_page("gates", lang="zh")
-    at.switch_page("pages/3_params.py").run()
+    at.switch_page(PAGES["params"]).run()
     assert_clean(at)
     assert at.title[0].value == "参数量计算器"

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from conftest import VIEWPORT
 
-from lstm_viz.i18n import t
+from text.i18n import t
 
 pytestmark = pytest.mark.browser
 
@@ -347,8 +347,10 @@ def test_present_mode_hides_the_sidebar_and_settings_and_keeps_the_chart(page):
 
 def test_downloaded_html_plays_offline(browser, tmp_path):
     from ui import share
+    from ui.views import GatesView
 
-    html = share.view_html("the cat sat on the mat", "words", 4, 0, "random", 0, 0, "en")
+    view = GatesView("the cat sat on the mat", "words", 4, 0, "random")
+    html = share.view_html(view, 0, 0, "en")
     path = tmp_path / "lstm-gates.html"
     path.write_text(html, encoding="utf-8")
     tab = browser.new_page()

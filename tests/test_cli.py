@@ -1,4 +1,4 @@
-"""Tests for lstm_viz/cli.py: ``python -m lstm_viz params``."""
+"""Tests for cli/main.py: ``python -m cli params``."""
 
 import json
 import os
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lstm_viz.cli import main
+from cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 ARTICLE = ["params", "--input", "5", "--units", "128", "64", "32", "8", "--dense", "1"]
@@ -94,14 +94,14 @@ def test_help_exits_zero(capsys):
 
 
 def test_real_process_prints_keras_total():
-    done = subprocess.run([sys.executable, "-m", "lstm_viz", *ARTICLE], cwd=REPO,
+    done = subprocess.run([sys.executable, "-m", "cli", *ARTICLE], cwd=REPO,
                           capture_output=True, text=True, encoding="utf-8", timeout=60)
     assert done.returncode == 0, done.stderr
     assert "Total params: 131,753" in done.stdout
 
 
 def test_real_process_bad_argument_is_one_line():
-    done = subprocess.run([sys.executable, "-m", "lstm_viz", "params", "--input", "zero"],
+    done = subprocess.run([sys.executable, "-m", "cli", "params", "--input", "zero"],
                           cwd=REPO, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1
@@ -206,12 +206,31 @@ def test_chinese_messages_and_help(capsys):
     assert status == 2 and err.startswith("错误：") and err.count("\n") == 1
     assert "'x' 不是整数" in err
     status, out, _ = _run(capsys, ["params", "--help", "--lang", "zh"])
-    assert status == 0 and "每一层 LSTM 的单元数" in out and "输出 JSON 而不是表格" in out
+    assert status == 0 and "每一层 LSTM 的隐藏单元数" in out and "输出 JSON 而不是表格" in out
 
 
 def test_real_process_prints_chinese():
-    done = subprocess.run([sys.executable, "-m", "lstm_viz", *ARTICLE, "--lang", "zh"],
+    done = subprocess.run([sys.executable, "-m", "cli", *ARTICLE, "--lang", "zh"],
                           cwd=REPO, capture_output=True, text=True, encoding="utf-8",
                           timeout=60, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
     assert done.returncode == 0, done.stderr
     assert "参数总数：131,753" in done.stdout
+
+
+def test_a_new_catalogue_is_a_new_language(capsys, tmp_path, monkeypatch):
+    # fr.json beside en and zh: --lang fr is accepted and speaks it, help lists it.
+    from types import MappingProxyType
+
+    from text import i18n
+
+    for path in i18n.CATALOGUE_DIR.glob("*.json"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    fr = {**i18n.catalogue("en"), "lang.name": "Français", "cli.total": "Total : {total:,}"}
+    (tmp_path / "fr.json").write_text(json.dumps(fr), encoding="utf-8")
+    found = i18n.load(tmp_path)
+    monkeypatch.setattr(i18n, "_CATALOGUES", MappingProxyType(found))
+    monkeypatch.setattr(i18n, "LANGS", tuple(found))
+    status, out, err = _run(capsys, [*ARTICLE, "--lang", "fr"])
+    assert (status, err) == (0, "") and "Total : 131,753" in out
+    _, out, _ = _run(capsys, ["params", "--help"])
+    assert "en, fr, zh" in out

@@ -27,7 +27,8 @@ from test_browser import free_port, stop, wait_healthy
 ROOT = Path(__file__).resolve().parents[1]
 K8S = ROOT / "deploy/k8s"
 HEALTH = "/_stcore/health"
-CMD = ["streamlit", "run", "app.py", "--server.address=0.0.0.0", "--server.headless=true"]
+CMD = ["streamlit", "run", "asgi.py", "--server.address=0.0.0.0", "--server.headless=true"]
+PRECOMPRESS = "python -m serve --cache "  # the image's RUN that compresses the bundles
 yaml = pytest.importorskip("yaml", reason="pyyaml reads the manifests (requirements-dev.txt)")
 
 try:
@@ -111,8 +112,8 @@ def copied() -> list[str]:
 
 
 def test_image_copies_every_module_the_app_imports():
-    first_party = {"lstm_viz", "ui", "figures"}
-    scripts = [ROOT / "app.py", *(ROOT / "pages").glob("*.py")]
+    first_party = {"lstm_viz", "text", "ui", "figures", "serve"}
+    scripts = [ROOT / "app.py", ROOT / "asgi.py", *(ROOT / "pages").glob("*.py")]
     for folder in first_party:
         scripts += (ROOT / folder).rglob("*.py")
     imported = set()
@@ -124,7 +125,21 @@ def test_image_copies_every_module_the_app_imports():
                 imported.update(alias.name.split(".")[0] for alias in node.names)
     local = {p.stem if p.suffix == ".py" else p.name for p in ROOT.iterdir()}
     assert imported & local <= set(copied()), imported & local - set(copied())
-    assert {"app.py", "pages", ".streamlit", *first_party} <= set(copied())
+    assert {"app.py", "asgi.py", "pages", ".streamlit", *first_party} <= set(copied())
+
+
+def test_image_compresses_the_bundles_once_at_build_time():
+    """The cache is made by a RUN step (root, before USER) where the server looks for it; the
+    pod's root filesystem is read-only, so it could not be made at the first start."""
+    steps = [(instr, args) for instr, args in dockerfile()]
+    (run,) = [k for k, (instr, args) in enumerate(steps)
+              if instr == "RUN" and args.startswith(PRECOMPRESS)]
+    user = next(k for k, (instr, _) in enumerate(steps) if instr == "USER")
+    copies = [k for k, (instr, _) in enumerate(steps) if instr == "COPY"]
+    assert max(copies) < run < user, "after the app is copied, as root"
+    cache = steps[run][1][len(PRECOMPRESS):].split()[0]
+    env = dict(pair.split("=", 1) for args in instructions("ENV") for pair in shlex.split(args))
+    assert env["LSTM_VIZ_STATIC_CACHE"] == cache
 
 
 def test_dockerignore_keeps_the_context_small():
@@ -136,8 +151,9 @@ def test_dockerignore_keeps_the_context_small():
 
 # ---- the image's steps, replayed without Docker --------------------------------------------
 
-def _image_tree(tmp: Path) -> Path:
-    """/app as the image lays it out: the copied files, owned by root, read-only to others."""
+def _image_tree(tmp: Path, python: Path) -> Path:
+    """/app as the image lays it out: the copied files and the compressed bundles (its RUN
+    step, brotli at quality 1 here for speed), owned by root, read-only to others."""
     app = tmp / "app"
     app.mkdir()
     for name in ["requirements.txt", *copied()]:
@@ -146,6 +162,10 @@ def _image_tree(tmp: Path) -> Path:
             shutil.copytree(source, app / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, app / name)
+    (run,) = [r for r in instructions("RUN") if r.startswith(PRECOMPRESS)]
+    subprocess.run([str(python), *shlex.split(run.replace("/app/", f"{app}/"))[1:],
+                    "--quality", "1"], cwd=app, check=True, timeout=600,
+                   env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
     for path in [app, *app.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
     return app
@@ -251,8 +271,8 @@ sys.exit(f"pages that failed: {failed}" if failed else 0)
 def _serve_like_the_image(python: Path, tmp: Path) -> None:
     """Start the image's CMD from /app, wait for the health answer, run the HEALTHCHECK and
     every page's script."""
+    app = _image_tree(tmp, python)  # as root, with the interpreter as it is
     python, python_env = _python_for_the_user(python, tmp)
-    app = _image_tree(tmp)
     home, scratch = tmp / "home", tmp / "scratch"  # the pod's two emptyDirs
     for folder in (home, scratch):
         folder.mkdir(mode=0o777)
@@ -263,6 +283,7 @@ def _serve_like_the_image(python: Path, tmp: Path) -> None:
     for args in instructions("ENV"):
         env.update(dict(pair.split("=", 1) for pair in shlex.split(args)))
     env["HOME"] = str(home)
+    env["LSTM_VIZ_STATIC_CACHE"] = env["LSTM_VIZ_STATIC_CACHE"].replace("/app/", f"{app}/")
     cmd, who = _as_user(CMD)
     log = tmp / "server.log"
     with open(log, "wb") as out:
@@ -274,6 +295,7 @@ def _serve_like_the_image(python: Path, tmp: Path) -> None:
         check = [str(python) if c == "python" else c.replace(":8501/", f":{port}/")
                  for c in check]
         assert subprocess.run(_as_user(check)[0], env=env, timeout=30).returncode == 0
+        _assert_bundles_compressed(f"http://127.0.0.1:{port}")
         pages = subprocess.run(_as_user([str(python), "-c", PAGES_RUN])[0], cwd=app, env=env,
                                capture_output=True, text=True, timeout=300)
         assert pages.returncode == 0, pages.stderr[-3000:]
@@ -281,6 +303,17 @@ def _serve_like_the_image(python: Path, tmp: Path) -> None:
         stop(proc)
     written = [p for p in app.rglob("*") if p.stat().st_uid != 0] if who == "nobody" else []
     assert not written, f"the server wrote into /app (read-only in the pod): {written}"
+
+
+def _assert_bundles_compressed(url: str) -> None:
+    """The served page's entry bundle comes compressed from the image's cache."""
+    import urllib.request
+
+    html = urllib.request.urlopen(url + "/", timeout=30).read().decode()
+    entry = html.split('src="./', 1)[1].split('"', 1)[0]
+    request = urllib.request.Request(f"{url}/{entry}", headers={"Accept-Encoding": "br, gzip"})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        assert answer.headers["Content-Encoding"] == "br", dict(answer.headers)
 
 
 @pytest.fixture
@@ -411,6 +444,18 @@ def test_sessions_stick_to_one_pod_and_websockets_stay_open():
     for timeout in ("proxy-read-timeout", "proxy-send-timeout"):
         assert int(notes[nginx + timeout]) >= 3600, timeout
     assert megabytes(notes[nginx + "proxy-body-size"]) >= config()["server"]["maxUploadSize"]
+
+
+def test_pods_serve_the_compressed_bundles_and_the_ingress_lets_them_through():
+    """The pods run the image's CMD (asgi.py, precompressed bundles from the image's read-only
+    cache); the Ingress forwards Accept-Encoding as it came (docs/deploy.md)."""
+    c = container()
+    assert "command" not in c and "args" not in c, "the image's CMD: streamlit run asgi.py"
+    env = {e["name"] for e in c.get("env", [])}
+    assert "LSTM_VIZ_STATIC_CACHE" not in env, "the image's cache, made at build time"
+    notes = manifests()["Ingress"]["metadata"]["annotations"]
+    for name, value in notes.items():
+        assert "accept-encoding" not in str(value).lower(), name
 
 
 def test_manifests_parse_offline_with_kubectl():

@@ -227,3 +227,85 @@ def test_depth_unit_needs_depth_annotations():
 
 def test_module_doctests():
     assert doctest.testmod(evaluate).failed == 0
+
+
+# ---- sentence starts about the same subject; accuracy against distance -----------------
+
+def _example(text, task="pronoun-en"):
+    from lstm_viz.story import story_example
+    return story_example(task, get(task).tokenize(text))
+
+
+def test_same_subject_starts_are_sentences_that_name_no_subject():
+    ex = _example("John met Mary . he is happy . then he is busy . yesterday Anna saw Tom . "
+                  "she is late .")
+    steps = np.flatnonzero(evaluate.same_subject_starts(ex))
+    assert [ex.tokens[t] for t in steps] == ["he", "then", "she"]
+    assert list(steps) == [4, 8, 18]
+    first = _example("he is happy . John met Mary .")   # before the first subject: none
+    assert not evaluate.same_subject_starts(first).any()
+
+
+def test_forget_at_same_subject_starts_is_the_mean_there():
+    exs = [_example("John met Mary . he is happy . then he is busy ."),
+           _example("Anna saw Tom . she is late .")]
+    forget = [np.full((len(ex), 3), 0.9) for ex in exs]
+    forget[0][4, 1], forget[0][8, 1], forget[1][4, 1] = 0.1, 0.4, 0.7
+    assert evaluate.forget_at_same_subject_starts(forget, exs, 1) == pytest.approx(0.4)
+    with pytest.raises(ValueError, match="same subject"):
+        evaluate.forget_at_same_subject_starts([np.ones((4, 3))], [_example("John met Mary .")],
+                                               1)
+
+
+def test_pronoun_distances_count_from_the_last_cue():
+    ex = _example("Tom met Mary with Anna and he is busy . he is late . the girls saw Tom .")
+    assert evaluate.pronoun_distances(ex, ("he", "she", "they")) == {5: 5, 9: 3}
+    zh = _example("小明见到了小红，他很高兴。", "pronoun-zh")
+    assert evaluate.pronoun_distances(zh, ("他", "她", "他们")) == {7: 6}  # 明 (1) to ， (7)
+
+
+def test_accuracy_by_distance_bins_right_and_wrong():
+    exs = [_example("Tom met Mary and he is busy ."),            # distance 3
+           _example("Anna met Tom and she is busy ."),           # 3
+           _example("the kids met Tom with Anna and they are busy .")]   # 5
+    labels = EN.labels
+    probs = []
+    for ex, right in zip(exs, (True, False, True), strict=True):
+        p = np.zeros((len(ex), len(labels)))
+        for t, y in enumerate(ex.targets):
+            if y:
+                p[t, labels.index(y if right else "they")] = 1.0
+        probs.append(p)
+    got = evaluate.accuracy_by_distance(probs, exs, labels, ("he", "she", "they"))
+    assert got == evaluate.DistanceAccuracy((3, 5), (1, 1), (2, 1))
+    assert got.accuracy == (0.5, 1.0)
+    with pytest.raises(ValueError, match="not among the labels"):
+        evaluate.accuracy_by_distance(probs, exs, labels, ("him",))
+    with pytest.raises(ValueError, match="no step"):
+        evaluate.accuracy_by_distance([np.zeros((4, 5))], [_example("Tom met Mary .")], labels,
+                                      ("he", "she", "they"))
+
+
+def test_distance_curve_counts_the_far_pronoun_of_fresh_stories():
+    from lstm_viz.model import TokenModel
+    model = TokenModel.random(EN.vocab, EN.labels, 4, (6,), seed=0)
+    got = evaluate.distance_curve(model, "pronoun-en", (5, 20), per_distance=12, seed=3)
+    assert got.distances == (5, 20) and got.total == (12, 12)
+    assert got == evaluate.distance_curve(model, "pronoun-en", (5, 20), per_distance=12, seed=3)
+    # the same count by hand: the model's choice at each story's last pronoun slot
+    from lstm_viz.tasks import distance_story
+    rng = np.random.default_rng((3, 20))
+    stories = [distance_story("pronoun-en", rng, 20) for _ in range(12)]
+    right = 0
+    for ex in stories:
+        probs = model.run(ex.tokens).probs
+        t = max(k for k, y in enumerate(ex.targets) if y in ("he", "she", "they"))
+        cols = [EN.labels.index(p) for p in ("he", "she", "they")]
+        right += ("he", "she", "they")[int(np.argmax(probs[t, cols]))] == ex.targets[t]
+    assert got.right[1] == right
+    with pytest.raises(ValueError, match="vocabulary"):
+        evaluate.distance_curve(model, "pronoun-zh", (20,))
+    with pytest.raises(ValueError, match="whole number ≥ 5"):
+        evaluate.distance_curve(model, "pronoun-en", (3,))
+    with pytest.raises(ValueError, match="per_distance"):
+        evaluate.distance_curve(model, "pronoun-en", (8,), per_distance=0)

@@ -17,7 +17,7 @@ import figures.gates as gates
 from figures import cell_diagram, gates_figure, plain
 from figures.theme import GATE_COLOURS, NEGATIVE, colour_scale, colours_at, contrast, value_range
 from lstm_viz import LSTM
-from lstm_viz.i18n import t
+from text.i18n import t
 
 ROOT = Path(__file__).resolve().parents[1]
 MAPS = ("f", "i", "g", "o", "c", "h")

@@ -147,7 +147,7 @@ def test_english_and_chinese():
     en, *_ = draw(lang="en")
     zh, *_ = draw(lang="zh")
     assert "Which pronoun the model expects next" in texts(en)
-    assert "模型预计下一个代词" in texts(zh) and "单元 3 的记忆元 C" in texts(zh)
+    assert "模型预计下一个代词" in texts(zh) and "隐藏单元 3 的记忆元 C" in texts(zh)
     assert "遗忘门 f" in [tr["name"] for tr in lines(zh)]
     assert "<b>男性</b>" in texts(zh)
     assert texts(en) != texts(zh)
@@ -188,3 +188,29 @@ def test_bad_arguments_say_what_is_wrong(change, message):
     args.update(change)
     with pytest.raises(ValueError, match=message):
         memory_figure(**args)
+
+
+# ---- accuracy against distance ---------------------------------------------------------
+
+def test_distance_figure_plots_the_measured_accuracy_and_marks_the_training_limit():
+    from lstm_viz.evaluate import DistanceAccuracy
+    result = DistanceAccuracy((5, 12, 40), (20, 18, 3), (20, 20, 4))
+    fig = memory.distance_figure(result, 30, x_title="<b>distance</b>", y_title="accuracy",
+                                 trained_label="longest in training")
+    (line,) = fig.data
+    np.testing.assert_allclose(np.asarray(line.y, dtype=float), [100.0, 90.0, 75.0])
+    assert list(line.x) == [5, 12, 40]
+    assert [tuple(map(int, row)) for row in line.customdata] == [(20, 20), (18, 20), (3, 4)]
+    (shape,) = [s for s in fig.layout.shapes if s.name == "trained_max"]
+    assert shape.x0 == shape.x1 == 30
+    assert "<b>" not in json.dumps(fig.to_plotly_json(), default=str)  # titles are plain text
+    no_line = memory.distance_figure(result)
+    assert not no_line.layout.shapes
+
+
+def test_distance_figure_refuses_empty_or_mismatched_counts():
+    from lstm_viz.evaluate import DistanceAccuracy
+    with pytest.raises(ValueError, match="right/total"):
+        memory.distance_figure(DistanceAccuracy((), (), ()))
+    with pytest.raises(ValueError, match="right/total"):
+        memory.distance_figure(DistanceAccuracy((3,), (1,), (0,)))

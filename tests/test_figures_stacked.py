@@ -179,7 +179,7 @@ def test_heatmaps_need_one_token_per_step(article_trace):
 def test_heatmaps_in_chinese(article_trace):
     s = spec(stack_heatmaps(article_trace, ["一", "二", "三", "四", "五", "六"], lang="zh"))
     texts = all_text(s)
-    assert "第 1 层 · 128 个单元" in texts
+    assert "第 1 层 · 128 个隐藏单元" in texts
     assert latin_words(texts) == set()
 
 

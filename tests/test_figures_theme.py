@@ -9,11 +9,14 @@ from pathlib import Path
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+import tomllib
 
 import figures.theme as theme
 from figures.theme import (
     GATE_COLOURS,
     NEGATIVE,
+    OKABE_ITO,
+    PRIMARY,
     TEMPLATE,
     colour_at,
     colour_scale,
@@ -22,10 +25,11 @@ from figures.theme import (
     plain,
     value_range,
 )
+from lstm_viz.gates import DISPLAY, QUANTITIES
 
 ROOT = Path(__file__).resolve().parents[1]
-OKABE_ITO = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
-             "#000000"}
+PALETTE = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
+           "#000000"}  # Okabe & Ito (2008), written out here as the reference
 
 
 def test_template_is_large_white_and_reads_chinese():
@@ -52,8 +56,23 @@ def test_the_process_wide_default_template_is_left_alone():
 def test_gate_colours_are_six_distinct_okabe_ito_colours():
     assert set(GATE_COLOURS) == {"i", "f", "g", "o", "c", "h"}
     assert len(set(GATE_COLOURS.values())) == 6
-    assert set(GATE_COLOURS.values()) <= OKABE_ITO
+    assert set(GATE_COLOURS.values()) <= PALETTE
     assert GATE_COLOURS["f"] == "#0072B2" and GATE_COLOURS["c"] == "#D55E00"
+
+
+def test_every_quantity_of_the_gate_table_has_a_colour_and_only_those():
+    assert tuple(GATE_COLOURS) == DISPLAY
+    assert set(OKABE_ITO.values()) <= PALETTE
+    sigmoid = {k for k in DISPLAY if QUANTITIES[k].low == 0 and QUANTITIES[k].high == 1}
+    assert set(theme.SIGMOID) == sigmoid == {"f", "i", "o"}
+
+
+def test_streamlit_accent_colour_is_the_themes():
+    """Streamlit reads .streamlit/config.toml before any Python runs: the colour is written
+    there and here, and this test keeps the two the same."""
+    config = tomllib.loads((ROOT / ".streamlit/config.toml").read_text(encoding="utf-8"))
+    assert config["theme"]["primaryColor"].upper() == PRIMARY.upper()
+    assert PRIMARY in OKABE_ITO.values()
 
 
 @pytest.mark.parametrize("name", ["i", "f", "o"])

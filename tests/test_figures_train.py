@@ -5,7 +5,7 @@ import pytest
 from conftest import decode
 
 from figures.train import smooth, training_figure
-from lstm_viz.i18n import t
+from text.i18n import t
 
 
 def traces(fig):

@@ -13,7 +13,6 @@ from figures.why import (
 )
 from lstm_viz import LSTM
 from lstm_viz.cell import Clamp
-from lstm_viz.i18n import t
 from lstm_viz.why import (
     TanhRNN,
     forget_products,
@@ -22,6 +21,7 @@ from lstm_viz.why import (
     rnn_input_gradients,
     saturation,
 )
+from text.i18n import t
 
 T, X, H = 9, 3, 4
 TOKENS = ["<b>x</b>", "$y$", "猫", "a", "b", "c", "d", "e", "<i>f"]

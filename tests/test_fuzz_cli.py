@@ -1,6 +1,6 @@
 """Arbitrary input to the two ways into the core from outside the app (issue 7).
 
-- ``python -m lstm_viz`` with any argv: status 0 (and nothing on stderr), or status 2 and
+- ``python -m cli`` with any argv: status 0 (and nothing on stderr), or status 2 and
   exactly one line on stderr; never a traceback.
 - ``LSTM.load``, ``StackedLSTM.load``, ``TokenModel.load`` and the upload reader with any
   bytes, cut or damaged files and ``.npz`` files of odd arrays: a model or a ValueError
@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from cli import main
 from lstm_viz import LSTM, StackedLSTM
-from lstm_viz.cli import main
 from lstm_viz.model import TokenModel
 from lstm_viz.upload import UploadError, read_weights
 
@@ -88,12 +88,12 @@ def test_a_bad_argument_is_one_line(argv):
 def test_help_still_prints_usage(argv):
     status, out, err = run_main(argv)
     assert (status, err) == (0, "")
-    assert "python -m lstm_viz" in out and len(out.splitlines()) > 3
+    assert "python -m cli" in out and len(out.splitlines()) > 3
 
 
 def _python_m(*argv):
     env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "ascii"}
-    return subprocess.run([sys.executable, "-m", "lstm_viz", *argv], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "cli", *argv], capture_output=True,
                           env=env, cwd=REPO, timeout=60)
 
 

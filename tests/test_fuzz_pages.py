@@ -14,19 +14,16 @@ conftest) and the values are drawn from a list of known troublemakers as well as
 """
 
 import pytest
-from conftest import ROOT
+from conftest import PAGES, ROOT
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from lstm_viz.i18n import LANGS
 from lstm_viz.inputs import MODES
 from lstm_viz.params import CONVENTIONS
+from text.i18n import LANGS
 from ui import compute, training
 
-SCRIPTS = {"home": None, "gates": "pages/1_gates.py", "stacked": "pages/2_stacked.py",
-           "params": "pages/3_params.py", "memory": "pages/4_memory.py",
-           "train": "pages/5_train.py", "why": "pages/6_why.py",
-           "lessons": "pages/7_lessons.py"}
+SCRIPTS = PAGES  # every page of ui.nav
 
 # What each query parameter of each page is (found with grep for query_params, bind= and
 # the ui.common / ui.controls helpers): ("int", low, high), ("choice", options), ("flag",)
@@ -50,7 +47,7 @@ PARAMS = {
               "seed": ("int", *training.SEEDS)},
     "why": {**RANDOM_MODEL, "surgery": ("choice", compute.SURGERIES),
             "who": ("choice", ("unit", "all")), "when": ("choice", ("all", "from"))},
-    "lessons": {"part": ("int", 1, 3), "step": ("int", 1, 1)},
+    "lessons": {"part": ("int", 1, 3), "step": ("int", 1, 1), "check": ("int", 1, 999_999)},
 }
 
 NASTY = [  # what people (and link mangling) put in URLs and text boxes

@@ -13,16 +13,8 @@ from lstm_viz.inputs import (
     encode,
     parse_int,
     parse_units,
-    split_chars,
 )
-
-
-def test_chars_keep_chinese_and_emoji_whole():
-    assert split_chars("我爱 LSTM") == ["我", "爱", "␣", "L", "S", "T", "M"]
-    # a skin-toned thumb, a ZWJ family and a flag are one character each
-    assert split_chars("👍🏽👩‍👩‍👧🇨🇳a") == ["👍🏽", "👩\u200d👩\u200d👧", "🇨🇳", "a"]
-    assert split_chars("e\u0301") == ["é"]  # combining accent joins its letter (NFC)
-    assert split_chars("a\u0007b") == ["a", "b"]  # control characters are not steps
+from text.i18n import t
 
 
 def test_words_split_on_white_space():
@@ -79,7 +71,8 @@ def test_bad_input_says_what_is_wrong(text, mode, key, fragment):
         encode(text, mode)
     assert info.value.key == key
     assert fragment in str(info.value)
-    assert info.value.message("zh") != str(info.value)  # translated
+    assert t(key, "zh", **info.value.values) != str(info.value)  # translated
+    assert t(key, "en", **info.value.values) == str(info.value)  # the core's English
 
 
 def test_long_sequences_keep_first_500_steps():
@@ -120,8 +113,20 @@ def test_any_text_encodes_or_raises_input_error(text, mode):
     try:
         seq = encode(text, mode)
     except InputError as err:
-        assert err.message("en") and err.message("zh")
+        assert str(err) and t(err.key, "en", **err.values) and t(err.key, "zh", **err.values)
         return
     assert len(seq.tokens) == seq.x.shape[0] >= 1
     assert np.isfinite(seq.x).all()
     assert not seq.x.flags.writeable
+
+
+def test_input_error_carries_a_code_its_values_and_english():
+    from lstm_viz.inputs import MESSAGES
+
+    err = InputError("err.too_wide", step=2, got=70, limit=64)
+    assert (err.key, err.values) == ("err.too_wide", {"step": 2, "got": 70, "limit": 64})
+    assert str(err) == "Step 2 has 70 numbers; at most 64 per step are allowed."
+    assert isinstance(err, ValueError) and set(MESSAGES) == {k for k in MESSAGES
+                                                             if k.startswith("err.")}
+    with pytest.raises(KeyError):
+        InputError("err.no_such_code")

@@ -6,13 +6,13 @@ import json
 import re
 
 import pytest
-from conftest import ROOT, assert_clean
+from conftest import PAGES, ROOT, assert_clean
 from google.protobuf.message import Message
 
-from ui.common import LANG_NAMES, PAGES
+from text.i18n import LANG_NAMES
+from ui import keys
 
-SCRIPTS = {"home": None, **{script.split("_", 1)[1][:-3]: script
-                            for script, _, _ in PAGES if script.startswith("pages/")}}
+SCRIPTS = PAGES  # every page of ui.nav
 
 # Words a Chinese page may show in Latin letters: names, code names, formulas. One-letter
 # symbols (x, h, C, W, σ …) and subscripted ones (W_f, b_ih) are allowed by shape, below.
@@ -213,7 +213,7 @@ VIEWS = [  # (page, query): every page, and the states that bring other text on 
     ("why", {"surgery": "knockout", "who": "all", "when": "from"}),
 ]
 if (ROOT / "pages" / "7_lessons.py").exists():  # every step of every guided lesson
-    from lstm_viz.lessons import PARTS
+    from ui.lessons import PARTS
 
     VIEWS += [("lessons", {"part": p, "step": s}) for p, part in enumerate(PARTS, 1)
               for s in range(1, len(part.steps) + 1)]
@@ -237,7 +237,7 @@ def test_english_words_are_found():
 
 
 def test_the_check_reads_widgets_and_figures():
-    from lstm_viz.i18n import t
+    from text.i18n import t
 
     texts = shown_text(open_page("gates", lang="zh"))
     for shown in (t("gates.seq.help", "zh"), t("gates.ex.wave", "zh"), t("mode.chars", "zh"),
@@ -266,7 +266,7 @@ def test_chinese_after_an_upload():
     import numpy as np
 
     from lstm_viz import StackedLSTM
-    from lstm_viz.i18n import t
+    from text.i18n import t
 
     stack = StackedLSTM.random(3, (4,), seed=3)
     layer = stack.layers[0]
@@ -277,7 +277,8 @@ def test_chinese_after_an_upload():
     at = open_page("gates", lang="zh", seq="1 0 2; 0 1 0", mode="numbers")
     details = t("upload.detail", "zh", detail="")  # the core's diagnosis after it: see below
     for data in (good.getvalue(), b"not a zip at all", bad.getvalue()):
-        at.file_uploader(key="upload_file").set_value(("m.npz", data, "application/octet-stream"))
+        at.file_uploader(key=keys.UPLOAD_FILE).set_value(
+            ("m.npz", data, "application/octet-stream"))
         at.run()
         assert_clean(at)
         assert not leaks(at, cut=details)
@@ -352,12 +353,13 @@ def test_chinese_upload_details(name):
     # Both the headline and the detail under it are Chinese; only names (weight_hh_l0,
     # arr_1, head.W) and shapes stay as they are spelled in code.
     from lstm_viz.upload import UploadError, read_weights
+    from ui.upload import MAX_BYTES
 
     with pytest.raises(UploadError) as err:
-        read_weights(BAD_FILES[name])
+        read_weights(BAD_FILES[name], max_bytes=MAX_BYTES)
     assert err.value.key != "upload.why.core", str(err.value)  # checked before the core
     at = open_page("gates", lang="zh", seq="1 0 2; 0 1 0", mode="numbers")
-    at.file_uploader(key="upload_file").set_value(("m.npz", BAD_FILES[name], "application/zip"))
+    at.file_uploader(key=keys.UPLOAD_FILE).set_value(("m.npz", BAD_FILES[name], "application/zip"))
     at.run()
     assert_clean(at)
     assert at.error and HAN.search(at.error[0].value)
@@ -391,7 +393,7 @@ EN_VIEWS = [(p, q) for p, q in VIEWS if q.get("model") != "pronoun-zh"
 
 @pytest.mark.parametrize("page, query", EN_VIEWS, ids=_ids)
 def test_english_page_has_no_chinese(page, query):
-    from lstm_viz.i18n import t
+    from text.i18n import t
 
     at = open_page(page, lang="en", **query)
     assert_clean(at)
@@ -462,3 +464,45 @@ def test_locale_choice_is_kept_across_pages(in_locale):
     assert_clean(at)
     assert at.title[0].value == "参数量计算器"
     assert at.query_params["lang"] == "zh"
+
+
+# ---- a third language is one more catalogue file ----------------------------------------------
+
+MARK = "⟦xx⟧ "
+
+
+@pytest.fixture
+def third_language(tmp_path, monkeypatch):
+    """The app with a throw-away catalogue ``xx.json`` beside en and zh: English with every
+    value marked, loaded the way the app loads its folder."""
+    from types import MappingProxyType
+
+    from text import i18n
+
+    for path in i18n.CATALOGUE_DIR.glob("*.json"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    marked = {key: MARK + value for key, value in i18n.catalogue("en").items()}
+    (tmp_path / "xx.json").write_text(json.dumps(marked, ensure_ascii=False), encoding="utf-8")
+    found = i18n.load(tmp_path)
+    monkeypatch.setattr(i18n, "_CATALOGUES", MappingProxyType(found))
+    monkeypatch.setattr(i18n, "LANGS", tuple(found))
+    monkeypatch.setattr(i18n, "LANG_NAMES", {lang: words["lang.name"]
+                                             for lang, words in found.items()})
+    return "xx"
+
+
+@pytest.mark.parametrize("page", SCRIPTS)
+def test_a_third_catalogue_renders_every_page(third_language, page):
+    at = open_page(page, lang=third_language)
+    assert_clean(at)
+    assert at.selectbox(key="lang").value == "xx"
+    assert at.selectbox(key="lang").options == ["English", MARK + "English", "中文"]  # en first
+    assert at.title[0].value.startswith(MARK)
+    assert at.query_params["lang"] == "xx"
+
+
+def test_a_third_catalogue_follows_its_locale(third_language):
+    at = open_page("home", locale="xx-YY")
+    assert_clean(at)
+    assert at.selectbox(key="lang").value == "xx"
+    assert at.title[0].value.startswith(MARK)

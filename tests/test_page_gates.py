@@ -6,12 +6,18 @@ from conftest import assert_clean, decode, open_page, plotly_specs
 
 from lstm_viz import LSTM
 from lstm_viz.inputs import encode
+from ui import keys
 
 
 def gates_spec(at):
     specs = plotly_specs(at)
     assert len(specs) == 1
     return specs[0]
+
+
+def arithmetic(at) -> str:
+    """The step's six lines of arithmetic (plain monospace text, not st.code)."""
+    return next(el.value for el in at.text if el.value.startswith("f = σ("))
 
 
 def test_default_view_draws_the_animation():
@@ -21,7 +27,7 @@ def test_default_view_draws_the_animation():
     spec = gates_spec(at)
     assert len(spec["frames"]) == 10  # the default sentence has 10 words
     assert at.text_area(key="seq").value.startswith("the cat sat")
-    assert at.code, "the arithmetic is shown"
+    assert arithmetic(at), "the arithmetic is shown"
 
 
 def test_figure_holds_the_trace_of_the_typed_sequence():
@@ -56,13 +62,13 @@ def test_mode_units_step_and_unit_change_the_explanation():
     at = open_page("gates", seq="1, 2, 3, 4, 5", mode="numbers", units=4)
     assert_clean(at)
     assert len(gates_spec(at)["frames"]) == 5
-    before = at.code[0].value
+    before = arithmetic(at)
     at.slider(key="step").set_value(3).run()
     assert_clean(at)
-    assert at.code[0].value != before
+    assert arithmetic(at) != before
     at.slider(key="unit").set_value(4).run()
     assert_clean(at)
-    lines = at.code[0].value.splitlines()
+    lines = arithmetic(at).splitlines()
     assert lines[0].startswith("f = σ(") and lines[4].startswith("Cₜ = f·Cₜ₋₁")
 
 
@@ -217,7 +223,7 @@ def test_a_demo_link_reproduces_the_view():
     assert np.allclose(heatmap_of(spec, "i"), layer.i, atol=1e-5)
     assert spec["layout"]["sliders"][0]["active"] == 3
     # the arithmetic is the demo layer's: f of unit 3 at step 4 is in the first formula
-    assert at.code[0].value.splitlines()[0].endswith(f"{layer.f[3, 2]:.3f}".replace("-", "−"))
+    assert arithmetic(at).splitlines()[0].endswith(f"{layer.f[3, 2]:.3f}".replace("-", "−"))
     assert any(el.value.endswith(": " + tokens[3]) for el in at.text)
 
 
@@ -283,8 +289,8 @@ def test_the_learners_own_model_is_offered_only_when_there_is_one():
     task = get("first-symbol")
     own = TokenModel.random(task.vocab, task.labels, 3, (5, 4), seed=1)
     at = open_page("gates")
-    at.session_state["trained_model"] = own
-    at.session_state["trained_task"] = "first-symbol"
+    at.session_state[keys.TRAINED_MODEL] = own
+    at.session_state[keys.TRAINED_TASK] = "first-symbol"
     at.run()
     assert "Your trained model" in at.selectbox(key="model").options
     at.selectbox(key="model").set_value("trained").run()

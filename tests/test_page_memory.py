@@ -10,15 +10,15 @@ from conftest import PAGES, assert_clean, decode, open_page, plotly_specs
 
 from lstm_viz import demos
 from lstm_viz.explain import fmt
-from lstm_viz.story import narrate, read_story
+from lstm_viz.story import read_story
+from text.story import narrate
 
-PAGES.setdefault("memory", "pages/4_memory.py")
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _page_constant(name):
     """A constant of the page script, read from its source without running it."""
-    tree = ast.parse((ROOT / "pages/4_memory.py").read_text())
+    tree = ast.parse((ROOT / PAGES["memory"]).read_text())
     node = next(n for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == name)
     return ast.literal_eval(node.value)
 
@@ -209,7 +209,7 @@ def test_chinese_page(demo):
     _, _, words = expected(demo["pronoun-en"], STORIES["pronoun-en"], "zh")
     assert bullets(at) == list(words)
     assert words[0].startswith("读到“John”（第 1 步）时")
-    assert "单元" in str(spec(at)["layout"]["annotations"])
+    assert "隐藏单元" in str(spec(at)["layout"]["annotations"])
 
 
 @pytest.mark.parametrize("query, note", [

@@ -7,16 +7,16 @@ process (as on a server), so a seed used twice would be found instead of trained
 
 import numpy as np
 import pytest
-from conftest import ROOT, assert_clean, decode, plotly_specs
+from conftest import PAGES, ROOT, assert_clean, decode, plotly_specs
 
-from lstm_viz.i18n import t
 from lstm_viz.model import TokenModel
 from lstm_viz.tasks import TASKS
 from lstm_viz.train import train
 from lstm_viz.worker import Done, Failed, Step, WorkerDied
-from ui import training
+from text.i18n import t
+from ui import keys, training
 
-PAGE = "pages/5_train.py"
+PAGE = PAGES["train"]
 
 
 def open_train(state=None, **query):
@@ -117,13 +117,13 @@ def test_a_short_run_trains_and_hands_the_model_to_the_gates_page(count_runs):
     assert_clean(at)
     assert count_runs == [20]
     assert len(at.success) == 1 and at.success[0].value.startswith("Trained 20 steps in ")
-    model = at.session_state["trained_model"]
+    model = at.session_state[keys.TRAINED_MODEL]
     assert isinstance(model, TokenModel) and model.units == (5,)
-    assert at.session_state["trained_task"] == "first-symbol"
+    assert at.session_state[keys.TRAINED_TASK] == "first-symbol"
     assert model.vocab == TASKS["first-symbol"].vocab
     losses, accuracies = curve(at)
     assert len(losses) == len(accuracies) == 20
-    outcome, how = at.session_state["_train_shown"]
+    outcome, how = at.session_state[keys.TRAIN_SHOWN]
     assert how == "trained" and outcome.model is model
     np.testing.assert_array_equal(losses, outcome.losses)
     metrics = {m.label: m.value for m in at.metric}
@@ -143,7 +143,7 @@ def test_identical_settings_are_reused_across_sessions_without_training(count_ru
     assert_clean(second)
     assert count_runs == [30], "found, not trained again"
     assert len(second.info) == 1 and second.info[0].value == t("train.reused")
-    assert second.session_state["trained_model"] is first.session_state["trained_model"]
+    assert second.session_state[keys.TRAINED_MODEL] is first.session_state[keys.TRAINED_MODEL]
     np.testing.assert_array_equal(curve(second)[0], curve(first)[0])
     press_train(open_train(**{**query, "seed": 9103}))  # one setting differs: trains
     assert count_runs == [30, 30]
@@ -247,8 +247,8 @@ def test_a_run_stopped_part_way_keeps_its_model_and_is_not_shared(count_runs):
     assert_clean(at)
     assert len(at.warning) == 1
     assert at.warning[0].value == t("train.stopped", step=7, steps=400)
-    assert at.session_state["trained_model"] is live.model
-    assert at.session_state["trained_task"] == "first-symbol"
+    assert at.session_state[keys.TRAINED_MODEL] is live.model
+    assert at.session_state[keys.TRAINED_TASK] == "first-symbol"
     assert {m.label: m.value for m in at.metric}[t("train.steps_done")] == "7 / 400"
     assert len(curve(at)[0]) == 7
     at.number_input(key="units").set_value(5).run()  # the result stays, and says it is older
@@ -263,7 +263,8 @@ def test_a_run_stopped_before_its_first_step_leaves_nothing_half_set():
                            training.TASK_KEY: s.task})  # the task was set, the model not yet
     assert_clean(at)
     assert not at.warning
-    assert "trained_task" not in at.session_state and "trained_model" not in at.session_state
+    assert keys.TRAINED_TASK not in at.session_state
+    assert keys.TRAINED_MODEL not in at.session_state
 
 
 def test_a_run_that_blows_up_says_to_lower_the_learning_rate(monkeypatch):
@@ -272,7 +273,7 @@ def test_a_run_that_blows_up_says_to_lower_the_learning_rate(monkeypatch):
     assert_clean(at)
     assert len(at.error) == 1
     assert at.error[0].value.replace("\\", "") == t("train.diverged", step=2)
-    assert "trained_model" not in at.session_state  # no half-made model to inspect
+    assert keys.TRAINED_MODEL not in at.session_state  # no half-made model to inspect
     assert at.number_input(key="units").value == 2 and at.segmented_control(key="lr").value == "0.1"
 
 
@@ -287,7 +288,7 @@ def test_a_training_process_that_dies_gets_a_message_and_is_replaced(monkeypatch
     at = press_train(open_train(task="brackets", units=2, steps=50, seed=9108))
     assert_clean(at)
     assert at.error[0].value.replace("\\", "") == t("train.crashed")
-    assert "trained_model" not in at.session_state
+    assert keys.TRAINED_MODEL not in at.session_state
     assert at.number_input(key="units").value == 2
     assert not dying.alive and training.trainers()._free == 1  # its place is free again
 
@@ -327,3 +328,182 @@ def test_the_last_step_reported_again_with_the_end_is_drawn_once(monkeypatch):
     at = press_train(open_train(task="brackets", units=2, steps=2, seed=9109))
     assert_clean(at)
     assert at.success and list(curve(at)[0]) == [1.0, 0.9]
+
+
+def test_a_hung_worker_closed_by_its_learner_is_never_handed_to_the_next():
+    # Issue 14, item 3: the worker hangs (SIGSTOP), its learner leaves, ``_stop`` closes
+    # it; the next learner must get a fresh process, not the closed one ("handle is closed").
+    import os
+    import signal
+
+    from lstm_viz.worker import Job
+
+    s = training.Settings("brackets", 2, 0.01, 100_000, 9110)
+    pool = training.Trainers(size=1)
+    hung = pool.take(pool.join(s), timeout=5)
+    hung.start(Job(training.start_model(s), s.task, 8, s.steps, s.lr, s.seed))
+    assert hung.poll(timeout=60)  # it trains …
+    os.kill(hung._process.pid, signal.SIGSTOP)  # … then hangs
+    live = training.Live(s, training.start_model(s))
+    stop_seconds = training.STOP_SECONDS
+    training.STOP_SECONDS = 0.5
+    try:
+        training._stop(hung, live)  # the learner closed the tab
+    finally:
+        training.STOP_SECONDS = stop_seconds
+    pool.give_back(hung)
+    assert not hung.alive
+    fresh = pool.take(pool.join(s), timeout=5)
+    assert fresh is not None and fresh is not hung
+    try:
+        fresh.start(Job(training.start_model(s), s.task, 8, 3, s.lr, s.seed))
+        assert isinstance(fresh.wait(timeout=60), Done)
+    finally:
+        fresh.close()
+
+
+def test_a_silent_worker_frees_its_slot_and_its_learner_is_told(monkeypatch):
+    # Issue 14, item 3: a worker that stops answering while its learner stays connected
+    # must not hold the slot forever: after SILENT_SECONDS without a report it is ended.
+    silent = ScriptedWorker(Step(1, 1.5, 0.5))  # one step, then nothing
+    scripted(monkeypatch, silent)
+    monkeypatch.setattr(training, "SILENT_SECONDS", 0.5)
+    at = press_train(open_train(task="brackets", units=2, steps=50, seed=9111))
+    assert_clean(at)
+    assert at.error[0].value.replace("\\", "") == t("train.silent", seconds=0.5)
+    assert "trained_model" not in at.session_state
+    assert not silent.alive and training.trainers()._free == 1  # its place is free again
+
+
+class Idle(ScriptedWorker):
+    """A stand-in process for queue tests: never started."""
+
+
+def test_the_queue_is_first_come_first_served_and_estimates_from_the_measured_pace():
+    pool = training.Trainers(size=1)
+    pool.pace.record(1.0, 2e-6)  # measured: 2e-6 s per unit of work
+    pool._free, pool._idle = 0, [Idle()]  # its one process, idle
+    a, b, c, a_again = (training.Settings("brackets", u, 0.01, 100, 9120) for u in (2, 3, 4, 2))
+    first, second, third, same = (pool.join(s) for s in (a, b, c, a_again))
+    assert pool.take(second, timeout=0.05) is None  # not first in line
+    worker = pool.take(first, timeout=1)
+    assert worker is not None
+    assert pool.take(second, timeout=0.05) is None  # first in line, but no process free
+    pace = 2e-6
+    ahead, wait, run = pool.estimate(second)
+    assert ahead == 0 and 0 < wait <= first.work * pace  # what is left of the first run
+    assert run == pytest.approx(second.work * pace)
+    ahead, wait, _ = pool.estimate(third)
+    assert ahead == 1 and wait == pytest.approx(wait_of_second := first.work * pace
+                                                + second.work * pace, rel=0.1)
+    ahead, wait, _ = pool.estimate(same)  # the same settings as the run training: counted once
+    assert ahead == 2 and wait == pytest.approx(wait_of_second + third.work * pace, rel=0.1)
+    pool.leave(second)  # the second learner leaves: the third moves up
+    assert pool.estimate(third)[0] == 0
+    pool.give_back(worker, first)
+    assert pool.take(third, timeout=1) is worker
+
+
+def test_the_pace_is_measured_here_then_follows_the_finished_runs():
+    pace = training.Pace()
+    calibrated = pace.seconds_per_work()  # a few steps of the default run, timed here
+    assert 1e-11 < calibrated < 1e-5
+    for k in range(1, 4):
+        pace.record(100.0, k * 1e-6)  # runs at 1e-8, 2e-8, 3e-8 s per work
+    assert pace.seconds_per_work() == pytest.approx(2e-8)  # the median
+    for _ in range(training.PACE_RUNS):
+        pace.record(100.0, 5e-6)
+    assert pace.seconds_per_work() == pytest.approx(5e-8)  # only the latest runs count
+
+
+def test_a_waiting_learner_sees_their_place_and_the_estimates(monkeypatch):
+    pool = training.Trainers(size=1)
+    pool._free, pool._idle = 0, [Idle()]
+    pool.pace.record(1.0, 1e-7)  # measured: 1e-7 s per unit of work
+    busy, queued = (training.Settings("brackets", u, 0.01, 1000, 9121) for u in (5, 6))
+    busy_ticket = pool.join(busy)
+    held = pool.take(busy_ticket, timeout=1)  # someone else trains in the only process
+    queued_ticket = pool.join(queued)  # and someone else waits
+    monkeypatch.setattr(training, "trainers", lambda: pool)
+    s = training.Settings("brackets", 2, 0.01, 50, 9123)
+    trained = training._outcome(s, training.start_model(s), [1.0], [0.5], 0.25, False)
+    monkeypatch.setattr(training, "_train", lambda s, on_progress, worker: trained)
+    waits = []
+
+    def on_wait(ahead, wait, run):
+        waits.append((ahead, wait))
+        if len(waits) == 2:  # the other runs end
+            pool.give_back(held, busy_ticket)
+            pool.leave(queued_ticket)
+
+    outcome, reused = training.run(s, on_progress=lambda live: None, on_wait=on_wait)
+    assert outcome is trained and not reused and len(waits) == 2
+    (ahead, wait), _ = waits
+    assert ahead == 1  # one run ahead in the queue
+    left_of_busy = training.work(busy) * 1e-7  # ≈ 5 s
+    assert left_of_busy < wait <= left_of_busy + training.work(queued) * 1e-7
+    assert len(pool.pace._runs) == 2  # the run's own pace recorded
+    assert pool._idle == [held] and not pool._running and not pool._waiting
+
+
+def test_the_same_settings_in_progress_are_followed_not_trained_again(monkeypatch):
+    s = training.Settings("brackets", 3, 0.01, 100, 9124)
+    runs, pool = training.RunStore(), training.Trainers(size=0)  # no process at all
+    monkeypatch.setattr(training, "store", lambda: runs)
+    monkeypatch.setattr(training, "trainers", lambda: pool)
+    monkeypatch.setattr(training, "FOLLOW_SECONDS", 0.01)
+    leader = training.Live(s, training.start_model(s))  # another learner's run
+    for k in range(3):
+        leader.add(1.0 - k / 10, 0.5)
+    runs.begin(leader)
+    finished = training._outcome(s, leader.model, leader.losses, leader.accuracies, 0.5, False)
+    drawn = []
+
+    def on_progress(live):
+        drawn.append((live, len(live.losses)))
+        runs.end(leader)
+        runs.put(s, finished)  # the leader finishes
+
+    outcome, reused = training.run(s, on_progress, on_wait=lambda *a: pytest.fail("queued"))
+    assert outcome is finished and reused
+    assert drawn == [(leader, 3)]  # the leader's curve, drawn for this learner
+    assert not pool._waiting and not pool._running
+
+
+def test_the_estimate_follows_the_pace_of_the_run_training_now():
+    pool = training.Trainers(size=1)
+    pool._free, pool._idle = 0, [Idle()]
+    pool.pace.record(1.0, 1e-9)  # the runs before were fast …
+    running_s, waiting_s = (training.Settings("brackets", u, 0.01, 100, 9125) for u in (2, 3))
+    running = pool.join(running_s)
+    assert pool.take(running, timeout=1) is not None
+    running.started -= 1.0  # it began a second ago
+    waiting = pool.join(waiting_s)
+
+    def progress(s):  # … but this one takes 0.2 s a step and has done 50 of its 100
+        return (50, 0.2) if s == running_s else (0, 0.0)
+
+    ahead, wait, run = pool.estimate(waiting, progress)
+    assert ahead == 0
+    assert wait == pytest.approx(10.0)  # the other 50 steps, at the pace seen now
+    assert run == pytest.approx(20.0 * waiting.work / running.work)
+    _, early_wait, _ = pool.estimate(waiting, lambda s: (training.PACE_STEPS - 1, 0.2))
+    assert early_wait == 0.0  # too few steps to judge: the recorded pace says it is done
+
+
+def test_a_live_run_tells_its_pace_without_its_start_up():
+    s = training.Settings("brackets", 2, 0.01, 100, 9126)
+    live = training.Live(s, training.start_model(s))
+    live.started -= 5.0  # the process took 5 s to start
+    live.add(1.0, 0.5)
+    runs = training.RunStore()
+    runs.begin(live)
+    for _ in range(3):
+        live.add(1.0, 0.5)
+    old_store = training.store
+    training.store = lambda: runs
+    try:
+        n, per_step = training._progress(s)
+    finally:
+        training.store = old_store
+    assert n == 4 and 0 <= per_step < 1.0  # not 5 s ÷ 4: the start-up is left out

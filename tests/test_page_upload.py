@@ -6,12 +6,12 @@ import pickle
 from pathlib import Path
 
 import numpy as np
-from conftest import assert_clean, decode, open_page, plotly_specs
+from conftest import PAGES, assert_clean, decode, open_page, plotly_specs
 
 from lstm_viz import LSTM, StackedLSTM
 from lstm_viz.inputs import encode
 from lstm_viz.upload import read_weights
-from ui import upload
+from ui import keys, upload
 
 DEMO = Path(__file__).resolve().parents[1] / "lstm_viz" / "demos" / "brackets.npz"
 STACK = StackedLSTM.random(3, (5, 4), dense=2, seed=3)
@@ -30,7 +30,7 @@ def torch_npz(stack: StackedLSTM) -> bytes:
 
 
 def put(at, data: bytes, name: str = "model.npz"):
-    at.file_uploader(key="upload_file").set_value((name, data, "application/octet-stream"))
+    at.file_uploader(key=keys.UPLOAD_FILE).set_value((name, data, "application/octet-stream"))
     return at.run()
 
 
@@ -58,7 +58,7 @@ def test_the_control_shows_both_export_snippets():
     assert "Use your own model" in [e.label for e in at.expander]
     text = "\n".join(m.value for m in at.markdown)
     assert "model.state_dict()" in text and "layer.get_weights()" in text
-    assert at.file_uploader(key="upload_file").allowed_type == [".npz"]
+    assert at.file_uploader(key=keys.UPLOAD_FILE).allowed_type == [".npz"]
 
 
 def test_pytorch_upload_is_described_chosen_and_run():
@@ -131,11 +131,11 @@ def test_chinese_labels():
 
 
 def test_a_found_put_in_the_session_runs_without_uploading():
-    # The page reads only st.session_state["uploaded_model"]: the same flow without a file.
+    # The page reads only st.session_state[keys.UPLOADED_MODEL]: the same flow without a file.
     at = open_page("gates", seq=SEQ, mode="numbers")
     buf = io.BytesIO()
     STACK.save(buf)
-    at.session_state[upload.KEY] = read_weights(buf.getvalue())
+    at.session_state[keys.UPLOADED_MODEL] = read_weights(buf.getvalue())
     at.run()  # now "uploaded" is offered
     at.selectbox(key="model").set_value("uploaded").run()
     assert_clean(at)
@@ -163,9 +163,20 @@ def test_the_uploaded_stack_runs_on_the_stacked_page_too():
 def test_the_upload_travels_between_pages():
     at = open_page("gates", seq=SEQ, mode="numbers")
     at = put(at, torch_npz(STACK))
-    at.switch_page("pages/2_stacked.py").run()
+    at.switch_page(PAGES["stacked"]).run()
     assert_clean(at)
     assert "Your uploaded model" in at.segmented_control(key="model").options
-    at.switch_page("pages/1_gates.py").run()
+    at.switch_page(PAGES["gates"]).run()
     assert_clean(at)
     assert "Your uploaded model" in at.selectbox(key="model").options
+
+
+def test_the_app_limit_is_the_servers():
+    # Our own check says "too big" for files Streamlit's uploader (maxUploadSize MB) lets
+    # through; it is the app's (ui/upload.py), not the core's.
+    import re
+
+    config = (Path(__file__).resolve().parents[1] / ".streamlit/config.toml").read_text()
+    limit_mb = int(re.search(r"^maxUploadSize\s*=\s*(\d+)", config, re.M).group(1))
+    assert upload.MAX_BYTES == limit_mb * 1_000_000
+    assert upload.accept(b"PK" + bytes(upload.MAX_BYTES - 1)) == "upload.err.too_big"

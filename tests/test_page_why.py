@@ -7,9 +7,9 @@ import pytest
 from conftest import assert_clean, decode, open_page, plotly_specs
 
 from lstm_viz import LSTM
-from lstm_viz.i18n import t
 from lstm_viz.inputs import encode
 from lstm_viz.why import TanhRNN, forget_products, input_gradients, ledger, rnn_input_gradients
+from text.i18n import t
 from ui.compute import SURGERIES, surgery_clamp
 
 CHARTS = ("ledger", "map", "surgery", "gradients", "saturation")

@@ -39,6 +39,17 @@ def test_article_stack_per_layer_and_total(convention):
     assert b.convention == convention
 
 
+@pytest.mark.parametrize("convention", CONVENTIONS)
+def test_the_one_definition_of_the_article_stack(convention):
+    """params.ARTICLE is what the lesson, the pages and the figures draw."""
+    stack = params.ARTICLE
+    assert (stack.input_size, list(stack.units), stack.dense) == tuple(ARTICLE_STACK.values())
+    assert stack.units_text == "128, 64, 32, 8"
+    assert stack.count(convention).total == EXPECTED[convention][1]
+    assert stack.count(convention, bidirectional=True) == count_params(
+        **ARTICLE_STACK, convention=convention, bidirectional=True)
+
+
 def test_default_convention_is_keras():
     assert count_params(**ARTICLE_STACK).total == 131_753
 

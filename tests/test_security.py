@@ -23,6 +23,8 @@ import pytest
 # The browser tests share test_browser.py's server, tab and screenshot folder.
 from test_browser import IDLE, full_page_screenshot, page, server, shots  # noqa: F401
 
+from ui import keys
+
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10: its backport (requirements-dev.txt)
@@ -197,7 +199,7 @@ QUERY = {  # URL path → the query parameters the page reads (README's table, a
     "/memory": ["demo", "seq"],
     "/train": ["task", "units", "lr", "steps", "seed"],
     "/why": ["seq", "mode", "units", "seed", "model", "step", "unit", "surgery", "who", "when"],
-    "/lessons": ["part", "step"],
+    "/lessons": ["part", "step", "check"],
 }
 EVERY_PAGE = ["lang", "present"]
 TEXT_WIDGETS = {"text_input": "input", "text_area": "area", "chat_input": "chat"}
@@ -252,9 +254,17 @@ def text_fields() -> set[tuple[str, str, str]]:
         for node in ast.walk(ast.parse(script.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                     and node.func.attr in TEXT_WIDGETS:
-                key = next((kw.value.value for kw in node.keywords if kw.arg == "key"), None)
+                key = next((_key(kw.value) for kw in node.keywords if kw.arg == "key"), None)
                 found.add((_page_url(script), key, TEXT_WIDGETS[node.func.attr]))
     return found
+
+
+def _key(node: ast.expr) -> str:
+    """A widget's key as written: a string, or a name from ui.keys (``keys.SEQ``)."""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+            and node.value.id == "keys":
+        return getattr(keys, node.attr)
+    return node.value
 
 
 def test_every_text_field_is_in_the_browser_test():

@@ -374,3 +374,16 @@ def test_docstring_examples_and_no_framework_at_run_time():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=Path(__file__).resolve().parents[1])
     assert json.loads(out.stdout) == []
+
+
+def test_float32_training_follows_float64_training():
+    """The app and the demos train in float32: over a real run its losses and weights stay
+    within float32's rounding of the float64 run (which the gradient checks verify)."""
+    batches = copy_first_batches()
+    runs = [train(TokenModel.random(list("abcd"), list("abcd"), 4, (8,), seed=1, dtype=dt),
+                  batches, steps=60, seed=2) for dt in (np.float64, np.float32)]
+    r64, r32 = runs
+    assert all(p.dtype == np.float32 for p in r32.model.params().values())  # no upcast
+    assert_allclose(r32.losses, r64.losses, rtol=2e-4)
+    for name, p in r64.model.params().items():
+        assert rel_error(r32.model.params()[name], p) < 1e-4, name

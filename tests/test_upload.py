@@ -11,6 +11,7 @@ from lstm_viz import LSTM, StackedLSTM
 from lstm_viz.model import TokenModel
 from lstm_viz.stack import Dense
 from lstm_viz.upload import Found, UploadError, read_weights
+from text.i18n import t
 
 DEMO = Path(__file__).resolve().parents[1] / "lstm_viz" / "demos" / "brackets.npz"
 X = np.random.default_rng(1).normal(size=(6, 3))  # (T, X) a sequence of 3-vectors
@@ -220,6 +221,18 @@ def test_zip_bomb_is_refused():
     assert "unpacks to" in message(buf.getvalue(), max_bytes=1_000_000)
 
 
+def test_the_core_sets_no_size_limit_of_its_own():
+    # The upload limit is the app's (ui/upload.py); from Python a large file is read.
+    buf = io.BytesIO()
+    np.savez_compressed(buf, arr_0=np.zeros((1000, 1000)))
+    with pytest.raises(UploadError) as err:
+        read_weights(buf.getvalue())
+    assert err.value.key == "upload.why.keras_start"  # read, then found to hold no LSTM
+    big = StackedLSTM.random(300, (300,), seed=0)
+    data = saved(big)
+    assert len(data) > 5_000_000 and read_weights(data).layers == (300,)
+
+
 def test_unrelated_keys_are_listed():
     text = message(npz(conv1=np.zeros((3, 3)), labels=np.array(["a", "b"])), "unknown")
     assert "conv1 (3, 3)" in text and "labels (2,)" in text and "weight_ih_l0" in text
@@ -241,7 +254,7 @@ def test_every_reason_and_detail_is_in_both_catalogues():
     import re
 
     from lstm_viz import upload
-    from lstm_viz.i18n import catalogue
+    from text.i18n import catalogue
 
     source = Path(upload.__file__).read_text()
     reasons = set(re.findall(r'"(upload\.(?:err|kind|why)\.[a-z_]+)"', source))
@@ -254,8 +267,9 @@ def test_the_detail_is_said_in_each_language():
     with pytest.raises(UploadError) as err:
         read_weights(npz(weight_ih_l0=np.zeros((8, 3)), weight_hh_l0=np.zeros((8, 3))))
     assert err.value.key == "upload.why.shape"
-    assert str(err.value) == err.value.detail("en")
-    assert "weight_hh_l0" in err.value.detail("zh") and "形状" in err.value.detail("zh")
+    zh = t(err.value.key, "zh", **err.value.values)
+    assert str(err.value) == t(err.value.key, "en", **err.value.values)
+    assert "weight_hh_l0" in zh and "形状" in zh
 
 
 def test_what_the_core_still_refuses_is_passed_on():

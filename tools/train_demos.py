@@ -11,10 +11,21 @@ its :class:`Recipe`, so a rerun gives the same weights. Three random streams nev
 - the *held-out* stories, on which every reported number is measured, from
   ``default_rng((seed, HELD_OUT_STREAM))``: freshly generated, never trained on.
 
+For the pronoun demos two more sets are measured, both never trained on:
+
+- the hand-written *held-out families* of ``lstm_viz/demos/held_out.txt``: sentence shapes
+  the generator never makes (:func:`held_out_families`);
+- *far* stories (:func:`far_stories`) whose last pronoun lies at twice the longest
+  subject-to-pronoun distance of the training stories (:func:`training_max_distance`
+  replays the training stream to find it), half of them with every object in the run of
+  the other gender.
+
 Each ``<name>.npz`` carries in its metadata the recipe (``task``, ``seed``, ``steps``,
 ``lr`` …), the training ``seconds``, the units found (``unit.gender``, ``unit.male_sign``,
-``unit.depth``) and the held-out numbers (``metric.*``). The weights are stored as
-float32 (half the size; the numbers are measured on exactly what is stored). One line
+``unit.depth``), the longest training distance (``train.max_distance``) and the held-out
+numbers (``metric.*``). The weights are stored as float32 (half the size; the numbers are
+measured on exactly what is stored); training computes in the recipe's ``dtype`` (float32
+unless a recipe says otherwise). One line
 per demo is printed: its metrics and how long the training took.
 """
 
@@ -22,7 +33,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -34,13 +45,18 @@ if str(ROOT) not in sys.path:  # run as a script: find lstm_viz beside tools/
 from lstm_viz import evaluate  # noqa: E402
 from lstm_viz.demos import NAMES  # noqa: E402
 from lstm_viz.model import TokenModel  # noqa: E402
-from lstm_viz.tasks import Example, Task, get  # noqa: E402
+from lstm_viz.story import story_example  # noqa: E402
+from lstm_viz.tasks import Example, Task, distance_story, get  # noqa: E402
 from lstm_viz.train import TrainResult, train  # noqa: E402
 
 OUT = ROOT / "lstm_viz" / "demos"
-PROBE_STREAM, HELD_OUT_STREAM = 1, 2
-PROBE_N, HELD_OUT_N = 200, 500  # stories to choose the unit on, and to measure on
-MIN_FORGET_GAP = 0.25  # a gender unit's forget gate: mean elsewhere − mean at new subjects
+HELD_OUT_FILE = OUT / "held_out.txt"
+PROBE_STREAM, HELD_OUT_STREAM, FAR_STREAM = 1, 2, 4
+PROBE_N, HELD_OUT_N, FAR_N = 200, 500, 300  # stories: to choose the unit, to measure, far
+# A gender unit's forget gate: its mean where a sentence about the same subject starts
+# minus its mean where a new subject is named (the issue asks ≥ 0.3).
+MIN_FORGET_GAP = 0.3
+MIN_AGREEMENT = 0.95  # … and the share of steps whose C sign tells the gender (issue: ≥ 0.95)
 
 
 @dataclass(frozen=True)
@@ -56,26 +72,39 @@ class Recipe:
     lr: float = 0.01      # Adam's learning rate
     clip: float = 1.0     # largest global gradient norm
     forget_bias: float = 1.0  # added to b_f at the start (f ≈ σ(1) ≈ 0.73)
+    dtype: str = "float32"    # what training computes in (float32: ~2.5× faster than float64,
+                              # and the weights are shipped as float32 anyway)
 
 
-# pronoun-zh: with lr 0.01 (seeds 0–8) every model carried the gender but, in its best
-# units, overwrote it through the input gate (or reset at every 。) instead of forgetting
-# at the new subject; with lr 0.02, seeds 0 and 3 grew a unit that holds through 。 (f ≈ 1)
-# and forgets where a new subject begins. Seed 3's is also its best gender unit.
+# The pronoun demos (issue 12 grammar: time words, no-clause sentences, repeated subjects,
+# object runs, "then"/后来 openers) came from a bounded search, judged on the issue's four
+# targets (held-out families ≥ 98%, far stories ≥ 95%, agreement ≥ 95%, forget gap ≥ 0.3):
+#   --search 0 --forget-bias 1, and --search 0-3 --forget-bias 3 (lr 0.01 en, 0.02 zh).
+# No candidate met all four. With forget_bias 1 the English unit's f was low at pronoun-led
+# sentence starts too (0.24), so the gap failed (en 0.17, zh 0.22). With forget_bias 3
+# (f ≈ σ(3) ≈ 0.95 at the start), English seed 0 grew the one unit that keeps f high there
+# (gap ≈ 0.45, far 100%) but gets 3 of 85 held-out pronouns wrong; seeds 1 and 3 read every
+# family right but reset at pronouns; seed 2 did neither. Chinese seed 0 reads every family
+# right and holds the gender at twice the training distance, but its unit dips only ≈ 0.15
+# more at a new subject than where a sentence about the same subject starts; seeds 1–2 were
+# worse on every count.
 RECIPES = {
-    "pronoun-en": Recipe("pronoun-en", seed=2, steps=1500, units=32, embed_dim=16),
-    "pronoun-zh": Recipe("pronoun-zh", seed=3, steps=1500, units=32, embed_dim=16, lr=0.02),
+    "pronoun-en": Recipe("pronoun-en", seed=0, steps=1500, units=32, embed_dim=16,
+                         forget_bias=3.0),
+    "pronoun-zh": Recipe("pronoun-zh", seed=0, steps=1500, units=32, embed_dim=16, lr=0.02,
+                         forget_bias=3.0),
     "brackets": Recipe("brackets", seed=0, steps=1000, units=8, embed_dim=4),
     "first-symbol": Recipe("first-symbol", seed=0, steps=500, units=8, embed_dim=4),
 }
 
 
-def train_demo(name: str, steps: int | None = None) -> TrainResult:
-    """Train demo ``name`` from its recipe (``steps`` overrides the recipe's, for tests)."""
-    r = RECIPES[name]
+def train_demo(name: str, steps: int | None = None, recipe: Recipe | None = None) -> TrainResult:
+    """Train demo ``name`` from its recipe (``steps`` overrides the recipe's, for tests;
+    ``recipe`` the whole recipe, for a search)."""
+    r = recipe or RECIPES[name]
     task = get(r.task)
     model = TokenModel.random(task.vocab, task.labels, r.embed_dim, (r.units,), seed=r.seed,
-                              forget_bias=r.forget_bias)
+                              forget_bias=r.forget_bias, dtype=np.dtype(r.dtype))
     return train(model, lambda rng: task.batch(rng, r.batch), r.steps if steps is None else steps,
                  lr=r.lr, clip=r.clip, seed=r.seed)
 
@@ -91,6 +120,55 @@ def held_out(name: str, n: int = HELD_OUT_N) -> list[Example]:
     return stories(get(r.task), r.seed, HELD_OUT_STREAM, n)
 
 
+def held_out_families(task: str, path: Path = HELD_OUT_FILE) -> dict[str, list[Example]]:
+    """The hand-written held-out stories of ``task``, family by family.
+
+    Each story is read by :func:`lstm_viz.story.story_example`: subjects as
+    :func:`~lstm_viz.story.read_story` finds them, targets where the next token is a label.
+    """
+    families: dict[str, list[Example]] = {}
+    family = None
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("=="):
+            name = line[2:].split(":", 1)[0].split()   # task, family
+            family = name[1] if name[0] == task else None
+            if family is not None:
+                families[family] = []
+            continue
+        if family is None:
+            continue
+        example = story_example(task, get(task).tokenize(line))
+        if not example.annotations.new_subject[:3].count(True):
+            raise ValueError(f"{path.name}:{n}: a story must open with its subject")
+        families[family].append(example)
+    return families
+
+
+def training_max_distance(name: str, recipe: Recipe | None = None) -> int:
+    """The longest subject-to-pronoun distance (:func:`lstm_viz.evaluate.pronoun_distances`)
+    in the stories demo ``name`` was trained on: its training stream replayed."""
+    r = recipe or RECIPES[name]
+    task, rng = get(r.task), np.random.default_rng(r.seed)  # the stream train() draws from
+    pronouns = task.candidates("pronoun")
+    longest = 0
+    for _ in range(r.steps):
+        for ex in task.sample(rng, r.batch):
+            longest = max([longest, *evaluate.pronoun_distances(ex, pronouns).values()])
+    return longest
+
+
+def far_stories(name: str, distance: int, n: int = FAR_N,
+                recipe: Recipe | None = None) -> list[Example]:
+    """``n`` stories whose last pronoun lies ``distance`` steps from its subject; every
+    other story has all the objects of that run of the other gender."""
+    r = recipe or RECIPES[name]
+    rng = np.random.default_rng((r.seed, FAR_STREAM))
+    return [distance_story(r.task, rng, distance, other_gender=bool(k % 2)) for k in range(n)]
+
+
 def run_batch(model: TokenModel, task: Task, examples: list[Example]):
     """The model over the examples side by side: the layer's trace and the logits, (T, B, ·)."""
     ids, _, _ = task.collate(examples)  # (T, B), padded at the end, which nothing reads
@@ -102,18 +180,20 @@ def find_units(model: TokenModel, task: Task, examples: list[Example]) -> dict[s
     """The interpretable units, chosen on ``examples`` (the probe stories).
 
     The gender unit is a unit that does both things the lesson says: of the units whose
-    forget gate is lower where a new subject appears than elsewhere by at least
-    ``MIN_FORGET_GAP`` (mean over the probe steps), the one whose cell-state sign tells the
-    subject's gender best; when no unit dips that much, simply the best-telling unit. The
+    forget gate is lower where a new subject is named than where a sentence about the same
+    subject starts by at least ``MIN_FORGET_GAP`` (means over the probe steps) and whose
+    cell-state sign tells the subject's gender on at least ``MIN_AGREEMENT`` of the steps,
+    the one that tells it best; when no unit does both, simply the best-telling unit. The
     depth unit is the one whose cell state correlates most strongly with the depth.
     """
     layer, _ = run_batch(model, task, examples)
     if task.name.startswith("pronoun"):
         agreement = evaluate.gender_agreement(layer.c, examples).max(axis=0)  # (H,)
-        gaps = np.array([np.subtract(*evaluate.forget_at_subject_changes(layer.f, examples, u))
-                         for u in range(len(agreement))])  # (H,): at new − elsewhere, < 0
-        dips = gaps <= -MIN_FORGET_GAP
-        unit = int(np.argmax(np.where(dips, agreement, -1) if dips.any() else agreement))
+        gaps = np.array([evaluate.forget_at_same_subject_starts(layer.f, examples, u)
+                         - evaluate.forget_at_subject_changes(layer.f, examples, u).at_new_subject
+                         for u in range(len(agreement))])  # (H,)
+        both = (gaps >= MIN_FORGET_GAP) & (agreement >= MIN_AGREEMENT)
+        unit = int(np.argmax(np.where(both, agreement, -1) if both.any() else agreement))
         return {"gender": unit, "male_sign": evaluate.male_sign(layer.c, examples, unit)}
     if task.name == "brackets":
         return {"depth": evaluate.depth_unit(layer.c, examples).unit}
@@ -133,11 +213,34 @@ def measure(model: TokenModel, task: Task, examples: list[Example],
         agree = evaluate.gender_agreement(layer.c, examples)[:, u]  # (2,): c>0 male, c<0 male
         out["gender_agreement"] = float(agree[0 if units["male_sign"] > 0 else 1])
         at_new, elsewhere = evaluate.forget_at_subject_changes(layer.f, examples, u)
-        out.update(forget_at_new_subject=at_new, forget_elsewhere=elsewhere)
+        same = evaluate.forget_at_same_subject_starts(layer.f, examples, u)
+        out.update(forget_at_new_subject=at_new, forget_at_same_subject_start=same,
+                   forget_elsewhere=elsewhere)
     if "depth" in units:
         out["depth_correlation"] = float(evaluate.depth_correlation(layer.c, examples)
                                          [units["depth"]])
     return out
+
+
+def measure_beyond(model: TokenModel, name: str, far: int,
+                   recipe: Recipe | None = None) -> dict[str, float]:
+    """Pronoun accuracy on the held-out families (all of them, and the worst family) and
+    on :func:`far_stories` at distance ``far`` (there: only the last, far pronoun)."""
+    task = get((recipe or RECIPES[name]).task)
+    pronouns = task.candidates("pronoun")
+    families = held_out_families(task.name)
+    every = [ex for exs in families.values() for ex in exs]
+    scores = []
+    for exs in families.values():
+        _, logits = run_batch(model, task, exs)
+        scores.append(evaluate.slot_accuracy(logits, exs, task.labels, pronouns))
+    _, logits = run_batch(model, task, every)
+    far_examples = far_stories(name, far, recipe=recipe)
+    _, far_logits = run_batch(model, task, far_examples)
+    by = evaluate.accuracy_by_distance(far_logits, far_examples, task.labels, pronouns)
+    return {"families_accuracy": evaluate.slot_accuracy(logits, every, task.labels, pronouns),
+            "worst_family_accuracy": min(scores),
+            "far_accuracy": by.accuracy[by.distances.index(far)]}
 
 
 def as_float32(model: TokenModel) -> TokenModel:
@@ -146,43 +249,95 @@ def as_float32(model: TokenModel) -> TokenModel:
     return model.with_params(params)
 
 
-def build(name: str) -> tuple[TokenModel, float]:
-    """Train, choose the units, measure; the model (float32, meta filled) and seconds."""
-    r = RECIPES[name]
-    task = get(r.task)
-    result = train_demo(name)
+def build(name: str, recipe: Recipe | None = None) -> tuple[TokenModel, float]:
+    """Train, choose the units, measure; the model (float32, meta filled) and seconds.
+    ``recipe`` replaces the demo's own (for a search); the files are not written here."""
+    r = recipe or RECIPES[name]
+    result = train_demo(name, recipe=r)
     model = as_float32(result.model)
-    units = find_units(model, task, stories(task, r.seed, PROBE_STREAM, PROBE_N))
-    metrics = measure(model, task, held_out(name), units)
     meta = {"task": r.task, "seed": r.seed, "steps": result.steps, "lr": r.lr,
             "batch": r.batch, "units": r.units, "embed_dim": r.embed_dim, "clip": r.clip,
-            "forget_bias": r.forget_bias, "seconds": round(result.seconds, 1),
+            "forget_bias": r.forget_bias, "dtype": r.dtype, "seconds": round(result.seconds, 1),
             "held_out": HELD_OUT_N, "trainer": "lstm_viz.train.train (tools/train_demos.py)"}
+    return with_measurements(model, name, r, meta), result.seconds
+
+
+def with_measurements(model: TokenModel, name: str, r: Recipe, meta: dict) -> TokenModel:
+    """The model with its units and every measured number added to ``meta``."""
+    task = get(r.task)
+    units = find_units(model, task, stories(task, r.seed, PROBE_STREAM, PROBE_N))
+    metrics = measure(model, task, stories(task, r.seed, HELD_OUT_STREAM, HELD_OUT_N), units)
+    meta = dict(meta)
+    if "gender" in units:
+        longest = training_max_distance(name, r)
+        metrics.update(measure_beyond(model, name, 2 * longest, r))
+        meta.update({"train.max_distance": longest, "far_distance": 2 * longest})
     meta.update({f"unit.{k}": v for k, v in units.items()})
     meta.update({f"metric.{k}": v for k, v in metrics.items()})
-    return TokenModel(model.vocab, model.embedding, model.stack, model.labels, meta), \
-        result.seconds
+    return TokenModel(model.vocab, model.embedding, model.stack, model.labels, meta)
+
+
+def report_line(name: str, model: TokenModel, seconds: float, extra: str = "") -> str:
+    """One printed line: the demo, training seconds, every metric, the units."""
+    metrics = {k[7:]: v for k, v in model.meta.items() if k.startswith("metric.")}
+    units = {k[5:]: v for k, v in model.meta.items() if k.startswith("unit.")}
+    far = model.meta.get("far_distance")
+    shown = "  ".join(f"{k}={v:.4f}" for k, v in metrics.items())
+    far = f"  far distance {far} (training's longest {model.meta['train.max_distance']})" \
+        if far is not None else ""
+    return f"{name:<13} {seconds:7.1f}  {shown}  {units}{far}{extra}"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("names", nargs="*", default=list(NAMES),
                         help=f"demos to train (default: all of {', '.join(NAMES)})")
+    parser.add_argument("--measure", action="store_true",
+                        help="re-measure the shipped weights (units chosen again on the probe "
+                             "stories, as in training); no training")
+    parser.add_argument("--search", metavar="SEEDS",
+                        help="try these seeds (e.g. 0-4 or 1,3) with the recipe otherwise "
+                             "unchanged, print each one's line, write no file")
+    parser.add_argument("--lr", type=float, nargs="+", help="with --search: these learning rates")
+    parser.add_argument("--forget-bias", type=float, nargs="+",
+                        help="with --search: these forget-gate biases at the start")
     args = parser.parse_args(argv)
     unknown = [n for n in args.names if n not in RECIPES]
     if unknown:
         parser.error(f"unknown demo {', '.join(unknown)}; choose from {', '.join(NAMES)}")
     print(f"{'demo':<13} {'seconds':>7}  held-out metrics ({HELD_OUT_N} stories)  units")
     for name in args.names:
-        model, seconds = build(name)
-        path = OUT / f"{name}.npz"
-        model.save(path)
-        metrics = {k[7:]: v for k, v in model.meta.items() if k.startswith("metric.")}
-        units = {k[5:]: v for k, v in model.meta.items() if k.startswith("unit.")}
-        shown = "  ".join(f"{k}={v:.4f}" for k, v in metrics.items())
-        print(f"{name:<13} {seconds:7.1f}  {shown}  {units}  ({path.stat().st_size // 1024} KB)",
-              flush=True)
+        if args.measure:
+            stored = TokenModel.load(OUT / f"{name}.npz")
+            meta = {k: v for k, v in stored.meta.items() if not k.startswith(("metric.", "unit."))}
+            model = with_measurements(stored, name, RECIPES[name], meta)
+            print(report_line(name, model, float(meta.get("seconds", 0))), flush=True)
+        elif args.search:
+            r = RECIPES[name]
+            for seed, lr, bias in search_grid(args.search, args.lr or [r.lr],
+                                              args.forget_bias or [r.forget_bias]):
+                model, seconds = build(name, replace(r, seed=seed, lr=lr, forget_bias=bias))
+                print(report_line(name, model, seconds,
+                                  f"  seed={seed} lr={lr} forget_bias={bias}"), flush=True)
+        else:
+            model, seconds = build(name)
+            path = OUT / f"{name}.npz"
+            model.save(path)
+            print(report_line(name, model, seconds, f"  ({path.stat().st_size // 1024} KB)"),
+                  flush=True)
     return 0
+
+
+def search_grid(seeds: str, lrs: list[float],
+                biases: list[float]) -> list[tuple[int, float, float]]:
+    """"0-4" or "1,3" (seeds) × learning rates × forget biases: at most 20 runs, to keep
+    it bounded."""
+    parts = [p.split("-") for p in seeds.split(",")]
+    chosen = [s for p in parts for s in range(int(p[0]), int(p[-1]) + 1)]
+    grid = [(s, lr, b) for b in biases for lr in lrs for s in chosen]
+    if not 1 <= len(grid) <= 20:
+        raise SystemExit(f"a search tries 1 to 20 recipes; {len(grid)} asked")
+    return grid
 
 
 if __name__ == "__main__":

@@ -7,19 +7,10 @@ import math
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from lstm_viz.i18n import LANGS, t
+from text import i18n
+from text.i18n import t
+from ui import keys, nav
 
-PAGES = (  # (script, catalogue key of its title, icon)
-    ("app.py", "nav.home", ":material/home:"),
-    ("pages/7_lessons.py", "nav.lessons", ":material/school:"),
-    ("pages/1_gates.py", "nav.gates", ":material/animation:"),
-    ("pages/2_stacked.py", "nav.stacked", ":material/stacks:"),
-    ("pages/3_params.py", "nav.params", ":material/calculate:"),
-    ("pages/4_memory.py", "nav.memory", ":material/psychology:"),
-    ("pages/5_train.py", "nav.train", ":material/model_training:"),
-    ("pages/6_why.py", "nav.why", ":material/lightbulb:"),
-)
-LANG_NAMES = {"en": "English", "zh": "中文"}
 PLOTLY_CONFIG = {"displaylogo": False, "scrollZoom": False,
                  "modeBarButtonsToRemove": ["select2d", "lasso2d"],
                  # the camera button: Plotly's own toImage, in the browser (no kaleido needed)
@@ -31,25 +22,26 @@ def page(title_key: str) -> str:
     st.set_page_config(page_title=f"{t(title_key, 'en')} · LSTM Viz", page_icon="🧠",
                        layout="wide")
     _leave_other_pages(title_key)
-    seen = st.session_state.setdefault("_links_seen", set())
+    seen = st.session_state.setdefault(keys.LINKS_SEEN, set())
     # The address the learner arrived with, read once per page before any widget syncs it
     # (kept over a rerun that number() asked for).
-    kept = st.session_state.pop("_link_kept", None)
-    st.session_state["_link"] = kept or ({} if title_key in seen else dict(st.query_params))
+    kept = st.session_state.pop(keys.LINK_KEPT, None)
+    st.session_state[keys.LINK] = kept or ({} if title_key in seen else dict(st.query_params))
     seen.add(title_key)
     lang = _language()
     present = _presentation(lang)
     _sidebar(lang, present)
     st.title(t(title_key + ".title", lang))
     if present:  # the sidebar is hidden: the way out sits under the title
-        st.toggle(t("share.present", lang), key="present", help=t("share.present.help", lang))
+        st.toggle(t("share.present", lang), key=keys.PRESENT,
+                  help=t("share.present.help", lang))
     return lang
 
 
 def presenting() -> bool:
     """Whether this page is in presentation mode (``?present=1``): controls folded away,
     no sidebar, larger type for a projector."""
-    return bool(st.session_state.get("present", False))
+    return bool(st.session_state.get(keys.PRESENT, False))
 
 
 # Constant text of ours, never the learner's: safe to hand to st.html.
@@ -66,17 +58,17 @@ _PRESENT_CSS = """<style>
 
 def _presentation(lang: str) -> bool:
     """The presentation-mode toggle, kept in ``?present=1``; read from the URL once per page."""
-    if "present" not in st.session_state:
-        st.session_state["present"] = st.query_params.get("present") == "1"
-    if not st.session_state["present"]:
-        st.sidebar.toggle(t("share.present", lang), key="present",
+    if keys.PRESENT not in st.session_state:
+        st.session_state[keys.PRESENT] = st.query_params.get(keys.PRESENT) == "1"
+    if not st.session_state[keys.PRESENT]:
+        st.sidebar.toggle(t("share.present", lang), key=keys.PRESENT,
                           help=t("share.present.help", lang))
     present = presenting()
     if present:
-        st.query_params["present"] = "1"
+        st.query_params[keys.PRESENT] = "1"
         st.html(_PRESENT_CSS)
     else:
-        st.query_params.pop("present", None)
+        st.query_params.pop(keys.PRESENT, None)
     return present
 
 
@@ -97,48 +89,56 @@ def choice(widget, label: str, options, key: str, default: str, labels, **kwargs
     return value
 
 
-TRAVELS = frozenset({"trained_model", "trained_task", "uploaded_model"})  # and private keys
-
-
 def _leave_other_pages(title_key: str) -> None:
     """On arriving from another page, drop that page's widget values: pages share URL names
     (``units`` is a number on /gates and a list on /stacked), and each page takes its own
     settings from its own URL. The language, the trained model and private keys travel."""
-    if st.session_state.get("_page") != title_key:
-        for key in [k for k in st.session_state if not k.startswith("_") and k not in TRAVELS]:
+    if st.session_state.get(keys.PAGE) != title_key:
+        for key in [k for k in st.session_state
+                    if not k.startswith("_") and k not in keys.TRAVELS]:
             del st.session_state[key]
-        st.session_state["_page"] = title_key
+        st.session_state[keys.PAGE] = title_key
 
 
 def _language() -> str:
     """The language picker, kept in ``?lang=``; the browser's locale picks the first one."""
-    if "lang" not in st.session_state and st.query_params.get("lang") not in LANGS:
-        st.session_state["lang"] = st.session_state.get("_lang") or _browser_language()
-    lang = choice(st.sidebar.selectbox, "Language · 语言", LANGS, "lang", "en", LANG_NAMES.get)
-    st.session_state["_lang"] = lang  # kept when the learner moves to another page
+    if keys.LANG not in st.session_state and st.query_params.get(keys.LANG) not in i18n.LANGS:
+        st.session_state[keys.LANG] = (st.session_state.get(keys.LANG_KEPT)
+                                       or _browser_language())
+    lang = choice(st.sidebar.selectbox, "Language · 语言", i18n.LANGS, keys.LANG, i18n.DEFAULT,
+                  i18n.LANG_NAMES.get)
+    st.session_state[keys.LANG_KEPT] = lang  # kept when the learner moves to another page
     return lang
 
 
 def _browser_language() -> str:
-    locale = (st.context.locale or "en").lower()
-    return "zh" if locale.startswith("zh") else "en"
+    """The catalogue named by the locale's language (``zh`` of ``zh-TW``), else the default."""
+    wanted = (st.context.locale or "").lower().replace("_", "-").split("-")[0]
+    return wanted if wanted in i18n.LANGS else i18n.DEFAULT
 
 
 def _sidebar(lang: str, present: bool = False) -> None:
-    params = {"lang": lang} if lang != "en" else {}
-    if present:
-        params["present"] = "1"
     with st.sidebar:
         st.markdown("### 🧠 LSTM Viz")
-        for script, key, icon in PAGES:
-            st.page_link(script, label=t(key, lang), icon=icon, query_params=params or None)
+        for p in nav.PAGES:
+            st.page_link(p.file, label=t(p.title, lang), icon=p.icon,
+                         query_params=link_query({}, lang, present))
         st.caption(t("nav.about", lang))
+
+
+def link_query(query: dict, lang: str, present: bool = False) -> dict | None:
+    """``query`` for a link to another page, with the language unless it is English (and
+    ``present=1`` in presentation mode); None when there is nothing to add."""
+    query = {**query, **({keys.LANG: lang} if lang != "en" else {})}
+    if present:
+        query[keys.PRESENT] = "1"
+    return query or None
 
 
 def check_link(values: dict, lang: str) -> None:
     """Say so when the link asked for a value the page could not use (out of range, not a
     number, an unknown option): the widget shows what is used instead."""
-    for key, raw in st.session_state.get("_link", {}).items():
+    for key, raw in st.session_state.get(keys.LINK, {}).items():
         if key in values and not _same(raw, values[key]):
             show_note(t("note.link_value", lang, name=key, raw=raw[:40], value=values[key]))
 
@@ -171,7 +171,7 @@ def number(box, label: str, low: int, high: int, default: int, key: str, **kwarg
         except StreamlitAPIException:  # bound by an earlier run (the browser went back)
             bind = None  # Streamlit would read the URL again: not this time
         else:
-            st.session_state["_link_kept"] = st.session_state.get("_link", {})
+            st.session_state[keys.LINK_KEPT] = st.session_state.get(keys.LINK, {})
             st.rerun()
     return int(box.number_input(label, low, high, default, key=key, bind=bind, **kwargs))
 
@@ -193,6 +193,12 @@ def show_note(message: str) -> None:
     st.info(escape_markdown(message), icon=":material/info:")
 
 
+def note_cut(total: int, kept: int, lang: str) -> None:
+    """Say so when only the first ``kept`` of ``total`` steps are shown."""
+    if total > kept:
+        show_note(t("note.truncated", lang, total=total, limit=kept))
+
+
 _MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=^")
 
 
@@ -206,3 +212,12 @@ def figure(fig, key: str) -> None:
     """A Plotly figure in full width, styled by its own template (``theme=None``), not
     Streamlit's, so fonts stay projector-sized."""
     st.plotly_chart(fig, width="stretch", theme=None, config=PLOTLY_CONFIG, key=key)
+
+
+def table(names, rows) -> dict[str, list]:
+    """Rows of values as ``st.dataframe``'s columns: ``{name: [each row's value]}``."""
+    columns = {name: [] for name in names}
+    for row in rows:
+        for values, value in zip(columns.values(), row, strict=True):
+            values.append(value)
+    return columns

@@ -1,7 +1,9 @@
 """Cached runs of the core, shared by every session of the server.
 
-Each function is pure (same arguments, same result), so ``st.cache_data`` can hand the
-same result to every learner who asks for the same view; nothing here is mutated.
+Each function is pure (same arguments, same result), so :func:`ui.cache.cached` can hand the
+same result to every learner who asks for the same view; nothing here is mutated, and no
+cached function reads ``st.session_state``: a view (:mod:`ui.views`) brings the learner's
+own model with it.
 """
 
 from __future__ import annotations
@@ -15,21 +17,24 @@ import streamlit as st
 
 from figures.gates import gates_figure
 from figures.memory import memory_figure
-from lstm_viz import LSTM, StackedLSTM, StackedTrace, count_params, tasks
+from lstm_viz import LSTM, StackedLSTM, StackedTrace, count_params, demos, tasks
 from lstm_viz.cell import LSTMTrace
 from lstm_viz.explain import fmt
-from lstm_viz.i18n import t
-from lstm_viz.inputs import MAX_STEPS, InputError, Sequence, encode
+from lstm_viz.inputs import MAX_STEPS, Encoded, InputError, encode, parse_units
 from lstm_viz.model import TokenModel, UnknownTokens
 from lstm_viz.story import Story, read_story, subject_phrases
+from lstm_viz.tokens import tokenize
+from text.i18n import t
+from ui import keys
+from ui.cache import cached
 from ui.common import show_error
+from ui.limits import check_view
+from ui.views import RANDOM, TRAINED, Chosen, GatesView, StackedView
 
-DEMOS = ("pronoun-en", "pronoun-zh", "brackets", "first-symbol")  # lstm_viz.demos.NAMES
-MODELS = ("random", *DEMOS, "trained")  # "trained": the learner's own, from the /train page
-UPLOADED = "uploaded"  # a model from a weights file (ui/upload.py): offered by the gates page
+DEMOS = demos.NAMES
+MODELS = (RANDOM, *DEMOS, TRAINED)  # the gates page offers UPLOADED (ui.views) as well
 MEMORY_DEMOS = ("pronoun-en", "pronoun-zh")
 MEMORY_STEPS = 150  # the memory page draws at most this many tokens
-CACHE = dict(max_entries=256, show_spinner=False)
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,7 +46,7 @@ class GatesRun:
     ``task`` is "".
     """
 
-    sequence: Sequence
+    sequence: Encoded
     lstm: LSTM
     trace: LSTMTrace
     task: str = ""
@@ -49,18 +54,9 @@ class GatesRun:
     layers: int = 1
 
 
-@dataclass(frozen=True)
-class Chosen:
-    """A trained model picked by name: the model, its task's name and a key for caches."""
-
-    model: TokenModel
-    task: str
-    key: str
-
-
 @dataclass(frozen=True, eq=False)
 class StackRun:
-    sequence: Sequence
+    sequence: Encoded
     stack: StackedLSTM
     trace: StackedTrace
 
@@ -70,26 +66,19 @@ class StackRun:
 @st.cache_resource(show_spinner=False)
 def demo(name: str):
     """A shipped demo model (:func:`lstm_viz.demos.load`), loaded once per server."""
-    from lstm_viz import demos
-
     return demos.load(name)
 
 
-def choose(model: str) -> Chosen | None:
-    """The trained model called ``model``: a demo, or "trained" (this session's own model,
-    from ``st.session_state``); None for random weights or a trained model not there."""
-    if model in DEMOS:
-        d = demo(model)
-        return Chosen(d.model, _task_name(d.task), model)
-    if model == "trained" and "trained_model" in st.session_state:
-        own = st.session_state["trained_model"]
-        return Chosen(own, st.session_state.get("trained_task", ""), "trained:" + _fingerprint(own))
-    found = st.session_state.get("uploaded_model") if model == UPLOADED else None
-    if found is not None and found.token_model is not None:  # an uploaded lstm-viz model
-        own = found.token_model
-        task = str(own.meta.get("task", ""))
-        return Chosen(own, task if task in tasks.TASKS else "", "uploaded:" + _fingerprint(own))
-    return None
+def demo_chosen(name: str) -> Chosen:
+    """The demo ``name`` as a chosen model (its key is its name)."""
+    d = demo(name)
+    return Chosen(d.model, task_name(d.task), name)
+
+
+def own_chosen(model: TokenModel, task: str, kind: str) -> Chosen:
+    """A model of the learner's own (``kind`` "trained" or "uploaded"), keyed by its weights;
+    ``task`` is kept only if it is a known task's name."""
+    return Chosen(model, task if task in tasks.TASKS else "", f"{kind}:{fingerprint(model)}")
 
 
 def known_unit(model: str) -> tuple[str, int] | None:
@@ -102,11 +91,11 @@ def known_unit(model: str) -> tuple[str, int] | None:
     return (job, int(units[job])) if job else None
 
 
-def _task_name(task) -> str:
+def task_name(task) -> str:
     return task if isinstance(task, str) else task.name
 
 
-def _fingerprint(model: TokenModel) -> str:
+def fingerprint(model: TokenModel) -> str:
     """A digest of every weight, the vocabulary and the labels: equal models, equal keys."""
     digest = hashlib.sha1()
     for name, array in model.params().items():
@@ -121,10 +110,9 @@ def model_tokens(chosen: Chosen, text: str) -> tuple[str, ...]:
     words it does not know, ValueError for empty text."""
     if chosen.task in tasks.TASKS:
         return tasks.get(chosen.task).tokenize(text)
-    tokens = tuple(text.split())  # a model of no known task: its tokens are words
+    tokens = tokenize(text, "words", chosen.model.vocab)  # no known task: words; UnknownTokens
     if not tokens:
         raise ValueError("the text is empty")
-    chosen.model.encode(tokens)  # raises UnknownTokens
     return tokens
 
 
@@ -149,9 +137,14 @@ def unknown_message(err: UnknownTokens, lang: str) -> str:
              allowed=" ".join(allowed))  # punctuation quoted, or a lone "." is easy to miss
 
 
-def gates_run_or_stop(settings: dict, lang: str) -> GatesRun:
-    """The cached run of a page's settings, or the reason it cannot run (see run_or_stop)."""
-    return run_or_stop(lambda: gates_run(**settings), lang)
+def gates_run_or_stop(view: GatesView, lang: str) -> GatesRun:
+    """The cached run of a page's view, or the reason it cannot run (see run_or_stop)."""
+    def run() -> GatesRun:
+        if view.uploaded is not None:  # a plain stack runs every layer: its work is capped
+            check_view(view.text, view.mode, view.seed, view.uploaded.units)
+        return gates_run(view)
+
+    return run_or_stop(run, lang)
 
 
 def run_or_stop(run, lang: str):
@@ -160,7 +153,7 @@ def run_or_stop(run, lang: str):
     try:
         return run()
     except InputError as err:
-        show_error(err.message(lang))
+        show_error(t(err.key, lang, **err.values))
     except UnknownTokens as err:
         show_error(unknown_message(err, lang))
     except InputSizeError as err:  # an uploaded model that reads vectors of another size
@@ -178,17 +171,15 @@ def numbers_example(n: int, steps: int = 4) -> str:
 
 
 def _use_numbers(example: str) -> None:
-    st.session_state["seq"], st.session_state["mode"] = example, "numbers"
+    st.session_state[keys.SEQ], st.session_state[keys.MODE] = example, "numbers"
 
 
-@st.cache_data(**CACHE)
-def model_examples(model: str, key: str, n: int = 4, _chosen: Chosen | None = None
-                   ) -> tuple[str, ...]:
+@cached
+def model_examples(chosen: Chosen, n: int = 4) -> tuple[str, ...]:
     """A few texts the model can read, from its task's generator (seeded: always the same)."""
-    chosen = _chosen or choose(model)
-    if model in DEMOS:
-        return tuple(demo(model).examples(n, 0))
-    if chosen is None or chosen.task not in tasks.TASKS:
+    if chosen.key in DEMOS:  # a demo's key is its name
+        return tuple(demo(chosen.key).examples(n, 0))
+    if chosen.task not in tasks.TASKS:
         return ()
     task = tasks.get(chosen.task)
     return tuple(task.join(ex.tokens) for ex in task.sample(np.random.default_rng(0), n))
@@ -196,36 +187,31 @@ def model_examples(model: str, key: str, n: int = 4, _chosen: Chosen | None = No
 
 # ---- the gates page ------------------------------------------------------------------------
 
-@st.cache_data(**CACHE)
-def gates_run(text: str, mode: str, units: int, seed: int, model: str = "random",
-              layer: int = 0, key: str = "", _chosen: Chosen | None = None) -> GatesRun:
-    """Encode ``text`` and run one layer of ``units`` units with seeded random weights; or,
-    for a trained model (``_chosen``, cached under its ``key``), read ``text`` with the
-    model's own tokens and show its layer ``layer`` (0-based)."""
-    chosen = None if model == "random" else _chosen or (choose(model) if model in DEMOS else None)
-    if chosen is None and model == UPLOADED:
-        return _uploaded_run(text, mode, seed, layer, key)
+@cached
+def gates_run(view: GatesView) -> GatesRun:
+    """Encode the view's text and run one layer of ``units`` units with seeded random
+    weights; or, for a trained model, read the text with the model's own tokens and show
+    its layer ``layer`` (0-based); or run the uploaded plain stack on the encoded text."""
+    if view.uploaded is not None:
+        return _uploaded_run(view.text, view.mode, view.seed, view.layer, view.uploaded)
+    chosen, text, layer = view.trained, view.text, view.layer
     if chosen is None:
-        seq = encode(text, mode, seed=seed)
-        lstm = LSTM.random(seq.x.shape[1], units, seed=seed)
+        seq = encode(text, view.mode, seed=view.seed)
+        lstm = LSTM.random(seq.x.shape[1], view.units, seed=view.seed)
         return GatesRun(seq, lstm, lstm.run(seq.x))
     tokens = model_tokens(chosen, text)
     kept = tokens[:MAX_STEPS]
     ids = chosen.model.encode(kept)
     x = chosen.model.embedding[ids]  # (T, E): the vectors the bottom layer reads
-    seq = Sequence(kept, x, segment(chosen), len(tokens))
+    seq = Encoded(kept, x, segment(chosen), len(tokens))
     trace = chosen.model.run(ids).trace
     return GatesRun(seq, chosen.model.stack.layers[layer], trace.layers[layer], chosen.task,
                     layer, len(trace.layers))
 
 
-def _uploaded_run(text: str, mode: str, seed: int, layer: int, key: str) -> GatesRun:
-    """The session's uploaded stack (whose weights' digest is ``key``) reading ``text``
-    encoded like the random model's input; raises InputSizeError if x_t's size differs."""
-    found = st.session_state.get("uploaded_model")
-    if found is None or stack_key(found.stack) != key:
-        raise ValueError("the uploaded model is no longer in this session")
-    stack = found.stack
+def _uploaded_run(text: str, mode: str, seed: int, layer: int, stack: StackedLSTM) -> GatesRun:
+    """The uploaded ``stack`` reading ``text`` encoded like the random model's input;
+    raises InputSizeError if x_t's size differs."""
     seq = encode(text, mode, seed=seed)
     if seq.x.shape[1] != stack.input_size:
         raise InputSizeError(stack.input_size, seq.x.shape[1])
@@ -253,16 +239,14 @@ def stack_key(stack: StackedLSTM) -> str:
     return "uploaded:" + digest.hexdigest()
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def gates_view(text: str, mode: str, units: int, seed: int, model: str, unit: int, step: int,
-               lang: str, layer: int = 0, key: str = "", _chosen: Chosen | None = None
-               ) -> go.Figure:
+@cached
+def gates_view(view: GatesView, unit: int, step: int, lang: str) -> go.Figure:
     """The animated gates figure of one view (0-based unit and step), built once and shared.
 
     Building it is most of a rerun's time (plotly.py validates every frame), so the figure
     itself is cached; it is never mutated (``st.plotly_chart`` only reads it).
     """
-    run = gates_run(text, mode, units, seed, model, layer, key, _chosen)
+    run = gates_run(view)
     return gates_figure(run.trace, run.sequence.tokens, unit=unit, step=step, lang=lang)
 
 
@@ -285,7 +269,7 @@ class MemoryRun:
     total_steps: int
 
 
-@st.cache_data(**CACHE)
+@cached
 def memory_run(name: str, text: str) -> MemoryRun:
     """Read ``text`` with the demo ``name`` (its first MEMORY_STEPS tokens); raises
     UnknownTokens or ValueError (empty text) for the page to report."""
@@ -294,12 +278,12 @@ def memory_run(name: str, text: str) -> MemoryRun:
     kept = tokens[:MEMORY_STEPS]
     out = d.run(kept)
     layer = int(d.units.get("layer", 0))
-    return MemoryRun(read_story(_task_name(d.task), kept), out.trace.layers[layer], out.probs,
+    return MemoryRun(read_story(task_name(d.task), kept), out.trace.layers[layer], out.probs,
                      tuple(d.model.labels), int(d.units["gender"]), int(d.units["male_sign"]),
                      len(tokens))
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@cached
 def memory_view(name: str, text: str, lang: str) -> go.Figure:
     """The three-panel figure of one story, built once and shared (never mutated)."""
     run = memory_run(name, text)
@@ -307,7 +291,7 @@ def memory_view(name: str, text: str, lang: str) -> go.Figure:
                          lang)
 
 
-@st.cache_data(**CACHE)
+@cached
 def stack_run(text: str, mode: str, units: tuple[int, ...], seed: int, dense: int) -> StackRun:
     """Encode ``text`` and run a stack of seeded random layers (and a dense head if dense > 0)."""
     seq = encode(text, mode, seed=seed)
@@ -315,26 +299,28 @@ def stack_run(text: str, mode: str, units: tuple[int, ...], seed: int, dense: in
     return StackRun(seq, stack, stack.run(seq.x))
 
 
-@st.cache_data(**CACHE)
-def uploaded_stack_run(text: str, mode: str, seed: int, key: str) -> StackRun:
-    """The session's uploaded stack (weights digest ``key``) on ``text``, every layer and
-    its head; raises InputSizeError when x_t's size differs from the model's input."""
-    found = st.session_state.get("uploaded_model")
-    if found is None or stack_key(found.stack) != key:
-        raise ValueError("the uploaded model is no longer in this session")
+@cached
+def uploaded_stack_run(text: str, mode: str, seed: int, key: str, _stack: StackedLSTM
+                       ) -> StackRun:
+    """The uploaded ``_stack`` (cached under ``key``, its weights' digest) on ``text``, every
+    layer and its head; raises InputSizeError when x_t's size differs from its input."""
     seq = encode(text, mode, seed=seed)
-    if seq.x.shape[1] != found.stack.input_size:
-        raise InputSizeError(found.stack.input_size, seq.x.shape[1])
-    return StackRun(seq, found.stack, found.stack.run(seq.x))
+    if seq.x.shape[1] != _stack.input_size:
+        raise InputSizeError(_stack.input_size, seq.x.shape[1])
+    return StackRun(seq, _stack, _stack.run(seq.x))
 
 
-def uploaded_stack():
-    """The session's uploaded plain LSTM stack, or None (a token model is not offered here)."""
-    found = st.session_state.get("uploaded_model")
-    return found.stack if found is not None and found.token_model is None else None
+def stacked_run(view: StackedView) -> StackRun:
+    """The random stack the view describes, or the uploaded one (its own sizes); raises
+    InputError for units that do not read as layer sizes or a view over the work limit."""
+    units = view.stack.units if view.stack is not None else parse_units(view.units)
+    check_view(view.text, view.mode, view.seed, units)
+    if view.stack is not None:
+        return uploaded_stack_run(view.text, view.mode, view.seed, view.key, view.stack)
+    return stack_run(view.text, view.mode, units, view.seed, view.dense)
 
 
-@st.cache_data(**CACHE)
+@cached
 def params(input_size, units, dense, convention, bidirectional):
     return count_params(input_size, list(units), dense=dense or None, convention=convention,
                         bidirectional=bidirectional)
@@ -356,7 +342,7 @@ def memory_metrics(metrics) -> list[tuple[str, str]]:
 
 def subject_examples(name: str) -> str:
     """A few of the subjects a pronoun demo knows, e.g. "John, the girl, the kids"."""
-    return ", ".join(subject_phrases(_task_name(demo(name).task))[::4])
+    return ", ".join(subject_phrases(task_name(demo(name).task))[::4])
 
 
 # ---- the why page ---------------------------------------------------------------------------
@@ -390,17 +376,16 @@ def surgery_clamp(surgery: str, T: int, unit: int | None = None, start: int | No
     return Clamp(gate, value, units, steps)
 
 
-@st.cache_data(**CACHE)
-def why_surgery(text: str, mode: str, units: int, seed: int, model: str = "random",
-                layer: int = 0, key: str = "", surgery: str = "f1", unit: int | None = None,
-                start: int | None = None, _chosen: Chosen | None = None) -> SurgeryRun:
-    """The gates page's run of ``text`` again with one surgery (see :func:`surgery_clamp`)."""
+@cached
+def why_surgery(view: GatesView, surgery: str = "f1", unit: int | None = None,
+                start: int | None = None) -> SurgeryRun:
+    """The gates page's run of the view again with one surgery (see :func:`surgery_clamp`)."""
     from lstm_viz.model import softmax
 
-    run = gates_run(text, mode, units, seed, model, layer, key, _chosen)
+    run = gates_run(view)
     T = run.trace.steps
     after = run.lstm.run(run.trace.x, clamp=surgery_clamp(surgery, T, unit, start))
-    chosen = _chosen or (choose(model) if model in DEMOS else None)
+    chosen = view.trained
     if chosen is None or len(chosen.model.units) != 1:
         return SurgeryRun(run.trace, after)
     head = chosen.model.stack.head
@@ -421,33 +406,30 @@ class WhyGradients:
     forget: np.ndarray
 
 
-@st.cache_data(**CACHE)
-def why_gradients(text: str, mode: str, units: int, seed: int, model: str = "random",
-                  layer: int = 0, key: str = "", _chosen: Chosen | None = None) -> WhyGradients:
+@cached
+def why_gradients(view: GatesView) -> WhyGradients:
     from lstm_viz.why import TanhRNN, forget_products, input_gradients, rnn_input_gradients
 
-    run = gates_run(text, mode, units, seed, model, layer, key, _chosen)
+    run = gates_run(view)
     x, lstm = run.trace.x, run.lstm
-    rnn = TanhRNN.random(lstm.input_size, lstm.hidden_size, seed=seed, dtype=lstm.dtype)
+    rnn = TanhRNN.random(lstm.input_size, lstm.hidden_size, seed=view.seed, dtype=lstm.dtype)
     return WhyGradients(input_gradients(lstm, x), rnn_input_gradients(rnn, x),
                         forget_products(run.trace))
 
 
-@st.cache_data(**CACHE)
-def why_ledger(text: str, mode: str, units: int, seed: int, model: str = "random",
-               layer: int = 0, key: str = "", unit: int = 0, _chosen: Chosen | None = None):
+@cached
+def why_ledger(view: GatesView, unit: int = 0):
     """The memory ledger of one unit (0-based): a :class:`~lstm_viz.why.Ledger`, U = 1."""
     from lstm_viz.why import ledger
 
-    return ledger(gates_run(text, mode, units, seed, model, layer, key, _chosen).trace, unit)
+    return ledger(gates_run(view).trace, unit)
 
 
-def why_saturation(text: str, mode: str, units: int, seed: int, model: str = "random",
-                   layer: int = 0, key: str = "", _chosen: Chosen | None = None):
+def why_saturation(view: GatesView):
     """Gate saturation of the run (cheap, and its mappings do not pickle: not cached)."""
     from lstm_viz.why import saturation
 
-    return saturation(gates_run(text, mode, units, seed, model, layer, key, _chosen).trace)
+    return saturation(gates_run(view).trace)
 
 
 def memory_units(sat, n: int = 3) -> list[int]:

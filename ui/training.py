@@ -12,11 +12,14 @@ and never changed after insertion; the store keeps the newest ``STORE_SIZE``.
 Load
 ----
 One run may do at most ``MAX_WORK`` (:func:`work`: steps × sequences × tokens × units
-plus a fixed share), about 10 s on one core of the machine it was measured on. Runs train
-in ``SLOTS`` processes of their own (:class:`lstm_viz.worker.Worker`; one core is left for
-the server), so the pages of other learners do not wait behind a training; further runs
-wait for a free process, then look in the store again, so a class pressing Train on the
-default settings trains them once.
+plus a fixed share). Runs train in ``SLOTS`` processes of their own
+(:class:`lstm_viz.worker.Worker`; one core is left for the server), so the pages of other
+learners do not wait behind a training; further runs wait in a first-come-first-served
+queue (:class:`Trainers`), and look in the store again while they wait, so a class
+pressing Train on the default settings trains them once. Times shown to the learner
+(the run, the wait, the limit) come from the :class:`Pace` measured on this server, never
+from a constant. A process that reports nothing for ``SILENT_SECONDS`` is ended and its
+learner told; a dead or closed process is never handed out again.
 
 Stopping
 --------
@@ -29,14 +32,13 @@ last finished step into this session's :class:`Live` record, and lets the interr
 go on. The next run of the page calls :func:`recover`, which turns that record into a
 stopped :class:`Outcome`.
 
-The gates page reads ``st.session_state["trained_model"]`` (a TokenModel) and
-``st.session_state["trained_task"]`` (its task's name).
+The gates page reads ``st.session_state[keys.TRAINED_MODEL]`` (a TokenModel) and
+``st.session_state[keys.TRAINED_TASK]`` (its task's name).
 """
 
 from __future__ import annotations
 
 import os
-import queue
 import threading
 import time
 from collections import OrderedDict
@@ -50,6 +52,7 @@ from lstm_viz.model import TokenModel
 from lstm_viz.tasks import TASKS
 from lstm_viz.train import evaluate
 from lstm_viz.worker import Done, Job, Step, Worker, WorkerDied
+from ui import keys
 
 TASK_NAMES = tuple(TASKS)
 LEARNING_RATES = ("0.003", "0.01", "0.03", "0.1")  # as written in the URL
@@ -57,23 +60,32 @@ DEFAULTS = dict(task="pronoun-en", units=8, lr="0.01", steps=300, seed=0)
 UNITS, STEPS, SEEDS = (1, 32), (10, 2000), (0, 9999)  # (least, most) a widget allows
 BATCH = 32                   # sequences per training step
 EMBED = 8                    # length of each token's vector
+DTYPE = np.float32           # what runs train in: ~2.5× faster than float64 (tests/test_train.py
+                             # checks float32 training against float64's, float64's gradients
+                             # against finite differences and PyTorch)
 HELD_OUT = 256               # sequences the final loss and accuracy are measured on
 HELD_OUT_SEED = 1_000_003    # outside SEEDS, so never a training batch
-UNIT_OVERHEAD = 24           # a step's per-token cost that does not grow with units, in units
-MAX_WORK = 120_000_000       # the most work one run may do (see work())
-SECONDS_PER_WORK = 8.3e-8    # measured on one core: 12 ms for a step of 32 × 86 tokens × 56
-MAX_SECONDS = MAX_WORK * SECONDS_PER_WORK  # ≈ 10 s
+UNIT_OVERHEAD = 48           # a step's per-token cost that does not grow with units, in units
+                             # (fitted to steps of 1, 8, 16, 32 units, sentences made included)
+MAX_WORK = 150_000_000       # the most work one run may do (see work()): about 10 s on one
+                             # busy core of the machine it was measured on
+PACE_RUNS = 20               # the pace is the median over this many of the latest runs
+PACE_STEPS = 10              # … or that of the runs training now, once they did this many
 STORE_SIZE = 128             # finished runs kept for everyone
 # Runs that may train at the same time, each in a process of its own (~60 MB): one per CPU
 # this process may use, less one for the server, or LSTM_VIZ_TRAINERS (a container sees
 # its node's CPUs, not its limit: deploy/k8s sets it).
 SLOTS = int(os.environ.get("LSTM_VIZ_TRAINERS") or 0) or max(1, len(os.sched_getaffinity(0)) - 1)
 UPDATE_SECONDS = 0.25        # the page redraws progress at most this often
+FOLLOW_SECONDS = 2.0         # … and a run followed from another learner's at most this often
+                             # (a class may follow one run: 30 redraws a second cost a core)
 POLL_SECONDS = 0.05          # how often a training page reads its worker's reports
 STOP_SECONDS = 10            # how long a stopped worker may take to hand back its model
+SILENT_SECONDS = 30          # a worker that reports nothing this long is ended (a step takes
+                             # milliseconds; a fresh process starts in about a second)
 
-MODEL_KEY, TASK_KEY = "trained_model", "trained_task"  # read by the gates page
-LIVE_KEY, SHOWN_KEY = "_train_live", "_train_shown"
+MODEL_KEY, TASK_KEY = keys.TRAINED_MODEL, keys.TRAINED_TASK  # read by the gates page
+LIVE_KEY, SHOWN_KEY = keys.TRAIN_LIVE, keys.TRAIN_SHOWN
 
 
 @dataclass(frozen=True)
@@ -116,6 +128,10 @@ class Crashed(RuntimeError):
     """The training process ended without finishing (killed, out of memory)."""
 
 
+class Silent(Crashed):
+    """The training process reported nothing for ``SILENT_SECONDS`` and was ended."""
+
+
 # ---- the cost of a run -----------------------------------------------------------
 
 
@@ -133,8 +149,13 @@ def work(s: Settings) -> float:
 
 
 def seconds(s: Settings) -> float:
-    """About how long the run takes on one core of this machine."""
-    return work(s) * SECONDS_PER_WORK
+    """About how long the run trains on this server, at its measured :class:`Pace`."""
+    return work(s) * trainers().pace.seconds_per_work()
+
+
+def max_seconds() -> float:
+    """About how long the largest allowed run trains on this server."""
+    return MAX_WORK * trainers().pace.seconds_per_work()
 
 
 def over_budget(s: Settings) -> bool:
@@ -152,11 +173,12 @@ def max_steps(task: str, units: int) -> int:
 
 
 def start_model(s: Settings) -> TokenModel:
-    """The untrained model: one layer of ``s.units``, seeded like the training."""
+    """The untrained model: one layer of ``s.units``, seeded like the training, in
+    ``DTYPE`` (training computes in the model's dtype)."""
     task = TASKS[s.task]
     meta = dict(task=s.task, units=s.units, lr=s.lr, steps=s.steps, seed=s.seed)
     return TokenModel.random(task.vocab, task.labels, embed_dim=EMBED, units=(s.units,),
-                             seed=s.seed, meta=meta)
+                             seed=s.seed, dtype=DTYPE, meta=meta)
 
 
 @st.cache_data(show_spinner=False)
@@ -191,13 +213,30 @@ def _outcome(s: Settings, model, losses, accuracies, secs, stopped) -> Outcome:
 class RunStore:
     """Finished runs by their settings, newest last; thread-safe; at most ``size`` kept.
 
-    Values are frozen :class:`Outcome` records, never changed once stored.
+    Values are frozen :class:`Outcome` records, never changed once stored. Runs in progress
+    are listed too (:meth:`running`), so that a learner who asks for the same settings
+    follows that run's curve instead of training it again.
     """
 
     def __init__(self, size: int = STORE_SIZE):
         self._runs: OrderedDict[Settings, Outcome] = OrderedDict()
+        self._live: dict[Settings, Live] = {}
         self._size = size
         self._lock = threading.Lock()
+
+    def running(self, s: Settings) -> Live | None:
+        """The run in progress with settings ``s`` (read it, never change it), or None."""
+        with self._lock:
+            return self._live.get(s)
+
+    def begin(self, live: Live) -> None:
+        with self._lock:
+            self._live.setdefault(live.settings, live)
+
+    def end(self, live: Live) -> None:
+        with self._lock:
+            if self._live.get(live.settings) is live:
+                del self._live[live.settings]
 
     def get(self, s: Settings) -> Outcome | None:
         with self._lock:
@@ -216,34 +255,157 @@ def store() -> RunStore:
     return RunStore()
 
 
-class Trainers:
-    """The server's training processes: at most ``size``, started when first needed; one
-    run at a time each. Thread-safe."""
+class Pace:
+    """Seconds per unit of :func:`work` on this server, measured, thread-safe.
 
-    def __init__(self, size: int = SLOTS):
-        self._idle: queue.Queue[Worker] = queue.Queue()
-        self._free = size  # processes that may still be started
+    At first (lazily, once) a few steps of the default run trained in this process; then
+    the median over the latest ``PACE_RUNS`` finished runs (training time ÷ work done), so
+    that the estimates follow this machine and its present load.
+    """
+
+    def __init__(self):
+        self._runs: list[float] = []
+        self._calibrated: float | None = None
         self._lock = threading.Lock()
 
-    def take(self, timeout: float) -> Worker | None:
-        """An idle worker, or None when all were busy for ``timeout`` seconds."""
+    def seconds_per_work(self) -> float:
         with self._lock:
-            if self._idle.empty() and self._free > 0:
-                self._free -= 1
-                return Worker()
-        try:
-            return self._idle.get(timeout=timeout)
-        except queue.Empty:
-            return None
+            if self._runs:
+                return float(np.median(self._runs))
+            if self._calibrated is None:
+                self._calibrated = _calibrate()
+            return self._calibrated
 
-    def give_back(self, worker: Worker) -> None:
-        """Return ``worker`` after its run; a dead one frees its place for a new one."""
-        if worker.alive:
-            self._idle.put(worker)
-            return
-        worker.close()
-        with self._lock:
-            self._free += 1
+    def record(self, work_done: float, secs: float) -> None:
+        """A finished run's measured pace."""
+        if work_done > 0 and secs > 0:
+            with self._lock:
+                self._runs = [*self._runs, secs / work_done][-PACE_RUNS:]
+
+
+def _calibrate(steps: int = 12) -> float:
+    """Seconds per work of the default run, from ``steps`` steps trained here (~50 ms)."""
+    from lstm_viz.train import train
+
+    s = Settings(DEFAULTS["task"], DEFAULTS["units"], float(DEFAULTS["lr"]), steps,
+                 DEFAULTS["seed"])
+    task = TASKS[s.task]
+    train(start_model(s), lambda rng: task.batch(rng, BATCH), 2)  # warm up: first-call costs
+    result = train(start_model(s), lambda rng: task.batch(rng, BATCH), steps)
+    return result.seconds / work(s)
+
+
+@dataclass(eq=False)
+class Ticket:
+    """One learner's place in the queue for a training process."""
+
+    settings: Settings
+    work: float
+    started: float | None = None  # when it got a process (time.perf_counter())
+
+
+class Trainers:
+    """The server's training processes and the queue for them: at most ``size`` processes,
+    started when first needed, one run at a time each; learners are served first come,
+    first served. Thread-safe.
+
+    A learner joins the queue (``join``), takes a process when it is first in line and one
+    is free (``take``), and gives it back after the run (``give_back``) or leaves the queue
+    (``leave``). A process that has died or was closed is never handed out again: its
+    place goes to a new one.
+    """
+
+    def __init__(self, size: int = SLOTS):
+        self.size = size
+        self.pace = Pace()
+        self._idle: list[Worker] = []
+        self._free = size  # processes that may still be started
+        self._waiting: list[Ticket] = []  # first come first
+        self._running: list[Ticket] = []
+        self._cond = threading.Condition()
+
+    def join(self, s: Settings) -> Ticket:
+        """A place at the end of the queue."""
+        ticket = Ticket(s, work(s))
+        with self._cond:
+            self._waiting.append(ticket)
+        return ticket
+
+    def take(self, ticket: Ticket, timeout: float) -> Worker | None:
+        """A process for ``ticket``, or None when it was not first in line with a process
+        free for ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                if self._waiting and self._waiting[0] is ticket and (self._idle or self._free):
+                    self._waiting.pop(0)
+                    ticket.started = time.perf_counter()
+                    self._running.append(ticket)
+                    self._cond.notify_all()  # the next in line may take a free process too
+                    if self._idle:
+                        return self._idle.pop()
+                    self._free -= 1
+                    return Worker()
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                self._cond.wait(left)
+
+    def leave(self, ticket: Ticket) -> None:
+        """Leave the queue (the learner left, or found the run trained); no-op once taken."""
+        with self._cond:
+            if ticket in self._waiting:
+                self._waiting.remove(ticket)
+                self._cond.notify_all()
+
+    def give_back(self, worker: Worker, ticket: Ticket | None = None) -> None:
+        """Return ``worker`` after its run; a dead or closed one frees its place for a new one."""
+        alive = worker.alive
+        if not alive:
+            worker.close()
+        with self._cond:
+            if ticket in self._running:
+                self._running.remove(ticket)
+            if alive:
+                self._idle.append(worker)
+            else:
+                self._free += 1
+            self._cond.notify_all()
+
+    def estimate(self, ticket: Ticket,
+                 progress: Callable[[Settings], tuple[int, float]] = lambda s: (0, 0.0)
+                 ) -> tuple[int, float, float]:
+        """(runs ahead of ``ticket`` in the queue, seconds until it should start, seconds
+        it should train).
+
+        ``progress(settings)`` says how far a running run is: (steps done, seconds a step
+        has taken since its first). Once a run has done ``PACE_STEPS`` steps, the pace of the
+        runs training now is the estimate's pace, else the server's measured :class:`Pace`.
+        Each process is busy for what is left of its run; the runs ahead are given, in
+        order, to the process free first; runs with settings already running or ahead count
+        once (they will be found trained).
+        """
+        now = time.perf_counter()
+        with self._cond:
+            running = [(r, *progress(r.settings)) for r in self._running]
+            waiting = list(self._waiting)
+        observed = [per_step * r.settings.steps / r.work
+                    for r, n, per_step in running if n >= PACE_STEPS]
+        pace = float(np.median(observed)) if observed else self.pace.seconds_per_work()
+        busy = [(r.settings.steps - n) * per_step if n >= PACE_STEPS
+                else max(0.0, r.work * pace - (now - r.started)) for r, n, per_step in running]
+        free_at = (busy + [0.0] * self.size)[:max(1, self.size)]
+        seen = {r.settings for r, _, _ in running}
+        ahead = 0
+        for other in waiting:
+            if other is ticket:
+                break
+            ahead += 1
+            if other.settings not in seen:
+                seen.add(other.settings)
+                k = int(np.argmin(free_at))
+                free_at[k] += other.work * pace
+        return ahead, float(min(free_at)), ticket.work * pace
 
 
 @st.cache_resource(show_spinner=False)
@@ -267,12 +429,15 @@ class Live:
         self.accuracies: list[float] = []
         self.started = time.perf_counter()
         self.seconds = 0.0  # from the start to the last finished step
+        self.first = 0.0  # from the start to the first step (the process's start-up in it)
         self.done = False
 
     def add(self, loss: float, accuracy: float) -> None:
         self.losses.append(loss)
         self.accuracies.append(accuracy)
         self.seconds = time.perf_counter() - self.started
+        if len(self.losses) == 1:
+            self.first = self.seconds
 
     def end(self, result) -> None:
         """Take what the worker says it did (a :class:`lstm_viz.train.TrainResult`)."""
@@ -281,30 +446,85 @@ class Live:
         self.seconds = result.seconds
 
 
-def run(s: Settings, on_progress: Callable[[Live], None], on_wait: Callable[[], None]
-        ) -> tuple[Outcome, bool]:
+def run(s: Settings, on_progress: Callable[[Live], None],
+        on_wait: Callable[[int, float, float], None]) -> tuple[Outcome, bool]:
     """Train with settings ``s`` (or find them trained): (outcome, True when reused).
 
     ``on_progress(live)`` is called at most every ``UPDATE_SECONDS`` and after the last
-    step; ``on_wait()`` about every 0.2 s while other runs hold every training process.
+    step; ``on_wait(ahead, wait, run)`` about every 0.2 s while the run waits in the queue,
+    with the runs ahead of it, the estimated seconds until it starts and of its training.
     """
     found = store().get(s)
     if found is None:
-        pool = trainers()
-        while (worker := pool.take(timeout=0.2)) is None:
-            on_wait()  # an st call: the learner can still leave or stop while waiting
-        try:
-            found = store().get(s)  # trained by someone else while we waited?
-            if found is None:
-                outcome = _train(s, on_progress, worker)
-        finally:
-            pool.give_back(worker)
+        found, outcome = _queue_and_train(s, on_progress, on_wait)
     if found is not None:
         _show(found, "reused")
         return found, True
-    store().put(s, outcome)
     _show(outcome, "trained")
     return outcome, False
+
+
+def _queue_and_train(s: Settings, on_progress, on_wait) -> tuple[Outcome | None, Outcome | None]:
+    """(found in the store, None) or (None, trained here). While the same settings train
+    for another learner, follow that run's curve; else wait in the queue, then train."""
+    pool, ticket, followed = trainers(), None, 0
+    try:
+        while True:
+            found = store().get(s)  # trained by someone else meanwhile?
+            if found is not None:
+                return found, None
+            leader = store().running(s)
+            if leader is not None:  # out of the queue: no process is needed for it
+                if ticket is not None:
+                    pool.leave(ticket)
+                    ticket = None
+                followed = _follow(leader, followed, on_progress)
+                continue
+            if ticket is None:
+                ticket = pool.join(s)
+            worker = pool.take(ticket, timeout=0.2)
+            if worker is not None:
+                break
+            on_wait(*pool.estimate(ticket, _progress))  # an st call: one can leave here
+    finally:
+        if ticket is not None:
+            pool.leave(ticket)
+    began = time.perf_counter()
+    try:
+        found = store().get(s)
+        if found is not None:
+            return found, None
+        outcome = _train(s, on_progress, worker)
+    finally:
+        pool.give_back(worker, ticket)
+    # The pace of the whole time the process was held (start, steps, reports), which is
+    # what the learners behind this one wait for.
+    pool.pace.record(work(s) * outcome.steps / s.steps, time.perf_counter() - began)
+    return None, outcome
+
+
+def _progress(s: Settings) -> tuple[int, float]:
+    """(steps done, seconds per step since the first) of the run with settings ``s`` in
+    progress; (0, 0.0) if none."""
+    live = store().running(s)
+    n = 0 if live is None else len(live.losses)
+    return (n, (live.seconds - live.first) / (n - 1)) if n > 1 else (n, 0.0)
+
+
+def _follow(leader: Live, shown: int, on_progress) -> int:
+    """Draw another learner's run of the same settings if it has new steps (returns the
+    steps drawn so far); either way, wait a little at a yield point."""
+    wake = time.perf_counter() + (FOLLOW_SECONDS if shown else 0)  # the first at once
+    while True:
+        time.sleep(POLL_SECONDS)
+        if leader.done or time.perf_counter() >= wake:
+            break
+    if len(leader.losses) > shown:
+        shown = len(leader.losses)
+        on_progress(leader)
+    else:
+        st.session_state.get(SHOWN_KEY)  # a yield point: the learner can leave or stop here
+    return shown
 
 
 def _train(s: Settings, on_progress, worker: Worker) -> Outcome:
@@ -313,27 +533,51 @@ def _train(s: Settings, on_progress, worker: Worker) -> Outcome:
     live = Live(s, start_model(s))
     state[LIVE_KEY] = live
     state[TASK_KEY] = s.task
-    worker.start(Job(live.model, s.task, BATCH, s.steps, s.lr, s.seed))
-    end, shown_at, shown_steps = None, 0.0, 0
+    store().begin(live)  # others asking for the same settings follow this run
     try:
+        outcome = _train_live(s, on_progress, worker, live)
+        store().put(s, outcome)  # before it stops being followed, before the process goes back
+        return outcome
+    finally:
+        store().end(live)
+
+
+def _train_live(s: Settings, on_progress, worker: Worker, live: Live) -> Outcome:
+    state = st.session_state
+    end, shown_at, shown_steps = None, 0.0, 0
+    heard = time.perf_counter()  # the last report from the worker
+    try:
+        try:
+            worker.start(Job(live.model, s.task, BATCH, s.steps, s.lr, s.seed))
+        except WorkerDied:
+            raise Crashed() from None
         while end is None:
             try:
                 events = worker.poll(POLL_SECONDS)
             except WorkerDied:
                 raise Crashed() from None
+            now = time.perf_counter()
+            if events:
+                heard = now
+            elif now - heard > SILENT_SECONDS:  # hung: end it, its place goes to the next
+                worker.close()
+                raise Silent(SILENT_SECONDS)
             for event in events:
                 if isinstance(event, Step):
                     live.add(event.loss, event.accuracy)
                 else:
                     end = event
-            now = time.perf_counter()
             if len(live.losses) > shown_steps and (now - shown_at >= UPDATE_SECONDS
                                                    or end is not None):
                 shown_at, shown_steps = now, len(live.losses)
                 on_progress(live)  # each step count drawn once (its chart's key)
             state[LIVE_KEY] = live  # a yield point: a click on Stop ends the run here
+    except Crashed:
+        live.done = True
+        _restore()
+        raise
     finally:
-        if end is None:  # interrupted: stop the worker and keep the model it reached
+        if end is None and not live.done:  # interrupted: stop the worker, keep its model
             _stop(worker, live)
     live.done = True
     if not isinstance(end, Done):  # Failed: the loss became infinite

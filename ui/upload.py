@@ -1,6 +1,6 @@
 """The "Use your own model" control: upload a weights file, say what was found.
 
-The uploaded model is this session's own (``st.session_state["uploaded_model"]``, a
+The uploaded model is this session's own (``st.session_state[keys.UPLOADED_MODEL]``, a
 :class:`lstm_viz.upload.Found`); a bad file leaves the session as it was and explains why.
 """
 
@@ -10,37 +10,55 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from lstm_viz.i18n import t
-from lstm_viz.upload import KERAS_SNIPPET, PYTORCH_SNIPPET, Found, UploadError, read_weights
-from ui import common
+from lstm_viz.upload import Found, UploadError, read_weights
+from text.i18n import t
+from ui import common, keys
+from ui.views import UPLOADED
 
-KEY = "uploaded_model"  # the Found of this session's last good file
-ERROR = "_upload_error"  # the UploadError of the last bad file, until the next one
+MAX_BYTES = 5_000_000  # the app's upload limit (.streamlit/config.toml: maxUploadSize = 5)
+
+# The export snippets the control shows (the README shows the same).
+PYTORCH_SNIPPET = ('import numpy as np\n'
+                   'np.savez("lstm.npz", **{k: v.detach().cpu().numpy()\n'
+                   '                        for k, v in model.state_dict().items()})')
+KERAS_SNIPPET = ('import numpy as np\n'
+                 'np.savez("lstm.npz", *[w for layer in model.layers\n'
+                 '                       for w in layer.get_weights()])')
+
+
+def uploaded() -> Found | None:
+    """This session's uploaded model, if a good file came."""
+    return st.session_state.get(keys.UPLOADED_MODEL)
 
 
 def accept(data: bytes) -> str | None:
     """Read ``data``; keep the model in the session if good. Returns None on success or
     the error's catalogue key, leaving every other session value untouched."""
     try:
-        found = read_weights(data)
+        model = read_weights(data, max_bytes=MAX_BYTES)
     except UploadError as err:
-        st.session_state[ERROR] = err
+        st.session_state[keys.UPLOAD_ERROR] = err
         return err.reason
-    st.session_state[KEY] = found
-    st.session_state.pop(ERROR, None)
+    st.session_state[keys.UPLOADED_MODEL] = model
+    st.session_state.pop(keys.UPLOAD_ERROR, None)
     return None
 
 
 def _on_upload(on_model: Callable[[], None] | None) -> None:
     """The uploader changed: read the new file; a good one becomes the chosen model."""
-    file = st.session_state.get("upload_file")
+    file = st.session_state.get(keys.UPLOAD_FILE)
     if file is None:  # the learner removed the file: keep the model, forget the error
-        st.session_state.pop(ERROR, None)
+        st.session_state.pop(keys.UPLOAD_ERROR, None)
         return
     if accept(file.getvalue()) is None:
-        st.session_state["model"] = "uploaded"
+        st.session_state[keys.MODEL] = UPLOADED
         if on_model is not None:
             on_model()
+
+
+def detail(error: UploadError, lang: str) -> str:
+    """What is wrong with the file, in ``lang``."""
+    return t(error.key, lang, **error.values)
 
 
 def layers_text(found: Found) -> str:
@@ -57,7 +75,7 @@ def summary(found: Found, lang: str) -> str:
 
 def upload_control(lang: str, on_model: Callable[[], None] | None = None) -> None:
     """The expander with the export snippets, the uploader and what the file held."""
-    error = st.session_state.get(ERROR)
+    error = st.session_state.get(keys.UPLOAD_ERROR)
     with st.expander(t("upload.title", lang), expanded=error is not None):
         st.caption(t("upload.intro", lang))
         # Fenced Markdown, not st.code: the page's st.code blocks are its arithmetic.
@@ -65,16 +83,17 @@ def upload_control(lang: str, on_model: Callable[[], None] | None = None) -> Non
         st.markdown(f"```python\n{PYTORCH_SNIPPET}\n```")
         st.markdown(t("upload.keras", lang))
         st.markdown(f"```python\n{KERAS_SNIPPET}\n```")
-        st.file_uploader(t("upload.file", lang), type=["npz"], key="upload_file",
+        st.file_uploader(t("upload.file", lang), type=["npz"], key=keys.UPLOAD_FILE,
                          on_change=_on_upload, args=(on_model,),
                          help=t("upload.file.help", lang))
         if error is not None:
             common.show_error(t(error.reason, lang) + " "
-                              + t("upload.detail", lang, detail=error.detail(lang)))
+                              + t("upload.detail", lang, detail=detail(error, lang)))
             st.caption(t("upload.kept", lang))
-        found = st.session_state.get(KEY)
-        if found is not None:
-            st.success(common.escape_markdown(summary(found, lang)), icon=":material/check:")
-            if found.ignored:
-                st.caption(t("upload.ignored", lang, keys=", ".join(found.ignored)))
+        model = uploaded()
+        if model is not None:
+            st.success(common.escape_markdown(summary(model, lang)), icon=":material/check:")
+            if model.ignored:
+                st.caption(common.escape_markdown(  # key names come from the file
+                    t("upload.ignored", lang, keys=", ".join(model.ignored))))
             st.caption(t("upload.choose", lang, name=t("upload.model", lang)))

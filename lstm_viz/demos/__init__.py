@@ -117,8 +117,10 @@ class Demo:
         demos), ``depth`` (brackets); empty for first-symbol. Read-only.
     metrics : Mapping of str to float
         Held-out measurements made by the training script, e.g. ``pronoun_accuracy``,
-        ``gender_agreement``, ``forget_at_new_subject``, ``forget_elsewhere``,
-        ``depth_correlation``, ``accuracy``. Read-only.
+        ``gender_agreement``, ``forget_at_new_subject``, ``forget_at_same_subject_start``,
+        ``forget_elsewhere``, ``families_accuracy`` (the hand-written stories of
+        ``held_out.txt``), ``far_accuracy`` (at twice the longest training distance,
+        ``model.meta["far_distance"]``), ``depth_correlation``, ``accuracy``. Read-only.
     """
 
     name: str

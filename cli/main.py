@@ -1,9 +1,10 @@
-"""Command line: ``python -m lstm_viz params --input 5 --units 128 64 32 8 --dense 1``.
+"""Command line: ``python -m cli params --input 5 --units 128 64 32 8 --dense 1``.
 
 Prints the parameter count of an LSTM stack as a table in the style of Keras'
-``model.summary()``, or as JSON with ``--json``; ``--lang zh`` prints the table, help and
-messages in Simplified Chinese (default ``en``). A bad argument prints one line,
-``error: …`` (``错误：…`` in Chinese), on stderr and exits with status 2.
+``model.summary()``, or as JSON with ``--json``; ``--lang`` picks the language of the table,
+help and messages (``zh``: Simplified Chinese; any catalogue in ``text/catalogues``; default
+``en``). A bad argument prints one line, ``error: …`` (``错误：…`` in Chinese), on stderr
+and exits with status 2.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ import sys
 import unicodedata
 from dataclasses import asdict
 
-from lstm_viz.i18n import LANGS, t
 from lstm_viz.params import CONVENTIONS, count_params
+from text import i18n
+from text.i18n import t
 
 __all__ = ["main"]
 
-PROG = "python -m lstm_viz"
-# Every user-facing string is in the catalogue (lstm_viz/i18n.py) under "cli.…"; only the
+PROG = "python -m cli"
+# Every user-facing string is in the catalogues (text/catalogues/) under "cli.…"; only the
 # layout of the totals line is here.
 SEPARATOR = " · "
 CONVENTION_TOTAL = "{convention} {total:,}"
@@ -68,9 +70,9 @@ def _asked_language(argv) -> str:
     for k, arg in enumerate(argv):
         value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (
             argv[k + 1] if arg == "--lang" and k + 1 < len(argv) else None)
-        if value in LANGS:
+        if value in i18n.LANGS:
             return value
-    return "en"
+    return i18n.DEFAULT
 
 
 def _parser(lang: str = "en") -> _Parser:
@@ -90,7 +92,9 @@ def _parser(lang: str = "en") -> _Parser:
     params.add_argument("--proj-size", type=_integer(lang), default=0,
                         help=text("proj_size_help"))
     params.add_argument("--json", action="store_true", help=text("json_help"))
-    params.add_argument("--lang", choices=LANGS, default="en", help=text("lang_help"))
+    params.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT,
+                        help=t("cli.lang_help", lang, langs=", ".join(i18n.LANGS),
+                               default=i18n.DEFAULT))
     return parser
 
 

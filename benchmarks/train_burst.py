@@ -1,0 +1,194 @@
+"""A class presses Train at once: many learners start a run on /train within seconds.
+
+    python benchmarks/train_burst.py                     # 30 learners, default settings, 10 s
+    python benchmarks/train_burst.py --own-seeds         # each learner its own seed: no sharing
+    python benchmarks/train_burst.py --learners 5 --others 1 --ramp 2
+
+One server (``benchmarks/server.py``: 127.0.0.1, OPENBLAS_NUM_THREADS=1), every page opened
+once (the teacher's warm-up, untimed), then ``--learners`` protocol clients (the websocket
+client of ``benchmarks/classroom_load.py``) arrive evenly over ``--ramp`` seconds; each
+opens /train and presses Train at once — with the page's default settings, or with a seed
+of its own (``--own-seeds``: nothing can be shared, every run trains). Meanwhile
+``--others`` learners work on the other pages (/gates: type, move the step; then /stacked,
+/params, /why, /memory) until the last training has finished.
+
+Reported (seconds from the click): *first curve* (the first chart of the run: the live
+curve's first point, or the finished result when the run was found trained), *finished*
+(the end of the run), the other pages' latencies (action → updated chart), errors, and how
+good the page's waiting estimate was: for each learner that was told "yours should start in
+about W s and train for about R s", the actual start and end (counted from when the message
+came) against W and W + R, for the first message shown and for the last (just before the
+start; the page renews it five times a second).
+
+Targets (issue 16): first curve p95 ≤ 3 s, every run finished ≤ 45 s after its click, no
+error, other pages' p95 < 1 s, estimates within ±50 %.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from classroom_load import (  # benchmarks/classroom_load.py
+    Aborted,
+    Leaks,
+    Plan,
+    ProtocolLearner,
+    Tally,
+    loadavg,
+    markers,
+    pages_of,
+    percentiles,
+    sequence,
+    warm_up,
+)
+from server import start_server, stop  # benchmarks/server.py
+
+WAITING = re.compile(r"start in about ([\d.]+) s and train for about ([\d.]+) s")
+
+
+class TrainingLearner(ProtocolLearner):
+    """A protocol client that also reads the /train page's waiting message."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.estimates: list[tuple[float, float, float]] = []  # (when told, wait, run)
+
+    def _element(self, element, own, run, elapsed):
+        super()._element(element, own, run, elapsed)
+        if element.WhichOneof("type") == "alert":
+            found = WAITING.search(element.alert.body.replace("\\", ""))
+            if found:
+                self.estimates.append((elapsed, float(found[1]), float(found[2])))
+
+
+async def trainer(n, url, plan, leaks, tally, own_seed, outcomes):
+    s = TrainingLearner(n, url, plan, leaks, tally, time.monotonic() + plan.grace + 60)
+    await s.connect()
+    try:
+        await s.act("open train", page="train")
+        if own_seed:
+            s.set("seed", double_value=5000 + n)
+            await s.act("setting")
+        run = await s.act("train", click="train")
+        outcomes.append((run, s.estimates))
+    except Aborted:
+        pass
+    finally:
+        await s.close()
+
+
+async def other(n, url, plan, leaks, tally, busy: asyncio.Event):
+    """A learner on the other pages while the class trains."""
+    rng = random.Random(n)
+    s = ProtocolLearner(n, url, plan, leaks, tally, time.monotonic() + 600)
+    await s.connect()
+    try:
+        await s.act("open", page="gates")
+        while busy.is_set():
+            tokens = sequence(leaks.markers[n], rng)
+            s.set("seq", string_value=" ".join(tokens))
+            tally.typed.add(n)
+            await s.act("type")
+            for step in sorted(rng.sample(range(2, len(tokens) + 1), 2)):
+                await asyncio.sleep(rng.uniform(*plan.think))
+                s.set("step", doubles=[step])
+                await s.act("step")
+            for page in (*pages_of(n), "gates"):
+                await asyncio.sleep(rng.uniform(*plan.think))
+                await s.act("page", page=page)
+    except Aborted:
+        pass
+    finally:
+        await s.close()
+
+
+async def burst(url, plan, args, leaks, tally, outcomes):
+    busy = asyncio.Event()
+    busy.set()
+
+    async def later(k, job):
+        await asyncio.sleep(plan.ramp * k / max(1, args.learners))
+        await job
+
+    others = [asyncio.create_task(other(args.learners + k, url, plan, leaks, tally, busy))
+              for k in range(args.others)]
+    await asyncio.gather(*(later(n, trainer(n, url, plan, leaks, tally, args.own_seeds,
+                                            outcomes)) for n in range(args.learners)))
+    busy.clear()
+    await asyncio.gather(*others)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add = parser.add_argument
+    add("--learners", type=int, default=30, help="learners pressing Train (default 30)")
+    add("--ramp", type=float, default=10, help="seconds over which they press (default 10)")
+    add("--others", type=int, default=4, help="learners on the other pages (default 4)")
+    add("--own-seeds", action="store_true", help="each learner its own seed (no sharing)")
+    add("--think", type=float, nargs=2, default=(1.0, 3.0), metavar=("MIN", "MAX"),
+        help="the other learners' pause before each action (default 1 3)")
+    args = parser.parse_args(argv)
+    n = args.learners + args.others
+    plan = Plan(n, 0, 600, 1, args.ramp, tuple(args.think), 0, 30, 120, 0)
+    tally = Tally()
+    leaks = Leaks(markers(n, 0), tally)
+    outcomes = []
+    print("command: " + " ".join([Path(sys.executable).name, *sys.argv]))
+    with tempfile.TemporaryDirectory() as tmp:
+        load_before = loadavg()
+        proc, url = start_server(Path(tmp) / "server.log")
+        try:
+            print(f"warm-up (untimed): {asyncio.run(warm_up(url, plan)):.1f} s")
+            began = time.monotonic()
+            asyncio.run(burst(url, plan, args, leaks, tally, outcomes))
+            wall = time.monotonic() - began
+        finally:
+            stop(proc)
+        log = (Path(tmp) / "server.log").read_text(errors="replace")
+    print(f"{args.learners} learners pressed Train within {args.ramp:.0f} s "
+          f"({'own seeds' if args.own_seeds else 'default settings'}), {args.others} on other "
+          f"pages; {os.cpu_count()} CPUs; {wall:.0f} s; load average before {load_before}, "
+          f"after {loadavg()}")
+    rows = {"first curve (click →)": [r.charts[0] for r, _ in outcomes if r.charts],
+            "finished (click →)": [r.finished for r, _ in outcomes]}
+    for (_client, kind), values in sorted(tally.latencies.items()):
+        if kind not in ("train-start", "train-done"):
+            rows[kind] = values
+    rows["other pages, all"] = [v for (_c, k), vs in tally.latencies.items()
+                                if k in ("type", "step", "page") for v in vs]
+    print(f"{'seconds':28}{'n':>5}{'p50':>8}{'p95':>8}{'max':>8}")
+    for name, values in rows.items():
+        if values:
+            p = percentiles(values)
+            print(f"{name:28}{p['n']:>5}{p['p50']:>8.2f}{p['p95']:>8.2f}{p['max']:>8.2f}")
+    told = [(r, e) for r, e in outcomes if e and r.charts]
+    for which, pick in (("first", 0), ("last", -1)):  # what was read first; last, at the start
+        if not told:
+            break
+        starts = [(r.charts[0] - e[pick][0]) / max(e[pick][1], 0.1) for r, e in told]
+        ends = [(r.finished - e[pick][0]) / max(e[pick][1] + e[pick][2], 0.1) for r, e in told]
+        print(f"waiting estimates ({which} shown): {len(told)} learners told; actual ÷ "
+              f"estimated, from when it was shown: start median {statistics.median(starts):.2f}"
+              f" (range {min(starts):.2f}–{max(starts):.2f}), end median "
+              f"{statistics.median(ends):.2f} (range {min(ends):.2f}–{max(ends):.2f})")
+    errors = {k: len(v) for k, v in tally.errors.items()}
+    print("errors: " + (" · ".join(f"{k} {v}" for k, v in errors.items()) or "none"))
+    for kind, lines in tally.errors.items():
+        for line in lines[:3]:
+            print(f"  {kind}: {line}")
+    print(f"server log lines with Traceback/Error: "
+          f"{len(re.findall(r'Traceback|Error', log))}; leaks: {len(tally.leaks)}")
+    return 1 if tally.errors or tally.leaks else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""Issue 14, item 8: the first burst of a class on a freshly started server.
+
+Plotly looks pandas up in ``sys.modules`` while it builds a figure; on a fresh server, 30
+script threads building their first figure at once could find it half imported. Every page
+must therefore have pandas (and Plotly's validators) completely loaded by the time its
+imports are done, before it builds anything: checked in a fresh interpreter per page, and
+end to end by a cold burst against a real server.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPTS = ["app.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))]
+
+PROBE = """
+import ast, sys
+tree = ast.parse(open({path!r}, encoding="utf-8").read())
+for node in tree.body:  # the script's imports, in order, and nothing else
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        exec(compile(ast.Module([node], []), {path!r}, "exec"))
+pandas = sys.modules.get("pandas")
+from plotly.validator_cache import ValidatorCache
+print(pandas is not None and hasattr(pandas, "Series") and hasattr(pandas, "DataFrame"),
+      ValidatorCache._json_cache is not None)
+"""
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_a_pages_imports_load_pandas_and_plotlys_validators_completely(script):
+    done = subprocess.run([sys.executable, "-c", PROBE.format(path=script)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True"], (script, done.stdout)
+
+
+def test_every_page_imports_the_ui_package():
+    for script in SCRIPTS:
+        tree = ast.parse((ROOT / script).read_text(encoding="utf-8"))
+        names = {n.module.split(".")[0] for n in tree.body if isinstance(n, ast.ImportFrom)
+                 if n.module} | {a.name.split(".")[0] for n in tree.body
+                                 if isinstance(n, ast.Import) for a in n.names}
+        assert "ui" in names, script
+
+
+def test_a_cold_burst_has_no_errors(tmp_path):
+    """12 learners open /gates in the same second on a server started 1 s before."""
+    out = tmp_path / "cold.json"
+    cmd = [sys.executable, str(ROOT / "benchmarks" / "classroom_load.py"), "--cold-burst", "1",
+           "--sessions", "12", "--started", "1", "--timeout", "90", "--json", str(out)]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    figures = json.loads(out.read_text())
+    assert figures["errors"] == 0, done.stdout
+    (start,) = figures["starts"]
+    assert start["latency"]["n"] == 12 and not start["server_log"], done.stdout
+    assert done.returncode == 0

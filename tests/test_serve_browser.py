@@ -1,0 +1,73 @@
+"""The app through ``streamlit run asgi.py`` in headless Chromium: bundles arrive compressed,
+the pages still draw, and the step arithmetic is monospace plain text.
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_browser import CHART, CHARTS_DRAWN, EXCEPTION, IDLE
+from test_serve import asgi_server  # noqa: F401  (the server fixture)
+
+pytestmark = pytest.mark.browser
+
+# Every script and style sheet the page loaded, with its bytes on the wire and decoded.
+RESOURCES = """() => performance.getEntriesByType('resource')
+    .filter(e => /\\/static\\/(js|css)\\//.test(e.name))
+    .map(e => [new URL(e.name).pathname, e.encodedBodySize, e.decodedBodySize,
+               e.transferSize])"""
+
+
+@pytest.fixture
+def tab(browser, asgi_server):  # noqa: F811
+    """A tab in a context of its own: an empty cache, as a learner's first visit."""
+    context = browser.browser.new_context(viewport={"width": 1400, "height": 900},
+                                          locale="en-US")
+    context.set_default_timeout(90_000)  # a shared 2-core machine can be slow
+    page = context.new_page()
+    page.js_errors = []
+    page.on("pageerror", lambda err: page.js_errors.append(str(err)))
+    page.base = asgi_server
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize(("path", "charts"), [("/gates", 1), ("/params", 2)])
+def test_pages_draw_through_the_wrapper_with_compressed_bundles(tab, path, charts):
+    tab.goto(tab.base + path)
+    tab.wait_for_selector(IDLE)
+    tab.wait_for_function(CHARTS_DRAWN, arg=charts)
+    assert tab.locator(CHART).count() == charts
+    assert tab.locator(EXCEPTION).count() == 0
+    assert not tab.js_errors, tab.js_errors
+    loaded = tab.evaluate(RESOURCES)
+    plotly = [r for r in loaded if "/PlotlyChart." in r[0]]
+    assert plotly, "the Plotly chunk was loaded from this server"
+    for name, encoded, decoded, _ in loaded:
+        if decoded > 10_000:  # every sizeable bundle came compressed
+            assert encoded < 0.5 * decoded, (name, encoded, decoded)
+
+
+def test_a_second_visit_loads_the_bundles_from_the_cache(tab):
+    tab.goto(tab.base + "/gates")
+    tab.wait_for_function(CHARTS_DRAWN, arg=1)
+    second = tab.context.new_page()
+    second.goto(tab.base + "/gates")
+    second.wait_for_function(CHARTS_DRAWN, arg=1)
+    over_network = [r for r in second.evaluate(RESOURCES) if r[3] > 0]
+    assert not over_network, over_network
+    second.close()
+
+
+def test_the_step_arithmetic_is_monospace_plain_text(tab):
+    tab.goto(tab.base + "/gates?seq=%3Cb%3Ebold%3C%2Fb%3E+**star**+cat")
+    tab.wait_for_selector(IDLE)
+    tab.wait_for_function(CHARTS_DRAWN, arg=1)
+    for key in ("arith_formulas", "arith_inputs"):
+        text = tab.locator(f".st-key-{key} [data-testid='stText']")
+        assert text.count() == 1, key
+        innermost = "e => { while (e.firstElementChild) e = e.firstElementChild; " \
+                    "return getComputedStyle(e).fontFamily; }"  # where the text is drawn
+        assert "Source Code Pro" in text.evaluate(innermost)
+        assert "\n" in text.inner_text(), "one line per equation"
+    assert "=" in tab.locator(".st-key-arith_formulas").inner_text()
+    assert tab.locator("[data-testid='stMain'] b").count() == 0, "typed tags stay text"

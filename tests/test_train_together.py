@@ -1,0 +1,82 @@
+"""lstm_viz.train.train_together: several models of one architecture trained as one
+computation, each bit for bit the model that :func:`train` gives it alone."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numpy.testing import assert_array_equal
+
+from lstm_viz.model import TokenModel
+from lstm_viz.tasks import TASKS
+from lstm_viz.train import RunSpec, train, train_together
+
+TASK = TASKS["brackets"]  # sentences of many lengths: batches of different T side by side
+
+
+def model(seed, units=(6,), dtype=np.float32):
+    return TokenModel.random(TASK.vocab, TASK.labels, 4, units, seed=seed, dtype=dtype)
+
+
+def batches(rng):
+    return TASK.batch(rng, 8)
+
+
+def stop_after(n):
+    """A Stop button pressed after ``n`` steps (asked before every step)."""
+    asked = []
+
+    def should_stop():
+        asked.append(1)
+        return len(asked) > n
+    return should_stop
+
+
+def alone(spec: RunSpec):
+    return train(spec.model, spec.batches, spec.steps, lr=spec.lr, clip=spec.clip,
+                 seed=spec.seed, should_stop=spec.should_stop)
+
+
+def assert_same(together, single):
+    assert together.steps == single.steps and together.stopped == single.stopped
+    assert_array_equal(together.losses, single.losses)
+    assert_array_equal(together.accuracies, single.accuracies)
+    assert_array_equal(together.grad_norms, single.grad_norms)
+    for name, p in single.model.params().items():
+        q = together.model.params()[name]
+        assert q.dtype == p.dtype
+        assert_array_equal(q.view(np.uint8), p.view(np.uint8), err_msg=name)  # bit for bit
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("units", [(6,), (5, 3)])
+def test_each_model_is_bit_for_bit_the_model_trained_alone(dtype, units):
+    def specs():  # own seeds, learning rates, step counts, clipping and a Stop
+        return [RunSpec(model(0, units, dtype), batches, steps=9, lr=0.01, seed=0),
+                RunSpec(model(1, units, dtype), batches, steps=14, lr=0.03, seed=5, clip=None),
+                RunSpec(model(2, units, dtype), batches, steps=4, lr=0.1, seed=7),
+                RunSpec(model(3, units, dtype), batches, steps=20, lr=0.01, seed=9,
+                        should_stop=stop_after(6))]
+
+    results = train_together(specs())
+    assert [r.steps for r in results] == [9, 14, 4, 6]
+    assert results[3].stopped and not results[0].stopped
+    for together, spec in zip(results, specs(), strict=True):
+        assert_same(together, alone(spec))
+    # the batches really differed in length within a step, so the padding was exercised
+    rng = np.random.default_rng(0), np.random.default_rng(5)
+    assert batches(rng[0])[0].shape[0] != batches(rng[1])[0].shape[0]
+
+
+def test_one_run_together_is_the_run_alone():
+    spec = RunSpec(model(4), batches, steps=5, lr=0.02, seed=3)
+    (together,) = train_together([spec])
+    assert_same(together, alone(spec))
+
+
+def test_different_architectures_are_refused():
+    with pytest.raises(ValueError, match="same units"):
+        train_together([RunSpec(model(0, (6,)), batches, 2), RunSpec(model(0, (5,)), batches, 2)])
+    with pytest.raises(ValueError, match="same units"):
+        train_together([RunSpec(model(0), batches, 2),
+                        RunSpec(model(0, dtype=np.float64), batches, 2)])
