@@ -1,6 +1,7 @@
 # LSTM Viz: one Streamlit server per container, on port 8501 (docs/deploy.md).
 #   docker build -t lstm-viz . && docker run --rm -p 8501:8501 lstm-viz
-FROM python:3.11-slim
+# The newest Python CI tests (README); pip resolves the newest Streamlit there.
+FROM python:3.13-slim
 
 # One BLAS thread per server: the core's per-step products are small and threaded OpenBLAS
 # was measured slower on them; a replica's sessions share its cores anyway. No file

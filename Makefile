@@ -1,13 +1,27 @@
-# Two commands on a fresh machine with Python 3.10+ and make:
+# Two commands on a fresh machine with Python 3.10 or newer and make:
 #   make run   - start the app on http://localhost:8501
 #   make test  - lint and run every test (browser tests need /usr/bin/chromium)
+# Another Python gets a venv of its own: make test PYTHON=python3.13 makes .venv-python3.13
+# (or name it: VENV=...). CI runs the suite on the lowest and highest tested Python (.ci/run).
 PYTHON ?= python3
-VENV   := .venv
+ifneq ($(filter command line environment,$(origin PYTHON)),)
+VENV   ?= .venv-$(notdir $(PYTHON))
+endif
+VENV   ?= .venv
 BIN    := $(VENV)/bin
+
+# The oldest Python supported, read from pyproject.toml's requires-python (one place).
+PY_MIN := $(shell sed -n 's/^requires-python = ">=\([0-9.]*\)"$$/\1/p' pyproject.toml)
 
 .PHONY: run test lint bench clean audit
 
+# Checked before any venv is made, in one line, instead of half-installing: a Python older
+# than PY_MIN (Python 2 included), or a PYTHON that does not run.
+CHECK_PYTHON = @$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] < tuple(int(n) for n in "$(PY_MIN)".split(".")))' 2>/dev/null \
+	|| { echo "make: PYTHON=$(PYTHON) is not a Python $(PY_MIN) or newer (it says: $$($(PYTHON) --version 2>&1 | head -n 1)); name another, e.g. make $(or $(MAKECMDGOALS),test) PYTHON=python3.11" >&2; exit 1; }
+
 $(BIN)/python:
+	$(CHECK_PYTHON)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
@@ -40,6 +54,7 @@ test: lint
 AUDIT := .venv-audit
 
 $(AUDIT)/.deps: requirements-audit.txt
+	$(CHECK_PYTHON)
 	$(PYTHON) -m venv $(AUDIT)
 	$(AUDIT)/bin/python -m pip install --quiet -r requirements-audit.txt
 	touch $@

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import doctest
 import functools
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -287,7 +288,7 @@ def test_docstring_examples():
 
 
 def test_the_weights_are_package_data():
-    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    tomllib = pytest.importorskip("tomllib" if sys.version_info >= (3, 11) else "tomli")
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     setuptools = config["tool"]["setuptools"]
     assert "lstm_viz.demos" in setuptools["packages"]

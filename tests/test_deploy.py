@@ -33,8 +33,8 @@ yaml = pytest.importorskip("yaml", reason="pyyaml reads the manifests (requireme
 
 try:
     import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    tomllib = None
+except ModuleNotFoundError:  # Python 3.10: its backport (requirements-dev.txt)
+    import tomli as tomllib
 
 
 # ---- reading the files --------------------------------------------------------------------
@@ -53,8 +53,6 @@ def instructions(name: str) -> list[str]:
 
 
 def config() -> dict:
-    if tomllib is None:
-        pytest.skip("reading TOML needs Python 3.11 (tomllib)")
     return tomllib.loads((ROOT / ".streamlit/config.toml").read_text(encoding="utf-8"))
 
 
@@ -85,7 +83,6 @@ def megabytes(size: str) -> float:
 # ---- the image ------------------------------------------------------------------------------
 
 def test_image_runs_as_a_non_root_user():
-    assert instructions("FROM") == ["python:3.11-slim"]
     users = [instr_args for instr, instr_args in dockerfile() if instr in {"USER", "CMD"}]
     assert len(users) == 2 and users[-1].startswith("["), "USER comes before the CMD"
     user = users[0].split(":")[0]
@@ -181,6 +178,78 @@ def _as_user(cmd: list[str]) -> tuple[list[str], str]:
     return cmd, "this user"
 
 
+# ---- an interpreter the user nobody can run, wherever the checkout and Python live -----------
+
+def _runs_for_the_user(python: Path, code: str, env: dict[str, str]) -> str:
+    """'' when the user of ``_as_user`` can run ``code`` with ``python``, else why not."""
+    done = subprocess.run(_as_user([str(python), "-c", code])[0], env=env, cwd="/",
+                          capture_output=True, text=True, timeout=300)
+    return "" if done.returncode == 0 else (done.stderr.strip().splitlines() or ["?"])[-1]
+
+
+def _linked(source: Path, target: Path) -> Path:
+    """``source`` laid out again at ``target``: hard links (the same files, no copying) where
+    both are on one file system, a copy where not."""
+    for cmd in (["cp", "-a", "--link"], ["cp", "-a"]):
+        shutil.rmtree(target, ignore_errors=True)
+        if subprocess.run([*cmd, str(source), str(target)], capture_output=True).returncode == 0:
+            return target
+    raise OSError(f"could not lay out {source} at {target}")
+
+
+def _launcher(script: Path, python: Path) -> None:
+    """A console script (``streamlit``) made to start ``python``: a new file, so that its hard
+    link's original keeps its own first line."""
+    lines = script.read_text(encoding="utf-8").splitlines(keepends=True)
+    script.unlink()
+    script.write_text(f"#!{python}\n" + "".join(lines[1:]), encoding="utf-8")
+    script.chmod(0o755)
+
+
+def _python_for_the_user(python: Path, tmp: Path) -> tuple[Path, dict[str, str]]:
+    """``python`` with its packages where the user nobody can run it, and the environment that
+    needs (issues 14 and 18: it must not matter where the checkout or the interpreter lives).
+
+    A venv in a private checkout (a clone under a 0700 ``mktemp -d`` or home folder) and
+    pyenv's interpreters under /root are out of nobody's reach. Then the venv, and the base
+    interpreter if need be, are laid out again inside ``tmp`` (which nobody can read), as
+    hard links where they can be; the libpython beside a relinked interpreter is found
+    through LD_LIBRARY_PATH. Skips with the reason when even that copy cannot run.
+    """
+    env = {"PATH": "/usr/bin:/bin"}
+    if not _runs_for_the_user(python, "import streamlit", env):
+        return python, {}
+    where = subprocess.run([str(python), "-c", "import sys; print(sys.prefix); "
+                            "print(sys.base_prefix); print('%d.%d' % sys.version_info[:2])"],
+                           capture_output=True, text=True, check=True).stdout.split("\n")
+    prefix, base, version = Path(where[0]), Path(where[1]), where[2]
+    runtime = tmp / "python"  # removed with the rest of tmp by the image_root fixture
+    runtime.mkdir(mode=0o755)
+    runtime.chmod(0o755)
+    base_python, extra = base / "bin" / f"python{version}", {}
+    if _runs_for_the_user(base_python, "import encodings", env):
+        base_python = _linked(base, runtime / "base") / "bin" / f"python{version}"
+        extra["LD_LIBRARY_PATH"] = str(runtime / "base/lib")  # its RUNPATH: the private one
+    if prefix != base:  # a venv: laid out again, pointing at the base nobody can run
+        bin_dir = _linked(prefix, runtime / "venv") / "bin"
+        cfg = bin_dir.parent / "pyvenv.cfg"
+        cfg.unlink()  # a hard link: writing through it would change the checkout's venv
+        cfg.write_text(f"home = {base_python.parent}\ninclude-system-site-packages = false\n"
+                       f"version = {version}\n", encoding="utf-8")
+        for name in ("python", "python3", f"python{version}"):
+            (bin_dir / name).unlink(missing_ok=True)
+            (bin_dir / name).symlink_to(base_python)
+    elif extra:  # no venv: the packages are the relinked base interpreter's
+        bin_dir = base_python.parent
+    else:
+        pytest.skip(f"the user nobody can run {base_python} but not import streamlit with it")
+    _launcher(bin_dir / CMD[0], bin_dir / "python")
+    why = _runs_for_the_user(bin_dir / "python", "import streamlit", {**env, **extra})
+    if why:
+        pytest.skip(f"the user nobody cannot run {python} (not even a copy in {runtime}: {why})")
+    return bin_dir / "python", extra
+
+
 # Every page's script, run in the image's tree (the health answer comes before any script
 # runs, so it alone would not notice a module the image forgot to copy).
 PAGES_RUN = """
@@ -202,14 +271,15 @@ sys.exit(f"pages that failed: {failed}" if failed else 0)
 def _serve_like_the_image(python: Path, tmp: Path) -> None:
     """Start the image's CMD from /app, wait for the health answer, run the HEALTHCHECK and
     every page's script."""
-    app = _image_tree(tmp, python)
+    app = _image_tree(tmp, python)  # as root, with the interpreter as it is
+    python, python_env = _python_for_the_user(python, tmp)
     home, scratch = tmp / "home", tmp / "scratch"  # the pod's two emptyDirs
     for folder in (home, scratch):
         folder.mkdir(mode=0o777)
         folder.chmod(0o777)
     port = free_port()
     env = {"PATH": f"{python.parent}:/usr/bin:/bin", "HOME": str(home), "TMPDIR": str(scratch),
-           "STREAMLIT_SERVER_PORT": str(port)}  # the image's 8501 may be taken here
+           "STREAMLIT_SERVER_PORT": str(port), **python_env}  # the image's 8501 may be taken
     for args in instructions("ENV"):
         env.update(dict(pair.split("=", 1) for pair in shlex.split(args)))
     env["HOME"] = str(home)
@@ -269,6 +339,64 @@ def test_a_fresh_install_of_requirements_serves(image_root):
     subprocess.run([python, "-m", "pip", "install", "--quiet", "-r", ROOT / "requirements.txt"],
                    check=True, timeout=600)
     _serve_like_the_image(python, image_root)
+
+
+# ---- the Pythons the project supports (issue 18) ------------------------------------------------
+
+def supported_pythons() -> tuple[str, str]:
+    """(the oldest supported, the newest tested): pyproject.toml's requires-python and .ci/run."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    oldest = re.fullmatch(r">=(3\.\d+)", project["project"]["requires-python"])[1]
+    ci = (ROOT / ".ci/run").read_text(encoding="utf-8")
+    newest = re.search(r"^HIGHEST=(3\.\d+)$", ci, re.M)[1]
+    return oldest, newest
+
+
+def test_every_place_names_the_same_pythons_and_streamlit():
+    oldest, newest = supported_pythons()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["tool"]["ruff"]["target-version"] == "py" + oldest.replace(".", "")
+    top = (ROOT / "README.md").read_text(encoding="utf-8").split("\n## ", 1)[0]
+    assert f"Python {oldest} or newer" in top and f"Tested on Python {oldest} and {newest}" in top
+    assert instructions("FROM") == [f"python:{newest}-slim"], "the image runs a tested Python"
+    assert 'LOWEST=$(sed -n \'s/^requires-python' in (ROOT / ".ci/run").read_text(encoding="utf-8")
+    runtime = (ROOT / "requirements.txt").read_text(encoding="utf-8").split()
+    (streamlit,) = [r for r in runtime if r.startswith("streamlit")]
+    assert streamlit in project["project"]["optional-dependencies"]["app"]
+
+
+def _fake_python(tmp: Path, version: tuple[int, int]) -> Path:
+    """This interpreter, telling the Makefile's check that it is Python ``version``."""
+    fake = tmp / f"python{version[0]}.{version[1]}"
+    fake.write_text(
+        "#!/bin/sh\n"
+        f'[ "$1" = --version ] && {{ echo "Python {version[0]}.{version[1]}.0"; exit 0; }}\n'
+        '[ "$1" = -c ] || { echo "not reached: $*" >&2; exit 3; }\n'
+        f"exec {sys.executable} -c \"import sys; sys.version_info = {(*version, 0)}; "
+        'exec(sys.argv[1])" "$2"\n', encoding="utf-8")
+    fake.chmod(0o755)
+    return fake
+
+
+def test_make_refuses_an_older_python_in_one_line_before_making_a_venv(tmp_path):
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    oldest = tuple(int(n) for n in supported_pythons()[0].split("."))
+    older = _fake_python(tmp_path, (oldest[0], oldest[1] - 1))
+    venv_dir = tmp_path / "venv"
+    done = subprocess.run(["make", "-s", "lint", f"PYTHON={older}", f"VENV={venv_dir}"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    message = done.stderr.splitlines()[0]
+    assert message == (f"make: PYTHON={older} is not a Python {'.'.join(map(str, oldest))} or "
+                       f"newer (it says: Python {oldest[0]}.{oldest[1] - 1}.0); name another, "
+                       "e.g. make lint PYTHON=python3.11"), message
+    assert not venv_dir.exists(), "no venv half made"
+    # The oldest itself passes the check (and reaches the venv step, which the fake refuses).
+    done = subprocess.run(["make", "-s", "lint", f"PYTHON={_fake_python(tmp_path, oldest)}",
+                           f"VENV={venv_dir}"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
+    assert "is not a Python" not in done.stderr and "not reached: -m venv" in done.stderr
 
 
 # ---- Kubernetes -------------------------------------------------------------------------------

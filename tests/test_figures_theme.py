@@ -9,7 +9,11 @@ from pathlib import Path
 import numpy as np
 import plotly.graph_objects as go
 import pytest
-import tomllib
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: its backport (requirements-dev.txt)
+    import tomli as tomllib
 
 import figures.theme as theme
 from figures.theme import (

@@ -37,7 +37,8 @@ SHOWN = {"body", "label", "help", "options", "content", "placeholder", "text", "
 
 
 def open_page(page: str, locale: str | None = None, **query):
-    """A learner arriving at ``page`` with ``?query`` and a browser in ``locale``."""
+    """A learner arriving at ``page`` with ``?query`` and a browser in ``locale`` (Streamlit
+    1.67 on; the ``in_locale`` fixture below gives a locale on any version)."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
@@ -405,9 +406,36 @@ def test_english_page_has_no_chinese(page, query):
 
 # ---- the browser's locale picks the first language ------------------------------------------
 
+@pytest.fixture
+def in_locale(monkeypatch):
+    """``open_page`` for a browser in ``locale``, on any supported Streamlit.
+
+    AppTest.context carries the locale from Streamlit 1.67 on. Older ones (1.65 is the
+    newest for Python 3.10) lack that field but not ``st.context.locale``: there the locale
+    travels where a browser's does, in the ContextInfo of every rerun the test's script
+    runner asks for, and the app reads it through Streamlit's own ``st.context``.
+    """
+    from streamlit.testing.v1 import AppTest, local_script_runner
+
+    if hasattr(AppTest.from_string(""), "context"):
+        return open_page
+    from streamlit.proto.ClientState_pb2 import ContextInfo
+
+    rerun_data, browser = local_script_runner.RerunData, {}
+    monkeypatch.setattr(local_script_runner, "RerunData", lambda **fields: rerun_data(
+        **fields, context_info=ContextInfo(locale=browser["locale"]) if browser else None))
+
+    def open_in(page: str, locale: str | None = None, **query):
+        browser.clear()
+        browser.update({"locale": locale} if locale else {})
+        return open_page(page, **query)
+
+    return open_in
+
+
 @pytest.mark.parametrize("locale", ["zh-CN", "zh-TW", "zh"])
-def test_first_visit_follows_a_chinese_locale(locale):
-    at = open_page("home", locale=locale)
+def test_first_visit_follows_a_chinese_locale(locale, in_locale):
+    at = in_locale("home", locale=locale)
     assert_clean(at)
     assert at.selectbox(key="lang").value == "zh"
     assert at.title[0].value == "LSTM 是怎样记住信息的"
@@ -415,23 +443,23 @@ def test_first_visit_follows_a_chinese_locale(locale):
 
 
 @pytest.mark.parametrize("locale", ["en-US", "de-DE", None])
-def test_first_visit_with_another_locale_is_english(locale):
-    at = open_page("home", locale=locale)
+def test_first_visit_with_another_locale_is_english(locale, in_locale):
+    at = in_locale("home", locale=locale)
     assert at.selectbox(key="lang").value == "en"
     assert "lang" not in at.query_params
 
 
-def test_link_language_overrides_the_locale():
-    at = open_page("gates", locale="zh-CN", lang="en")
+def test_link_language_overrides_the_locale(in_locale):
+    at = in_locale("gates", locale="zh-CN", lang="en")
     assert_clean(at)
     assert at.selectbox(key="lang").value == "en"
     assert at.title[0].value == "Gates, step by step"
-    at = open_page("gates", locale="en-GB", lang="zh")
+    at = in_locale("gates", locale="en-GB", lang="zh")
     assert at.selectbox(key="lang").value == "zh"
 
 
-def test_locale_choice_is_kept_across_pages():
-    at = open_page("home", locale="zh-CN")
+def test_locale_choice_is_kept_across_pages(in_locale):
+    at = in_locale("home", locale="zh-CN")
     at.switch_page(SCRIPTS["params"]).run()
     assert_clean(at)
     assert at.title[0].value == "参数量计算器"

@@ -322,7 +322,8 @@ def test_the_security_settings_apply_through_the_asgi_entry(asgi_server):
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
     from websockets.sync.client import connect
 
-    config = __import__("tomllib").loads((ROOT / ".streamlit/config.toml").read_text())
+    toml = __import__("tomllib" if sys.version_info >= (3, 11) else "tomli")  # 3.10: tomli
+    config = toml.loads((ROOT / ".streamlit/config.toml").read_text())
     status, headers, _ = get(f"{asgi_server}/_stcore/health")
     cookie = headers["Set-Cookie"].split(";", 1)[0]
     assert status == 200 and cookie.startswith("_streamlit_xsrf="), "XSRF protection is on"
