@@ -118,12 +118,15 @@ def _title(title) -> str:
 
 
 def shown_text(at) -> list[str]:
-    """Every string on the page a learner can read, code blocks and link addresses left out."""
+    """Every string on the page a learner can read, code blocks, style sheets and link
+    addresses left out."""
     out: list[str] = []
     for node in _elements(at._tree):
         proto = getattr(node, "proto", None)
         if proto is None or type(proto).__name__ == "Code":
             continue
+        if type(proto).__name__ == "Html" and proto.body.lstrip().startswith("<style"):
+            continue  # a constant style sheet (st.html), not text a learner reads
         if type(proto).__name__ == "PlotlyChart":
             _figure_strings(json.loads(proto.spec), out)
         else:
