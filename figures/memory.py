@@ -38,7 +38,7 @@ from plotly.subplots import make_subplots
 from figures.theme import GATE_COLOURS, INK, MUTED, OKABE_ITO, TEMPLATE, colours_at, plain
 from lstm_viz.explain import fmt
 from lstm_viz.gates import SIGMOID_GATES
-from lstm_viz.story import Story
+from lstm_viz.story import Story, places
 from text.i18n import t
 
 __all__ = ["CLASS_COLOURS", "distance_figure", "memory_figure"]
@@ -82,7 +82,8 @@ def memory_figure(layer, probs, labels, story: Story, unit: int, male_sign: int,
                   (CLASS_COLOURS[cls], story.pronouns[cls]) for cls in CLASSES)),
               t("memory.fig.c", lang, unit=unit + 1),
               t("memory.fig.gates", lang, unit=unit + 1, colours=_key(
-                  (GATE_COLOURS[g], t(f"fig.common.{g}", lang)) for g in GATES))]
+                  (GATE_COLOURS[g], t(f"fig.common.{g}", lang)) for g in GATES))
+              + "   " + t("memory.fig.marks", lang)]
     for trace in _bars(x, probs, labels, story, lang):
         fig.add_trace(trace, row=1, col=1)
     fig.add_trace(_c_line(x, layer.c[:, unit], story.tokens, lang), row=2, col=1)
@@ -180,7 +181,8 @@ def _subject_shapes(story, T, c_top) -> list[dict]:
                    layer="below", name="reign")
               for a, b, cls, _ in _spans(story, T)]
     shapes += [dict(type="line", xref=f"x{row}", yref=f"y{row} domain", x0=s.step + 1,
-                    x1=s.step + 1, y0=0, y1=1, line=dict(color=INK, width=2, dash="dash"),
+                    x1=s.step + 1, y0=0, y1=1,   # dotted where the same subject is named again
+                    line=dict(color=INK, width=2, dash="dot" if s.repeat else "dash"),
                     name="subject")
                for s in story.subjects for row in ("", "2", "3")]   # down all three panels
     return shapes
@@ -237,7 +239,30 @@ def _gate_lines(x, layer, unit, story, lang) -> list[go.Scatter]:
                               for v, w in zip(values[at], other, strict=True)],
                 textfont=dict(size=15, color=GATE_COLOURS[gate]),
                 marker=dict(size=14, color=GATE_COLOURS[gate], line=dict(color=INK, width=1.5))))
-    return traces
+    return traces + _forget_marks(x, layer, unit, story, lang)
+
+
+# Where else the forget gate is read: sentence starts (◆) and pronouns inside a sentence (▼).
+MARKS = (("starts", ("start", "start_other"), "diamond"), ("pronouns", ("pronoun",), "triangle-down"))
+
+
+def _forget_marks(x, layer, unit, story, lang) -> list[go.Scatter]:
+    """Markers on the f line at sentence starts and at pronouns (:func:`places`), named
+    ``f_starts`` and ``f_pronouns``."""
+    where = places(story)
+    f = np.asarray(layer.f[:, unit], dtype=np.float64)
+    out = []
+    for name, kinds, symbol in MARKS:
+        steps = sorted(k for kind in kinds for k in where[kind])
+        if steps:
+            out.append(go.Scatter(
+                x=x[steps], y=f[steps], mode="markers", name=f"f_{name}", showlegend=False,
+                marker=dict(size=13, symbol=symbol, color="white",
+                            line=dict(color=GATE_COLOURS["f"], width=2.5)),
+                customdata=[plain(story.tokens[k], 16) for k in steps],
+                hovertemplate=f"{t('memory.fig.hover.gate', lang, step='%{x}')} "
+                              f"(%{{customdata}})<br>f = %{{y:.3f}}<extra></extra>"))
+    return out
 
 
 # ---- axes and titles --------------------------------------------------------------------
