@@ -243,7 +243,8 @@ def _gate_lines(x, layer, unit, story, lang) -> list[go.Scatter]:
 
 
 # Where else the forget gate is read: sentence starts (◆) and pronouns inside a sentence (▼).
-MARKS = (("starts", ("start", "start_other"), "diamond"), ("pronouns", ("pronoun",), "triangle-down"))
+MARKS = (("starts", ("start", "start_other"), "diamond"),
+         ("pronouns", ("pronoun",), "triangle-down"))
 
 
 def _forget_marks(x, layer, unit, story, lang) -> list[go.Scatter]:

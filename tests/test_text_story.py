@@ -7,9 +7,8 @@ import pytest
 
 import text.story as story_module
 from lstm_viz import LSTM
-from lstm_viz.story import read_story
 from lstm_viz.evaluate import DistanceAccuracy
-from lstm_viz.story import mean_by_place
+from lstm_viz.story import mean_by_place, read_story
 from text.story import FORGET_LOW, distance_summary, forget_summary, join_sentences, narrate
 
 LABELS_EN = ("he", "she", "they", "is", "are")
