@@ -124,7 +124,8 @@ common.note_cut(run.total_steps, len(run.story.tokens), lang)
 show_metrics(name, run.unit, lang)
 common.figure(compute.memory_view(name, text, lang), key="memory_figure")
 st.caption(t("memory.read", lang))
-show_places(run, lang)
+if run.story.subjects:   # before the first subject there is nothing to keep or drop
+    show_places(run, lang)
 
 st.subheader(t("memory.explain", lang))
 sentences = narrate(run.story, run.layer, run.probs, run.labels, run.unit, run.male_sign, lang)

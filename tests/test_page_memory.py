@@ -344,3 +344,11 @@ def test_distance_chart_is_the_cores_live_measurement(demo, name, lang):
     assert chart["layout"]["xaxis"]["title"]["text"] == t("memory.distance.x", lang)
     summary = distance_summary(again, trained, lang)
     assert summary in [unescape(m.value) for m in at.markdown]
+
+
+def test_a_story_without_a_subject_has_no_table_of_means():
+    at = open_page("memory", seq="met Mary and he is happy .")
+    assert_clean(at)
+    assert not at.dataframe
+    assert not any(h.value.startswith("Where the forget gate") for h in at.subheader)
+    assert "starts with a subject" in " ".join(unescape(i.value) for i in at.info)
