@@ -169,4 +169,6 @@ def test_distance_summary_says_where_it_holds_and_breaks():
     assert "longest training distance was 31" in broke and "worst is 60% at 90 steps" in broke
     held = distance_summary(DistanceAccuracy((5, 60), (25, 25), (25, 25)), 31)
     assert "at every distance measured, up to 60 steps" in held and "lowest 100%" in held
+    never = distance_summary(DistanceAccuracy((5, 30), (20, 25), (25, 25)), 31)
+    assert "below 95% right already at the shortest distance measured (5 steps: 80%)" in never
     assert "统计性的" in distance_summary(DistanceAccuracy((5,), (1,), (25,)), 31, "zh")

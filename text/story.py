@@ -131,8 +131,11 @@ def distance_summary(result, trained_max: int | None, lang: str = "en") -> str:
                   longest=result.distances[-1])
     if held == result.distances[-1]:
         return t("memory.distance.held", lang, worst=f"{100 * acc[worst]:.0f}%", **common)
-    return t("memory.distance.broke", lang, held=held if held is not None else "—",
-             worst=f"{100 * acc[worst]:.0f}%", at=result.distances[worst], **common)
+    if held is None:
+        return t("memory.distance.never", lang, worst=f"{100 * acc[0]:.0f}%",
+                 at=result.distances[0], **common)
+    return t("memory.distance.broke", lang, held=held, worst=f"{100 * acc[worst]:.0f}%",
+             at=result.distances[worst], **common)
 
 
 def join_sentences(sentences: Sequence[str]) -> str:
