@@ -82,8 +82,7 @@ def memory_figure(layer, probs, labels, story: Story, unit: int, male_sign: int,
                   (CLASS_COLOURS[cls], story.pronouns[cls]) for cls in CLASSES)),
               t("memory.fig.c", lang, unit=unit + 1),
               t("memory.fig.gates", lang, unit=unit + 1, colours=_key(
-                  (GATE_COLOURS[g], t(f"fig.common.{g}", lang)) for g in GATES))
-              + "   " + t("memory.fig.marks", lang)]
+                  (GATE_COLOURS[g], t(f"fig.common.{g}", lang)) for g in GATES))]
     for trace in _bars(x, probs, labels, story, lang):
         fig.add_trace(trace, row=1, col=1)
     fig.add_trace(_c_line(x, layer.c[:, unit], story.tokens, lang), row=2, col=1)
@@ -94,7 +93,7 @@ def memory_figure(layer, probs, labels, story: Story, unit: int, male_sign: int,
         template=TEMPLATE, height=HEIGHT, barmode="stack", bargap=0.25,
         margin=dict(l=70, r=120, t=60, b=80), hovermode="closest",
         shapes=_subject_shapes(story, T, c_top) + _zero_line(T),
-        annotations=[*_titles(fig, titles), *_subject_labels(story, c_top),
+        annotations=[*_titles(fig, titles), _marks_key(fig, lang), *_subject_labels(story, c_top),
                      *_slot_labels(story, probs, labels), *_sign_labels(male_sign, c_top, lang)],
         showlegend=False,   # each panel's title names its colours
     )
@@ -242,7 +241,7 @@ def _gate_lines(x, layer, unit, story, lang) -> list[go.Scatter]:
     return traces + _forget_marks(x, layer, unit, story, lang)
 
 
-# Where else the forget gate is read: sentence starts (◆) and pronouns inside a sentence (▼).
+# Where else the forget gate is read: sentence starts (◇) and pronouns inside a sentence (▽).
 MARKS = (("starts", ("start", "start_other"), "diamond"),
          ("pronouns", ("pronoun",), "triangle-down"))
 
@@ -309,6 +308,13 @@ def _titles(fig, titles) -> list[dict]:
                  yanchor="bottom", yshift=22, showarrow=False, text=f"<b>{text}</b>",
                  font=dict(size=17, color=INK))
             for row, text in enumerate(titles, start=1)]
+
+
+def _marks_key(fig, lang) -> dict:
+    """What ◇ and ▽ on the f line mean: right-aligned under the title of (c)."""
+    return dict(x=1, xref="paper", xanchor="right", y=_top(fig, 3), yref="paper",
+                yanchor="bottom", yshift=2, showarrow=False, text=t("memory.fig.marks", lang),
+                font=dict(size=14, color=GATE_COLOURS["f"]))
 
 
 def _key(items) -> str:
