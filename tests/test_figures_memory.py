@@ -121,7 +121,7 @@ def test_no_subject_no_marker():
                                                     (-1, "female", "male")])
 def test_the_halves_of_c_are_named_by_the_units_sign(male_sign, top, bottom):
     spec, *_ = draw(male_sign=male_sign)
-    signs = [a for a in spec["layout"]["annotations"] if a["text"].startswith(("▲", "▽"))]
+    signs = [a for a in spec["layout"]["annotations"] if a["text"].startswith(("▲", "▼"))]
     assert signs[0]["text"].startswith("▲") and signs[0]["y"] > 0
     assert f"<b>{top}</b>" in signs[0]["text"] and f"<b>{bottom}</b>" in signs[1]["text"]
     assert signs[1]["y"] < 0
