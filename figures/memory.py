@@ -38,7 +38,7 @@ from plotly.subplots import make_subplots
 from figures.theme import GATE_COLOURS, INK, MUTED, OKABE_ITO, TEMPLATE, colours_at, plain
 from lstm_viz.explain import fmt
 from lstm_viz.gates import SIGMOID_GATES
-from lstm_viz.story import Story
+from lstm_viz.story import Story, places
 from text.i18n import t
 
 __all__ = ["CLASS_COLOURS", "distance_figure", "memory_figure"]
@@ -93,7 +93,7 @@ def memory_figure(layer, probs, labels, story: Story, unit: int, male_sign: int,
         template=TEMPLATE, height=HEIGHT, barmode="stack", bargap=0.25,
         margin=dict(l=70, r=120, t=60, b=80), hovermode="closest",
         shapes=_subject_shapes(story, T, c_top) + _zero_line(T),
-        annotations=[*_titles(fig, titles), *_subject_labels(story, c_top),
+        annotations=[*_titles(fig, titles), _marks_key(fig, lang), *_subject_labels(story, c_top),
                      *_slot_labels(story, probs, labels), *_sign_labels(male_sign, c_top, lang)],
         showlegend=False,   # each panel's title names its colours
     )
@@ -180,7 +180,8 @@ def _subject_shapes(story, T, c_top) -> list[dict]:
                    layer="below", name="reign")
               for a, b, cls, _ in _spans(story, T)]
     shapes += [dict(type="line", xref=f"x{row}", yref=f"y{row} domain", x0=s.step + 1,
-                    x1=s.step + 1, y0=0, y1=1, line=dict(color=INK, width=2, dash="dash"),
+                    x1=s.step + 1, y0=0, y1=1,   # dotted where the same subject is named again
+                    line=dict(color=INK, width=2, dash="dot" if s.repeat else "dash"),
                     name="subject")
                for s in story.subjects for row in ("", "2", "3")]   # down all three panels
     return shapes
@@ -237,7 +238,31 @@ def _gate_lines(x, layer, unit, story, lang) -> list[go.Scatter]:
                               for v, w in zip(values[at], other, strict=True)],
                 textfont=dict(size=15, color=GATE_COLOURS[gate]),
                 marker=dict(size=14, color=GATE_COLOURS[gate], line=dict(color=INK, width=1.5))))
-    return traces
+    return traces + _forget_marks(x, layer, unit, story, lang)
+
+
+# Where else the forget gate is read: sentence starts (◇) and pronouns inside a sentence (▽).
+MARKS = (("starts", ("start", "start_other"), "diamond"),
+         ("pronouns", ("pronoun",), "triangle-down"))
+
+
+def _forget_marks(x, layer, unit, story, lang) -> list[go.Scatter]:
+    """Markers on the f line at sentence starts and at pronouns (:func:`places`), named
+    ``f_starts`` and ``f_pronouns``."""
+    where = places(story)
+    f = np.asarray(layer.f[:, unit], dtype=np.float64)
+    out = []
+    for name, kinds, symbol in MARKS:
+        steps = sorted(k for kind in kinds for k in where[kind])
+        if steps:
+            out.append(go.Scatter(
+                x=x[steps], y=f[steps], mode="markers", name=f"f_{name}", showlegend=False,
+                marker=dict(size=13, symbol=symbol, color="white",
+                            line=dict(color=GATE_COLOURS["f"], width=2.5)),
+                customdata=[plain(story.tokens[k], 16) for k in steps],
+                hovertemplate=f"{t('memory.fig.hover.gate', lang, step='%{x}')} "
+                              f"(%{{customdata}})<br>f = %{{y:.3f}}<extra></extra>"))
+    return out
 
 
 # ---- axes and titles --------------------------------------------------------------------
@@ -283,6 +308,13 @@ def _titles(fig, titles) -> list[dict]:
                  yanchor="bottom", yshift=22, showarrow=False, text=f"<b>{text}</b>",
                  font=dict(size=17, color=INK))
             for row, text in enumerate(titles, start=1)]
+
+
+def _marks_key(fig, lang) -> dict:
+    """What ◇ and ▽ on the f line mean: right-aligned under the title of (c)."""
+    return dict(x=1, xref="paper", xanchor="right", y=_top(fig, 3), yref="paper",
+                yanchor="bottom", yshift=2, showarrow=False, text=t("memory.fig.marks", lang),
+                font=dict(size=14, color=GATE_COLOURS["f"]))
 
 
 def _key(items) -> str:

@@ -319,6 +319,20 @@ class DistanceAccuracy(NamedTuple):
         """right / total per distance."""
         return tuple(r / n for r, n in zip(self.right, self.total, strict=True))
 
+    def holds_until(self, level: float = 0.95) -> int | None:
+        """The longest distance up to which every measured distance reaches ``level``
+        (None if the shortest already falls below it).
+
+        >>> DistanceAccuracy((5, 20, 40, 60), (10, 10, 9, 10), (10, 10, 10, 10)).holds_until()
+        20
+        """
+        held = None
+        for d, a in zip(self.distances, self.accuracy, strict=True):
+            if a < level:
+                break
+            held = d
+        return held
+
 
 def accuracy_by_distance(probs, examples: Sequence[Example], labels: Sequence[str],
                          pronouns: Sequence[str]) -> DistanceAccuracy:

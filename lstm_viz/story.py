@@ -26,11 +26,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
+import numpy as np
+
 from lstm_viz import tasks
+from lstm_viz.evaluate import same_subject_starts
 from lstm_viz.tasks import Annotations, Example
 
-__all__ = ["BREAK_PRESETS", "GRAMMARS", "Grammar", "Preset", "Story", "Subject", "gender_read",
-           "read_story", "story_example", "subject_phrases"]
+__all__ = ["BREAK_PRESETS", "GRAMMARS", "PLACES", "Grammar", "Preset", "Story", "Subject",
+           "gender_read", "mean_by_place", "places", "read_story", "story_example",
+           "subject_phrases"]
 
 
 @dataclass(frozen=True)
@@ -163,6 +167,59 @@ def gender_read(c: float, male_sign: int) -> str:
     """How the gender unit reads a cell value: "m", "f", or "" for exactly 0."""
     signed = c * male_sign
     return "m" if signed > 0 else "f" if signed < 0 else ""
+
+
+# ---- where in a story a gate is read ---------------------------------------------------
+
+# The kinds of step after a story's first subject, each step in exactly one (first match):
+PLACES = ("new",          # a new subject settles (John, 明 of 小明)
+          "again",        # the subject in force is named again (Tom … . Tom …)
+          "start",        # a sentence starts that goes on about the same subject (. he …)
+          "start_other",  # any other sentence start (. the … / 。小 … before a name settles)
+          "pronoun",      # a pronoun inside a sentence (and he …)
+          "elsewhere")    # every other step
+
+
+def places(story: Story) -> dict[str, tuple[int, ...]]:
+    """The steps (0-based) of each kind in :data:`PLACES`, after the story's first subject.
+
+    >>> story = read_story("pronoun-en", "John met Mary and he is happy . he is busy .".split())
+    >>> {k: v for k, v in places(story).items() if v}
+    {'start': (8,), 'pronoun': (4,), 'elsewhere': (1, 2, 3, 5, 6, 7, 9, 10, 11)}
+    """
+    T = len(story.tokens)
+    kind = [""] * T
+    first = story.subjects[0].step if story.subjects else T
+    for s in story.subjects[1:]:
+        kind[s.step] = "again" if s.repeat else "new"
+    notes = story.annotations
+    if len(notes.sentence_start) != T:   # a hand-built story that records no sentence starts
+        notes = replace(notes, sentence_start=(False,) * T)
+    same = same_subject_starts(Example(story.tokens, ("",) * T, notes))
+    pronouns = set(story.pronouns.values())
+    for k in range(first + 1, T):
+        if kind[k]:
+            continue
+        kind[k] = ("start" if same[k] else
+                   "start_other" if notes.sentence_start[k] else
+                   "pronoun" if story.tokens[k] in pronouns else "elsewhere")
+    return {p: tuple(k for k in range(T) if kind[k] == p) for p in PLACES}
+
+
+def mean_by_place(story: Story, values) -> dict[str, tuple[float | None, int]]:
+    """Per kind of step (:func:`places`), the mean of ``values`` (ndarray of shape (T,),
+    e.g. one unit's forget gate) and the number of steps: (None, 0) where there are none.
+
+    >>> story = read_story("pronoun-en", "John met Mary . Anna is happy .".split())
+    >>> mean_by_place(story, np.linspace(0, 1, 8))["new"]
+    (0.5714285714285714, 1)
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if values.shape != (len(story.tokens),):
+        raise ValueError(f"give one value per step: shape ({len(story.tokens)},); "
+                         f"got {values.shape}")
+    return {p: ((float(values[list(steps)].mean()) if steps else None), len(steps))
+            for p, steps in places(story).items()}
 
 
 # ---- "try to break it": stories past the training -------------------------------------

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
+from lstm_viz.explain import fmt
+from lstm_viz.story import PLACES
 from text.i18n import t
-from text.story import narrate
+from text.story import distance_summary, forget_summary, narrate
 from ui import common, compute, keys, nav
 
 STORIES = {  # the story each model opens with: the nearest noun is never the subject
@@ -67,9 +69,54 @@ def show_metrics(name: str, unit: int, lang: str) -> None:
                    help=t(f"memory.metric.{key}.help", lang, unit=unit + 1))
 
 
+def _load_preset(text: str) -> None:
+    st.session_state[keys.SEQ] = text
+
+
+def break_buttons(name: str, lang: str) -> None:
+    """"Try to break it": one button per preset story, which loads it into the story box."""
+    st.markdown("**" + common.escape_markdown(t("memory.break", lang)) + "** · "
+                + common.escape_markdown(t("memory.break.intro", lang)))
+    presets = compute.break_presets(name)
+    for col, preset in zip(st.columns(len(presets)), presets, strict=True):
+        col.button(t(f"memory.break.{preset.key}", lang), key=f"break_{preset.key}",
+                   on_click=_load_preset, args=(preset.text,), width="stretch",
+                   help=t(f"memory.break.{preset.key}.help", lang))
+
+
+def show_places(run, lang: str) -> None:
+    """The gender unit's mean forget gate at each kind of step of this story, measured now."""
+    means = compute.forget_means(run)
+    st.subheader(t("memory.places", lang, unit=run.unit + 1))
+    st.caption(t("memory.places.intro", lang, unit=run.unit + 1))
+    shown = [p for p in PLACES if means[p][1] or p in ("new", "start", "pronoun", "elsewhere")]
+    rows = [(t(f"memory.place.{p}", lang),
+             fmt(means[p][0], 2) if means[p][1] else t("memory.places.none", lang), means[p][1])
+            for p in shown]
+    st.dataframe(common.table([t(f"memory.places.col.{c}", lang) for c in
+                               ("place", "mean", "steps")], rows), hide_index=True)
+    st.markdown(common.escape_markdown(forget_summary(means, lang)))
+
+
+def show_distance(name: str, lang: str) -> None:
+    """Accuracy against the subject-to-pronoun distance, measured live on fresh stories."""
+    st.subheader(t("memory.distance", lang))
+    try:
+        result = compute.distance_accuracy(name)
+    except ValueError as error:   # a demo whose vocabulary no longer matches its task
+        common.show_error(t("memory.distance.error", lang, error=str(error)))
+        return
+    st.caption(t("memory.distance.intro", lang, n=sum(result.total),
+                 per=compute.DISTANCE_STORIES))
+    common.figure(compute.distance_view(name, lang), key="distance_figure")
+    st.markdown(common.escape_markdown(
+        distance_summary(result, compute.trained_distance(name), lang)))
+
+
 lang = common.page("nav.memory")
 st.caption(t("memory.intro", lang))
 name, text = memory_controls(lang)
+break_buttons(name, lang)
 common.check_link({"demo": name, keys.SEQ: text}, lang)
 run = compute.run_or_stop(lambda: compute.memory_run(name, text), lang)
 
@@ -77,6 +124,8 @@ common.note_cut(run.total_steps, len(run.story.tokens), lang)
 show_metrics(name, run.unit, lang)
 common.figure(compute.memory_view(name, text, lang), key="memory_figure")
 st.caption(t("memory.read", lang))
+if run.story.subjects:   # before the first subject there is nothing to keep or drop
+    show_places(run, lang)
 
 st.subheader(t("memory.explain", lang))
 sentences = narrate(run.story, run.layer, run.probs, run.labels, run.unit, run.male_sign, lang)
@@ -87,3 +136,5 @@ for sentence in sentences:
 st.page_link(nav.file("gates"), label=t("memory.open_gates", lang), icon=":material/animation:",
              query_params=common.link_query({keys.MODEL: name, keys.SEQ: text,
                                              keys.UNIT: run.unit + 1}, lang))
+
+show_distance(name, lang)

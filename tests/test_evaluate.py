@@ -309,3 +309,12 @@ def test_distance_curve_counts_the_far_pronoun_of_fresh_stories():
         evaluate.distance_curve(model, "pronoun-en", (3,))
     with pytest.raises(ValueError, match="per_distance"):
         evaluate.distance_curve(model, "pronoun-en", (8,), per_distance=0)
+
+
+def test_holds_until_stops_at_the_first_distance_below_the_level():
+    from lstm_viz.evaluate import DistanceAccuracy
+
+    r = DistanceAccuracy((5, 10, 20, 40), (20, 19, 18, 20), (20, 20, 20, 20))
+    assert r.holds_until(0.95) == 10          # 18/20 = 0.90 at 20; 40 does not count again
+    assert r.holds_until(0.9) == 40
+    assert DistanceAccuracy((5,), (1,), (2,)).holds_until(0.95) is None

@@ -214,3 +214,44 @@ def test_distance_figure_refuses_empty_or_mismatched_counts():
         memory.distance_figure(DistanceAccuracy((), (), ()))
     with pytest.raises(ValueError, match="right/total"):
         memory.distance_figure(DistanceAccuracy((3,), (1,), (0,)))
+
+
+# ---- where else the forget gate is read: sentence starts and pronouns -------------------
+
+def marks(spec):
+    return {tr["name"]: tr for tr in spec["data"] if tr.get("name", "").startswith("f_")}
+
+
+def test_forget_gate_is_marked_at_sentence_starts_and_pronouns():
+    text = "John met Mary and he is happy . he is busy . the boys saw Anna ."
+    spec, story, layer, *_ = draw(text=text, unit=3)
+    got = marks(spec)
+    # "he" (step 5) inside a sentence; "he" (9) opens a sentence about John; "the" (13)
+    # opens a sentence that names the boys (settled at "boys", step 14: a new subject)
+    assert list(decode(got["f_pronouns"]["x"])) == [5]
+    assert list(decode(got["f_starts"]["x"])) == [9, 13]
+    assert np.allclose(decode(got["f_starts"]["y"]), layer.f[[8, 12], 3])
+    assert np.allclose(decode(got["f_pronouns"]["y"]), layer.f[[4], 3])
+    assert got["f_starts"]["marker"]["symbol"] == "diamond"
+    assert "◇" in texts(spec) and "▽" in texts(spec)
+
+
+def test_no_sentence_start_or_pronoun_no_marks():
+    spec, *_ = draw(text="John met Mary with Anna")
+    assert not marks(spec)
+
+
+def test_a_subject_named_again_gets_a_dotted_line():
+    spec, story, *_ = draw(text="Tom met Lucy and he is happy . Tom saw Anna and he is busy .")
+    assert [s.repeat for s in story.subjects] == [False, True]
+    lines_ = [s for s in spec["layout"]["shapes"] if s.get("name") == "subject"]
+    assert {(s["x0"], s["line"]["dash"]) for s in lines_} == {(1, "dash"), (9, "dot")}
+
+
+def test_chinese_sentence_starts_are_marked():
+    text = "小明见到了小红，他很高兴。他也很忙。小红在家唱歌。"
+    spec, story, layer, *_ = draw("pronoun-zh", text, unit=1, lang="zh")
+    # 他 (step 14) opens a sentence about 小明; 小 (19) opens one that names 小红 (settled at 红)
+    assert list(decode(marks(spec)["f_starts"]["x"])) == [14, 19]
+    assert list(decode(marks(spec)["f_pronouns"]["x"])) == [9]
+    assert "句首" in texts(spec)

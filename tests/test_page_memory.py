@@ -9,9 +9,12 @@ import pytest
 from conftest import PAGES, assert_clean, decode, open_page, plotly_specs
 
 from lstm_viz import demos
+from lstm_viz.evaluate import distance_curve
 from lstm_viz.explain import fmt
-from lstm_viz.story import read_story
-from text.story import narrate
+from lstm_viz.story import BREAK_PRESETS, mean_by_place, read_story
+from lstm_viz.tasks import LEAST_DISTANCE
+from text.i18n import t
+from text.story import distance_summary, forget_summary, narrate
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,9 +35,14 @@ def demo():
 
 
 def spec(at):
+    """The story's three-panel figure (the distance chart follows it)."""
     specs = plotly_specs(at)
-    assert len(specs) == 1
+    assert len(specs) == 2
     return specs[0]
+
+
+def distance_spec(at):
+    return plotly_specs(at)[1]
 
 
 def bars(at):
@@ -238,3 +246,109 @@ def test_a_long_story_is_cut_with_a_note():
     assert_clean(at)
     assert "240" in unescape(at.info[0].value) and "150" in unescape(at.info[0].value)
     assert len(bars(at)["he"]) == 150
+
+
+# ---- where the forget gate dips, measured on the story shown ---------------------------
+
+def places_table(at):
+    frame = at.dataframe[0].value
+    return {row.iloc[0]: (row.iloc[1], int(row.iloc[2])) for _, row in frame.iterrows()}
+
+
+@pytest.mark.parametrize("name, lang", [("pronoun-en", "en"), ("pronoun-zh", "zh")])
+def test_forget_means_by_kind_of_step_are_measured_live(demo, name, lang):
+    at = open_page("memory", demo=name, lang=lang)
+    assert_clean(at)
+    d = demo[name]
+    out, story, _ = expected(d, STORIES[name], lang)
+    means = mean_by_place(story, out.trace.layers[0].f[:, d.units["gender"]])
+    table = places_table(at)
+    for place in ("new", "start", "pronoun", "elsewhere"):
+        mean, n = means[place]
+        shown = fmt(mean, 2) if n else t("memory.places.none", lang)
+        assert table[t(f"memory.place.{place}", lang)] == (shown, n)
+    assert any(m.value == forget_summary(means, lang).replace(".", "\\.")
+               or unescape(m.value) == forget_summary(means, lang) for m in at.markdown)
+    assert at.subheader[0].value == t("memory.places", lang, unit=d.units["gender"] + 1)
+
+
+def test_sentence_starts_and_pronouns_are_marked_on_the_forget_line(demo):
+    at = open_page("memory")
+    d = demo["pronoun-en"]
+    out, story, _ = expected(d, STORIES["pronoun-en"])
+    f = out.trace.layers[0].f[:, d.units["gender"]]
+    traces = {tr.get("name"): tr for tr in spec(at)["data"]}
+    pronoun_steps = [k for k, tok in enumerate(story.tokens)
+                     if tok in ("he", "she", "they") and not story.annotations.sentence_start[k]]
+    assert list(decode(traces["f_pronouns"]["x"])) == [k + 1 for k in pronoun_steps]
+    assert np.allclose(decode(traces["f_pronouns"]["y"]), f[pronoun_steps], atol=1e-6)
+    first = story.subjects[0].step
+    starts = [k for k, s in enumerate(story.annotations.sentence_start)
+              if s and k > first and k not in {x.step for x in story.subjects}]
+    assert list(decode(traces["f_starts"]["x"])) == [k + 1 for k in starts]
+
+
+def test_a_subject_named_again_has_its_own_line():
+    at = open_page("memory", seq="Tom met Lucy and he is happy . Tom saw Anna and he is busy .")
+    assert_clean(at)
+    said = bullets(at)
+    assert said[1].startswith("At “Tom” (step 9) the story names Tom again: the same subject")
+    assert not any("replaces Tom" in s for s in said)
+    dots = [s for s in spec(at)["layout"]["shapes"] if s.get("name") == "subject"]
+    assert {s["x0"]: s["line"]["dash"] for s in dots} == {1: "dash", 9: "dot"}
+    assert t("memory.place.again", "en") in places_table(at)
+
+
+# ---- try to break it -------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, lang", [("pronoun-en", "en"), ("pronoun-zh", "zh"),
+                                        ("pronoun-en", "zh")])
+def test_each_preset_is_a_button_that_loads_its_story(demo, name, lang):
+    at = open_page("memory", demo=name, lang=lang)
+    presets = BREAK_PRESETS[name]
+    labels = {b.key: b.label for b in at.button if b.key and b.key.startswith("break_")}
+    assert labels == {f"break_{p.key}": t(f"memory.break.{p.key}", lang) for p in presets}
+    for preset in presets:
+        at.button(key=f"break_{preset.key}").click().run()
+        assert_clean(at)
+        assert not at.error
+        assert at.text_area(key="seq").value == preset.text
+        out, story, words = expected(demo[name], preset.text, lang)
+        assert subject_steps(at) == [s.step + 1 for s in story.subjects]
+        assert bullets(at) == list(words)
+        assert at.query_params["seq"] == preset.text
+
+
+def test_the_time_word_preset_finds_the_subjects_after_the_time_words():
+    text = next(p.text for p in BREAK_PRESETS["pronoun-en"] if p.key == "time-word")
+    at = open_page("memory", seq=text)
+    assert subject_steps(at)[:2] == [2, 12]   # Mary after "yesterday", the king after "today"
+    assert bullets(at)[0].startswith("At “Mary” (step 2) the story gets its first subject")
+
+
+@pytest.mark.parametrize("name, lang", [("pronoun-en", "en"), ("pronoun-zh", "zh")])
+def test_distance_chart_is_the_cores_live_measurement(demo, name, lang):
+    at = open_page("memory", demo=name, lang=lang)
+    assert_clean(at)
+    chart = distance_spec(at)
+    ds = [int(v) for v in decode(chart["data"][0]["x"])]
+    assert ds[0] == LEAST_DISTANCE[name] and len(ds) >= 10
+    trained = demo[name].model.meta["train.max_distance"]
+    assert ds[-1] >= 3 * trained                       # well past training
+    again = distance_curve(demo[name].model, name, ds, per_distance=25, seed=0,
+                           other_gender=True)
+    assert np.allclose(decode(chart["data"][0]["y"]), 100 * np.array(again.accuracy))
+    assert 200 <= sum(again.total) <= 500                # a few hundred stories
+    line = next(s for s in chart["layout"]["shapes"] if s.get("name") == "trained_max")
+    assert line["x0"] == trained
+    assert chart["layout"]["xaxis"]["title"]["text"] == t("memory.distance.x", lang)
+    summary = distance_summary(again, trained, lang)
+    assert summary in [unescape(m.value) for m in at.markdown]
+
+
+def test_a_story_without_a_subject_has_no_table_of_means():
+    at = open_page("memory", seq="met Mary and he is happy .")
+    assert_clean(at)
+    assert not at.dataframe
+    assert not any(h.value.startswith("Where the forget gate") for h in at.subheader)
+    assert "starts with a subject" in " ".join(unescape(i.value) for i in at.info)

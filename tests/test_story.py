@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import lstm_viz.story as story_module
-from lstm_viz.story import gender_read, read_story, subject_phrases
+from lstm_viz.evaluate import same_subject_starts
+from lstm_viz.story import PLACES, gender_read, mean_by_place, places, read_story, subject_phrases
 from lstm_viz.tasks import get
 
 LABELS_EN = ("he", "she", "they", "is", "are")
@@ -115,3 +116,43 @@ def test_a_subject_named_again_is_marked_as_a_repeat():
     s = read_story("pronoun-en", "Tom met Mary . Tom saw Anna . the boy met Tom .".split())
     assert [(x.text, x.repeat) for x in s.subjects] == [("Tom", False), ("Tom", True),
                                                         ("the boy", False)]
+
+
+# ---- places: each step after the first subject in exactly one kind -----------------------
+
+@pytest.mark.parametrize("name", ["pronoun-en", "pronoun-zh"])
+def test_places_split_the_steps_after_the_first_subject(name):
+    task = get(name)
+    for ex in task.sample(np.random.default_rng(3), 40):
+        story = read_story(name, ex.tokens)
+        where = places(story)
+        assert tuple(where) == PLACES
+        steps = sorted(k for kind in where.values() for k in kind)
+        first = story.subjects[0].step
+        assert steps == list(range(first + 1, len(ex.tokens)))          # each once, no gaps
+        later = [s for s in story.subjects[1:]]
+        assert sorted(where["new"] + where["again"]) == [s.step for s in later]
+        assert set(where["again"]) == {s.step for s in later if s.repeat}
+        same = same_subject_starts(ex)
+        assert set(where["start"]) == set(np.flatnonzero(same))
+        assert all(story.tokens[k] in story.pronouns.values() for k in where["pronoun"])
+
+
+def test_places_of_a_hand_read_story():
+    tokens = "John met Mary and he is happy . he is busy . John saw Anna . the boys ran .".split()
+    where = places(read_story("pronoun-en", tokens))
+    assert where["again"] == (12,) and where["new"] == (17,)        # John again; the boys
+    assert where["start"] == (8,) and where["start_other"] == (16,)   # ". he"; ". the"
+    assert where["pronoun"] == (4,)
+
+
+def test_mean_by_place_is_the_mean_of_those_steps():
+    story = read_story("pronoun-en", "John met Mary and he is happy . he is busy .".split())
+    f = np.arange(12) / 10
+    means = mean_by_place(story, f)
+    assert means["start"] == (0.8, 1) and means["pronoun"] == (0.4, 1)
+    assert means["new"] == (None, 0)
+    assert means["elsewhere"][1] == 9
+    assert means["elsewhere"][0] == pytest.approx(np.mean(f[[1, 2, 3, 5, 6, 7, 9, 10, 11]]))
+    with pytest.raises(ValueError, match="one value per step"):
+        mean_by_place(story, f[:5])

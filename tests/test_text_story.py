@@ -7,8 +7,9 @@ import pytest
 
 import text.story as story_module
 from lstm_viz import LSTM
-from lstm_viz.story import read_story
-from text.story import join_sentences, narrate
+from lstm_viz.evaluate import DistanceAccuracy
+from lstm_viz.story import mean_by_place, read_story
+from text.story import FORGET_LOW, distance_summary, forget_summary, join_sentences, narrate
 
 LABELS_EN = ("he", "she", "they", "is", "are")
 
@@ -64,7 +65,8 @@ def test_narration_has_the_real_numbers():
     first, anna, he, she = tell()
     assert first.startswith("At “John” (step 1) the story gets its first subject: John (male).")
     assert ("At “Anna” (step 9) a new subject takes over: Anna (female) replaces John. "
-            "The forget gate of unit 2 drops to 0.10, wiping most of the old value 0.90.") in anna
+            "The forget gate of unit 2 drops to 0.10: of the old value 0.90 only f × C ≈ 0.09 is "
+            "carried over, the rest is wiped.") in anna
     assert "The input gate is 0.97 and the candidate C̃ is −0.88: C goes from 0.90 to −0.80." \
         in anna
     assert anna.endswith("The unit now says “female”, which is right.")
@@ -112,3 +114,61 @@ def test_a_plural_subject_leaves_the_gender_reading_out():
     assert "A plural subject has no gender to store" in first
     assert choice == ("Step 5 (“and”), followed by “they”: the model expects they (he 0.00 · "
                       "she 0.00 · they 1.00). Right for the kids.")
+
+
+@pytest.mark.parametrize("f", [0.05, 0.2, 0.34, 0.36, 0.5, 0.69, 0.7, 0.95])
+def test_wiped_is_said_only_where_the_gate_is_low(f):
+    anna = tell(f_at_anna=f)[1]
+    assert ("wiped" in anna) == (f < FORGET_LOW)
+    assert f"f × C ≈ {f * 0.9:.2f}" in anna
+
+
+def test_a_subject_named_again_is_not_a_new_one():
+    tokens = "John met Mary and he is happy . John saw Anna and he is busy .".split()
+    story = read_story("pronoun-en", tokens)
+    assert [s.repeat for s in story.subjects] == [False, True]
+    layer = LSTM.random(1, 2, seed=0).run(np.zeros((len(tokens), 1)))
+    _, again, *_ = narrate(story, layer, np.full((len(tokens), 5), 0.2), LABELS_EN, 0, 1)
+    assert again.startswith("At “John” (step 9) the story names John again: the same subject "
+                            "(male), not a new one.")
+    assert "new subject" not in again and "replaces" not in again
+    zh = narrate(story, layer, np.full((len(tokens), 5), 0.2), LABELS_EN, 0, 1, "zh")[1]
+    assert "再次提到John" in zh and "不是新主语" in zh
+
+
+def _means(**given):
+    base = {p: (None, 0) for p in ("new", "again", "start", "start_other", "pronoun",
+                                   "elsewhere")}
+    return base | {p: (m, 3) for p, m in given.items()}
+
+
+def test_forget_summary_follows_the_numbers():
+    low = forget_summary(_means(new=0.3, start=0.75, pronoun=0.8, elsewhere=0.82))
+    assert "lowest at new subjects (0.30), at least 0.45 below" in low
+    also = forget_summary(_means(new=0.6, start=0.12, pronoun=0.65, elsewhere=0.9))
+    assert "about as low, or lower, elsewhere as at new subjects (0.60)" in also
+    assert "at a sentence start about the same subject 0.12" in also
+    assert "at a pronoun inside a sentence 0.65" in also and "elsewhere 0.90" not in also
+    assert "No new subject" in forget_summary(_means(elsewhere=0.8))
+    assert "新主语处最低（0.30）" in forget_summary(_means(new=0.3, elsewhere=0.8), "zh")
+
+
+def test_forget_summary_of_a_real_story_uses_its_means():
+    tokens = "John met Mary and he is happy . he is busy . Anna saw Tom .".split()
+    story = read_story("pronoun-en", tokens)
+    f = np.full(len(tokens), 0.9)
+    f[12] = 0.2                                   # Anna: a new subject
+    means = mean_by_place(story, f)
+    assert means["new"] == (0.2, 1) and means["start"] == (0.9, 1)
+    assert "at least 0.70 below" in forget_summary(means)
+
+
+def test_distance_summary_says_where_it_holds_and_breaks():
+    broke = distance_summary(DistanceAccuracy((5, 30, 60, 90), (25, 25, 20, 15), (25,) * 4), 31)
+    assert "holds (95% or more right) up to 30 steps" in broke
+    assert "longest training distance was 31" in broke and "worst is 60% at 90 steps" in broke
+    held = distance_summary(DistanceAccuracy((5, 60), (25, 25), (25, 25)), 31)
+    assert "at every distance measured, up to 60 steps" in held and "lowest 100%" in held
+    never = distance_summary(DistanceAccuracy((5, 30), (20, 25), (25, 25)), 31)
+    assert "below 95% right already at the shortest distance measured (5 steps: 80%)" in never
+    assert "统计性的" in distance_summary(DistanceAccuracy((5,), (1,), (25,)), 31, "zh")

@@ -17,9 +17,12 @@ from lstm_viz.explain import fmt
 from lstm_viz.story import Story, gender_read
 from text.i18n import t
 
-__all__ = ["FORGET_HIGH", "FORGET_LOW", "join_sentences", "narrate"]
+__all__ = ["FORGET_HIGH", "FORGET_LOW", "SAME", "HOLDS", "distance_summary", "forget_summary",
+           "join_sentences", "narrate"]
 
 FORGET_LOW, FORGET_HIGH = 0.35, 0.7   # below: "wiped"; above: "kept"
+SAME = 0.1     # another place whose mean f is within this of the new subjects' is "as low"
+HOLDS = 0.95   # the accuracy at which the pronoun memory is said to hold
 
 
 def narrate(story: Story, layer, probs, labels: Sequence[str], unit: int, male_sign: int,
@@ -59,10 +62,11 @@ def _subject_sentence(story, k, layer, unit, male_sign, lang) -> str:
     if k == 0:
         parts = [t("memory.say.first", lang, **where)]
     else:
-        parts = [t("memory.say.new", lang, old=story.subjects[k - 1].text, **where)]
+        said = "memory.say.again" if s.repeat else "memory.say.new"
+        parts = [t(said, lang, old=story.subjects[k - 1].text, **where)]
         level = "low" if f < FORGET_LOW else "high" if f >= FORGET_HIGH else "mid"
         parts.append(t(f"memory.say.forget.{level}", lang, unit=unit + 1, f=fmt(f, 2),
-                       c_prev=fmt(c_prev, 2)))
+                       c_prev=fmt(c_prev, 2), kept=fmt(f * c_prev, 2)))
     parts.append(t("memory.say.write", lang, i=fmt(i, 2), g=fmt(g, 2), c_prev=fmt(c_prev, 2),
                    c=fmt(c, 2)))
     read = gender_read(c, male_sign)
@@ -96,6 +100,42 @@ def _choice_sentence(story, step, layer, probs, labels, unit, male_sign, lang) -
         if story.tokens[step + 1] != due:
             parts.append(t("memory.say.typed", lang, next=story.tokens[step + 1], due=due))
     return join_sentences(parts)
+
+
+def forget_summary(means, lang: str = "en") -> str:
+    """One sentence on where the gate dipped in this story, from ``means`` (place →
+    (mean or None, count), :func:`lstm_viz.story.mean_by_place`): lowest at new subjects,
+    or about as low (within :data:`SAME`) or lower somewhere else too."""
+    new = means["new"][0]
+    if new is None:
+        return t("memory.places.no_new", lang)
+    others = {p: m for p, (m, _) in means.items() if p != "new" and m is not None}
+    low = [p for p, m in others.items() if m <= new + SAME]
+    if low:
+        return t("memory.places.also", lang, f_new=fmt(new, 2), places="; ".join(
+            f"{t(f'memory.place.{p}', lang)} {fmt(others[p], 2)}" for p in low))
+    if not others:
+        return t("memory.places.only", lang, f_new=fmt(new, 2))
+    return t("memory.places.lowest", lang, f_new=fmt(new, 2),
+             gap=fmt(min(others.values()) - new, 2))
+
+
+def distance_summary(result, trained_max: int | None, lang: str = "en") -> str:
+    """The lesson of the distance chart, from its numbers: how far the memory held
+    (every distance up to there at least :data:`HOLDS` right) and where it was worst."""
+    acc = result.accuracy
+    worst = min(range(len(acc)), key=acc.__getitem__)
+    held = result.holds_until(HOLDS)
+    n = sum(result.total)
+    common = dict(n=n, level=f"{100 * HOLDS:.0f}%", trained=trained_max or "?",
+                  longest=result.distances[-1])
+    if held == result.distances[-1]:
+        return t("memory.distance.held", lang, worst=f"{100 * acc[worst]:.0f}%", **common)
+    if held is None:
+        return t("memory.distance.never", lang, worst=f"{100 * acc[0]:.0f}%",
+                 at=result.distances[0], **common)
+    return t("memory.distance.broke", lang, held=held, worst=f"{100 * acc[worst]:.0f}%",
+             at=result.distances[worst], **common)
 
 
 def join_sentences(sentences: Sequence[str]) -> str:

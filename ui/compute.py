@@ -16,13 +16,14 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from figures.gates import gates_figure
-from figures.memory import memory_figure
+from figures.memory import distance_figure, memory_figure
 from lstm_viz import LSTM, StackedLSTM, StackedTrace, count_params, demos, tasks
 from lstm_viz.cell import LSTMTrace
+from lstm_viz.evaluate import DistanceAccuracy, distance_curve
 from lstm_viz.explain import fmt
 from lstm_viz.inputs import MAX_STEPS, Encoded, InputError, encode, parse_units
 from lstm_viz.model import TokenModel, UnknownTokens
-from lstm_viz.story import Story, read_story, subject_phrases
+from lstm_viz.story import BREAK_PRESETS, Preset, Story, mean_by_place, read_story, subject_phrases
 from lstm_viz.tokens import tokenize
 from text.i18n import t
 from ui import keys
@@ -338,6 +339,50 @@ def memory_metrics(metrics) -> list[tuple[str, str]]:
     """The four measured numbers of a pronoun demo, formatted: [(catalogue key, text)]."""
     return [(key, f"{100 * metrics[name]:.1f}%" if percent else fmt(metrics[name], 2))
             for key, name, percent in METRICS]
+
+
+def forget_means(run: MemoryRun) -> dict[str, tuple[float | None, int]]:
+    """The gender unit's mean forget gate at each kind of step of the story shown."""
+    return mean_by_place(run.story, run.layer.f[:, run.unit])
+
+
+def break_presets(name: str) -> tuple[Preset, ...]:
+    """The "try to break it" stories of a pronoun demo."""
+    return BREAK_PRESETS[task_name(demo(name).task)]
+
+
+DISTANCE_POINTS = 12   # distances on the chart
+DISTANCE_STORIES = 25  # fresh stories at each: 300 in all, about a second (shared machine)
+DISTANCE_REACH = 4     # out to this many times the longest training distance
+
+
+def trained_distance(name: str) -> int | None:
+    """The longest subject-to-pronoun distance in the demo's training stories, if recorded."""
+    value = demo(name).model.meta.get("train.max_distance")
+    return int(value) if value else None
+
+
+@cached
+def distance_accuracy(name: str) -> DistanceAccuracy:
+    """Pronoun accuracy of the demo at DISTANCE_POINTS distances, from the shortest story the
+    task can make to DISTANCE_REACH × the longest in training, each on DISTANCE_STORIES fresh
+    stories whose objects are all of the other gender (seeded: the same numbers each time)."""
+    task = task_name(demo(name).task)
+    low = tasks.LEAST_DISTANCE[task]
+    high = max(low + DISTANCE_POINTS, DISTANCE_REACH * (trained_distance(name) or low))
+    ds = sorted({round(low + (high - low) * k / (DISTANCE_POINTS - 1))
+                 for k in range(DISTANCE_POINTS)})
+    return distance_curve(demo(name).model, task, ds, per_distance=DISTANCE_STORIES, seed=0,
+                          other_gender=True)
+
+
+def distance_view(name: str, lang: str) -> go.Figure:
+    """The accuracy-against-distance chart, its titles in ``lang``."""
+    trained = trained_distance(name)
+    return distance_figure(distance_accuracy(name), trained,
+                           x_title=t("memory.distance.x", lang),
+                           y_title=t("memory.distance.y", lang),
+                           trained_label=t("memory.distance.trained", lang, trained=trained))
 
 
 def subject_examples(name: str) -> str:
