@@ -215,7 +215,8 @@ def test_budget_counts_steps_units_and_length():
     defaults = training.DEFAULTS
     s = training.Settings(defaults["task"], defaults["units"], float(defaults["lr"]),
                           defaults["steps"], defaults["seed"])
-    assert training.work(s) <= training.MAX_WORK / 4  # the default is far from the cap
+    assert training.work(s) <= training.MAX_WORK / 3  # the default is far from the cap (its
+    # stories grew with the richer pronoun grammar of issue 12: 0.29 of the cap)
 
 
 def test_the_store_keeps_the_newest_and_is_keyed_by_settings():
