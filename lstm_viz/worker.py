@@ -39,6 +39,7 @@ import io
 import os
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -111,14 +112,17 @@ class Worker:
         self._in = Connection(to_parent, writable=False)
         self._closed = False
         self._members = 0  # the next run's member number
+        self._sending = threading.Lock()  # starts and stops may come from several threads
 
     def start(self, job: Job) -> int:
         """Send ``job``: it trains at once, with the runs of its architecture the worker
         already has, or after them. Returns its member number (events carry it).
         Raises :class:`WorkerDied` if the process is gone or was closed."""
-        member, self._members = self._members, self._members + 1
+        packed = _pack(job.model)
         try:
-            self._out.send((member, _pack(job.model), replace(job, model=None)))
+            with self._sending:
+                member, self._members = self._members, self._members + 1
+                self._out.send((member, packed, replace(job, model=None)))
         except OSError:  # "handle is closed", a broken pipe
             raise WorkerDied("the training process is closed or has ended") from None
         return member
@@ -127,7 +131,8 @@ class Worker:
         """Ask run ``member`` (every run: None) to end after the step in progress (its
         Done says stopped); the others go on."""
         try:
-            self._out.send(STOP if member is None else (STOP, member))
+            with self._sending:
+                self._out.send(STOP if member is None else (STOP, member))
         except OSError:
             pass  # already gone: events() says so
 
