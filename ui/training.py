@@ -78,6 +78,7 @@ GROUP_UNITS = 256            # runs × units that may train together in one proc
 # its node's CPUs, not its limit: deploy/k8s sets it).
 SLOTS = int(os.environ.get("LSTM_VIZ_TRAINERS") or 0) or max(1, len(os.sched_getaffinity(0)) - 1)
 UPDATE_SECONDS = 0.25        # the page redraws progress at most this often
+DRAWS_PER_SECOND = 8         # … and the runs training together at most this often in all
 FOLLOW_SECONDS = 2.0         # … and a run followed from another learner's at most this often
                              # (a class may follow one run: 30 redraws a second cost a core)
 POLL_SECONDS = 0.05          # how often a training page reads its worker's reports
@@ -150,8 +151,17 @@ def work(s: Settings) -> float:
 
 
 def seconds(s: Settings) -> float:
-    """About how long the run trains on this server, at its measured :class:`Pace`."""
+    """About how long the run trains alone on this server, at its measured :class:`Pace`."""
     return work(s) * trainers().pace.seconds_per_work()
+
+
+def seconds_now(s: Settings) -> tuple[float, int]:
+    """(about how many seconds from a press of Train now to the end of the run, the runs
+    training or waiting now): with them, it waits or shares a process
+    (:meth:`Trainers.estimate`)."""
+    pool = trainers()
+    _, wait, run_ = pool.estimate(Ticket(s, work(s)))
+    return wait + run_, pool.training() + pool.waiting()
 
 
 def max_seconds() -> float:
@@ -572,44 +582,71 @@ class Trainers:
 
     def estimate(self, ticket: Ticket) -> tuple[int, float, float]:
         """(runs ahead of ``ticket`` in the queue, seconds until it should start, seconds
-        it should train).
+        it should train); a ticket not in the queue is taken as joining it now.
 
         The pace is that of the groups training now (a group's step time over the work its
         runs do a step, once a run has done ``PACE_STEPS`` steps), else the server's
         measured :class:`Pace`. A process does that much work a second however its runs
         are grouped, and the runs of a group advance one step each per group step: a
         group's runs end in the order of their steps left (:func:`_finishes`). The runs
-        ahead (settings already training or ahead counted once) are given, in order, to
-        the process free first, a run of the same shape as the one before it joining its
-        group.
+        ahead (settings already training or ahead counted once) go, in order, into the
+        training group of their shape while it has room and no run of another shape waits
+        before them, else to the process free first, a run of the same shape as the one
+        before it joining its group.
         """
         with self._cond:
-            groups = [[(s.settings.steps - s.steps, s.ticket.work / max(1, s.settings.steps),
-                        s.per_step()) for s in g.open_seats()] for g in self._groups]
+            groups = [(g.shape, g.room, [(s.settings.steps - s.steps,
+                                          s.ticket.work / max(1, s.settings.steps),
+                                          s.per_step()) for s in g.open_seats()])
+                      for g in self._groups]
             waiting = list(self._waiting)
             seen = {s.settings for g in self._groups for s in g.open_seats()}
-        observed = [min(p for _, _, p in g if p is not None) / sum(w for _, w, _ in g)
-                    for g in groups if any(p is not None for _, _, p in g)]
+        observed = [min(p for _, _, p in m if p is not None) / sum(w for _, w, _ in m)
+                    for _, _, m in groups if any(p is not None for _, _, p in m)]
         pace = float(np.median(observed)) if observed else self.pace.seconds_per_work()
-        free_at = [_finishes([(r, w) for r, w, _ in g], pace)[1] for g in groups]
-        free_at = sorted((free_at + [0.0] * self.size)[:max(1, self.size)])
-        ahead, members, start, shape = 0, [], 0.0, None
-        for other in waiting:
+        running = [(shape, room, [(r, w) for r, w, _ in m]) for shape, room, m in groups]
+        idle = [0.0] * max(0, max(1, self.size) - len(running))
+        ahead, members, start, shape, queued = 0, [], 0.0, None, False
+        free_at: list[float] | None = None
+        for other in (waiting if ticket in waiting else [*waiting, ticket]):
             mine = other is ticket
             if not mine:
                 ahead += 1
                 if other.settings in seen:
                     continue
                 seen.add(other.settings)
+            step_work = other.work / max(1, other.settings.steps)
+            joined = None if queued else next(
+                (m for g_shape, room, m in running
+                 if g_shape == shape_of(other.settings) and len(m) < room), None)
+            if joined is not None:  # into the group training now, at its next step
+                joined.append((other.settings.steps, step_work))
+                if mine:
+                    return ahead, 0.0, _finishes(joined, pace)[0][-1]
+                continue
+            queued = True
+            if free_at is None:  # the processes, free once their groups have ended
+                free_at = sorted([_finishes(m, pace)[1] for _, _, m in running] + idle)
+                free_at = free_at[:max(1, self.size)]
             if shape_of(other.settings) != shape or len(members) >= group_size(other.settings):
                 if members:  # the group before ends: its process is free again
                     free_at.append(start + _finishes(members, pace)[1])
                     free_at.sort()
                 start, shape, members = free_at.pop(0), shape_of(other.settings), []
-            members.append((other.settings.steps, other.work / max(1, other.settings.steps)))
+            members.append((other.settings.steps, step_work))
             if mine:
                 return ahead, start, _finishes(members, pace)[0][-1]
-        return ahead, 0.0, ticket.work * pace  # not waiting (any more)
+        return ahead, 0.0, ticket.work * pace  # unreachable: the ticket is in the list
+
+    def waiting(self) -> int:
+        """How many runs wait in the queue."""
+        with self._cond:
+            return len(self._waiting)
+
+    def training(self) -> int:
+        """How many runs train now, in every group."""
+        with self._cond:
+            return sum(len(g.open_seats()) for g in self._groups)
 
 
 def _finishes(members: list[tuple[int, float]], pace: float) -> tuple[list[float], float]:
@@ -716,6 +753,13 @@ def _queue_and_train(s: Settings, on_progress, on_wait) -> tuple[Outcome | None,
     return None, _train(s, on_progress, seat)
 
 
+def redraw_seconds() -> float:
+    """How often a training page redraws its progress: every ``UPDATE_SECONDS``, less often
+    when many runs train at once, so that the server draws at most ``DRAWS_PER_SECOND``
+    live charts a second for all of them (a chart costs the server's one core ~30 ms)."""
+    return max(UPDATE_SECONDS, trainers().training() / DRAWS_PER_SECOND)
+
+
 def _follow(leader: Live, shown: int, on_progress) -> int:
     """Draw another learner's run of the same settings if it has new steps (returns the
     steps drawn so far); either way, wait a little at a yield point."""
@@ -750,7 +794,7 @@ def _train(s: Settings, on_progress, seat: Seat) -> Outcome:
 
 def _train_live(s: Settings, on_progress, seat: Seat, live: Live) -> Outcome:
     state = st.session_state
-    end, shown_at, shown_steps = None, 0.0, 0
+    end, shown_at, shown_steps, every = None, 0.0, 0, UPDATE_SECONDS
     try:
         while end is None:
             try:
@@ -763,8 +807,9 @@ def _train_live(s: Settings, on_progress, seat: Seat, live: Live) -> Outcome:
                     live.add(event.loss, event.accuracy)
                 else:
                     end = event
-            if len(live.losses) > shown_steps and (now - shown_at >= UPDATE_SECONDS
-                                                   or end is not None):
+            if len(live.losses) > shown_steps and (now - shown_at >= every or end is not None
+                                                   or not shown_steps):
+                every = redraw_seconds()
                 shown_at, shown_steps = now, len(live.losses)
                 on_progress(live)  # each step count drawn once (its chart's key)
             state[LIVE_KEY] = live  # a yield point: a click on Stop ends the run here
