@@ -542,3 +542,38 @@ def test_finishes_of_a_group():
     ends, last = training._finishes([(100, 1.0), (300, 2.0), (200, 1.0)], pace=0.5)
     # 100 steps of all three (work 4 a step), 100 of the last two (3), 100 of one (2)
     assert ends == [200.0, 200.0 + 150.0 + 100.0, 350.0] and last == 450.0
+
+
+def test_learners_of_one_shape_train_in_one_process_each_bit_for_bit_alone():
+    # Through the server's pool and a real training process: three learners' runs of one
+    # shape, own seeds, rates and steps, share one group; one learner presses Stop (the
+    # others go on); each gets its own events and the model it would have had alone.
+    pool = training.Trainers(size=1)
+    settings = [training.Settings("brackets", 3, lr, steps, seed)
+                for lr, steps, seed in ((0.01, 30, 9130), (0.03, 60, 9131), (0.1, 100_000, 9132))]
+    seats = [pool.take(pool.join(s), timeout=10) for s in settings]
+    assert len({id(seat.group) for seat in seats}) == 1
+    events, stopped = {k: [] for k in range(3)}, False
+    while not all(ev and not isinstance(ev[-1], Step) for ev in events.values()):
+        for k, seat in enumerate(seats):
+            if not (events[k] and not isinstance(events[k][-1], Step)):
+                events[k] += seat.poll(0.05)
+        if len(events[2]) >= 5 and not stopped:
+            seats[2].stop()  # the third learner presses Stop
+            stopped = True
+    group = seats[0].group
+    until(lambda: group.over)
+    assert pool._idle == [group.worker] and group.worker.alive
+    for k, s in enumerate(settings):
+        done = events[k][-1]
+        assert isinstance(done, Done)
+        assert [e.step for e in events[k][:-1]] == list(range(1, done.result.steps + 1))
+        task = TASKS[s.task]
+        alone = train(training.start_model(s), lambda rng: task.batch(rng, training.BATCH),
+                      done.result.steps, lr=s.lr, seed=s.seed)
+        for name, value in alone.model.params().items():
+            got = done.result.model.params()[name]
+            np.testing.assert_array_equal(got.view(np.uint8), value.view(np.uint8))
+    assert events[2][-1].result.stopped and not events[1][-1].result.stopped
+    assert events[1][-1].result.steps == 60
+    group.worker.close()
