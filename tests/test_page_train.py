@@ -577,3 +577,20 @@ def test_learners_of_one_shape_train_in_one_process_each_bit_for_bit_alone():
     assert events[2][-1].result.stopped and not events[1][-1].result.stopped
     assert events[1][-1].result.steps == 60
     group.worker.close()
+
+
+def test_a_learner_who_leaves_stops_only_their_run():
+    # A seat given to a learner whose script has not taken it yet (they left meanwhile):
+    # leaving stops that run alone; the group's other run goes on.
+    worker = Idle()
+    pool = training.Trainers(size=1, start=lambda: worker)
+    staying, leaving = (training.Settings("brackets", 3, 0.01, 100, seed) for seed in (1, 2))
+    kept = pool.take(pool.join(staying), timeout=1)
+    gone = pool.join(leaving)
+    pool.take(pool.join(training.Settings("brackets", 3, 0.01, 100, 3)), timeout=1)  # places
+    assert gone.seat is not None and not gone.claimed  # seated, never taken
+    pool.leave(gone)
+    assert worker.stopped == [gone.seat.member]
+    worker.end(gone.seat.member)
+    until(lambda: gone.seat.ended)
+    assert not kept.group.over and not kept.ended
