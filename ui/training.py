@@ -14,12 +14,16 @@ Load
 One run may do at most ``MAX_WORK`` (:func:`work`: steps × sequences × tokens × units
 plus a fixed share). Runs train in ``SLOTS`` processes of their own
 (:class:`lstm_viz.worker.Worker`; one core is left for the server), so the pages of other
-learners do not wait behind a training; further runs wait in a first-come-first-served
+learners do not wait behind a training. Runs of one shape (task, units) train together in
+one process as one batched computation, each bit for bit the run alone: a run whose shape
+is training joins that group at its next step; others wait in a first-come-first-served
 queue (:class:`Trainers`), and look in the store again while they wait, so a class
-pressing Train on the default settings trains them once. Times shown to the learner
-(the run, the wait, the limit) come from the :class:`Pace` measured on this server, never
-from a constant. A process that reports nothing for ``SILENT_SECONDS`` is ended and its
-learner told; a dead or closed process is never handed out again.
+pressing Train on the default settings trains them once. Times shown to the learner (the
+run, the wait, the limit) come from the :class:`Pace` measured on this server, never from
+a constant, and count the runs a run would share its process with. A process that
+reports nothing for ``SILENT_SECONDS`` is ended and its learners told; a dead or closed
+process is never handed out again. Live charts are redrawn less often when many runs
+train (``DRAWS_PER_SECOND`` for all of them together).
 
 Stopping
 --------
