@@ -594,3 +594,20 @@ def test_a_learner_who_leaves_stops_only_their_run():
     worker.end(gone.seat.member)
     until(lambda: gone.seat.ended)
     assert not kept.group.over and not kept.ended
+
+
+def test_the_estimate_beside_train_counts_the_runs_it_would_share_a_process_with(monkeypatch):
+    worker = Idle()
+    pool = training.Trainers(size=1, start=lambda: worker)
+    pool.pace.record(1.0, 1e-7)
+    monkeypatch.setattr(training, "trainers", lambda: pool)
+    query = dict(task="brackets", units=3, steps=100, seed=9140)
+    alone = open_train(**query)
+    secs = training.work(training.Settings("brackets", 3, 0.01, 100, 9140)) * 1e-7
+    captions = lambda at: [c.value for c in at.caption]  # noqa: E731
+    assert t("train.estimate", seconds=f"{secs:.1f}") in captions(alone)
+    other = training.Settings("brackets", 3, 0.01, 300, 9141)  # another learner's run trains
+    pool.take(pool.join(other), timeout=1)
+    shared = open_train(**query)
+    # 100 group steps of both runs: twice the work of this run alone
+    assert t("train.estimate_shared", others=1, seconds=f"{2 * secs:.1f}") in captions(shared)

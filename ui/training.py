@@ -710,7 +710,7 @@ def run(s: Settings, on_progress: Callable[[Live], None],
         on_wait: Callable[[int, float, float], None]) -> tuple[Outcome, bool]:
     """Train with settings ``s`` (or find them trained): (outcome, True when reused).
 
-    ``on_progress(live)`` is called at most every ``UPDATE_SECONDS`` and after the last
+    ``on_progress(live)`` is called at most every :func:`redraw_seconds` and after the last
     step; ``on_wait(ahead, wait, run)`` about every 0.2 s while the run waits in the queue,
     with the runs ahead of it, the estimated seconds until it starts and of its training.
     """
