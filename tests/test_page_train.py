@@ -525,7 +525,7 @@ def test_the_estimate_follows_the_pace_of_the_group_training_now():
     seats = [pool.take(pool.join(s), timeout=1) for s in (one, two)]
     waiting = pool.join(other)
     w = seats[0].ticket.work / 100
-    for k, seat in enumerate(seats):  # … but this group takes 0.2 s a step, 50 steps done
+    for seat in seats:  # … but this group takes 0.2 s a step, 50 steps done
         seat.steps, seat.times = 50, [0.2 * j for j in range(11)]
     ahead, wait, run = pool.estimate(waiting)
     pace = 0.2 / (2 * w)  # seconds per work: a group step does a step of both runs
@@ -542,6 +542,10 @@ def test_finishes_of_a_group():
     ends, last = training._finishes([(100, 1.0), (300, 2.0), (200, 1.0)], pace=0.5)
     # 100 steps of all three (work 4 a step), 100 of the last two (3), 100 of one (2)
     assert ends == [200.0, 200.0 + 150.0 + 100.0, 350.0] and last == 450.0
+
+
+def brackets_batch(rng):
+    return TASKS["brackets"].batch(rng, training.BATCH)
 
 
 def test_learners_of_one_shape_train_in_one_process_each_bit_for_bit_alone():
@@ -568,9 +572,8 @@ def test_learners_of_one_shape_train_in_one_process_each_bit_for_bit_alone():
         done = events[k][-1]
         assert isinstance(done, Done)
         assert [e.step for e in events[k][:-1]] == list(range(1, done.result.steps + 1))
-        task = TASKS[s.task]
-        alone = train(training.start_model(s), lambda rng: task.batch(rng, training.BATCH),
-                      done.result.steps, lr=s.lr, seed=s.seed)
+        alone = train(training.start_model(s), brackets_batch, done.result.steps, lr=s.lr,
+                      seed=s.seed)
         for name, value in alone.model.params().items():
             got = done.result.model.params()[name]
             np.testing.assert_array_equal(got.view(np.uint8), value.view(np.uint8))
