@@ -492,7 +492,8 @@ class Trainers:
             now = time.perf_counter()
             group = next((g for g in self._groups if g.shape == shape and not g.over
                           and len(g.open_seats()) < g.room
-                          and now - g.heard < STOP_SECONDS), None)  # not a hung one
+                          and (g.heard == g.began or now - g.heard < STOP_SECONDS)),
+                         None)  # starting, or reporting: not a hung one (its pipe fills)
             new = group is None and shape not in blocked and bool(self._idle or self._free)
             if new:
                 group = self._new_group(shape, group_size(ticket.settings))
