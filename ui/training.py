@@ -74,7 +74,9 @@ UNIT_OVERHEAD = 48           # a step's per-token cost that does not grow with u
 MAX_WORK = 150_000_000       # the most work one run may do (see work()): about 10 s on one
                              # busy core of the machine it was measured on
 PACE_RUNS = 20               # the pace is the median over this many of the latest runs
-PACE_STEPS = 10              # … or that of the runs training now, once they did this many
+PACE_STEPS = 3               # … or that of the runs training now, once they did this many
+                             # (a group of 30 takes ~1 s a step on a loaded server: its pace
+                             # is known after a few, and the start-up pace is 2× too fast)
 STORE_SIZE = 128             # finished runs kept for everyone
 GROUP_UNITS = 256            # runs × units that may train together in one process
 # Runs that may train at the same time, each in a process of its own (~60 MB): one per CPU
@@ -355,7 +357,7 @@ class Seat:
         """Seconds between its latest reported steps (a step of the whole group), or None
         before ``PACE_STEPS`` steps."""
         with self._cond:
-            if self.steps < PACE_STEPS or len(self.times) < 2:
+            if self.steps < PACE_STEPS or len(self.times) < PACE_STEPS:
                 return None
             return (self.times[-1] - self.times[0]) / (len(self.times) - 1)
 
@@ -568,7 +570,6 @@ class Trainers:
                 return True
             if error is None and group.open_seats():
                 return False
-            group.over = True
             self._groups.remove(group)
             alive = error is None and group.worker.alive
             if alive:
@@ -576,6 +577,7 @@ class Trainers:
             else:
                 self._free += 1
             self.pace.record(group.work_done, time.perf_counter() - group.began)
+            group.over = True  # last: whoever sees it sees the process back too
         if not alive:
             group.worker.close()
         for seat in group.open_seats():
