@@ -614,3 +614,17 @@ def test_the_estimate_beside_train_counts_the_runs_it_would_share_a_process_with
     shared = open_train(**query)
     # 100 group steps of both runs: twice the work of this run alone
     assert t("train.estimate_shared", others=1, seconds=f"{2 * secs:.1f}") in captions(shared)
+
+
+def test_the_estimate_for_settings_training_now_is_the_end_of_that_run():
+    worker = Idle()
+    pool = training.Trainers(size=1, start=lambda: worker)
+    pool.pace.record(1.0, 1e-6)
+    s, other = (training.Settings("brackets", 3, 0.01, steps, 9150) for steps in (100, 300))
+    seat = pool.take(pool.join(s), timeout=1)
+    pool.take(pool.join(other), timeout=1)
+    seat.steps = 40  # (the reader thread counts them; set here)
+    w = seat.ticket.work / 100
+    ahead, wait, run = pool.estimate(training.Ticket(s, training.work(s)))
+    # it follows that run: 60 steps left, each a group step of both runs
+    assert (ahead, wait) == (0, 0.0) and run == pytest.approx(60 * 2 * w * 1e-6)

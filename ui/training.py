@@ -608,10 +608,15 @@ class Trainers:
                       for g in self._groups]
             waiting = list(self._waiting)
             seen = {s.settings for g in self._groups for s in g.open_seats()}
+            same = [] if ticket in waiting else [
+                (k, i) for k, g in enumerate(self._groups)
+                for i, seat in enumerate(g.open_seats()) if seat.settings == ticket.settings]
         observed = [min(p for _, _, p in m if p is not None) / sum(w for _, w, _ in m)
                     for _, _, m in groups if any(p is not None for _, _, p in m)]
         pace = float(np.median(observed)) if observed else self.pace.seconds_per_work()
         running = [(shape, room, [(r, w) for r, w, _ in m]) for shape, room, m in groups]
+        for k, i in same[:1]:  # the same settings train now: it ends when that run does
+            return 0, 0.0, _finishes(running[k][2], pace)[0][i]
         idle = [0.0] * max(0, max(1, self.size) - len(running))
         ahead, members, start, shape, queued = 0, [], 0.0, None, False
         free_at: list[float] | None = None
