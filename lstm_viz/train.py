@@ -580,9 +580,14 @@ class RunSpec:
     should_stop: Callable[[], bool] | None = None
     betas: tuple[float, float] = (0.9, 0.999)
     eps: float = 1e-8
+    on_end: Callable[[TrainResult | ValueError], object] | None = None
+    """Called once when the run leaves the group: with its result (steps done, or stopped),
+    or with the ValueError of its divergence — then the others go on without it."""
 
 
-def train_together(specs: Sequence[RunSpec]) -> list[TrainResult]:
+def train_together(specs: Sequence[RunSpec],
+                   more: Callable[[], Sequence[RunSpec]] | None = None
+                   ) -> list[TrainResult | ValueError]:
     """Train several models of one architecture as one computation; each result is bit for
     bit the :func:`train` of its spec alone.
 
@@ -594,25 +599,64 @@ def train_together(specs: Sequence[RunSpec]) -> list[TrainResult]:
     others go on. A batch shorter than the group's longest is padded at the end: the
     padded steps come after every real one (they change nothing before them), and the
     backward pass starts each model at its own last step. Raises ValueError when the
-    architectures differ or any run diverges.
+    architectures differ, or when a run without ``on_end`` diverges.
+
+    ``more()``, when given, is asked before every step for runs that join the group there
+    (a run's numbers depend on nothing but its own spec, so joining late changes nothing
+    in it or in the others). The result lists every run, joined ones last, each a
+    TrainResult or the ValueError that ended it (only runs with ``on_end`` end so).
     """
-    runs = [_Run(s.model, s.batches, s.steps, s.lr, s.clip, s.seed, s.on_step, s.should_stop,
-                 s.betas, s.eps) for s in specs]
-    shapes = {(r.model.units, r.model.embed_dim, r.model.vocab_size, len(r.model.labels),
-               r.model.dtype) for r in runs}
-    if len(shapes) > 1:
-        raise ValueError("models trained together must have the same units, embedding size, "
-                         f"vocabulary and labels sizes and dtype; got {sorted(map(str, shapes))}")
+    runs: list[_Run] = []
+    ends: dict[_Run, TrainResult | ValueError] = {}
     scratch = _Scratch()
-    while active := [r for r in runs if r.wants_step()]:
+    pending = list(specs)
+    while True:
+        runs += [_run_of(s) for s in pending]
+        _check_same_shape(runs)
+        active = []
+        for r in runs:
+            if r in ends:
+                continue
+            if r.wants_step():
+                active.append(r)
+            else:  # its steps done, or stopped: it leaves the group
+                ends[r] = r.result()
+                if r.on_end is not None:
+                    r.on_end(ends[r])
+        pending = list(more()) if more is not None else []
+        if not active:
+            if pending:
+                continue
+            break
         batches = [r.batch() for r in active]
         if len({ids.shape[1] for ids, _, _ in batches}) > 1:
             raise ValueError("runs trained together need batches of the same number of "
                              "sequences")
         results = _forward_backward_together(active, batches, scratch)
         for r, (loss, accuracy) in zip(active, results, strict=True):
-            r.update(loss, accuracy)
-    return [r.result() for r in runs]
+            try:
+                r.update(loss, accuracy)
+            except ValueError as err:  # diverged: it alone leaves the group
+                if r.on_end is None:
+                    raise
+                ends[r] = err
+                r.on_end(err)
+    return [ends[r] for r in runs]
+
+
+def _run_of(s: RunSpec) -> _Run:
+    run = _Run(s.model, s.batches, s.steps, s.lr, s.clip, s.seed, s.on_step, s.should_stop,
+               s.betas, s.eps)
+    run.on_end = s.on_end
+    return run
+
+
+def _check_same_shape(runs) -> None:
+    shapes = {(r.model.units, r.model.embed_dim, r.model.vocab_size, len(r.model.labels),
+               r.model.dtype) for r in runs}
+    if len(shapes) > 1:
+        raise ValueError("models trained together must have the same units, embedding size, "
+                         f"vocabulary and labels sizes and dtype; got {sorted(map(str, shapes))}")
 
 
 def _forward_backward_together(runs, batches, scratch):

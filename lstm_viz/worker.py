@@ -5,19 +5,29 @@ interpreter lock: a training run in one of them (NumPy in small pieces, sentence
 in Python) slows every other page down. A :class:`Worker` is a process of its own that
 trains a :class:`~lstm_viz.model.TokenModel` on request and reports every step.
 
-Protocol (over a pipe; the worker trains one job at a time)::
+Protocol (over a pipe). Every run has a member number, given by the parent
+(:meth:`Worker.start` returns it); the runs a worker has at one time whose models share an
+architecture (task, batch, units, embedding size, dtype) train together, as one batched
+computation (:func:`lstm_viz.train.train_together`), each bit for bit the run it would be
+alone. A run sent while others train joins them at their next step; one of another
+architecture waits until they have all ended::
 
-    parent → worker   Job(...)              start training
-    parent → worker   "stop"                end the job after the step in progress
-    worker → parent   Step(step, loss, accuracy)         after every step
-    worker → parent   Done(TrainResult)                  finished or stopped
-    worker → parent   Failed(step, message)              the loss became infinite
+    parent → worker   (member, model bytes, Job(...))      start (or join) training
+    parent → worker   ("stop", member)                     end that run after the step in progress
+    parent → worker   "stop"                               end every run the same way
+    worker → parent   Step(step, loss, accuracy, member)   after every step of that run
+    worker → parent   Done(TrainResult, member)            finished or stopped
+    worker → parent   Failed(step, message, member)        its loss became infinite (the
+                                                           others go on)
+
+Nothing is pickled but plain values: models cross as the ``.npz`` bytes of
+:meth:`TokenModel.save`.
 
 >>> from lstm_viz.tasks import TASKS
 >>> task = TASKS["first-symbol"]
 >>> model = TokenModel.random(task.vocab, task.labels, embed_dim=4, units=(3,), seed=0)
 >>> with Worker() as w:
-...     w.start(Job(model, "first-symbol", batch=8, steps=5, lr=0.01, seed=0))
+...     member = w.start(Job(model, "first-symbol", batch=8, steps=5, lr=0.01, seed=0))
 ...     end = w.wait(timeout=60)
 >>> end.result.steps, end.result.stopped
 (5, False)
@@ -29,6 +39,7 @@ import io
 import os
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -60,17 +71,20 @@ class Step:
     step: int  # counted from 1
     loss: float
     accuracy: float
+    member: int = 0  # the run's number, as Worker.start returned it
 
 
 @dataclass(frozen=True)
 class Done:
     result: TrainResult  # result.stopped: ended by "stop"
+    member: int = 0
 
 
 @dataclass(frozen=True)
 class Failed:
     step: int  # the step whose loss was infinite
     message: str
+    member: int = 0
 
 
 class WorkerDied(RuntimeError):
@@ -97,18 +111,28 @@ class Worker:
         self._out = Connection(from_parent, readable=False)
         self._in = Connection(to_parent, writable=False)
         self._closed = False
+        self._members = 0  # the next run's member number
+        self._sending = threading.Lock()  # starts and stops may come from several threads
 
-    def start(self, job: Job) -> None:
-        """Send ``job``; raises :class:`WorkerDied` if the process is gone or was closed."""
+    def start(self, job: Job) -> int:
+        """Send ``job``: it trains at once, with the runs of its architecture the worker
+        already has, or after them. Returns its member number (events carry it).
+        Raises :class:`WorkerDied` if the process is gone or was closed."""
+        packed = _pack(job.model)
         try:
-            self._out.send((_pack(job.model), replace(job, model=None)))
+            with self._sending:
+                member, self._members = self._members, self._members + 1
+                self._out.send((member, packed, replace(job, model=None)))
         except OSError:  # "handle is closed", a broken pipe
             raise WorkerDied("the training process is closed or has ended") from None
+        return member
 
-    def stop(self) -> None:
-        """Ask the job to end after the step in progress (its Done says stopped)."""
+    def stop(self, member: int | None = None) -> None:
+        """Ask run ``member`` (every run: None) to end after the step in progress (its
+        Done says stopped); the others go on."""
         try:
-            self._out.send(STOP)
+            with self._sending:
+                self._out.send(STOP if member is None else (STOP, member))
         except OSError:
             pass  # already gone: events() says so
 
@@ -125,12 +149,12 @@ class Worker:
                 ready = self._in.poll()
         except (EOFError, OSError):
             raise WorkerDied("the training process ended unexpectedly") from None
-        return [Done(replace(e.result, model=_unpack(e.result.model))) if isinstance(e, Done)
-                else e for e in events]
+        return [replace(e, result=replace(e.result, model=_unpack(e.result.model)))
+                if isinstance(e, Done) else e for e in events]
 
     def wait(self, timeout: float) -> Done | Failed | None:
-        """Read the job's events up to its Done or Failed; None after ``timeout`` seconds
-        without any event."""
+        """Read events up to the first Done or Failed (of a worker given one run at a time:
+        that run's end); None after ``timeout`` seconds without any event."""
         while True:
             events = self.poll(timeout)
             if not events:
@@ -169,43 +193,97 @@ def _main(inbox: int, outbox: int) -> None:
 
 
 def _serve(inbox: Connection, outbox: Connection) -> None:
-    """The worker's loop: one job after another until the parent goes away."""
+    """The worker's loop: one group of runs after another until the parent goes away."""
+    queued: list[tuple[int, Job]] = []  # runs not begun yet, first come first
     while True:
+        if not queued:
+            try:
+                message = inbox.recv()
+            except (EOFError, OSError):
+                return
+            if _is_stop(message):
+                continue  # a "stop" that came after its run had finished
+            queued.append(_job_of(message))
         try:
+            queued = _train_group(inbox, outbox, queued)
+        except (EOFError, OSError):  # the parent went away
+            return
+
+
+def _is_stop(message) -> bool:
+    return message == STOP or (isinstance(message, tuple) and message[0] == STOP)
+
+
+def _job_of(message) -> tuple[int, Job]:
+    member, packed, job = message
+    return member, replace(job, model=_unpack(packed))
+
+
+def _shape(job: Job) -> tuple:
+    """What runs trained together must share."""
+    m = job.model
+    return job.task, job.batch, m.units, m.embed_dim, m.vocab_size, len(m.labels), str(m.dtype)
+
+
+def _train_group(inbox: Connection, outbox: Connection, queued: list[tuple[int, Job]]
+                 ) -> list[tuple[int, Job]]:
+    """Train the first queued run with every run of its architecture, queued or sent while
+    they train, as one computation; returns the runs of other architectures, in order."""
+    from lstm_viz.train import train_together
+
+    shape = _shape(queued[0][1])
+    joining, later, known, stops = [], [], set(), set()
+
+    def sort(member: int, job: Job) -> None:
+        (joining if _shape(job) == shape else later).append((member, job))
+
+    def read_inbox() -> None:
+        while inbox.poll():
             message = inbox.recv()
-        except (EOFError, OSError):
-            return
-        if message == STOP:
-            continue  # a "stop" that came after its job had finished
-        packed, job = message
-        try:
-            outbox.send(_run(inbox, outbox, replace(job, model=_unpack(packed))))
-        except OSError:  # the parent went away
-            return
+            if message == STOP:
+                stops.update(known)
+            elif _is_stop(message):
+                stops.add(message[1])
+            else:
+                sort(*_job_of(message))
+
+    def more():
+        read_inbox()
+        specs = [_spec(member, job, outbox, read_inbox, stops) for member, job in joining]
+        known.update(member for member, _ in joining)
+        joining.clear()
+        return specs
+
+    for member, job in queued:
+        sort(member, job)
+    train_together([], more)
+    return later
 
 
-def _run(inbox: Connection, outbox: Connection, job: Job) -> Done | Failed:
-    """Train ``job``, sending a Step after every step and reading "stop" between steps."""
+def _spec(member: int, job: Job, outbox: Connection, read_inbox, stops: set[int]):
+    """The :class:`~lstm_viz.train.RunSpec` of one run: its events go to ``outbox``; it
+    stops once ``member`` is in ``stops`` (read between steps)."""
     from lstm_viz.tasks import TASKS
-    from lstm_viz.train import train
+    from lstm_viz.train import RunSpec
 
-    task, steps_done, stop = TASKS[job.task], [0], [False]
-
-    def should_stop() -> bool:
-        while not stop[0] and inbox.poll():
-            stop[0] = inbox.recv() == STOP
-        return stop[0]
+    task, steps_done = TASKS[job.task], [0]
 
     def on_step(step, loss, accuracy, model):
         steps_done[0] = step
-        outbox.send(Step(step, float(loss), float(accuracy)))
+        outbox.send(Step(step, float(loss), float(accuracy), member))
 
-    try:
-        result = train(job.model, lambda rng: task.batch(rng, job.batch), job.steps, lr=job.lr,
-                       seed=job.seed, on_step=on_step, should_stop=should_stop)
-    except ValueError as err:  # the loss became infinite
-        return Failed(steps_done[0] + 1, str(err))
-    return Done(replace(result, model=_pack(result.model)))
+    def should_stop() -> bool:
+        read_inbox()
+        return member in stops
+
+    def on_end(end) -> None:
+        if isinstance(end, ValueError):  # the loss became infinite
+            outbox.send(Failed(steps_done[0] + 1, str(end), member))
+        else:
+            outbox.send(Done(replace(end, model=_pack(end.model)), member))
+
+    return RunSpec(job.model, lambda rng: task.batch(rng, job.batch), job.steps, lr=job.lr,
+                   seed=job.seed, on_step=on_step, should_stop=should_stop, on_end=on_end)
 
 
 # Models cross between the processes as the .npz bytes TokenModel.save writes.

@@ -107,7 +107,9 @@ if too_big:
                         limit=round(training.max_seconds()),
                         max_steps=training.max_steps(settings.task, settings.units)))
 else:
-    note_slot.caption(t("train.estimate", lang, seconds=seconds_text(training.seconds(settings))))
+    secs, others = training.seconds_now(settings)
+    note_slot.caption(t("train.estimate_shared", lang, seconds=seconds_text(secs), others=others)
+                      if others else t("train.estimate", lang, seconds=seconds_text(secs)))
 status, chart = st.empty(), st.empty()
 diverged = False
 if start:

@@ -56,40 +56,39 @@ def count_runs(monkeypatch):
     calls = []
     real = training._train
 
-    def counting(s, on_progress, worker):
+    def counting(s, on_progress, seat):
         calls.append(s.steps)
-        return real(s, on_progress, worker)
+        return real(s, on_progress, seat)
 
     monkeypatch.setattr(training, "_train", counting)
     return calls
 
 
 class ScriptedWorker:
-    """Stands in for a training process: reports ``events``, then nothing."""
+    """Stands in for a training process: reports ``events`` (of its one run, member 0),
+    then nothing."""
 
     def __init__(self, *events):
         self.events, self.alive = list(events), True
+        self.jobs, self.stopped = [], []
 
     def start(self, job):
-        self.job = job
+        self.jobs.append(job)
+        return len(self.jobs) - 1
 
     def poll(self, timeout):
         out, self.events = self.events, []
         return out
 
-    def stop(self):
-        pass
-
-    def wait(self, timeout):
-        return None
+    def stop(self, member=None):
+        self.stopped.append(member)
 
     def close(self):
         self.alive = False
 
 
 def scripted(monkeypatch, worker: ScriptedWorker):
-    pool = training.Trainers(size=0)
-    pool.give_back(worker)
+    pool = training.Trainers(size=1, start=lambda: worker)
     monkeypatch.setattr(training, "trainers", lambda: pool)
 
 
@@ -337,30 +336,24 @@ def test_a_hung_worker_closed_by_its_learner_is_never_handed_to_the_next():
     import os
     import signal
 
-    from lstm_viz.worker import Job
-
     s = training.Settings("brackets", 2, 0.01, 100_000, 9110)
     pool = training.Trainers(size=1)
     hung = pool.take(pool.join(s), timeout=5)
-    hung.start(Job(training.start_model(s), s.task, 8, s.steps, s.lr, s.seed))
     assert hung.poll(timeout=60)  # it trains …
-    os.kill(hung._process.pid, signal.SIGSTOP)  # … then hangs
+    os.kill(hung.group.worker._process.pid, signal.SIGSTOP)  # … then hangs
     live = training.Live(s, training.start_model(s))
     stop_seconds = training.STOP_SECONDS
     training.STOP_SECONDS = 0.5
     try:
         training._stop(hung, live)  # the learner closed the tab
+        fresh = pool.take(pool.join(training.Settings("brackets", 2, 0.01, 3, 9110)),
+                          timeout=10)
     finally:
         training.STOP_SECONDS = stop_seconds
-    pool.give_back(hung)
-    assert not hung.alive
-    fresh = pool.take(pool.join(s), timeout=5)
-    assert fresh is not None and fresh is not hung
-    try:
-        fresh.start(Job(training.start_model(s), s.task, 8, 3, s.lr, s.seed))
-        assert isinstance(fresh.wait(timeout=60), Done)
-    finally:
-        fresh.close()
+    assert not hung.group.worker.alive and live.losses == []
+    assert fresh is not None and fresh.group.worker is not hung.group.worker
+    assert isinstance(fresh.wait(timeout=60), Done)
+    fresh.group.worker.close()
 
 
 def test_a_silent_worker_frees_its_slot_and_its_learner_is_told(monkeypatch):
@@ -377,32 +370,86 @@ def test_a_silent_worker_frees_its_slot_and_its_learner_is_told(monkeypatch):
 
 
 class Idle(ScriptedWorker):
-    """A stand-in process for queue tests: never started."""
+    """A stand-in process for queue tests: its runs end when the test says (``end``)."""
+
+    def end(self, member):
+        from lstm_viz.train import TrainResult
+        s = self.jobs[member]
+        self.events.append(Step(1, 1.0, 0.5, member))
+        self.events.append(Done(TrainResult(s.model, np.ones(1), np.ones(1), np.ones(1), 1, 0.1,
+                                            False), member))
+
+
+def until(condition, seconds=10):
+    import time
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "not within the time"
+        time.sleep(0.01)
 
 
 def test_the_queue_is_first_come_first_served_and_estimates_from_the_measured_pace():
-    pool = training.Trainers(size=1)
+    worker = Idle()
+    pool = training.Trainers(size=1, start=lambda: worker)
     pool.pace.record(1.0, 2e-6)  # measured: 2e-6 s per unit of work
-    pool._free, pool._idle = 0, [Idle()]  # its one process, idle
     a, b, c, a_again = (training.Settings("brackets", u, 0.01, 100, 9120) for u in (2, 3, 4, 2))
     first, second, third, same = (pool.join(s) for s in (a, b, c, a_again))
-    assert pool.take(second, timeout=0.05) is None  # not first in line
-    worker = pool.take(first, timeout=1)
-    assert worker is not None
-    assert pool.take(second, timeout=0.05) is None  # first in line, but no process free
+    seat = pool.take(first, timeout=1)
+    assert seat is not None and seat.group.worker is worker
+    assert pool.take(second, timeout=0.05) is None  # another shape: no process free
+    assert pool.take(same, timeout=0.05) is None  # the same settings train: it follows
     pace = 2e-6
     ahead, wait, run = pool.estimate(second)
-    assert ahead == 0 and 0 < wait <= first.work * pace  # what is left of the first run
+    assert ahead == 0 and wait == pytest.approx(first.work * pace)  # what is left of the first
     assert run == pytest.approx(second.work * pace)
     ahead, wait, _ = pool.estimate(third)
     assert ahead == 1 and wait == pytest.approx(wait_of_second := first.work * pace
-                                                + second.work * pace, rel=0.1)
+                                                + second.work * pace)
     ahead, wait, _ = pool.estimate(same)  # the same settings as the run training: counted once
-    assert ahead == 2 and wait == pytest.approx(wait_of_second + third.work * pace, rel=0.1)
+    assert ahead == 2 and wait == pytest.approx(wait_of_second + third.work * pace)
     pool.leave(second)  # the second learner leaves: the third moves up
     assert pool.estimate(third)[0] == 0
-    pool.give_back(worker, first)
-    assert pool.take(third, timeout=1) is worker
+    worker.end(seat.member)  # the first run ends: its group, and the process is free
+    third_seat = pool.take(third, timeout=5)
+    assert third_seat is not None and third_seat.group.worker is worker
+    assert [job.seed for job in worker.jobs] == [9120, 9120]
+    assert [job.model.units for job in worker.jobs] == [(2,), (4,)]
+
+
+def test_runs_of_one_shape_join_the_group_training_and_another_shape_waits_its_turn():
+    worker = Idle()
+    pool = training.Trainers(size=1, start=lambda: worker)
+    pool.pace.record(1.0, 1e-6)
+    runs = [training.Settings("brackets", 3, lr, steps, seed)
+            for lr, steps, seed in ((0.01, 100, 1), (0.03, 300, 2), (0.1, 200, 3))]
+    other = training.Settings("brackets", 5, 0.01, 100, 4)
+    tickets = [pool.join(s) for s in runs[:2]]
+    seats = [pool.take(t, timeout=1) for t in tickets]
+    assert seats[0].group is seats[1].group  # both train in one group, one process
+    odd, late = pool.join(other), pool.join(runs[2])
+    assert pool.take(odd, timeout=0.05) is None  # another shape: after the group
+    assert pool.take(late, timeout=0.05) is None  # same shape, but behind one that waits
+    # The estimate knows the group: the process is free once both runs ended, the first
+    # after 100 group steps of two runs, the second 200 steps later alone.
+    w = tickets[0].work / 100  # work a step, the same for both
+    ahead, wait, run = pool.estimate(odd)
+    assert ahead == 0 and wait == pytest.approx((100 * 2 * w + 200 * w) * 1e-6)
+    assert run == pytest.approx(odd.work * 1e-6)
+    ahead, wait, run = pool.estimate(late)
+    assert ahead == 1 and wait == pytest.approx((400 * w + odd.work) * 1e-6)
+    pool.leave(odd)  # the other shape leaves: the late run joins the group at once
+    seat = pool.take(late, timeout=1)
+    assert seat is not None and seat.group is seats[0].group
+    assert [job.seed for job in worker.jobs] == [1, 2, 3]
+    seats[0].stop()  # one learner's Stop: only their run
+    assert worker.stopped == [seats[0].member]
+    for s in seats:
+        worker.end(s.member)
+    until(lambda: seats[0].ended and seats[1].ended)
+    assert not seat.group.over  # one run still trains
+    worker.end(seat.member)
+    until(lambda: seat.group.over)
+    assert pool._idle == [worker] and len(pool.pace._runs) == 2
 
 
 def test_the_pace_is_measured_here_then_follows_the_finished_runs():
@@ -418,23 +465,22 @@ def test_the_pace_is_measured_here_then_follows_the_finished_runs():
 
 
 def test_a_waiting_learner_sees_their_place_and_the_estimates(monkeypatch):
-    pool = training.Trainers(size=1)
-    pool._free, pool._idle = 0, [Idle()]
+    worker = Idle()
+    pool = training.Trainers(size=1, start=lambda: worker)
     pool.pace.record(1.0, 1e-7)  # measured: 1e-7 s per unit of work
     busy, queued = (training.Settings("brackets", u, 0.01, 1000, 9121) for u in (5, 6))
-    busy_ticket = pool.join(busy)
-    held = pool.take(busy_ticket, timeout=1)  # someone else trains in the only process
+    busy_seat = pool.take(pool.join(busy), timeout=1)  # someone else trains in the only process
     queued_ticket = pool.join(queued)  # and someone else waits
     monkeypatch.setattr(training, "trainers", lambda: pool)
     s = training.Settings("brackets", 2, 0.01, 50, 9123)
     trained = training._outcome(s, training.start_model(s), [1.0], [0.5], 0.25, False)
-    monkeypatch.setattr(training, "_train", lambda s, on_progress, worker: trained)
+    monkeypatch.setattr(training, "_train", lambda s, on_progress, seat: trained)
     waits = []
 
     def on_wait(ahead, wait, run):
         waits.append((ahead, wait))
         if len(waits) == 2:  # the other runs end
-            pool.give_back(held, busy_ticket)
+            worker.end(busy_seat.member)
             pool.leave(queued_ticket)
 
     outcome, reused = training.run(s, on_progress=lambda live: None, on_wait=on_wait)
@@ -442,9 +488,9 @@ def test_a_waiting_learner_sees_their_place_and_the_estimates(monkeypatch):
     (ahead, wait), _ = waits
     assert ahead == 1  # one run ahead in the queue
     left_of_busy = training.work(busy) * 1e-7  # ≈ 5 s
-    assert left_of_busy < wait <= left_of_busy + training.work(queued) * 1e-7
-    assert len(pool.pace._runs) == 2  # the run's own pace recorded
-    assert pool._idle == [held] and not pool._running and not pool._waiting
+    assert wait == pytest.approx(left_of_busy + training.work(queued) * 1e-7)
+    assert [job.seed for job in worker.jobs] == [9121, 9123]
+    assert not pool._waiting
 
 
 def test_the_same_settings_in_progress_are_followed_not_trained_again(monkeypatch):
@@ -468,43 +514,118 @@ def test_the_same_settings_in_progress_are_followed_not_trained_again(monkeypatc
     outcome, reused = training.run(s, on_progress, on_wait=lambda *a: pytest.fail("queued"))
     assert outcome is finished and reused
     assert drawn == [(leader, 3)]  # the leader's curve, drawn for this learner
-    assert not pool._waiting and not pool._running
+    assert not pool._waiting and not pool._groups
 
 
-def test_the_estimate_follows_the_pace_of_the_run_training_now():
-    pool = training.Trainers(size=1)
-    pool._free, pool._idle = 0, [Idle()]
+def test_the_estimate_follows_the_pace_of_the_group_training_now():
+    worker = Idle()
+    pool = training.Trainers(size=1, start=lambda: worker)
     pool.pace.record(1.0, 1e-9)  # the runs before were fast …
-    running_s, waiting_s = (training.Settings("brackets", u, 0.01, 100, 9125) for u in (2, 3))
-    running = pool.join(running_s)
-    assert pool.take(running, timeout=1) is not None
-    running.started -= 1.0  # it began a second ago
-    waiting = pool.join(waiting_s)
+    one, two, later = (training.Settings("brackets", 2, 0.01, 100, seed) for seed in (1, 2, 3))
+    other = training.Settings("brackets", 3, 0.01, 100, 4)
+    seats = [pool.take(pool.join(s), timeout=1) for s in (one, two)]
+    waiting = pool.join(other)
+    w = seats[0].ticket.work / 100
+    for seat in seats:  # … but this group takes 0.2 s a step, 50 steps done
+        seat.steps, seat.times = 50, [0.2 * j for j in range(11)]
+    ahead, wait, run = pool.estimate(waiting)
+    pace = 0.2 / (2 * w)  # seconds per work: a group step does a step of both runs
+    assert ahead == 0 and wait == pytest.approx(50 * 0.2)  # the other 50 steps
+    assert run == pytest.approx(waiting.work * pace)
+    seats[0].steps = training.PACE_STEPS - 1
+    seats[1].steps = training.PACE_STEPS - 1
+    _, early_wait, _ = pool.estimate(waiting)  # too few steps to judge: the recorded pace
+    assert early_wait == pytest.approx((100 - training.PACE_STEPS + 1) * 2 * w * 1e-9)
+    assert pool.estimate(pool.join(later))[0] == 1
 
-    def progress(s):  # … but this one takes 0.2 s a step and has done 50 of its 100
-        return (50, 0.2) if s == running_s else (0, 0.0)
 
-    ahead, wait, run = pool.estimate(waiting, progress)
-    assert ahead == 0
-    assert wait == pytest.approx(10.0)  # the other 50 steps, at the pace seen now
-    assert run == pytest.approx(20.0 * waiting.work / running.work)
-    _, early_wait, _ = pool.estimate(waiting, lambda s: (training.PACE_STEPS - 1, 0.2))
-    assert early_wait == 0.0  # too few steps to judge: the recorded pace says it is done
+def test_finishes_of_a_group():
+    ends, last = training._finishes([(100, 1.0), (300, 2.0), (200, 1.0)], pace=0.5)
+    # 100 steps of all three (work 4 a step), 100 of the last two (3), 100 of one (2)
+    assert ends == [200.0, 200.0 + 150.0 + 100.0, 350.0] and last == 450.0
 
 
-def test_a_live_run_tells_its_pace_without_its_start_up():
-    s = training.Settings("brackets", 2, 0.01, 100, 9126)
-    live = training.Live(s, training.start_model(s))
-    live.started -= 5.0  # the process took 5 s to start
-    live.add(1.0, 0.5)
-    runs = training.RunStore()
-    runs.begin(live)
-    for _ in range(3):
-        live.add(1.0, 0.5)
-    old_store = training.store
-    training.store = lambda: runs
-    try:
-        n, per_step = training._progress(s)
-    finally:
-        training.store = old_store
-    assert n == 4 and 0 <= per_step < 1.0  # not 5 s ÷ 4: the start-up is left out
+def brackets_batch(rng):
+    return TASKS["brackets"].batch(rng, training.BATCH)
+
+
+def test_learners_of_one_shape_train_in_one_process_each_bit_for_bit_alone():
+    # Through the server's pool and a real training process: three learners' runs of one
+    # shape, own seeds, rates and steps, share one group; one learner presses Stop (the
+    # others go on); each gets its own events and the model it would have had alone.
+    pool = training.Trainers(size=1)
+    settings = [training.Settings("brackets", 3, lr, steps, seed)
+                for lr, steps, seed in ((0.01, 30, 9130), (0.03, 60, 9131), (0.1, 100_000, 9132))]
+    seats = [pool.take(pool.join(s), timeout=10) for s in settings]
+    assert len({id(seat.group) for seat in seats}) == 1
+    events, stopped = {k: [] for k in range(3)}, False
+    while not all(ev and not isinstance(ev[-1], Step) for ev in events.values()):
+        for k, seat in enumerate(seats):
+            if not (events[k] and not isinstance(events[k][-1], Step)):
+                events[k] += seat.poll(0.05)
+        if len(events[2]) >= 5 and not stopped:
+            seats[2].stop()  # the third learner presses Stop
+            stopped = True
+    group = seats[0].group
+    until(lambda: group.over)
+    assert pool._idle == [group.worker] and group.worker.alive
+    for k, s in enumerate(settings):
+        done = events[k][-1]
+        assert isinstance(done, Done)
+        assert [e.step for e in events[k][:-1]] == list(range(1, done.result.steps + 1))
+        alone = train(training.start_model(s), brackets_batch, done.result.steps, lr=s.lr,
+                      seed=s.seed)
+        for name, value in alone.model.params().items():
+            got = done.result.model.params()[name]
+            np.testing.assert_array_equal(got.view(np.uint8), value.view(np.uint8))
+    assert events[2][-1].result.stopped and not events[1][-1].result.stopped
+    assert events[1][-1].result.steps == 60
+    group.worker.close()
+
+
+def test_a_learner_who_leaves_stops_only_their_run():
+    # A seat given to a learner whose script has not taken it yet (they left meanwhile):
+    # leaving stops that run alone; the group's other run goes on.
+    worker = Idle()
+    pool = training.Trainers(size=1, start=lambda: worker)
+    staying, leaving = (training.Settings("brackets", 3, 0.01, 100, seed) for seed in (1, 2))
+    kept = pool.take(pool.join(staying), timeout=1)
+    gone = pool.join(leaving)
+    pool.take(pool.join(training.Settings("brackets", 3, 0.01, 100, 3)), timeout=1)  # places
+    assert gone.seat is not None and not gone.claimed  # seated, never taken
+    pool.leave(gone)
+    assert worker.stopped == [gone.seat.member]
+    worker.end(gone.seat.member)
+    until(lambda: gone.seat.ended)
+    assert not kept.group.over and not kept.ended
+
+
+def test_the_estimate_beside_train_counts_the_runs_it_would_share_a_process_with(monkeypatch):
+    worker = Idle()
+    pool = training.Trainers(size=1, start=lambda: worker)
+    pool.pace.record(1.0, 1e-7)
+    monkeypatch.setattr(training, "trainers", lambda: pool)
+    query = dict(task="brackets", units=3, steps=100, seed=9140)
+    alone = open_train(**query)
+    secs = training.work(training.Settings("brackets", 3, 0.01, 100, 9140)) * 1e-7
+    captions = lambda at: [c.value for c in at.caption]  # noqa: E731
+    assert t("train.estimate", seconds=f"{secs:.1f}") in captions(alone)
+    other = training.Settings("brackets", 3, 0.01, 300, 9141)  # another learner's run trains
+    pool.take(pool.join(other), timeout=1)
+    shared = open_train(**query)
+    # 100 group steps of both runs: twice the work of this run alone
+    assert t("train.estimate_shared", others=1, seconds=f"{2 * secs:.1f}") in captions(shared)
+
+
+def test_the_estimate_for_settings_training_now_is_the_end_of_that_run():
+    worker = Idle()
+    pool = training.Trainers(size=1, start=lambda: worker)
+    pool.pace.record(1.0, 1e-6)
+    s, other = (training.Settings("brackets", 3, 0.01, steps, 9150) for steps in (100, 300))
+    seat = pool.take(pool.join(s), timeout=1)
+    pool.take(pool.join(other), timeout=1)
+    seat.steps = 40  # (the reader thread counts them; set here)
+    w = seat.ticket.work / 100
+    ahead, wait, run = pool.estimate(training.Ticket(s, training.work(s)))
+    # it follows that run: 60 steps left, each a group step of both runs
+    assert (ahead, wait) == (0, 0.0) and run == pytest.approx(60 * 2 * w * 1e-6)

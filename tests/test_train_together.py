@@ -80,3 +80,32 @@ def test_different_architectures_are_refused():
     with pytest.raises(ValueError, match="same units"):
         train_together([RunSpec(model(0), batches, 2),
                         RunSpec(model(0, dtype=np.float64), batches, 2)])
+
+
+def test_runs_join_between_steps_and_a_diverging_run_leaves_alone():
+    # How the server's training process uses it: runs join the group between steps
+    # (``more``), each run's end is reported as it happens (``on_end``), and a run whose
+    # loss becomes infinite leaves the group without stopping the others.
+    ends = []
+    f64 = np.float64  # 1e308 weights: the logits overflow, the loss is NaN
+    huge = {k: v if k == "embedding" else np.full_like(v, 1e308)
+            for k, v in model(5, dtype=f64).params().items()}
+    first = RunSpec(model(0, dtype=f64), batches, steps=10, lr=0.01, seed=0, on_end=ends.append)
+    late = RunSpec(model(1, dtype=f64), batches, steps=6, lr=0.03, seed=1, on_end=ends.append)
+    bad = RunSpec(model(5, dtype=f64).with_params(huge), batches, steps=8, lr=0.01, seed=5,
+                  on_end=ends.append)
+    asked = []
+
+    def more():
+        asked.append(1)
+        return [late, bad] if len(asked) == 3 else []  # before the group's third step
+
+    with np.errstate(all="ignore"):  # the bad run's overflow, in its own block only
+        results = train_together([first], more)
+    assert isinstance(results[2], ValueError) and "diverged" in str(results[2])
+    assert ends[0] is results[2]  # reported at once, while the others went on
+    assert ends[1:] == [results[1], results[0]]  # the shorter late run ended first
+    assert_same(results[0], alone(first))
+    assert_same(results[1], alone(late))
+    with pytest.raises(ValueError, match="diverged"), np.errstate(all="ignore"):
+        train_together([RunSpec(bad.model, batches, steps=3, seed=5)])  # no on_end: raised

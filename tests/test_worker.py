@@ -1,5 +1,6 @@
 """lstm_viz/worker.py: a training process gives the same model as training here, reports
-every step, stops when asked keeping the last finished step, and says when it dies."""
+every step, stops when asked keeping the last finished step, and says when it dies; runs
+of one architecture sent to it train together, each bit for bit the run alone."""
 
 import doctest
 import os
@@ -93,6 +94,76 @@ def test_a_killed_worker_says_so():
     assert not w.alive
     w.close()
     w.stop()  # on a dead worker: nothing to stop, no error
+
+
+def assert_bit_for_bit(result, here):
+    assert result.steps == here.steps and result.stopped == here.stopped
+    np.testing.assert_array_equal(result.losses, here.losses)
+    np.testing.assert_array_equal(result.accuracies, here.accuracies)
+    for name, value in here.model.params().items():
+        got = result.model.params()[name]
+        assert got.dtype == value.dtype
+        np.testing.assert_array_equal(got.view(np.uint8), value.view(np.uint8), err_msg=name)
+
+
+def test_runs_of_one_architecture_train_together_each_bit_for_bit_alone():
+    # Four learners' runs: own seeds, learning rates, step counts; one joins while the
+    # others train, one is stopped part-way (the others go on), one diverges (the others go
+    # on), and a run of another architecture waits for them and then trains alone.
+    batch = lambda rng: TASK.batch(rng, 16)  # noqa: E731
+    huge = {k: v if k == "embedding" else np.full_like(v, 1e308)
+            for k, v in start_model(7).params().items()}
+    jobs = [Job(start_model(10), "brackets", 16, steps=600, lr=0.01, seed=10),
+            Job(start_model(11), "brackets", 16, steps=40, lr=0.03, seed=11),
+            Job(start_model(12), "brackets", 16, steps=100_000, lr=0.01, seed=12),
+            Job(start_model(7).with_params(huge), "brackets", 16, steps=20, lr=0.01, seed=7)]
+    other = TokenModel.random(TASK.vocab, TASK.labels, embed_dim=4, units=(3,), seed=13)
+    with Worker() as w:
+        first = w.start(jobs[0])
+        begun = w.poll(timeout=60)  # it trains …
+        assert begun
+        members = [first] + [w.start(job) for job in jobs[1:]]  # … and the others join it
+        odd = w.start(Job(other, "brackets", 16, steps=6, lr=0.01, seed=13))
+        by_member = {m: [] for m in (*members, odd)}
+        by_member[first] += begun
+        order = list(begun)
+        stopped_at = None
+        while any(not ev or isinstance(ev[-1], Step) for ev in by_member.values()):
+            got = w.poll(timeout=60)
+            assert got, "the worker went silent"
+            order += got
+            for event in got:
+                by_member[event.member].append(event)
+            steps_of_third = len(by_member[members[2]])
+            if stopped_at is None and steps_of_third >= 5:
+                w.stop(members[2])  # this learner presses Stop
+                stopped_at = steps_of_third
+            if by_member[odd]:  # the other architecture starts only after the group ended
+                assert all(not isinstance(ev[-1], Step) for m, ev in by_member.items()
+                           if m != odd and ev)
+    ends = {m: ev[-1] for m, ev in by_member.items()}
+    # together: the second run's steps came between the first run's (one step each a round;
+    # the first has steps enough that the others join it however slow the machine is)
+    seen = [(e.member, e.step) for e in order if isinstance(e, Step)]
+    assert seen.index((members[1], 1)) < seen.index((first, 600))
+    failed = ends[members[3]]
+    assert isinstance(failed, Failed) and failed.step == 1 and "diverged" in failed.message
+    for m, job in zip(members[:3], jobs[:3], strict=True):
+        end = ends[m]
+        assert isinstance(end, Done)
+        assert [e.step for e in by_member[m][:-1]] == list(range(1, end.result.steps + 1))
+        here = train(job.model, batch, end.result.steps if end.result.stopped else job.steps,
+                     lr=job.lr, seed=job.seed)
+        assert_bit_for_bit(replace_stopped(end.result), here)
+    assert ends[members[2]].result.stopped and ends[members[2]].result.steps >= stopped_at
+    assert not ends[members[1]].result.stopped and ends[members[1]].result.steps == 40
+    assert_bit_for_bit(ends[odd].result, train(other, batch, 6, lr=0.01, seed=13))
+
+
+def replace_stopped(result):
+    """A stopped result compared with a run of as many steps (which did not stop)."""
+    from dataclasses import replace
+    return replace(result, stopped=False)
 
 
 def test_module_doctests():

@@ -14,12 +14,16 @@ Load
 One run may do at most ``MAX_WORK`` (:func:`work`: steps × sequences × tokens × units
 plus a fixed share). Runs train in ``SLOTS`` processes of their own
 (:class:`lstm_viz.worker.Worker`; one core is left for the server), so the pages of other
-learners do not wait behind a training; further runs wait in a first-come-first-served
+learners do not wait behind a training. Runs of one shape (task, units) train together in
+one process as one batched computation, each bit for bit the run alone: a run whose shape
+is training joins that group at its next step; others wait in a first-come-first-served
 queue (:class:`Trainers`), and look in the store again while they wait, so a class
-pressing Train on the default settings trains them once. Times shown to the learner
-(the run, the wait, the limit) come from the :class:`Pace` measured on this server, never
-from a constant. A process that reports nothing for ``SILENT_SECONDS`` is ended and its
-learner told; a dead or closed process is never handed out again.
+pressing Train on the default settings trains them once. Times shown to the learner (the
+run, the wait, the limit) come from the :class:`Pace` measured on this server, never from
+a constant, and count the runs a run would share its process with. A process that
+reports nothing for ``SILENT_SECONDS`` is ended and its learners told; a dead or closed
+process is never handed out again. Live charts are redrawn less often when many runs
+train (``DRAWS_PER_SECOND`` for all of them together).
 
 Stopping
 --------
@@ -70,13 +74,17 @@ UNIT_OVERHEAD = 48           # a step's per-token cost that does not grow with u
 MAX_WORK = 150_000_000       # the most work one run may do (see work()): about 10 s on one
                              # busy core of the machine it was measured on
 PACE_RUNS = 20               # the pace is the median over this many of the latest runs
-PACE_STEPS = 10              # … or that of the runs training now, once they did this many
+PACE_STEPS = 3               # … or that of the runs training now, once they did this many
+                             # (a group of 30 takes ~1 s a step on a loaded server: its pace
+                             # is known after a few, and the start-up pace is 2× too fast)
 STORE_SIZE = 128             # finished runs kept for everyone
+GROUP_UNITS = 256            # runs × units that may train together in one process
 # Runs that may train at the same time, each in a process of its own (~60 MB): one per CPU
 # this process may use, less one for the server, or LSTM_VIZ_TRAINERS (a container sees
 # its node's CPUs, not its limit: deploy/k8s sets it).
 SLOTS = int(os.environ.get("LSTM_VIZ_TRAINERS") or 0) or max(1, len(os.sched_getaffinity(0)) - 1)
 UPDATE_SECONDS = 0.25        # the page redraws progress at most this often
+DRAWS_PER_SECOND = 8         # … and the runs training together at most this often in all
 FOLLOW_SECONDS = 2.0         # … and a run followed from another learner's at most this often
                              # (a class may follow one run: 30 redraws a second cost a core)
 POLL_SECONDS = 0.05          # how often a training page reads its worker's reports
@@ -149,8 +157,17 @@ def work(s: Settings) -> float:
 
 
 def seconds(s: Settings) -> float:
-    """About how long the run trains on this server, at its measured :class:`Pace`."""
+    """About how long the run trains alone on this server, at its measured :class:`Pace`."""
     return work(s) * trainers().pace.seconds_per_work()
+
+
+def seconds_now(s: Settings) -> tuple[float, int]:
+    """(about how many seconds from a press of Train now to the end of the run, the runs
+    training or waiting now): with them, it waits or shares a process
+    (:meth:`Trainers.estimate`)."""
+    pool = trainers()
+    _, wait, run_ = pool.estimate(Ticket(s, work(s)))
+    return wait + run_, pool.training() + pool.waiting()
 
 
 def max_seconds() -> float:
@@ -295,33 +312,139 @@ def _calibrate(steps: int = 12) -> float:
     return result.seconds / work(s)
 
 
+def shape_of(s: Settings) -> tuple[str, int]:
+    """What runs must share to train together in one process: the task and the units (the
+    embedding size, layers, batch and dtype are the same for every run of the page)."""
+    return s.task, s.units
+
+
+def group_size(s: Settings) -> int:
+    """How many runs of this shape may train together: ``GROUP_UNITS`` ÷ units (32 runs of
+    the default 8 units), so that a group's work arrays stay a few tens of MB."""
+    return max(1, GROUP_UNITS // s.units)
+
+
 @dataclass(eq=False)
 class Ticket:
     """One learner's place in the queue for a training process."""
 
     settings: Settings
     work: float
-    started: float | None = None  # when it got a process (time.perf_counter())
+    started: float | None = None  # when it got a seat in a group (time.perf_counter())
+    seat: Seat | None = None      # its run, once placed in a group
+    claimed: bool = False         # its learner's script took the seat
+
+
+class Seat:
+    """One run of a :class:`Group`, as its learner's script sees it: ``poll`` its own
+    events, ``stop`` its own run (the others go on). The group's dispatcher thread ``put``s
+    the events; thread-safe."""
+
+    def __init__(self, group: Group, ticket: Ticket, member: int):
+        self.group, self.ticket, self.member = group, ticket, member
+        self.steps = 0                # steps reported so far
+        self.times: list[float] = []  # when the latest steps were reported (at most 11)
+        self.ended = False            # its Done or Failed came, or the process ended
+        self._error: str | None = None  # "died" or "silent": the process ended under it
+        self._events: list = []
+        self._cond = threading.Condition()
+
+    @property
+    def settings(self) -> Settings:
+        return self.ticket.settings
+
+    def per_step(self) -> float | None:
+        """Seconds between its latest reported steps (a step of the whole group), or None
+        before ``PACE_STEPS`` steps."""
+        with self._cond:
+            if self.steps < PACE_STEPS or len(self.times) < PACE_STEPS:
+                return None
+            return (self.times[-1] - self.times[0]) / (len(self.times) - 1)
+
+    def put(self, event, now: float) -> None:
+        with self._cond:
+            if isinstance(event, Step):
+                self.steps += 1
+                self.times = [*self.times, now][-11:]
+            else:
+                self.ended = True
+            self._events.append(event)
+            self._cond.notify_all()
+
+    def fail(self, error: str) -> None:
+        """The process ended before this run did (``error``: "died" or "silent")."""
+        with self._cond:
+            self.ended, self._error = True, error
+            self._cond.notify_all()
+
+    def poll(self, timeout: float) -> list:
+        """Its events since the last call, waiting up to ``timeout`` s for the first. Raises
+        :class:`Silent` or :class:`~lstm_viz.worker.WorkerDied` when the process ended
+        under it (after the events it had sent)."""
+        with self._cond:
+            if not self._events and self._error is None:
+                self._cond.wait(timeout)
+            events, self._events = self._events, []
+            if not events and self._error == "silent":
+                raise Silent(SILENT_SECONDS)
+            if not events and self._error is not None:
+                raise WorkerDied("the training process ended unexpectedly")
+            return events
+
+    def wait(self, timeout: float):
+        """Its Done or Failed; None after ``timeout`` seconds without any event."""
+        while True:
+            events = self.poll(timeout)
+            if not events:
+                return None
+            if not isinstance(events[-1], Step):
+                return events[-1]
+
+    def stop(self) -> None:
+        """End this run after the step in progress; the group's other runs go on."""
+        self.group.worker.stop(self.member)
+
+
+class Group:
+    """Runs of one shape training together in one process (see :class:`Trainers`)."""
+
+    def __init__(self, worker, shape: tuple[str, int], room: int):
+        self.worker, self.shape, self.room = worker, shape, room
+        self.seats: dict[int, Seat] = {}
+        self.began = time.perf_counter()
+        self.heard = self.began  # the last report from the process
+        self.work_done = 0.0     # work of the steps reported, for the pace
+        self.over = False
+
+    def open_seats(self) -> list[Seat]:
+        return [seat for seat in tuple(self.seats.values()) if not seat.ended]  # atomic copy
 
 
 class Trainers:
     """The server's training processes and the queue for them: at most ``size`` processes,
-    started when first needed, one run at a time each; learners are served first come,
-    first served. Thread-safe.
+    started when first needed; learners are served first come, first served. Thread-safe.
 
-    A learner joins the queue (``join``), takes a process when it is first in line and one
-    is free (``take``), and gives it back after the run (``give_back``) or leaves the queue
-    (``leave``). A process that has died or was closed is never handed out again: its
-    place goes to a new one.
+    Runs of one shape (:func:`shape_of`) train together in one process as one batched
+    computation (:mod:`lstm_viz.worker`), each bit for bit the run it would be alone: a
+    learner whose run has the shape of a training group joins it at its next step (up to
+    :func:`group_size` runs), unless a run of another shape waits ahead; else the first in
+    line starts a group in a free process. A thread per group reads the process's reports
+    and hands each run's to its :class:`Seat`; a group ends when its last run has, and its
+    process goes back to the pool (ended instead when it died or said nothing for
+    ``SILENT_SECONDS``: a new one takes its place).
+
+    A learner joins the queue (``join``), takes its seat (``take``) or leaves (``leave``:
+    a seat given but not taken is stopped).
     """
 
-    def __init__(self, size: int = SLOTS):
+    def __init__(self, size: int = SLOTS, start: Callable[[], Worker] = Worker):
         self.size = size
         self.pace = Pace()
+        self._start = start  # makes a new process
         self._idle: list[Worker] = []
         self._free = size  # processes that may still be started
         self._waiting: list[Ticket] = []  # first come first
-        self._running: list[Ticket] = []
+        self._groups: list[Group] = []
         self._cond = threading.Condition()
 
     def join(self, s: Settings) -> Ticket:
@@ -331,81 +454,226 @@ class Trainers:
             self._waiting.append(ticket)
         return ticket
 
-    def take(self, ticket: Ticket, timeout: float) -> Worker | None:
-        """A process for ``ticket``, or None when it was not first in line with a process
-        free for ``timeout`` seconds."""
+    def take(self, ticket: Ticket, timeout: float) -> Seat | None:
+        """``ticket``'s seat in a training group, or None when it got none in ``timeout``
+        seconds. Raises :class:`Crashed` when the process would not take the run."""
         deadline = time.monotonic() + timeout
         with self._cond:
             while True:
-                if self._waiting and self._waiting[0] is ticket and (self._idle or self._free):
-                    self._waiting.pop(0)
-                    ticket.started = time.perf_counter()
-                    self._running.append(ticket)
-                    self._cond.notify_all()  # the next in line may take a free process too
-                    if self._idle:
-                        return self._idle.pop()
-                    self._free -= 1
-                    return Worker()
+                self._place()
+                if ticket.seat is not None:
+                    ticket.claimed = True
+                    return ticket.seat
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return None
                 self._cond.wait(left)
 
     def leave(self, ticket: Ticket) -> None:
-        """Leave the queue (the learner left, or found the run trained); no-op once taken."""
+        """Leave the queue (the learner left, or found the run trained); a seat given to the
+        ticket but not taken by its learner is stopped."""
         with self._cond:
             if ticket in self._waiting:
                 self._waiting.remove(ticket)
+                self._place()
                 self._cond.notify_all()
+            seat = ticket.seat if not ticket.claimed else None
+        if seat is not None:
+            seat.stop()
 
-    def give_back(self, worker: Worker, ticket: Ticket | None = None) -> None:
-        """Return ``worker`` after its run; a dead or closed one frees its place for a new one."""
-        alive = worker.alive
-        if not alive:
-            worker.close()
-        with self._cond:
-            if ticket in self._running:
-                self._running.remove(ticket)
-            if alive:
-                self._idle.append(worker)
-            else:
-                self._free += 1
+    def _place(self) -> None:
+        """Give seats to the waiting tickets that may have one now (the lock held)."""
+        seated = {seat.settings for g in self._groups for seat in g.open_seats()}
+        blocked: set[tuple] = set()  # shapes of tickets ahead left waiting
+        for ticket in list(self._waiting):
+            shape = shape_of(ticket.settings)
+            if blocked - {shape}:
+                return  # a run of another shape waits ahead: first come, first served
+            if ticket.settings in seated:
+                continue  # the same settings train now: its learner will follow that run
+            now = time.perf_counter()
+            group = next((g for g in self._groups if g.shape == shape and not g.over
+                          and len(g.open_seats()) < g.room
+                          and (g.heard == g.began or now - g.heard < STOP_SECONDS)),
+                         None)  # starting, or reporting: not a hung one (its pipe fills)
+            new = group is None and shape not in blocked and bool(self._idle or self._free)
+            if new:
+                group = self._new_group(shape, group_size(ticket.settings))
+            if group is None:
+                blocked.add(shape)
+                continue
+            self._waiting.remove(ticket)
+            self._seat(group, ticket)
+            if new:  # its thread reads the process's reports from now on
+                threading.Thread(target=self._dispatch, args=(group,), daemon=True,
+                                 name="lstm-viz-training-group").start()
+            seated.add(ticket.settings)
             self._cond.notify_all()
 
-    def estimate(self, ticket: Ticket,
-                 progress: Callable[[Settings], tuple[int, float]] = lambda s: (0, 0.0)
-                 ) -> tuple[int, float, float]:
-        """(runs ahead of ``ticket`` in the queue, seconds until it should start, seconds
-        it should train).
+    def _new_group(self, shape, room: int) -> Group:
+        if self._idle:
+            worker = self._idle.pop()
+        else:
+            self._free -= 1
+            worker = self._start()
+        group = Group(worker, shape, room)
+        self._groups.append(group)
+        return group
 
-        ``progress(settings)`` says how far a running run is: (steps done, seconds a step
-        has taken since its first). Once a run has done ``PACE_STEPS`` steps, the pace of the
-        runs training now is the estimate's pace, else the server's measured :class:`Pace`.
-        Each process is busy for what is left of its run; the runs ahead are given, in
-        order, to the process free first; runs with settings already running or ahead count
-        once (they will be found trained).
-        """
-        now = time.perf_counter()
+    def _seat(self, group: Group, ticket: Ticket) -> None:
+        s = ticket.settings
+        ticket.started = time.perf_counter()
+        try:
+            member = group.worker.start(Job(start_model(s), s.task, BATCH, s.steps, s.lr, s.seed))
+        except WorkerDied:  # the dispatcher ends the group; this run fails with it
+            member = -1 - len(group.seats)
+        ticket.seat = group.seats[member] = Seat(group, ticket, member)
+        if member < 0:
+            ticket.seat.fail("died")
+
+    def _dispatch(self, group: Group) -> None:
+        """The group's thread: hand each report to its seat until the group ends (a fault
+        of its own ends the group too: no run is left waiting for reports that never come)."""
+        try:
+            self._dispatch_reports(group)
+        except Exception:
+            group.worker.close()
+            self._end(group, "died")
+            raise
+
+    def _dispatch_reports(self, group: Group) -> None:
+        while True:
+            try:
+                events = group.worker.poll(POLL_SECONDS)
+            except WorkerDied:
+                return self._end(group, "died")
+            now = time.perf_counter()
+            for event in events:
+                seat = group.seats.get(event.member)
+                if seat is not None:
+                    seat.put(event, now)
+                    if isinstance(event, Step):
+                        group.work_done += seat.ticket.work / max(1, seat.settings.steps)
+            if events:
+                group.heard = now
+            if not group.open_seats() and self._end(group, None):
+                return
+            if now - group.heard > SILENT_SECONDS:  # hung: end it, its place goes to the next
+                return self._end(group, "silent")
+
+    def _end(self, group: Group, error: str | None) -> bool:
+        """End the group: its process goes back (or is ended: ``error``), the runs left are
+        told, the queue moves on. False when a run joined it meanwhile (no error): it goes
+        on."""
         with self._cond:
-            running = [(r, *progress(r.settings)) for r in self._running]
+            if group.over:
+                return True
+            if error is None and group.open_seats():
+                return False
+            self._groups.remove(group)
+            alive = error is None and group.worker.alive
+            if alive:
+                self._idle.append(group.worker)
+            else:
+                self._free += 1
+            self.pace.record(group.work_done, time.perf_counter() - group.began)
+            group.over = True  # last: whoever sees it sees the process back too
+        if not alive:
+            group.worker.close()
+        for seat in group.open_seats():
+            seat.fail(error or "died")
+        with self._cond:
+            self._place()
+            self._cond.notify_all()
+        return True
+
+    def estimate(self, ticket: Ticket) -> tuple[int, float, float]:
+        """(runs ahead of ``ticket`` in the queue, seconds until it should start, seconds
+        it should train); a ticket not in the queue is taken as joining it now.
+
+        The pace is that of the groups training now (a group's step time over the work its
+        runs do a step, once a run has done ``PACE_STEPS`` steps), else the server's
+        measured :class:`Pace`. A process does that much work a second however its runs
+        are grouped, and the runs of a group advance one step each per group step: a
+        group's runs end in the order of their steps left (:func:`_finishes`). The runs
+        ahead (settings already training or ahead counted once) go, in order, into the
+        training group of their shape while it has room and no run of another shape waits
+        before them, else to the process free first, a run of the same shape as the one
+        before it joining its group.
+        """
+        with self._cond:
+            groups = [(g.shape, g.room, [(s.settings.steps - s.steps,
+                                          s.ticket.work / max(1, s.settings.steps),
+                                          s.per_step()) for s in g.open_seats()])
+                      for g in self._groups]
             waiting = list(self._waiting)
-        observed = [per_step * r.settings.steps / r.work
-                    for r, n, per_step in running if n >= PACE_STEPS]
+            seen = {s.settings for g in self._groups for s in g.open_seats()}
+            same = [] if ticket in waiting else [
+                (k, i) for k, g in enumerate(self._groups)
+                for i, seat in enumerate(g.open_seats()) if seat.settings == ticket.settings]
+        observed = [min(p for _, _, p in m if p is not None) / sum(w for _, w, _ in m)
+                    for _, _, m in groups if any(p is not None for _, _, p in m)]
         pace = float(np.median(observed)) if observed else self.pace.seconds_per_work()
-        busy = [(r.settings.steps - n) * per_step if n >= PACE_STEPS
-                else max(0.0, r.work * pace - (now - r.started)) for r, n, per_step in running]
-        free_at = (busy + [0.0] * self.size)[:max(1, self.size)]
-        seen = {r.settings for r, _, _ in running}
-        ahead = 0
-        for other in waiting:
-            if other is ticket:
-                break
-            ahead += 1
-            if other.settings not in seen:
+        running = [(shape, room, [(r, w) for r, w, _ in m]) for shape, room, m in groups]
+        for k, i in same[:1]:  # the same settings train now: it ends when that run does
+            return 0, 0.0, _finishes(running[k][2], pace)[0][i]
+        idle = [0.0] * max(0, max(1, self.size) - len(running))
+        ahead, members, start, shape, queued = 0, [], 0.0, None, False
+        free_at: list[float] | None = None
+        for other in (waiting if ticket in waiting else [*waiting, ticket]):
+            mine = other is ticket
+            if not mine:
+                ahead += 1
+                if other.settings in seen:
+                    continue
                 seen.add(other.settings)
-                k = int(np.argmin(free_at))
-                free_at[k] += other.work * pace
-        return ahead, float(min(free_at)), ticket.work * pace
+            step_work = other.work / max(1, other.settings.steps)
+            joined = None if queued else next(
+                (m for g_shape, room, m in running
+                 if g_shape == shape_of(other.settings) and len(m) < room), None)
+            if joined is not None:  # into the group training now, at its next step
+                joined.append((other.settings.steps, step_work))
+                if mine:
+                    return ahead, 0.0, _finishes(joined, pace)[0][-1]
+                continue
+            queued = True
+            if free_at is None:  # the processes, free once their groups have ended
+                free_at = sorted([_finishes(m, pace)[1] for _, _, m in running] + idle)
+                free_at = free_at[:max(1, self.size)]
+            if shape_of(other.settings) != shape or len(members) >= group_size(other.settings):
+                if members:  # the group before ends: its process is free again
+                    free_at.append(start + _finishes(members, pace)[1])
+                    free_at.sort()
+                start, shape, members = free_at.pop(0), shape_of(other.settings), []
+            members.append((other.settings.steps, step_work))
+            if mine:
+                return ahead, start, _finishes(members, pace)[0][-1]
+        return ahead, 0.0, ticket.work * pace  # unreachable: the ticket is in the list
+
+    def waiting(self) -> int:
+        """How many runs wait in the queue."""
+        with self._cond:
+            return len(self._waiting)
+
+    def training(self) -> int:
+        """How many runs train now, in every group."""
+        with self._cond:
+            return sum(len(g.open_seats()) for g in self._groups)
+
+
+def _finishes(members: list[tuple[int, float]], pace: float) -> tuple[list[float], float]:
+    """When each of a group's runs ends, in seconds from now, and when the group does.
+
+    ``members``: (steps left, work a step) of each run; a group step does one step of each
+    run not yet ended, taking their work × ``pace`` seconds.
+    """
+    ends = [0.0] * len(members)
+    t, done, active = 0.0, 0, sum(w for _, w in members)
+    for k in sorted(range(len(members)), key=lambda k: members[k][0]):
+        left, w = members[k]
+        t += (left - done) * active * pace
+        ends[k], done, active = t, left, active - w
+    return ends, t
 
 
 @st.cache_resource(show_spinner=False)
@@ -450,7 +718,7 @@ def run(s: Settings, on_progress: Callable[[Live], None],
         on_wait: Callable[[int, float, float], None]) -> tuple[Outcome, bool]:
     """Train with settings ``s`` (or find them trained): (outcome, True when reused).
 
-    ``on_progress(live)`` is called at most every ``UPDATE_SECONDS`` and after the last
+    ``on_progress(live)`` is called at most every :func:`redraw_seconds` and after the last
     step; ``on_wait(ahead, wait, run)`` about every 0.2 s while the run waits in the queue,
     with the runs ahead of it, the estimated seconds until it starts and of its training.
     """
@@ -466,8 +734,9 @@ def run(s: Settings, on_progress: Callable[[Live], None],
 
 def _queue_and_train(s: Settings, on_progress, on_wait) -> tuple[Outcome | None, Outcome | None]:
     """(found in the store, None) or (None, trained here). While the same settings train
-    for another learner, follow that run's curve; else wait in the queue, then train."""
-    pool, ticket, followed = trainers(), None, 0
+    for another learner, follow that run's curve; else wait in the queue for a seat in a
+    training group, then train there."""
+    pool, ticket, seat, followed = trainers(), None, None, 0
     try:
         while True:
             found = store().get(s)  # trained by someone else meanwhile?
@@ -482,33 +751,25 @@ def _queue_and_train(s: Settings, on_progress, on_wait) -> tuple[Outcome | None,
                 continue
             if ticket is None:
                 ticket = pool.join(s)
-            worker = pool.take(ticket, timeout=0.2)
-            if worker is not None:
+            seat = pool.take(ticket, timeout=0.2)
+            if seat is not None:
                 break
-            on_wait(*pool.estimate(ticket, _progress))  # an st call: one can leave here
+            on_wait(*pool.estimate(ticket))  # an st call: one can leave here
     finally:
         if ticket is not None:
-            pool.leave(ticket)
-    began = time.perf_counter()
-    try:
-        found = store().get(s)
-        if found is not None:
-            return found, None
-        outcome = _train(s, on_progress, worker)
-    finally:
-        pool.give_back(worker, ticket)
-    # The pace of the whole time the process was held (start, steps, reports), which is
-    # what the learners behind this one wait for.
-    pool.pace.record(work(s) * outcome.steps / s.steps, time.perf_counter() - began)
-    return None, outcome
+            pool.leave(ticket)  # out of the queue; a seat given but not taken is stopped
+    found = store().get(s)
+    if found is not None:
+        seat.stop()
+        return found, None
+    return None, _train(s, on_progress, seat)
 
 
-def _progress(s: Settings) -> tuple[int, float]:
-    """(steps done, seconds per step since the first) of the run with settings ``s`` in
-    progress; (0, 0.0) if none."""
-    live = store().running(s)
-    n = 0 if live is None else len(live.losses)
-    return (n, (live.seconds - live.first) / (n - 1)) if n > 1 else (n, 0.0)
+def redraw_seconds() -> float:
+    """How often a training page redraws its progress: every ``UPDATE_SECONDS``, less often
+    when many runs train at once, so that the server draws at most ``DRAWS_PER_SECOND``
+    live charts a second for all of them (a chart costs the server's one core ~30 ms)."""
+    return max(UPDATE_SECONDS, trainers().training() / DRAWS_PER_SECOND)
 
 
 def _follow(leader: Live, shown: int, on_progress) -> int:
@@ -527,58 +788,50 @@ def _follow(leader: Live, shown: int, on_progress) -> int:
     return shown
 
 
-def _train(s: Settings, on_progress, worker: Worker) -> Outcome:
-    """One run in ``worker``, reported to the page as it goes (see Stopping above)."""
+def _train(s: Settings, on_progress, seat: Seat) -> Outcome:
+    """One run, in its seat of a training group, reported to the page as it goes (see
+    Stopping above)."""
     state = st.session_state
     live = Live(s, start_model(s))
     state[LIVE_KEY] = live
     state[TASK_KEY] = s.task
     store().begin(live)  # others asking for the same settings follow this run
     try:
-        outcome = _train_live(s, on_progress, worker, live)
-        store().put(s, outcome)  # before it stops being followed, before the process goes back
+        outcome = _train_live(s, on_progress, seat, live)
+        store().put(s, outcome)  # before it stops being followed
         return outcome
     finally:
         store().end(live)
 
 
-def _train_live(s: Settings, on_progress, worker: Worker, live: Live) -> Outcome:
+def _train_live(s: Settings, on_progress, seat: Seat, live: Live) -> Outcome:
     state = st.session_state
-    end, shown_at, shown_steps = None, 0.0, 0
-    heard = time.perf_counter()  # the last report from the worker
+    end, shown_at, shown_steps, every = None, 0.0, 0, UPDATE_SECONDS
     try:
-        try:
-            worker.start(Job(live.model, s.task, BATCH, s.steps, s.lr, s.seed))
-        except WorkerDied:
-            raise Crashed() from None
         while end is None:
             try:
-                events = worker.poll(POLL_SECONDS)
+                events = seat.poll(POLL_SECONDS)
             except WorkerDied:
                 raise Crashed() from None
             now = time.perf_counter()
-            if events:
-                heard = now
-            elif now - heard > SILENT_SECONDS:  # hung: end it, its place goes to the next
-                worker.close()
-                raise Silent(SILENT_SECONDS)
             for event in events:
                 if isinstance(event, Step):
                     live.add(event.loss, event.accuracy)
                 else:
                     end = event
-            if len(live.losses) > shown_steps and (now - shown_at >= UPDATE_SECONDS
-                                                   or end is not None):
+            if len(live.losses) > shown_steps and (now - shown_at >= every or end is not None
+                                                   or not shown_steps):
+                every = redraw_seconds()
                 shown_at, shown_steps = now, len(live.losses)
                 on_progress(live)  # each step count drawn once (its chart's key)
             state[LIVE_KEY] = live  # a yield point: a click on Stop ends the run here
-    except Crashed:
+    except Crashed:  # Silent too
         live.done = True
         _restore()
         raise
     finally:
-        if end is None and not live.done:  # interrupted: stop the worker, keep its model
-            _stop(worker, live)
+        if end is None and not live.done:  # interrupted: stop the run, keep its model
+            _stop(seat, live)
     live.done = True
     if not isinstance(end, Done):  # Failed: the loss became infinite
         _restore()
@@ -588,20 +841,23 @@ def _train_live(s: Settings, on_progress, worker: Worker, live: Live) -> Outcome
                     end.result.seconds, False)
 
 
-def _stop(worker: Worker, live: Live) -> None:
-    """End ``worker``'s job; ``live`` gets the model of its last finished step, or no steps
-    at all when there is none to keep. No st calls: the script is being interrupted."""
-    worker.stop()
+def _stop(seat: Seat, live: Live) -> None:
+    """End ``seat``'s run (the others of its group go on); ``live`` gets the model of its
+    last finished step, or no steps at all when there is none to keep. No st calls: the
+    script is being interrupted. A process that said nothing at all for ``STOP_SECONDS``
+    is hung: it is ended (a new one takes its place)."""
+    seat.stop()
     try:
-        end = worker.wait(STOP_SECONDS)
-    except WorkerDied:
+        end = seat.wait(STOP_SECONDS)
+    except (WorkerDied, Crashed):
         end = None
     if isinstance(end, Done):
         live.end(end.result)
-    else:  # diverged, died or hung: nothing to keep
-        live.losses, live.accuracies = [], []
-        if end is None:
-            worker.close()  # a new process takes its place
+        return
+    live.losses, live.accuracies = [], []  # diverged, died or hung: nothing to keep
+    group = seat.group
+    if end is None and time.perf_counter() - group.heard >= STOP_SECONDS:
+        group.worker.close()  # its thread sees it gone and ends the group
 
 
 def _show(outcome: Outcome, how: str) -> None:
