@@ -8,13 +8,19 @@ from text.i18n import t
 from ui import common, compute, controls, keys, share, upload
 from ui.views import UPLOADED, Chosen, GatesView
 
-EXAMPLES = {  # catalogue key → (sequence, mode)
+EXAMPLES = {  # catalogue key → (sequence, mode); Chinese first in Chinese (example_keys)
+    "gates.ex.zh": ("小明喜欢读书，他每天都去图书馆。", "chars"),
     "gates.ex.words": ("the cat sat on the mat because it was warm", "words"),
     "gates.ex.chars": ("hello, LSTM!", "chars"),
-    "gates.ex.zh": ("小明喜欢读书，他每天都去图书馆。", "chars"),
     "gates.ex.wave": ("0, 0.5, 0.87, 1, 0.87, 0.5, 0, -0.5, -0.87, -1, -0.87, -0.5, 0", "numbers"),
     "gates.ex.vectors": ("1 0; 0 1; 1 1; 0 0; 1 0; 0 1", "numbers"),
 }
+
+
+def example_keys(lang: str) -> list[str]:
+    """The example buttons in order: the Chinese sentence leads in Chinese only."""
+    keys_ = list(EXAMPLES)
+    return keys_ if lang == "zh" else [*keys_[1:3], keys_[0], *keys_[3:]]
 
 
 def _use_example(key: str) -> None:
@@ -36,26 +42,31 @@ def _model_changed() -> None:
 
 def gates_controls(lang: str) -> GatesView:
     """The sequence and the model's settings, as one view."""
-    seq = st.text_area(t("gates.seq", lang), EXAMPLES["gates.ex.words"][0], key=keys.SEQ,
-                       bind="query-params", height=80, max_chars=20_000,
-                       help=t("gates.seq.help", lang))
+    opening = controls.opening_text(lang, controls.arrived_model())
+    seq = st.text_area(t("gates.seq", lang), opening, key=keys.SEQ, bind="query-params",
+                       height=80, max_chars=20_000, help=t("gates.seq.help", lang))
     left, right = st.columns([7, 3])
-    model = controls.model_picker(right, lang, "gates.model.help", _model_changed, uploads=True)
+    # opens on a trained demo, whose gates visibly work; random weights one click away
+    model = controls.model_picker(right, lang, "gates.model.help", _model_changed, uploads=True,
+                                  opening=True)
+    controls.start_on_known_unit(model)
     with right:
         upload.upload_control(lang, on_model=_model_changed)
     chosen = controls.choose(model)
     stack = controls.uploaded_stack() if model == UPLOADED else None
     if chosen is None and stack is not None:  # plain LSTM weights: the sequence is x
         mode, layer = uploaded_settings(left, upload.uploaded(), lang)
-        _, units, seed = controls.kept_settings()
+        _, units, seed = controls.kept_settings(lang)
         examples(None, lang)
         return GatesView(seq, mode, units, seed, model, layer - 1, compute.stack_key(stack), stack)
     if chosen is None:
         mode, units, seed = controls.random_settings(left, lang)
+        controls.note_words_mode(seq, mode, lang)
         layer = 1
     else:  # a trained model brings its own tokens, size and weights: nothing to set
-        mode, units, seed = controls.kept_settings()
+        mode, units, seed = controls.kept_settings(lang)
         layer = model_facts(left, chosen, model, lang)
+        controls.opening_note(left, model, lang)
     examples(chosen, lang)
     return controls.chosen_view(seq, mode, units, seed, model, layer - 1, chosen)
 
@@ -97,7 +108,7 @@ def examples(chosen: Chosen | None, lang: str) -> None:
     if chosen is None:
         with st.expander(t("gates.examples", lang)):
             ex_cols = st.columns(len(EXAMPLES))
-            for col, key in zip(ex_cols, EXAMPLES, strict=True):
+            for col, key in zip(ex_cols, example_keys(lang), strict=True):
                 col.button(t(key, lang), on_click=_use_example, args=(key,), key=f"btn_{key}",
                            width="stretch")
         return
