@@ -67,7 +67,7 @@ def test_present_folds_the_settings_away_and_keeps_the_chart():
     assert [w.key for w in normal.sidebar.toggle] == ["present"]
     assert present.toggle(key="present").value is True
     assert present.query_params["present"] in ("1", ["1"])
-    assert len(present.get("html")) == 1 and not normal.get("html")  # the projector CSS
+    assert len(present.get("html")) == 2 and len(normal.get("html")) == 1  # + the projector CSS
 
 
 def test_present_travels_with_the_page_links():
