@@ -46,14 +46,14 @@ def presenting() -> bool:
 
 
 # Constant text of ours, never the learner's: safe to hand to st.html.
-# Every page: captions at 7:1 on white (Streamlit's faded grey is 3.9:1, under WCAG AA's
+# Every page: captions at 7:1 on white (Streamlit fades them to 60% opacity: 3.9:1, under AA's
 # 4.5:1, found by axe-core in tests/test_browser_a11y.py), and option buttons that wrap to a
 # second line instead of being clipped by a narrow column ("Numbers", /train's "0.1").
 # Charts whose labels sit a fixed number of pixels apart keep a least width (WIDE_CHARTS) and
 # scroll sideways on a phone instead of drawing their labels over each other.
 WIDE_CHARTS = {"memory_figure": 760, "lesson_figure": 560}  # chart key → least width, px
 _BASE_CSS = """<style>
-[data-testid="stCaptionContainer"] { color: #595959 !important; }
+[data-testid="stCaptionContainer"] { color: #595959 !important; opacity: 1 !important; }
 [data-testid="stButtonGroup"] [role="radiogroup"] { flex-wrap: wrap; }
 .stElementContainer:has(> [data-testid="stButtonGroup"]) { max-width: 100%; }
 """ + "".join(f".st-key-{key} {{ min-width: {px}px; }}\n"
