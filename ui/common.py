@@ -51,7 +51,7 @@ def presenting() -> bool:
 # second line instead of being clipped by a narrow column ("Numbers", /train's "0.1").
 # Charts whose labels sit a fixed number of pixels apart keep a least width (WIDE_CHARTS) and
 # scroll sideways on a phone instead of drawing their labels over each other.
-WIDE_CHARTS = {"memory_figure": 760, "lesson_figure": 560}  # chart key → least width, px
+WIDE_CHARTS = {"memory_figure": 760, "lesson_figure": 500}  # chart key → least width, px
 _BASE_CSS = """<style>
 [data-testid="stCaptionContainer"] { color: #595959 !important; opacity: 1 !important; }
 [data-testid="stButtonGroup"] [role="radiogroup"] { flex-wrap: wrap; }

@@ -162,7 +162,7 @@ def random_settings(box, lang: str, seed_help: str = "gates.seed.help") -> tuple
         if key not in st.session_state and key not in st.query_params \
                 and keys.kept(key) in st.session_state:
             st.session_state[key] = st.session_state[keys.kept(key)]
-    cols = box.columns([3, 2, 2])
+    cols = box.columns([4, 2, 2])  # room for "Characters Words Numbers" on one line
     mode = mode_choice(cols[0], lang)
     units = common.number(cols[1], t("gates.units", lang), 1, 64, 8, keys.UNITS,
                           help=t("gates.units.help", lang))
