@@ -8,19 +8,19 @@ from text.i18n import t
 from ui import common, compute, controls, keys, share, upload
 from ui.views import UPLOADED, Chosen, GatesView
 
-EXAMPLES = {  # catalogue key → (sequence, mode); Chinese first in Chinese (example_keys)
-    "gates.ex.zh": ("小明喜欢读书，他每天都去图书馆。", "chars"),
+EXAMPLES = {  # catalogue key → (sequence, mode)
     "gates.ex.words": ("the cat sat on the mat because it was warm", "words"),
     "gates.ex.chars": ("hello, LSTM!", "chars"),
+    "gates.ex.zh": ("小明喜欢读书，他每天都去图书馆。", "chars"),
     "gates.ex.wave": ("0, 0.5, 0.87, 1, 0.87, 0.5, 0, -0.5, -0.87, -1, -0.87, -0.5, 0", "numbers"),
     "gates.ex.vectors": ("1 0; 0 1; 1 1; 0 0; 1 0; 0 1", "numbers"),
 }
 
 
 def example_keys(lang: str) -> list[str]:
-    """The example buttons in order: the Chinese sentence leads in Chinese only."""
-    keys_ = list(EXAMPLES)
-    return keys_ if lang == "zh" else [*keys_[1:3], keys_[0], *keys_[3:]]
+    """The example buttons in order; in Chinese the Chinese sentence comes first."""
+    first = ["gates.ex.zh"] if lang == "zh" else []
+    return first + [k for k in EXAMPLES if k not in first]
 
 
 def _use_example(key: str) -> None:

@@ -43,6 +43,8 @@ def test_chinese_opens_on_chinese_text_read_by_characters():
     assert at.selectbox(key="model").value == "random"
     assert at.segmented_control(key="mode").value == "chars"
     assert len(gates_spec(at)["frames"]) == len(STORIES["pronoun-zh"])
+    examples = [b.key for b in at.button if (b.key or "").startswith("btn_gates.ex")]
+    assert examples[0] == "btn_gates.ex.zh"  # the Chinese example first
 
 
 def test_chinese_in_words_mode_gets_a_note_and_a_button_to_read_characters():
