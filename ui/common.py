@@ -49,16 +49,18 @@ def presenting() -> bool:
 # Every page: captions at 7:1 on white (Streamlit fades them to 60% opacity: 3.9:1, under AA's
 # 4.5:1, found by axe-core in tests/test_browser_a11y.py), and option buttons that wrap to a
 # second line instead of being clipped by a narrow column ("Numbers", /train's "0.1").
-# Charts whose labels sit a fixed number of pixels apart keep a least width (WIDE_CHARTS) and
-# scroll sideways on a phone instead of drawing their labels over each other.
-WIDE_CHARTS = {"memory_figure": 760, "lesson_figure": 500}  # chart key → least width, px
+# Charts whose labels sit a fixed number of pixels apart (/memory's, by chart key, and the
+# lesson's) keep a least width and scroll sideways on a phone instead of drawing their
+# labels over each other.
 _BASE_CSS = """<style>
 [data-testid="stCaptionContainer"] { color: #595959 !important; opacity: 1 !important; }
 [data-testid="stButtonGroup"] [role="radiogroup"] { flex-wrap: wrap; }
 .stElementContainer:has(> [data-testid="stButtonGroup"]) { max-width: 100%; }
-""" + "".join(f".st-key-{key} {{ min-width: {px}px; }}\n"
-              f"[data-testid='stVerticalBlock']:has(> .st-key-{key}) {{ overflow-x: auto; }}\n"
-              for key, px in WIDE_CHARTS.items()) + "</style>"
+.st-key-memory_figure { min-width: 760px; }
+.st-key-lesson_figure { min-width: 500px; }
+[data-testid="stVerticalBlock"]:has(> .st-key-memory_figure),
+[data-testid="stVerticalBlock"]:has(> .st-key-lesson_figure) { overflow-x: auto; }
+</style>"""
 
 # A projector at 1280×720 read from the back of a room: text, inputs and numbers larger
 # (never smaller than in normal mode: the metric values keep 2.25rem or more), the page's
