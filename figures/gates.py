@@ -61,7 +61,9 @@ CELL_FILL = "#F3F3F3"  # the body of the cell
 BOX_INK = "#000000"  # contrast ≥ 4:1 on every fill, white to the darkest gate colour
 
 # ---- the parts cell_diagram(highlight=…) can bring forward; every other mark is faded ---------
-HIGHLIGHTS = ("forget", "input", "candidate", "cell", "output", "hidden")
+HIGHLIGHTS = ("forget", "input", "candidate", "cell", "output", "hidden", "input+candidate")
+# a highlight that brings several parts forward together: what the cell writes to C
+TOGETHER = {"input+candidate": ("input", "candidate")}
 FADE = 0.2                 # opacity of the marks outside the highlighted part
 FADED_INK = "#C8C8C8"      # text outside it
 PART_OF_BOX = {"f": "forget", "i": "input", "g": "candidate", "o": "output"}
@@ -254,31 +256,33 @@ def _nodes() -> dict:
 
 
 def _emphasise(part: str, shapes, annotations, ops, boxes, states) -> None:
-    """Bring ``part`` of the cell diagram forward and fade the rest, in place."""
+    """Bring ``part`` (or the parts it names together) of the cell diagram forward and fade
+    the rest, in place."""
+    wanted = set(TOGETHER.get(part, (part,)))
     for shape, parts in zip(shapes, LINE_PARTS, strict=True):
-        if part in parts:
+        if wanted & set(parts):
             shape["line"] = dict(shape["line"], width=shape["line"]["width"] + 3)
         elif "body" not in parts:
             shape["opacity"] = FADE
     for note, parts in zip(annotations, NOTE_PARTS, strict=True):
-        if part in parts:
+        if wanted & set(parts):
             note["font"] = dict(note.get("font", {}), color=INK)
             note["text"] = note["text"] and f"<b>{note['text']}</b>"
         else:
             note["opacity"] = FADE
-    on = [part in parts for parts in NODE_PARTS]
+    on = [bool(wanted & set(parts)) for parts in NODE_PARTS]
     ops["marker"] = dict(ops["marker"], opacity=[1.0 if o else FADE for o in on],
                          line=dict(color=INK, width=[4 if o else 2 for o in on]))
     ops["textfont"] = dict(ops["textfont"], color=[INK if o else FADED_INK for o in on])
-    on = [PART_OF_BOX[k] == part for k in BOXES]
+    on = [PART_OF_BOX[k] in wanted for k in BOXES]
     marker = boxes["marker"]
     boxes["marker"] = dict(marker, opacity=[1.0 if o else FADE for o in on],
                            color=[GATE_COLOURS[k] if o else fill for k, fill, o
                                   in zip(BOXES, marker["color"], on, strict=True)],
                            line=dict(marker["line"], width=[8 if o else 2 for o in on]))
     boxes["textfont"] = dict(boxes["textfont"], color=[BOX_INK if o else FADED_INK for o in on])
-    states["textfont"] = dict(states["textfont"], color=[INK if part in parts else FADED_INK
-                                                          for parts in STATE_PARTS])
+    states["textfont"] = dict(states["textfont"], color=[INK if wanted & set(parts)
+                                                          else FADED_INK for parts in STATE_PARTS])
 
 
 def _two_lines(name: str, lang: str) -> str:

@@ -3,12 +3,20 @@
 Figures pass ``template=TEMPLATE``; plotly's process-wide default is never changed
 (the server is shared by every learner).
 
-Colours are the Okabe–Ito palette, readable with every common colour-vision
-deficiency. Each of the six quantities of a cell keeps its colour everywhere:
+Each of the six quantities of a cell keeps its colour everywhere:
 
-    f forget gate   blue            i input gate    bluish green
-    g candidate C̃   orange          o output gate   reddish purple
-    c cell state    vermillion      h hidden state  sky blue
+    f forget gate   blue            i input gate    sage green
+    g candidate C̃   orange          o output gate   violet
+    c cell state    rust            h hidden state  sky blue
+
+f, g and h are Okabe–Ito colours; i, o, c and the negative grey were chosen (by a search
+over sRGB) so that every pair that must differ — two quantities, or a quantity and the
+negative grey, at full strength and at half strength on white — stays at least 12 (full)
+and 7.5 (half) apart in CAM02-UCS under simulated deuteranopia, protanopia and
+tritanopia as well as for normal vision. Okabe–Ito's own green and pink turned as grey
+as the negative values under deuteranopia, and its orange and vermillion the same olive.
+Every colour keeps black text at a contrast of at least 4:1.
+tests/test_figures_theme.py measures all of this with colorspacious.
 
 Heatmaps of the sigmoid gates (0…1) run from white to the gate's colour; the signed
 quantities g, c, h run grey (negative) – white (0) – the quantity's colour
@@ -44,10 +52,10 @@ OKABE_ITO = {
 }
 GATE_COLOURS = {  # one colour per quantity of the gate table (lstm_viz.gates.DISPLAY)
     "f": OKABE_ITO["blue"],
-    "i": OKABE_ITO["bluish green"],
+    "i": "#69A578",  # sage green (Okabe–Ito's bluish green turned grey under deuteranopia)
     "g": OKABE_ITO["orange"],
-    "o": OKABE_ITO["reddish purple"],
-    "c": OKABE_ITO["vermillion"],
+    "o": "#A569FF",  # violet (reddish purple, likewise)
+    "c": "#C35A0F",  # rust (vermillion looked like the orange under deuteranopia)
     "h": OKABE_ITO["sky blue"],
 }
 # The app's accent colour (sliders, buttons, links). Streamlit reads it from
@@ -55,7 +63,7 @@ GATE_COLOURS = {  # one colour per quantity of the gate table (lstm_viz.gates.DI
 # there too; tests/test_figures_theme.py fails when the two differ.
 PRIMARY = OKABE_ITO["blue"]
 SIGMOID = SIGMOID_GATES  # values in (0, 1), "how open": white to the gate's colour
-NEGATIVE = "#737373"       # the negative end of every diverging scale
+NEGATIVE = "#787887"       # the negative end of every diverging scale: a bluish grey
 INK = "#1A1A1A"            # text
 MUTED = "#5A5A5A"          # secondary text and the input bus
 PAPER = "#FFFFFF"

@@ -151,6 +151,7 @@ def _token_vector(token: str, seed: int, dim: int) -> np.ndarray:
 
 _STEP_SEP = re.compile(r"[;\n]")
 _NUM_SEP = re.compile(r"[,\s]+")
+_UNITS_SEP = re.compile(r"(?:[,\s]|→|⟶|->)+")  # 128, 64 or 128 → 64 (the lesson's notation)
 
 
 def _parse_numbers(text: str) -> tuple[list[str], list[list[float]]]:
@@ -208,8 +209,9 @@ def parse_int(value, name: str, low: int, high: int) -> int:
 
 
 def parse_units(text: str, low: int = 1, high: int = 256, max_layers: int = 8) -> tuple[int, ...]:
-    """Units per stacked layer from text such as ``128, 64, 32, 8`` (or ``128 64``)."""
-    parts = [p for p in _NUM_SEP.split(unicodedata.normalize("NFKC", str(text)).strip()) if p]
+    """Units per stacked layer from text such as ``128, 64, 32, 8``, ``128 64`` or
+    ``128→64→32→8``."""
+    parts = [p for p in _UNITS_SEP.split(unicodedata.normalize("NFKC", str(text)).strip()) if p]
     if not parts:
         raise InputError("err.units_list", token="")
     if len(parts) > max_layers:

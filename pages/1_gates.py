@@ -26,6 +26,12 @@ font-family: "Source Code Pro", monospace; font-size: 0.875rem; }
 </style>"""
 
 
+def example_keys(lang: str) -> list[str]:
+    """The example buttons in order; in Chinese the Chinese sentence comes first."""
+    first = ["gates.ex.zh"] if lang == "zh" else []
+    return first + [k for k in EXAMPLES if k not in first]
+
+
 def _use_example(key: str) -> None:
     st.session_state[keys.SEQ], st.session_state[keys.MODE] = EXAMPLES[key]
 
@@ -45,26 +51,31 @@ def _model_changed() -> None:
 
 def gates_controls(lang: str) -> GatesView:
     """The sequence and the model's settings, as one view."""
-    seq = st.text_area(t("gates.seq", lang), EXAMPLES["gates.ex.words"][0], key=keys.SEQ,
-                       bind="query-params", height=80, max_chars=20_000,
-                       help=t("gates.seq.help", lang))
+    opening = controls.opening_text(lang, controls.arrived_model())
+    seq = st.text_area(t("gates.seq", lang), opening, key=keys.SEQ, bind="query-params",
+                       height=80, max_chars=20_000, help=t("gates.seq.help", lang))
     left, right = st.columns([7, 3])
-    model = controls.model_picker(right, lang, "gates.model.help", _model_changed, uploads=True)
+    # opens on a trained demo, whose gates visibly work; random weights one click away
+    model = controls.model_picker(right, lang, "gates.model.help", _model_changed, uploads=True,
+                                  opening=True)
+    controls.start_on_known_unit(model)
     with right:
         upload.upload_control(lang, on_model=_model_changed)
     chosen = controls.choose(model)
     stack = controls.uploaded_stack() if model == UPLOADED else None
     if chosen is None and stack is not None:  # plain LSTM weights: the sequence is x
         mode, layer = uploaded_settings(left, upload.uploaded(), lang)
-        _, units, seed = controls.kept_settings()
+        _, units, seed = controls.kept_settings(lang)
         examples(None, lang)
         return GatesView(seq, mode, units, seed, model, layer - 1, compute.stack_key(stack), stack)
     if chosen is None:
         mode, units, seed = controls.random_settings(left, lang)
+        controls.note_words_mode(seq, mode, lang)
         layer = 1
     else:  # a trained model brings its own tokens, size and weights: nothing to set
-        mode, units, seed = controls.kept_settings()
+        mode, units, seed = controls.kept_settings(lang)
         layer = model_facts(left, chosen, model, lang)
+        controls.opening_note(left, model, lang)
     examples(chosen, lang)
     return controls.chosen_view(seq, mode, units, seed, model, layer - 1, chosen)
 
@@ -106,7 +117,7 @@ def examples(chosen: Chosen | None, lang: str) -> None:
     if chosen is None:
         with st.expander(t("gates.examples", lang)):
             ex_cols = st.columns(len(EXAMPLES))
-            for col, key in zip(ex_cols, EXAMPLES, strict=True):
+            for col, key in zip(ex_cols, example_keys(lang), strict=True):
                 col.button(t(key, lang), on_click=_use_example, args=(key,), key=f"btn_{key}",
                            width="stretch")
         return

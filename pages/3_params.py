@@ -45,11 +45,13 @@ def layer_rows(lang: str, breakdown) -> dict:
     items = [(f"LSTM {layer.index + 1}", layer) for layer in breakdown.layers]
     if breakdown.dense is not None:
         items.append((t("params.dense_layer", lang), breakdown.dense))
+    rows = [(name, ", ".join(f"{n} ({', '.join(map(str, s))})" for n, s in part.shapes),
+             part.formula, f"{part.total:,}") for name, part in items]
+    parts = " + ".join(f"{part.total:,}" for _, part in items)
+    rows.append((t("params.total_row", lang), "", parts, f"{breakdown.total:,}"))
     return common.table(
         (t("word.layer", lang), t("params.shapes", lang), t("params.formula", lang),
-         t("params.count", lang)),
-        ((name, ", ".join(f"{n} ({', '.join(map(str, s))})" for n, s in part.shapes),
-          part.formula, f"{part.total:,}") for name, part in items))
+         t("params.count", lang)), rows)
 
 
 lang = common.page("nav.params")

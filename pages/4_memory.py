@@ -6,14 +6,9 @@ from lstm_viz.explain import fmt
 from lstm_viz.story import PLACES
 from text.i18n import t
 from text.story import distance_summary, forget_summary, narrate
-from ui import common, compute, keys, nav
+from ui import common, compute, controls, keys, nav
+from ui.controls import STORIES  # the story each model opens with
 
-STORIES = {  # the story each model opens with: the nearest noun is never the subject
-    "pronoun-en": "John met Mary in the park and he is happy . he is busy . Mary saw the boys "
-                  "and she is tired . the kids called Tom and they are late .",
-    "pronoun-zh": "小明在公园见到了小红，他很高兴。他也很忙。小红在家帮助了爷爷，她很开心。"
-                  "孩子们遇到了妈妈，他们很累。",
-}
 MAX_CHARS = 4000
 SEGMENT = {"words": "memory.segment.words", "chars": "memory.segment.chars"}
 
@@ -48,7 +43,7 @@ def memory_controls(lang: str) -> tuple[str, str]:
     """The model (English or Chinese) and the story, as plain values."""
     left, right = st.columns([2, 3])
     name = common.choice(left.segmented_control, t("memory.demo", lang), compute.MEMORY_DEMOS,
-                         "demo", "pronoun-en", lambda m: t(f"memory.demo.{m}", lang),
+                         "demo", controls.opening_demo(lang), lambda m: t(f"memory.demo.{m}", lang),
                          on_change=_new_demo, help=t("memory.demo.help", lang))
     texts = compute.model_examples(compute.demo_chosen(name), 8)
     right.selectbox(t("memory.example", lang), texts, index=None,

@@ -13,9 +13,9 @@ TRAINED_OPTION = "trained"  # the gates page's model option for st.session_state
 
 def train_controls(lang: str) -> training.Settings:
     """The task and the run's settings, as plain values."""
-    cols = st.columns([5, 2, 4, 2, 2])
+    cols = st.columns([4, 2, 5, 2, 2])  # the learning rates fit on one line (0.1 was clipped)
     task = common.choice(cols[0].selectbox, t("train.task", lang), training.TASK_NAMES, "task",
-                         DEFAULTS["task"], lambda n: t(f"task.{n}.title", lang),
+                         training.default_task(lang), lambda n: t(f"task.{n}.title", lang),
                          help=t("train.task.help", lang))
     units = common.number(cols[1], t("train.units", lang), *UNITS, DEFAULTS["units"], "units",
                           help=t("train.units.help", lang))

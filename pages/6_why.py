@@ -14,27 +14,28 @@ from text.i18n import t
 from ui import common, compute, controls, keys, limits, nav
 from ui.views import RANDOM, GatesView
 
-DEFAULT_SEQ = ("the cat that the dog chased ran up the tall tree and it stayed there until "
-               "the rain stopped")
 WHO = ("unit", "all")     # the surgery acts on the chosen unit, or on every unit
 WHEN = ("all", "from")    # at every step, or from the chosen step on
 
 
 def why_controls(lang: str) -> GatesView:
     """The sequence and the model, as on the gates page (its first layer), as one view."""
-    asked = st.query_params.get(keys.MODEL)  # a link to a demo without a text: its example
-    default = (compute.model_examples(compute.demo_chosen(asked))[0] if asked in compute.DEMOS
-               else DEFAULT_SEQ)
+    # a trained model whose gradient survives and whose gates saturate, unlike random weights
+    default = controls.opening_text(lang, controls.arrived_model())
     seq = st.text_area(t("gates.seq", lang), default, key=keys.SEQ, bind="query-params",
                        height=80, max_chars=20_000, help=t("gates.seq.help", lang))
     left, right = st.columns([7, 3])
-    model = controls.model_picker(right, lang, "why.model.help", controls.read_model_text)
+    model = controls.model_picker(right, lang, "why.model.help", controls.read_model_text,
+                                  opening=True)
+    controls.start_on_known_unit(model)
     chosen = controls.choose(model)
     if chosen is None:
         mode, units, seed = controls.random_settings(left, lang, seed_help="why.seed.help")
+        controls.note_words_mode(seq, mode, lang)
     else:  # a trained model brings its own tokens, size and weights
-        mode, units, seed = controls.kept_settings()
+        mode, units, seed = controls.kept_settings(lang)
         left.markdown(controls.model_about(chosen, model, lang, own_task=False))
+        controls.opening_note(left, model, lang)
     return controls.chosen_view(seq, mode, units, seed, model, 0, chosen)
 
 
@@ -52,9 +53,9 @@ def surgery_controls(lang: str) -> tuple[str, str, str]:
 
 def gates_link(view: GatesView, unit: int, lang: str) -> dict:
     """The query of the gates page showing this sequence and ``unit`` (1-based)."""
-    if view.model == RANDOM:
-        query = {keys.SEQ: view.text, keys.MODE: view.mode, keys.UNITS: view.units,
-                 keys.SEED: view.seed}
+    if view.model == RANDOM:  # named: the gates page opens on a trained model
+        query = {keys.SEQ: view.text, keys.MODEL: RANDOM, keys.MODE: view.mode,
+                 keys.UNITS: view.units, keys.SEED: view.seed}
     else:
         query = {keys.SEQ: view.text, keys.MODEL: view.model}
     return common.link_query({**query, keys.UNIT: unit}, lang)

@@ -66,9 +66,9 @@ def step_figure(lesson: lessons.Step, lang: str):
         return cell_diagram(lang, highlight=lesson.highlight)
     if lesson.figure == "layer":
         fig = unrolled_figure(ARTICLE.input_size, [ARTICLE.units[0]], None, steps=3, lang=lang)
-    else:
+    else:  # two steps: in this column three made the boxes too narrow for "Dense", "units"
         fig = unrolled_figure(ARTICLE.input_size, list(ARTICLE.units), ARTICLE.dense,
-                              steps=3, lang=lang)
+                              steps=2, lang=lang)
     # Its title and subtitle, written for the full width, would be cut off in this column;
     # the step's own text says what the picture shows.
     return fig.update_layout(title=dict(text=None, subtitle=dict(text=None)), margin_t=10)
@@ -103,6 +103,7 @@ checks.start(lang)
 st.caption(t("lesson.intro", lang))
 part, step = lesson_controls(lang)
 common.check_link({"part": part, "step": step}, lang)
+nav_buttons(lang, part, step)  # above the text and figure: on the first screen at 1366×768
 lesson = lessons.PARTS[part - 1].steps[step - 1]
 text, picture = st.columns([2, 3], gap="large")
 with text:
@@ -116,5 +117,4 @@ with text:
         checks.leave()
 with picture:
     common.figure(step_figure(lesson, lang), key="lesson_figure")
-nav_buttons(lang, part, step)
 glossary(lang)

@@ -452,6 +452,13 @@ def _geometry(fig_json):
     return shapes, notes, data
 
 
+def test_input_and_candidate_light_up_together():
+    lit = as_json(cell_diagram("en", highlight="input+candidate"))["data"][gates.T_BOXES]
+    full = {k for k, colour in zip(gates.BOXES, lit["marker"]["color"], strict=True)
+            if colour == GATE_COLOURS[k]}
+    assert full == {"i", "g"}  # the input gate and the candidate C̃, nothing else
+
+
 def test_cell_diagram_without_highlight_is_unchanged():
     assert as_json(cell_diagram("en", highlight=None)) == as_json(cell_diagram("en"))
     with pytest.raises(ValueError, match="highlight"):
@@ -464,8 +471,9 @@ def test_highlight_changes_only_the_emphasis_of_that_part(part):
     assert _geometry(lit) == _geometry(plain_json)  # same drawing, same words
     shapes = zip(plain_json["layout"]["shapes"], lit["layout"]["shapes"], gates.LINE_PARTS,
                  strict=True)
+    wanted = set(gates.TOGETHER.get(part, (part,)))  # "input+candidate": both parts
     for before, after, parts in shapes:
-        if part in parts:   # heavier, not faded
+        if wanted & set(parts):   # heavier, not faded
             assert after["line"]["width"] > before["line"]["width"]
             assert "opacity" not in after
         elif "body" in parts:
@@ -474,10 +482,10 @@ def test_highlight_changes_only_the_emphasis_of_that_part(part):
             assert after["opacity"] == gates.FADE
             assert {k: v for k, v in after.items() if k != "opacity"} == before
     notes = zip(lit["layout"]["annotations"], gates.NOTE_PARTS, strict=True)
-    assert all(("opacity" in note) != (part in parts) for note, parts in notes)
+    assert all(("opacity" in note) != bool(wanted & set(parts)) for note, parts in notes)
     boxes = lit["data"][gates.T_BOXES]["marker"]
     for k, opacity, colour in zip(gates.BOXES, boxes["opacity"], boxes["color"], strict=True):
-        mine = gates.PART_OF_BOX[k] == part
+        mine = gates.PART_OF_BOX[k] in wanted
         assert (opacity == 1.0) == mine
         assert (colour == GATE_COLOURS[k]) == mine  # the box in its gate's full colour
 

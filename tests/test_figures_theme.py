@@ -1,6 +1,7 @@
 """figures.theme: one template, colour-blind-safe gate colours, scales, safe user text."""
 
 import doctest
+import itertools
 import re
 import subprocess
 import sys
@@ -14,6 +15,7 @@ try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10: its backport (requirements-dev.txt)
     import tomli as tomllib
+from colorspacious import cspace_convert
 
 import figures.theme as theme
 from figures.theme import (
@@ -57,11 +59,60 @@ def test_the_process_wide_default_template_is_left_alone():
     assert out.stdout.split() == ["plotly", str(TEMPLATE.layout.font.size)]
 
 
-def test_gate_colours_are_six_distinct_okabe_ito_colours():
+def test_gate_colours_are_six_distinct_colours_f_g_h_from_okabe_ito():
     assert set(GATE_COLOURS) == {"i", "f", "g", "o", "c", "h"}
     assert len(set(GATE_COLOURS.values())) == 6
-    assert set(GATE_COLOURS.values()) <= PALETTE
-    assert GATE_COLOURS["f"] == "#0072B2" and GATE_COLOURS["c"] == "#D55E00"
+    assert {GATE_COLOURS[k] for k in "fgh"} <= PALETTE
+    assert GATE_COLOURS["f"] == "#0072B2"
+
+
+# ---- colour vision: measured, not judged by eye ----------------------------------------------
+VISIONS = (None, "deuteranomaly", "protanomaly", "tritanomaly")  # severity 100: -anopia
+MIN_FULL, MIN_HALF = 12.0, 7.5  # CAM02-UCS ΔE′; about 1 is just noticeable
+
+
+def _ucs(colour: str, vision: str | None) -> np.ndarray:
+    rgb = theme._rgb(colour) / 255
+    if vision is not None:
+        space = {"name": "sRGB1+CVD", "cvd_type": vision, "severity": 100}
+        rgb = np.clip(cspace_convert(rgb, space, "sRGB1"), 0, 1)
+    return cspace_convert(rgb, "sRGB1", "CAM02-UCS")
+
+
+def _half(colour: str) -> str:
+    """The colour halfway to white, as a heatmap shows a half-open gate."""
+    mixed = (theme._rgb(colour) + 255) / 2
+    return "#" + "".join(f"{int(round(v)):02X}" for v in mixed)
+
+
+def _closest(gates: dict, negative: str, shade=lambda c: c) -> tuple[float, str]:
+    """The smallest distance, over every vision, between two colours a reader must tell
+    apart: two quantities, or a quantity and the negative end of the diverging scales."""
+    named = {**gates, "negative": negative}
+    return min((float(np.linalg.norm(_ucs(shade(named[a]), v) - _ucs(shade(named[b]), v))),
+                f"{a}/{b} {v}")
+               for a, b in itertools.combinations(named, 2) for v in VISIONS)
+
+
+def test_gates_and_negative_grey_stay_apart_under_colour_blindness():
+    distance, pair = _closest(GATE_COLOURS, NEGATIVE)
+    assert distance >= MIN_FULL, pair
+
+
+def test_half_open_gates_stay_apart_under_colour_blindness():
+    distance, pair = _closest(GATE_COLOURS, NEGATIVE, _half)
+    assert distance >= MIN_HALF, pair
+
+
+def test_the_colour_blindness_check_fails_the_old_okabe_ito_gates():
+    old = dict(GATE_COLOURS, i="#009E73", o="#CC79A7", c="#D55E00")
+    assert _closest(old, "#737373")[0] < MIN_FULL  # the input gate as grey as negatives
+    distance, pair = _closest(old, "#737373", _half)
+    assert distance < 2 and pair == "i/negative deuteranomaly"
+
+
+def test_black_box_text_reads_on_every_gate_colour():
+    assert min(contrast("#000000", c) for c in [NEGATIVE, *GATE_COLOURS.values()]) >= 4.0
 
 
 def test_every_quantity_of_the_gate_table_has_a_colour_and_only_those():
@@ -101,8 +152,8 @@ def test_colours_follow_the_scale():
     assert colour_at(f, 0.5, 0, 1) == "rgb(128,184,216)"  # halfway, rounded half to even
     assert colour_at(f, 7.0, 0, 1) == colour_at(f, 1.0, 0, 1)  # clipped to the range
     c = colour_scale("c")
-    assert colours_at(c, [-2.0, 0.0, 2.0], -2, 2) == ["rgb(115,115,115)", "rgb(255,255,255)",
-                                                      "rgb(213,94,0)"]
+    assert colours_at(c, [-2.0, 0.0, 2.0], -2, 2) == ["rgb(120,120,135)", "rgb(255,255,255)",
+                                                      "rgb(195,90,15)"]
 
 
 def test_contrast_is_the_wcag_ratio():

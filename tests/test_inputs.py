@@ -96,6 +96,9 @@ def test_html_looking_text_is_kept_as_typed():
 def test_parse_units_and_int():
     assert parse_units("128, 64, 32, 8") == (128, 64, 32, 8)
     assert parse_units("128 64") == (128, 64)
+    assert parse_units("128→64→32→8") == parse_units("128 → 64 -> 32 ⟶ 8") == (128, 64, 32, 8)
+    with pytest.raises(InputError):
+        parse_units("128→-64")
     assert parse_units("１２８，６４") == (128, 64)
     for bad in ("", "12, x", "0", "1.5", "-3", "300", "1,2,3,4,5,6,7,8,9"):
         with pytest.raises(InputError):

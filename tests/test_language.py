@@ -242,7 +242,7 @@ def test_english_words_are_found():
 def test_the_check_reads_widgets_and_figures():
     from text.i18n import t
 
-    texts = shown_text(open_page("gates", lang="zh"))
+    texts = shown_text(open_page("gates", lang="zh", model="random"))  # with its examples
     for shown in (t("gates.seq.help", "zh"), t("gates.ex.wave", "zh"), t("mode.chars", "zh"),
                   t("fig.gates.title", "zh", unit=1), t("gate.f", "zh"), "▶ 播放"):
         assert shown in texts, shown

@@ -69,14 +69,20 @@ def test_figures_and_highlights_are_ones_the_page_can_draw():
         assert step.highlight is None or step.figure == "cell"
     # part 1 walks through the cell: every step brings one part of the diagram forward
     assert all(step.highlight for p, _, step in STEPS if p == 1)
-    assert {s.highlight for s in lessons.PARTS[0].steps} >= {"cell", "forget", "input", "output"}
+    assert {s.highlight for s in lessons.PARTS[0].steps} >= {"cell", "forget", "input+candidate",
+                                                              "output"}
+    # 1.3 "input gate and candidate" lights both, not the input gate alone
+    (step_3,) = [s for s in lessons.PARTS[0].steps if s.key == "lesson.1.3"]
+    assert step_3.highlight == "input+candidate"
 
 
 def test_links_open_pages_of_the_app():
     links = [step.link for _, _, step in STEPS if step.link is not None]
-    assert {link.page for link in links} == {"memory", "params", "stacked", "why"}  # ui.nav names
-    assert {nav.file(link.page) for link in links} == {"pages/4_memory.py", "pages/3_params.py",
-                                                       "pages/2_stacked.py", "pages/6_why.py"}
+    assert {link.page for link in links} == {"gates", "memory", "params", "stacked", "why"}
+    assert {nav.file(link.page) for link in links} == {"pages/1_gates.py", "pages/4_memory.py",
+                                                       "pages/3_params.py", "pages/2_stacked.py",
+                                                       "pages/6_why.py"}
+    assert any(s.link and s.link.page == "gates" for s in lessons.PARTS[0].steps)  # part 1
     for link in links:
         assert link.page in nav.BY_NAME and (ROOT / nav.file(link.page)).is_file()
 

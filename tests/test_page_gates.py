@@ -4,9 +4,11 @@ import numpy as np
 import pytest
 from conftest import assert_clean, decode, open_page, plotly_specs
 
-from lstm_viz import LSTM
+from lstm_viz import LSTM, demos
 from lstm_viz.inputs import encode
-from ui import keys
+from text.i18n import t
+from ui import compute, keys
+from ui.controls import STORIES
 
 
 def gates_spec(at):
@@ -25,9 +27,70 @@ def test_default_view_draws_the_animation():
     assert_clean(at)
     assert not at.error
     spec = gates_spec(at)
-    assert len(spec["frames"]) == 10  # the default sentence has 10 words
-    assert at.text_area(key="seq").value.startswith("the cat sat")
+    # a trained model whose gates work, on its opening story, at the unit that remembers
+    assert at.selectbox(key="model").value == "pronoun-en"
+    assert at.text_area(key="seq").value == STORIES["pronoun-en"]
+    assert len(spec["frames"]) == len(STORIES["pronoun-en"].split())
+    assert at.slider(key="unit").value == demos.load("pronoun-en").units["gender"] + 1
     assert arithmetic(at), "the arithmetic is shown"
+    assert any("trained model" in c.value for c in at.caption), "the page says why"
+
+
+def test_chinese_opens_on_chinese_text_read_by_characters():
+    at = open_page("gates", lang="zh")
+    assert_clean(at)
+    assert at.selectbox(key="model").value == "pronoun-zh"
+    assert at.text_area(key="seq").value == STORIES["pronoun-zh"]
+    steps = compute.model_tokens(compute.demo_chosen("pronoun-zh"), STORIES["pronoun-zh"])
+    assert len(gates_spec(at)["frames"]) == len(steps) > 40  # about a step per character
+    at.button(key="btn_random").click().run()  # random weights: one click, still by characters
+    assert_clean(at)
+    assert at.selectbox(key="model").value == "random"
+    assert at.segmented_control(key="mode").value == "chars"
+    assert len(gates_spec(at)["frames"]) == len(STORIES["pronoun-zh"])
+    examples = [b.key for b in at.button if (b.key or "").startswith("btn_gates.ex")]
+    assert examples[0] == "btn_gates.ex.zh"  # the Chinese example first
+
+
+def test_chinese_in_words_mode_gets_a_note_and_a_button_to_read_characters():
+    at = open_page("gates", lang="zh", model="random", mode="words", seq="小明喜欢读书")
+    assert_clean(at)
+    assert len(gates_spec(at)["frames"]) == 1
+    assert [i.value for i in at.info] == [t("note.zh_words", "zh")]
+    at.button(key="btn_chars").click().run()
+    assert at.segmented_control(key="mode").value == "chars"
+    assert len(gates_spec(at)["frames"]) == 6 and not at.info
+    english = open_page("gates", model="random", mode="words", seq="read me word by word")
+    assert not english.info  # no note for text that words mode splits
+
+
+def test_a_link_to_a_demo_opens_on_one_of_its_texts():
+    at = open_page("gates", model="pronoun-en")
+    assert_clean(at)
+    assert not at.error
+    assert at.text_area(key="seq").value == STORIES["pronoun-en"]
+    brackets = open_page("gates", model="brackets")
+    assert_clean(brackets)
+    assert not brackets.error  # the story has words brackets cannot read: its own example
+    assert brackets.text_area(key="seq").value in compute.model_examples(
+        compute.demo_chosen("brackets"))
+
+
+def test_links_made_for_random_weights_still_open_on_random_weights():
+    for query in (dict(seq="hello there"), dict(units=5), dict(mode="chars", seq="abc")):
+        at = open_page("gates", **query)
+        assert_clean(at)
+        assert not at.error and at.selectbox(key="model").value == "random", query
+
+
+def test_text_the_demo_cannot_read_offers_random_weights_in_one_click():
+    at = open_page("gates")
+    at.text_area(key="seq").input("hello there").run()
+    assert at.error  # the demo does not know "hello"
+    next(b for b in at.button if b.label == t("model.unknown.random", "en")).click().run()
+    assert_clean(at)
+    assert not at.error and at.selectbox(key="model").value == "random"
+    assert at.query_params["model"] in ("random", ["random"])
 
 
 def test_figure_holds_the_trace_of_the_typed_sequence():
@@ -51,7 +114,7 @@ def test_figure_holds_the_trace_of_the_typed_sequence():
     ("selectbox", "model", "random"),
 ])
 def test_each_widget_changes_the_view(widget, key, value):
-    at = open_page("gates")
+    at = open_page("gates", model="random")
     getattr(at, widget)(key=key).set_value(value).run()
     assert_clean(at)
     assert not at.error
@@ -283,7 +346,7 @@ def test_the_learners_own_model_is_offered_only_when_there_is_one():
 
     at = open_page("gates", model="trained")
     assert "Your trained model" not in at.selectbox(key="model").options  # labels
-    assert at.selectbox(key="model").value == "random"
+    assert at.selectbox(key="model").value == "pronoun-en"  # the page's own default
     assert "model=trained" in " ".join(i.value.replace("\\", "") for i in at.info)
 
     task = get("first-symbol")

@@ -1,12 +1,10 @@
 """pages/4_memory.py through AppTest: both demos, examples, typed stories, links, languages."""
 
-import ast
-from pathlib import Path
 from urllib.parse import parse_qs
 
 import numpy as np
 import pytest
-from conftest import PAGES, assert_clean, decode, open_page, plotly_specs
+from conftest import assert_clean, decode, open_page, plotly_specs
 
 from lstm_viz import demos
 from lstm_viz.evaluate import distance_curve
@@ -15,18 +13,7 @@ from lstm_viz.story import BREAK_PRESETS, mean_by_place, read_story
 from lstm_viz.tasks import LEAST_DISTANCE
 from text.i18n import t
 from text.story import distance_summary, forget_summary, narrate
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _page_constant(name):
-    """A constant of the page script, read from its source without running it."""
-    tree = ast.parse((ROOT / PAGES["memory"]).read_text())
-    node = next(n for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == name)
-    return ast.literal_eval(node.value)
-
-
-STORIES = _page_constant("STORIES")  # the story each demo opens with
+from ui.controls import STORIES  # the story each demo opens with
 
 
 @pytest.fixture(scope="module")
@@ -209,8 +196,17 @@ def test_the_gates_link_carries_the_story_and_the_unit(demo):
                      "unit": [str(demo["pronoun-en"].units["gender"] + 1)]}
 
 
-def test_chinese_page(demo):
+def test_chinese_opens_on_the_chinese_model_and_story(demo):
     at = open_page("memory", lang="zh")
+    assert_clean(at)
+    assert at.segmented_control(key="demo").value == "pronoun-zh"
+    assert at.text_area(key="seq").value == STORIES["pronoun-zh"]
+    _, _, words = expected(demo["pronoun-zh"], STORIES["pronoun-zh"], "zh")
+    assert bullets(at) == list(words)
+
+
+def test_chinese_page_with_the_english_model(demo):
+    at = open_page("memory", lang="zh", demo="pronoun-en")
     assert_clean(at)
     assert at.title[0].value == "记忆如何工作：“他”指的是谁？"
     assert at.metric[0].label == "代词准确率"

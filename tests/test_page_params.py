@@ -14,7 +14,8 @@ def test_article_stack_in_the_three_conventions():
     values = list(totals(at).values())
     assert values == ["130,825", "131,753", "132,681"]
     table = at.dataframe[0].value
-    assert list(table.iloc[:, 3]) == ["68,608", "49,408", "12,416", "1,312", "9"]
+    assert list(table.iloc[:, 3]) == ["68,608", "49,408", "12,416", "1,312", "9", "131,753"]
+    assert table.iloc[-1, 0] == "Total"  # the last row adds the layers up
     assert "928" in "".join(m.value for m in at.markdown)  # PyTorch's second bias
 
 
@@ -26,7 +27,15 @@ def test_convention_changes_the_rows(convention, counts):
     at = open_page("params")
     at.segmented_control(key="convention").set_value(convention).run()
     assert_clean(at)
-    assert list(at.dataframe[0].value.iloc[:, 3]) == counts
+    assert list(at.dataframe[0].value.iloc[:, 3])[:-1] == counts
+    assert at.dataframe[0].value.iloc[-1, 3] == f"{sum(int(c.replace(',', '')) for c in counts):,}"
+
+
+def test_the_lessons_arrow_notation_is_understood():
+    at = open_page("params", units="128→64→32→8")
+    assert_clean(at)
+    assert not at.error
+    assert list(totals(at).values()) == ["130,825", "131,753", "132,681"]
 
 
 def test_bidirectional_and_inputs():
@@ -45,7 +54,7 @@ def test_query_parameters_reproduce_the_view():
     assert at.number_input(key="input").value == 3
     assert at.segmented_control(key="convention").value == "pytorch"
     assert at.checkbox(key="bidirectional").value is True
-    assert len(at.dataframe[0].value) == 3
+    assert len(at.dataframe[0].value) == 4  # two layers, the dense one, the total
 
 
 @pytest.mark.parametrize("units", ["", "a, b", "0", "12.5"])

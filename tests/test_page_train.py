@@ -293,6 +293,14 @@ def test_a_training_process_that_dies_gets_a_message_and_is_replaced(monkeypatch
     assert not dying.alive and training.trainers()._free == 1  # its place is free again
 
 
+def test_chinese_opens_on_the_chinese_task():
+    at = open_train(lang="zh")
+    assert_clean(at)
+    assert at.selectbox(key="task").value == "pronoun-zh"
+    assert "task" not in at.query_params  # the language's own default stays out of the URL
+    assert t("task.pronoun-zh.look", "zh") in " ".join(m.value for m in at.markdown)
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_both_languages(lang):
     at = open_train(lang=lang, task="first-symbol", units=2, steps=10, seed=9105 + (lang == "zh"))

@@ -11,6 +11,7 @@ from lstm_viz.inputs import encode
 from lstm_viz.why import TanhRNN, forget_products, input_gradients, ledger, rnn_input_gradients
 from text.i18n import t
 from ui.compute import SURGERIES, surgery_clamp
+from ui.controls import STORIES
 
 CHARTS = ("ledger", "map", "surgery", "gradients", "saturation")
 
@@ -38,8 +39,24 @@ def gates_links(at) -> list[dict]:
     return [q for q in queries if "unit" in q]
 
 
-def test_default_view_draws_all_four_views():
+def test_default_opens_on_the_trained_model_where_the_gradient_survives():
     at = open_page("why")
+    assert_clean(at)
+    assert at.selectbox(key="model").value == "pronoun-en"
+    assert at.text_area(key="seq").value == STORIES["pronoun-en"]
+    lstm, rnn = ys(charts(at)["gradients"])[:2]
+    assert lstm[0] > 1e3 * rnn[0]  # at the first step: the cell path keeps the LSTM's alive
+    dots = charts(at)["saturation"]["data"]
+    xy = np.concatenate([np.c_[decode(d["x"]), decode(d["y"])] for d in dots if "x" in d])
+    assert np.abs(xy).max() > 0.2  # gates that act like switches, not every dot at (0, 0)
+    zh = open_page("why", lang="zh")
+    assert_clean(zh)
+    assert zh.selectbox(key="model").value == "pronoun-zh"
+    assert zh.text_area(key="seq").value == STORIES["pronoun-zh"]
+
+
+def test_random_weights_draw_all_four_views():
+    at = open_page("why", model="random")
     assert_clean(at)
     assert not at.error
     assert at.title[0].value == t("nav.why.title", "en")
@@ -96,7 +113,7 @@ def test_each_surgery_overlays_the_clamped_run(surgery, who, when):
     ("selectbox", "model", "random"),
 ])
 def test_each_widget_changes_the_view(widget, key, value):
-    at = open_page("why")
+    at = open_page("why", model="random")
     before = plotly_specs(at)
     getattr(at, widget)(key=key).set_value(value).run()
     assert_clean(at)
@@ -158,8 +175,8 @@ def test_a_shared_link_reproduces_the_view():
     after = lstm.run(s.x, clamp=surgery_clamp("knockout", len(s.tokens), None, 2))
     assert np.allclose(ys(charts(at)["surgery"])[1], after.c[:, 3])
     link = gates_links(at)[0]
-    assert link == {"seq": ["w x y z w"], "mode": ["chars"], "units": ["6"], "seed": ["9"],
-                    "unit": ["4"]}
+    assert link == {"seq": ["w x y z w"], "model": ["random"], "mode": ["chars"], "units": ["6"],
+                    "seed": ["9"], "unit": ["4"]}  # named: the gates page opens on a demo
 
 
 def test_garbage_in_the_url_falls_back_to_defaults():

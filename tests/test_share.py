@@ -62,7 +62,7 @@ def test_present_folds_the_settings_away_and_keeps_the_chart():
     assert normal.expander[0].label == present.expander[0].label == "Settings"
     assert normal.expander[0].proto.expanded and not present.expander[0].proto.expanded
     # The widgets are still there (they drive the view) and the toggle leaves the sidebar.
-    assert present.text_area(key="seq").value.startswith("the cat")
+    assert present.text_area(key="seq").value.startswith("John met Mary")  # the opening story
     assert [w.key for w in present.sidebar.toggle] == []
     assert [w.key for w in normal.sidebar.toggle] == ["present"]
     assert present.toggle(key="present").value is True

@@ -29,6 +29,7 @@ def page(title_key: str) -> str:
     st.session_state[keys.LINK] = kept or ({} if title_key in seen else dict(st.query_params))
     seen.add(title_key)
     lang = _language()
+    st.html(_BASE_CSS)
     present = _presentation(lang)
     _sidebar(lang, present)
     st.title(t(title_key + ".title", lang))
@@ -45,15 +46,41 @@ def presenting() -> bool:
 
 
 # Constant text of ours, never the learner's: safe to hand to st.html.
+# Every page: captions at 7:1 on white (Streamlit fades them to 60% opacity: 3.9:1, under AA's
+# 4.5:1, found by axe-core in tests/test_browser_a11y.py), and option buttons that wrap to a
+# second line instead of being clipped by a narrow column ("Numbers", /train's "0.1").
+# Charts whose labels sit a fixed number of pixels apart (/memory's, by chart key, and the
+# lesson's) keep a least width and scroll sideways on a phone instead of drawing their
+# labels over each other.
+_BASE_CSS = """<style>
+[data-testid="stCaptionContainer"] { color: #595959 !important; opacity: 1 !important; }
+[data-testid="stButtonGroup"] [role="radiogroup"] { flex-wrap: wrap; }
+.stElementContainer:has(> [data-testid="stButtonGroup"]) { max-width: 100%; }
+.st-key-memory_figure { min-width: 760px; }
+.st-key-lesson_figure { min-width: 500px; }
+[data-testid="stVerticalBlock"]:has(> .st-key-memory_figure),
+[data-testid="stVerticalBlock"]:has(> .st-key-lesson_figure) { overflow-x: auto; }
+</style>"""
+
+# A projector at 1280×720 read from the back of a room: text, inputs and numbers larger
+# (never smaller than in normal mode: the metric values keep 2.25rem or more), the page's
+# top padding cut so the first chart starts on the first screen. Charts: see presented().
 _PRESENT_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"] { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding-top: 1.5rem; }
 [data-testid="stMain"] { font-size: 1.3rem; }
 [data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] code,
-[data-testid="stMain"] label { font-size: 1.3rem !important; }
-[data-testid="stMain"] h1 { font-size: 3.2rem; }
+[data-testid="stMain"] label, [data-testid="stMain"] button,
+[data-testid="stMain"] input, [data-testid="stMain"] textarea,
+[data-testid="stMain"] [data-baseweb="select"] div { font-size: 1.3rem !important; }
+[data-testid="stMain"] [data-testid="stMetricValue"],
+[data-testid="stMain"] [data-testid="stMetricValue"] * { font-size: 3rem !important; }
+[data-testid="stMain"] [data-testid="stMetricDelta"] * { font-size: 1.5rem !important; }
+[data-testid="stMain"] h1 { font-size: 2.6rem; padding: 0.25rem 0; }
 [data-testid="stMain"] h3 { font-size: 2rem; }
 </style>"""
+PRESENT_SCALE = 1.3  # chart text and height in presentation mode (box values 19–22 px → 25–29)
 
 
 def _presentation(lang: str) -> bool:
@@ -210,8 +237,36 @@ def escape_markdown(text: str) -> str:
 
 def figure(fig, key: str) -> None:
     """A Plotly figure in full width, styled by its own template (``theme=None``), not
-    Streamlit's, so fonts stay projector-sized."""
+    Streamlit's, so fonts stay projector-sized; larger still in presentation mode."""
+    if presenting():
+        fig = presented(fig)
     st.plotly_chart(fig, width="stretch", theme=None, config=PLOTLY_CONFIG, key=key)
+
+
+def presented(fig, scale: float = PRESENT_SCALE) -> dict:
+    """The figure for a projector: every font and marker ``scale`` times larger and the
+    chart as much taller, so text stays apart vertically (the width is the screen's)."""
+    spec = _scaled_sizes(fig.to_plotly_json(), scale)
+    layout = spec.setdefault("layout", {})
+    layout["height"] = round((layout.get("height") or 450) * scale)
+    return spec
+
+
+def _scaled_sizes(node, scale: float, sized: bool = False):
+    """``node`` with every ``size`` of a ``…font`` or ``marker`` object times ``scale``."""
+    if isinstance(node, dict):
+        return {k: (_scale(v, scale) if sized and k == "size"
+                    else _scaled_sizes(v, scale, k.endswith("font") or k == "marker"))
+                for k, v in node.items()}
+    if isinstance(node, list):
+        return [_scaled_sizes(v, scale, sized) for v in node]
+    return node
+
+
+def _scale(size, scale: float):
+    if isinstance(size, (list, tuple)):
+        return [_scale(v, scale) for v in size]
+    return size * scale if isinstance(size, (int, float)) else size
 
 
 def table(names, rows) -> dict[str, list]:

@@ -157,6 +157,9 @@ def run_or_stop(run, lang: str):
         show_error(t(err.key, lang, **err.values))
     except UnknownTokens as err:
         show_error(unknown_message(err, lang))
+        if keys.MODEL in st.session_state:  # a page with a model picker: any text, one click
+            st.button(t("model.unknown.random", lang), on_click=use_random,
+                      icon=":material/casino:")
     except InputSizeError as err:  # an uploaded model that reads vectors of another size
         example = numbers_example(err.want)
         show_error(t("upload.size_mismatch", lang, n=err.want, got=err.got, example=example))
@@ -164,6 +167,11 @@ def run_or_stop(run, lang: str):
     except ValueError:  # a trained model given empty text
         show_error(t("model.empty", lang))
     st.stop()
+
+
+def use_random() -> None:
+    """Switch the page's model to random weights (an on_click callback)."""
+    st.session_state[keys.MODEL] = RANDOM
 
 
 def numbers_example(n: int, steps: int = 4) -> str:

@@ -4,6 +4,8 @@ is chosen. These read ``st.session_state``; the cached runs in :mod:`ui.compute`
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from lstm_viz import StackedLSTM
@@ -13,6 +15,87 @@ from ui import common, compute, keys, upload
 from ui.views import RANDOM, TRAINED, UPLOADED, Chosen, GatesView
 
 DEFAULTS = {keys.MODE: "words", keys.UNITS: 8, keys.SEED: 0}  # the random-weights model's
+
+# What a page opens on in each language: a Chinese learner starts from Chinese text, read
+# one character per step, and the model trained on Chinese stories. The pages that show
+# gates open on the trained pronoun model, whose gates learned a job (random weights keep
+# every gate near 0.5, so nothing stands out); random weights are one click away.
+OPENING_DEMO = {"en": "pronoun-en", "zh": "pronoun-zh"}
+READING_MODE = {"en": "words", "zh": "chars"}
+STORIES = {  # the story each pronoun model opens with: the nearest noun is never the subject
+    "pronoun-en": "John met Mary in the park and he is happy . he is busy . Mary saw the boys "
+                  "and she is tired . the kids called Tom and they are late .",
+    "pronoun-zh": "小明在公园见到了小红，他很高兴。他也很忙。小红在家帮助了爷爷，她很开心。"
+                  "孩子们遇到了妈妈，他们很累。",
+}
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")  # two Chinese characters in a row
+
+
+def opening_demo(lang: str) -> str:
+    """The trained model the gates pages open on in ``lang``."""
+    return OPENING_DEMO.get(lang, OPENING_DEMO["en"])
+
+
+def reading_mode(lang: str) -> str:
+    """How random weights read text by default in ``lang``: words, or Chinese characters."""
+    return READING_MODE.get(lang, READING_MODE["en"])
+
+
+def opening_text(lang: str, model: str | None = None) -> str:
+    """The text a gates page opens with: the language's story, or an example of ``model``
+    (asked for by the link) when that model cannot read the story."""
+    story = STORIES[opening_demo(lang)]
+    chosen = choose(model) if model else None
+    if chosen is None or compute.readable(chosen, story):
+        return story
+    texts = compute.model_examples(chosen)
+    return texts[0] if texts else story
+
+
+def opening_model(lang: str) -> str:
+    """The model a gates page starts with when the link names none: the language's trained
+    demo, unless the link carries random-weights settings or a text the demo cannot read
+    (links made when random weights were the default)."""
+    link = st.session_state.get(keys.LINK, {})
+    demo = opening_demo(lang)
+    if any(k in link for k in DEFAULTS) or \
+            (keys.SEQ in link and not compute.readable(compute.demo_chosen(demo), link[keys.SEQ])):
+        return RANDOM
+    return demo
+
+
+def arrived_model() -> str | None:
+    """The model the link asked for when the learner arrived on this page."""
+    return st.session_state.get(keys.LINK, {}).get(keys.MODEL)
+
+
+def _read_chars() -> None:
+    st.session_state[keys.MODE] = "chars"
+
+
+def opening_note(box, model: str, lang: str) -> None:
+    """Say why the page opened on a trained model, with random weights one click away."""
+    if model != opening_demo(lang):
+        return
+    box.caption(t("gates.opening", lang, name=t(f"model.{model}", lang)))
+    box.button(t("gates.opening.random", lang), on_click=compute.use_random, key="btn_random",
+               icon=":material/casino:")
+
+
+def note_words_mode(text: str, mode: str, lang: str) -> None:
+    """Chinese read in words mode is one step per run of characters: suggest chars mode."""
+    if mode == "words" and _CJK_RUN.search(text):
+        common.show_note(t("note.zh_words", lang))
+        st.button(t("note.zh_words.button", lang), on_click=_read_chars, key="btn_chars")
+
+
+def start_on_known_unit(model: str) -> None:
+    """Open a demo on the unit whose job is known, unless the link or the learner chose one."""
+    known = compute.known_unit(model)
+    state = st.session_state
+    if known and keys.UNIT not in state and keys.UNIT not in st.query_params \
+            and keys.kept(keys.UNIT) not in state:
+        state[keys.kept(keys.UNIT)] = known[1] + 1
 
 
 def choose(model: str) -> Chosen | None:
@@ -44,13 +127,19 @@ def model_label(lang: str):
     return lambda m: t("upload.model" if m == UPLOADED else f"model.{m}", lang)
 
 
-def model_picker(box, lang: str, help_key: str, on_change, uploads: bool = False) -> str:
+def model_picker(box, lang: str, help_key: str, on_change, uploads: bool = False,
+                 opening: bool = False) -> str:
     """The model choice, kept in ``?model=``: random weights, the demos, the learner's own
-    model once trained and, with ``uploads``, an uploaded one once there."""
+    model once trained and, with ``uploads``, an uploaded one once there. With ``opening``
+    the page starts on :func:`opening_model` and only the language's demo is left out of
+    the URL; otherwise random weights are the default."""
+    default = opening_demo(lang) if opening else RANDOM
+    if opening and keys.MODEL not in st.session_state and keys.MODEL not in st.query_params:
+        st.session_state[keys.MODEL] = opening_model(lang)
     offered = compute.MODELS if keys.TRAINED_MODEL in st.session_state else compute.MODELS[:-1]
     if uploads and keys.UPLOADED_MODEL in st.session_state:
         offered = (*offered, UPLOADED)
-    return common.choice(box.selectbox, t("gates.model", lang), offered, keys.MODEL, RANDOM,
+    return common.choice(box.selectbox, t("gates.model", lang), offered, keys.MODEL, default,
                          model_label(lang), on_change=on_change, help=t(help_key, lang))
 
 
@@ -68,12 +157,12 @@ def model_about(chosen: Chosen, model: str, lang: str, own_task: bool = True) ->
 
 def random_settings(box, lang: str, seed_help: str = "gates.seed.help") -> tuple[str, int, int]:
     """Reading mode, units and seed of the random-weights model (kept while a trained model
-    hides them)."""
+    hides them); the mode's default is the language's (:func:`reading_mode`)."""
     for key in DEFAULTS:  # back from a trained model: the values from before
         if key not in st.session_state and key not in st.query_params \
                 and keys.kept(key) in st.session_state:
             st.session_state[key] = st.session_state[keys.kept(key)]
-    cols = box.columns([3, 2, 2])
+    cols = box.columns([4, 2, 2])  # room for "Characters Words Numbers" on one line
     mode = mode_choice(cols[0], lang)
     units = common.number(cols[1], t("gates.units", lang), 1, 64, 8, keys.UNITS,
                           help=t("gates.units.help", lang))
@@ -84,16 +173,19 @@ def random_settings(box, lang: str, seed_help: str = "gates.seed.help") -> tuple
 
 
 def mode_choice(box, lang: str) -> str:
-    """How the sequence is read (words, characters, numbers), kept in ``?mode=``."""
+    """How the sequence is read (words, characters, numbers), kept in ``?mode=`` unless it
+    is the language's own (:func:`reading_mode`)."""
     mode = common.choice(box.segmented_control, t("gates.mode", lang), MODES, keys.MODE,
-                         "words", lambda m: t(f"mode.{m}", lang), help=t("gates.mode.help", lang))
+                         reading_mode(lang), lambda m: t(f"mode.{m}", lang),
+                         help=t("gates.mode.help", lang))
     st.session_state[keys.kept(keys.MODE)] = mode
     return mode
 
 
-def kept_settings() -> tuple[str, int, int]:
+def kept_settings(lang: str) -> tuple[str, int, int]:
     """The random model's mode, units and seed as last set (a trained model hides them)."""
-    mode, units, seed = (st.session_state.get(keys.kept(k), v) for k, v in DEFAULTS.items())
+    defaults = {**DEFAULTS, keys.MODE: reading_mode(lang)}
+    mode, units, seed = (st.session_state.get(keys.kept(k), v) for k, v in defaults.items())
     return mode, int(units), int(seed)
 
 

@@ -89,9 +89,10 @@ PARTS = (
              link=Link("why", "lesson.link.why")),
         dict(highlight="cell"),                 # the cell state line
         dict(highlight="forget"),               # forget gate
-        dict(highlight="input"),                # input gate and candidate
+        dict(highlight="input+candidate"),      # input gate and candidate
         dict(highlight="cell"),                 # C_t = f·C_{t-1} + i·C̃
-        dict(highlight="output"),               # output gate and h
+        dict(highlight="output",                # output gate and h; then the gates at work
+             link=Link("gates", "lesson.link.gates")),
         dict(highlight="cell", measured=True,   # the pronoun example, with measured f
              link=Link("memory", "lesson.link.memory")),
         dict(name="check", highlight="forget", check="gate"),  # predict a demo's f

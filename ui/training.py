@@ -61,6 +61,7 @@ from ui import keys
 TASK_NAMES = tuple(TASKS)
 LEARNING_RATES = ("0.003", "0.01", "0.03", "0.1")  # as written in the URL
 DEFAULTS = dict(task="pronoun-en", units=8, lr="0.01", steps=300, seed=0)
+LANGUAGE_TASKS = {"en": "pronoun-en", "zh": "pronoun-zh"}  # the task each language opens on
 UNITS, STEPS, SEEDS = (1, 32), (10, 2000), (0, 9999)  # (least, most) a widget allows
 BATCH = 32                   # sequences per training step
 EMBED = 8                    # length of each token's vector
@@ -94,6 +95,11 @@ SILENT_SECONDS = 30          # a worker that reports nothing this long is ended 
 
 MODEL_KEY, TASK_KEY = keys.TRAINED_MODEL, keys.TRAINED_TASK  # read by the gates page
 LIVE_KEY, SHOWN_KEY = keys.TRAIN_LIVE, keys.TRAIN_SHOWN
+
+
+def default_task(lang: str) -> str:
+    """The task /train opens on in ``lang``: the pronoun task in that language."""
+    return LANGUAGE_TASKS.get(lang, DEFAULTS["task"])
 
 
 @dataclass(frozen=True)
