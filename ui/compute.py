@@ -406,6 +406,24 @@ class WhyGradients:
     forget: np.ndarray
 
 
+def why_gradients_max_steps(view: GatesView) -> int | None:
+    """None when the view's gradients through time are within the work a view may ask for
+    (:data:`lstm_viz.why.GRADIENT_MAX_WORK`), else the most steps its layer allows."""
+    from lstm_viz.why import gradient_max_steps
+
+    run = gates_run(view)
+    H, X, T = run.lstm.hidden_size, run.lstm.input_size, run.trace.steps
+    most = gradient_max_steps(H, X)
+    return None if T <= most else most
+
+
+def why_map_fits(steps: int) -> bool:
+    """Whether the ledger map of ``steps`` steps is drawn (:data:`lstm_viz.why.MAP_MAX_STEPS`)."""
+    from lstm_viz.why import MAP_MAX_STEPS
+
+    return steps <= MAP_MAX_STEPS
+
+
 @cached
 def why_gradients(view: GatesView) -> WhyGradients:
     from lstm_viz.why import TanhRNN, forget_products, input_gradients, rnn_input_gradients
