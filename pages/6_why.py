@@ -148,12 +148,13 @@ st.markdown(t("why.look", lang))
 step, unit = controls.step_and_unit(lang, trace.steps, trace.hidden_size, texts="why",
                                     start_at_end=True)
 tokens = seq.tokens
-ledger_section(view, trace, tokens, step, unit, lang)
-st.divider()
-surgery = surgery_section(view, tokens, step, unit, lang)
-st.divider()
-gradients_section(view, tokens, unit, lang)
-st.divider()
-saturation_section(view, unit, lang)
+with compute.why_slot(trace.steps, trace.hidden_size):  # a long view waits its turn
+    ledger_section(view, trace, tokens, step, unit, lang)
+    st.divider()
+    surgery = surgery_section(view, tokens, step, unit, lang)
+    st.divider()
+    gradients_section(view, tokens, unit, lang)
+    st.divider()
+    saturation_section(view, unit, lang)
 with notes:
     common.check_link(controls.link_values(view, step=step, unit=unit, **surgery), lang)

@@ -224,3 +224,45 @@ def test_chinese_page():
     assert charts(at)["surgery"]["layout"]["title"]["text"] == t(
         "why.fig.surgery.title", "zh", unit=1, what=t("why.surgery.f1", "zh"))
     assert gates_links(at)[0]["lang"] == ["zh"]
+
+
+def test_long_why_views_take_turns_and_short_ones_never_wait():
+    # Issue 14, item 9: three long /why views drawing at once took the interpreter from
+    # every other learner; they take the server's one slot in turn.
+    import threading
+
+    from ui.compute import HEAVY_WHY, why_slot
+
+    drawn = threading.Event()
+
+    def long_view():
+        with why_slot(500, 64):
+            drawn.set()
+
+    with why_slot(500, 64):  # another session is drawing a long view
+        with why_slot(HEAVY_WHY, 1):  # a short one does not wait (nor would it deadlock)
+            pass
+        other = threading.Thread(target=long_view)
+        other.start()
+        assert not drawn.wait(0.3)  # the second long view waits for its turn
+    assert drawn.wait(5)
+    other.join(5)
+    assert why_slot(500, 64) is why_slot(HEAVY_WHY + 1, 1)  # one slot for the whole server
+
+
+def test_the_page_draws_a_long_view_inside_the_slot(monkeypatch):
+    import ui.compute as compute
+
+    entered = []
+
+    class Slot:
+        def __enter__(self):
+            entered.append(True)
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(compute, "_WHY_SLOT", Slot())
+    at = open_page("why", seq="ab" * 100, mode="chars", units=64)
+    assert_clean(at)
+    assert entered == [True] and len(plotly_specs(at)) == len(CHARTS) - 1

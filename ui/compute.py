@@ -9,6 +9,8 @@ own model with it.
 from __future__ import annotations
 
 import hashlib
+import threading
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
@@ -348,6 +350,20 @@ def subject_examples(name: str) -> str:
 # ---- the why page ---------------------------------------------------------------------------
 
 SURGERIES = ("f1", "f0", "i0", "o1", "knockout")  # forget = 1, forget = 0, input = 0, …
+
+# A long /why view is mostly Python building figures (Plotly's validation and JSON), which
+# holds the interpreter: three learners drawing one at once left every other learner's page
+# a third of it (issue 14, item 9). Such views take turns for the server's one slot; a
+# learner's short /why view, and every other page, never waits for it.
+HEAVY_WHY = 8_192  # unit-steps (steps × units) above which a /why view takes the slot
+_WHY_SLOT = threading.BoundedSemaphore(1)  # server-wide: heavy /why views draw one at a time
+
+
+def why_slot(steps: int, units: int):
+    """The context in which a /why view of ``steps`` × ``units`` draws: the server's one
+    slot for heavy views (a lock shared by every session) when it is over HEAVY_WHY, else
+    one that never waits."""
+    return _WHY_SLOT if steps * units > HEAVY_WHY else nullcontext()
 
 
 @dataclass(frozen=True, eq=False)
