@@ -38,7 +38,9 @@ event → the app idle and the chart redrawn with the new content, clocked in th
 
 "train-start" (click → first live curve) and "train-done" (click → finished) include the
 wait for a training slot (``ui/training.py``: one run per CPU − 1 at a time, the others
-queue); they are listed apart and left out of "overall". So is "chromium open", a fresh
+queue); they are listed apart and left out of "overall". A training waits as a learner
+would, as long as the page keeps saying where it is in the queue (``--train-timeout``, 600 s;
+silent for ``--timeout`` s is a timeout). So is "chromium open", a fresh
 browser's first load of the page, bound by the browser compiling the frontend and plotly.js.
 
 Also reported: errors (exceptions and error messages shown, disconnects, timeouts, runs
@@ -340,9 +342,16 @@ class ProtocolLearner:
         return run
 
     async def _until_finished(self, kind: str, start: float) -> Run:
+        """Messages until the end of the run. A training waits as a learner would: as long
+        as the page keeps telling it where it is (the queue's message, then the live curve,
+        every 0.2 s), until ``--train-timeout``; silent for ``--timeout`` s is a timeout."""
         run = Run()
-        timeout = self.plan.train_timeout if kind == "train" else self.plan.timeout
-        deadline = min(time.monotonic() + timeout, self.end)
+        began = time.monotonic()
+        if kind == "train":
+            cap = began + self.plan.train_timeout
+            deadline = min(began + self.plan.timeout, cap)
+        else:
+            deadline = min(began + self.plan.timeout, self.end)
         while True:
             try:
                 msg, extra = await asyncio.wait_for(self.inbox.get(),
@@ -356,6 +365,8 @@ class ProtocolLearner:
                 raise Aborted
             if self._take(msg, extra, run, time.perf_counter() - start):
                 return run
+            if kind == "train":  # the page still speaks: the learner keeps waiting
+                deadline = min(time.monotonic() + self.plan.timeout, cap)
 
     def _take(self, msg, own: bool, run: Run, elapsed: float) -> bool:
         """Learn from one ForwardMsg; True at the end of the run."""
@@ -861,7 +872,9 @@ def parse(argv) -> tuple[Plan, argparse.Namespace]:
              "looks at the chart; 0.5 2 is a stress test)")
     add("--train-steps", type=int, default=60, help="steps of each training (default 60)")
     add("--timeout", type=float, default=30, help="seconds one action may take (default 30)")
-    add("--train-timeout", type=float, default=60, help="seconds a training may take (60)")
+    add("--train-timeout", type=float, default=600,
+        help="seconds a training may take, its wait in the queue included, while the page "
+             "keeps saying where it is (600); silent for --timeout s is a timeout either way")
     add("--seed", type=int, default=0, help="seeds markers, sequences and pauses")
     add("--st", action="append", default=[], metavar="KEY=VALUE",
         help="a config option for streamlit run, e.g. runner.postScriptGC=false (repeatable)")
