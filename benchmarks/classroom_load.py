@@ -38,10 +38,10 @@ event → the app idle and the chart redrawn with the new content, clocked in th
 
 "train-start" (click → first live curve) and "train-done" (click → finished) include the
 wait for a training slot (``ui/training.py``: one run per CPU − 1 at a time, the others
-queue); they are listed apart and left out of "overall". A training waits as a learner
-would, as long as the page keeps saying where it is in the queue (``--train-timeout``, 600 s;
-silent for ``--timeout`` s is a timeout). So is "chromium open", a fresh
+queue); they are listed apart and left out of "overall". So is "chromium open", a fresh
 browser's first load of the page, bound by the browser compiling the frontend and plotly.js.
+A training waits as a learner would, as long as the page keeps saying where it is in the
+queue (``--train-timeout``, 600 s; silent for ``--timeout`` s is a timeout).
 
 Also reported: errors (exceptions and error messages shown, disconnects, timeouts, runs
 that did not finish, JavaScript errors), isolation (every message each session receives
