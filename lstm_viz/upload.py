@@ -190,7 +190,7 @@ def _arrays(data: bytes, max_bytes: int | None) -> dict[str, np.ndarray]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             unpacked = sum(info.file_size for info in z.infolist())
-    except (zipfile.BadZipFile, OSError, EOFError):
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):  # a flipped version
         raise UploadError("upload.err.damaged", "upload.why.damaged") from None
     if max_bytes is not None and unpacked > 4 * max_bytes:
         raise UploadError("upload.err.too_big", "upload.why.unpacked",

@@ -116,3 +116,18 @@ def test_a_valid_file_of_ours_is_parsed_once(what, monkeypatch, tmp_path):
         assert found.stack is found.token_model.stack
     else:
         assert found.layers == ((4,) if what == "lstm" else (4, 2))
+
+
+def test_a_zip_of_an_unsupported_version_is_damaged_not_a_crash():
+    # Found by tests/test_fuzz_cli.py: one flipped byte made zipfile raise
+    # NotImplementedError ("zip file version 6.4") before the arrays were read.
+    import zipfile
+
+    data = bytearray(npz(W=np.zeros((4, 1)), U=np.zeros((4, 1)), b=np.zeros(4)))
+    at = data.rfind(b"PK\x01\x02")  # the central directory entry: "version needed" at +6
+    data[at + 6:at + 8] = (64).to_bytes(2, "little")
+    with pytest.raises(NotImplementedError):
+        zipfile.ZipFile(io.BytesIO(bytes(data)))
+    with pytest.raises(UploadError) as caught:
+        read_weights(bytes(data), max_bytes=MAX_BYTES)
+    assert caught.value.key == "upload.why.damaged"
