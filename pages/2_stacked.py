@@ -31,7 +31,7 @@ def stacked_controls(lang: str) -> StackedView:
     own = model == UPLOADED  # the uploaded model has its own sizes
     cols = st.columns([3, 3, 2, 2])
     mode = common.choice(cols[0].segmented_control, t("gates.mode", lang), MODES, keys.MODE,
-                         "numbers", lambda m: t(f"mode.{m}", lang))
+                         "numbers", callbacks.labels("mode.", lang))
     units = cols[1].text_input(t("stacked.units", lang), ARTICLE[keys.UNITS], key=keys.UNITS,
                                bind="query-params", disabled=own,
                                max_chars=200, help=t("stacked.units.help", lang))

@@ -29,7 +29,7 @@ def params_controls(lang: str) -> ParamsView:
                           "dense", help=t("params.dense.help", lang))
     cols = st.columns([3, 2])
     convention = common.choice(cols[0].segmented_control, t("params.convention", lang),
-                               CONVENTIONS, "convention", "keras", lambda c: t(f"conv.{c}", lang),
+                               CONVENTIONS, "convention", "keras", callbacks.labels("conv.", lang),
                                help=t("params.convention.help", lang))
     bidirectional = cols[1].checkbox(t("params.bidirectional", lang), False,
                                      key="bidirectional", bind="query-params",

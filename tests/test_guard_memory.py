@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CALLBACK_ARGS = {"on_click", "on_change", "on_model"}
+CALLBACK_ARGS = {"on_click", "on_change", "on_model", "format_func"}
 
 
 def page_callbacks(path: Path) -> list[str]:
@@ -29,6 +29,8 @@ def page_callbacks(path: Path) -> list[str]:
         values = [k.value for k in node.keywords if k.arg in CALLBACK_ARGS]
         if getattr(node.func, "attr", "") == "model_picker" and len(node.args) > 3:
             values.append(node.args[3])
+        if getattr(node.func, "attr", "") == "choice" and len(node.args) > 5:
+            values.append(node.args[5])  # common.choice's format function
         for v in values:
             if isinstance(v, ast.Lambda) or (isinstance(v, ast.Name) and v.id in own):
                 found.append(ast.unparse(v))
@@ -53,3 +55,23 @@ def test_set_state_keeps_no_page_globals():
 
     assert callbacks.set_state.__globals__ is vars(callbacks)
     assert callbacks.gates_model_changed.__globals__ is vars(callbacks)
+
+
+@pytest.mark.parametrize("page, query", [
+    ("gates", dict(mode="chars", units=64, seed=7, seq="abcdef" * 20)),
+    ("stacked", dict(mode="chars", units="8,8", seed=7, seq="abcdef" * 20)),
+])
+def test_a_sessions_state_keeps_no_page_run(page, query):
+    # The session (its widget state) is alive as long as `at` is, as a closed session is
+    # until its TTL; the page's globals, with their trace and figures, must be gone.
+    import gc
+
+    from conftest import PAGES, assert_clean, open_page
+
+    at = open_page(page, **query)
+    assert_clean(at)
+    gc.collect()
+    script = PAGES[page]
+    held = [o for o in gc.get_objects() if isinstance(o, dict)
+            and str(o.get("__file__", "")).endswith(script) and "run" in o]
+    assert held == [], f"{script}'s globals are still alive after its run"

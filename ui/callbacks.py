@@ -1,20 +1,23 @@
-"""Widget callbacks that pages hand to buttons and choices.
+"""Widget callbacks and format functions that pages hand to buttons and choices.
 
 A callback stays in the session's widget state as long as the session (a closed one too,
 for ``server.disconnectedSessionTTL``). A function defined in a page script keeps that
 script's globals alive through its ``__globals__``: the whole run of the page — its trace,
 its figures — about 25 MB after a largest /stacked view, in every session that opened one
 (issue 14: 48 such sessions took the server to 1.3 GB). Callbacks defined here keep only
-this module.
+this module. So does a ``format_func`` (a page's ``lambda``), kept with the choice.
 """
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
+from text.i18n import t
 from ui import compute, controls, keys
 
-__all__ = ["gates_model_changed", "set_state"]
+__all__ = ["gates_model_changed", "labels", "set_state"]
 
 
 def set_state(values: dict) -> None:
@@ -29,3 +32,12 @@ def gates_model_changed() -> None:
     known = compute.known_unit(st.session_state[keys.MODEL])
     if known:
         st.session_state[keys.UNIT] = known[1] + 1
+
+
+def _label(prefix: str, lang: str, value) -> str:
+    return t(f"{prefix}{value}", lang)
+
+
+def labels(prefix: str, lang: str):
+    """A choice's format function: option ``v`` shown as the catalogue's ``<prefix><v>``."""
+    return partial(_label, prefix, lang)
