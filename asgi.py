@@ -8,13 +8,22 @@ precompressed (serve/precompressed.py).
 ``server.enableWebsocketCompression``). The first start on a machine compresses the bundles
 into the cache (about 30 s on two cores; ``python -m serve`` does it ahead); if the
 cache cannot be written the server still starts and sends them uncompressed.
+
+Before the server takes its first session, :func:`preload` imports ``ui/preload.py``
+(pandas in full, Plotly's validators and JSON encoder): the server opens its port only
+after its lifespan has started, so even a class that connects in the same second as the
+health check answers finds them loaded (issue 14, the first burst).
 """
 
+import importlib
 import logging
+import time
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import streamlit as st
 from starlette.middleware import Middleware
+from streamlit.logger import get_logger
 
 from serve import PrecompressedStatic, ensure
 
@@ -25,5 +34,18 @@ except OSError as err:
         "frontend bundles will be sent uncompressed: cannot write their cache (%s)", err)
     bundle = None
 
-app = st.App(Path(__file__).resolve().parent / "app.py",
+
+
+@asynccontextmanager
+async def preload(_app):
+    """st.App's lifespan: import what the page scripts would import lazily, once, before
+    uvicorn listens (a few seconds at the start; nothing is being served yet)."""
+    began = time.perf_counter()
+    importlib.import_module("ui.preload")
+    get_logger("lstm_viz.serve").info(
+        "preloaded ui.preload before the first session in %.1f s", time.perf_counter() - began)
+    yield
+
+
+app = st.App(Path(__file__).resolve().parent / "app.py", lifespan=preload,
              middleware=[Middleware(PrecompressedStatic, bundle=bundle)])

@@ -1,10 +1,11 @@
-"""A class at once: many learners on one ``streamlit run app.py`` server.
+"""A class at once: many learners on one server, `streamlit run asgi.py` as `make run` starts it.
 
     python benchmarks/classroom_load.py                       # 30 sessions, about 3 min at most
     python benchmarks/classroom_load.py --sessions 3 --seconds 20 --browsers 1
     python benchmarks/classroom_load.py --browsers 0          # protocol clients only
     python benchmarks/classroom_load.py --py-spy server.svg   # and profile the server
     python benchmarks/classroom_load.py --cold-burst          # 30 at once on a fresh server, ×3
+    python benchmarks/classroom_load.py --cold-burst --started 0 --entry app.py  # app.py
 
 One server (127.0.0.1, a free port, headless, OPENBLAS_NUM_THREADS=1 as ``make run``), then
 ``--sessions`` learners, started evenly over ``--ramp`` seconds. Each learner, with a pause
@@ -39,6 +40,8 @@ event → the app idle and the chart redrawn with the new content, clocked in th
 wait for a training slot (``ui/training.py``: one run per CPU − 1 at a time, the others
 queue); they are listed apart and left out of "overall". So is "chromium open", a fresh
 browser's first load of the page, bound by the browser compiling the frontend and plotly.js.
+A training waits as a learner would, as long as the page keeps saying where it is in the
+queue (``--train-timeout``, 600 s; silent for ``--timeout`` s is a timeout).
 
 Also reported: errors (exceptions and error messages shown, disconnects, timeouts, runs
 that did not finish, JavaScript errors), isolation (every message each session receives
@@ -339,9 +342,16 @@ class ProtocolLearner:
         return run
 
     async def _until_finished(self, kind: str, start: float) -> Run:
+        """Messages until the end of the run. A training waits as a learner would: as long
+        as the page keeps telling it where it is (the queue's message, then the live curve,
+        every 0.2 s), until ``--train-timeout``; silent for ``--timeout`` s is a timeout."""
         run = Run()
-        timeout = self.plan.train_timeout if kind == "train" else self.plan.timeout
-        deadline = min(time.monotonic() + timeout, self.end)
+        began = time.monotonic()
+        if kind == "train":
+            cap = began + self.plan.train_timeout
+            deadline = min(began + self.plan.timeout, cap)
+        else:
+            deadline = min(began + self.plan.timeout, self.end)
         while True:
             try:
                 msg, extra = await asyncio.wait_for(self.inbox.get(),
@@ -355,6 +365,8 @@ class ProtocolLearner:
                 raise Aborted
             if self._take(msg, extra, run, time.perf_counter() - start):
                 return run
+            if kind == "train":  # the page still speaks: the learner keeps waiting
+                deadline = min(time.monotonic() + self.plan.timeout, cap)
 
     def _take(self, msg, own: bool, run: Run, elapsed: float) -> bool:
         """Learn from one ForwardMsg; True at the end of the run."""
@@ -764,6 +776,7 @@ def targets(rows: dict, errors: dict, tally: Tally) -> dict:
 # second, on a server that has run no script yet (no warm-up). Repeated on fresh servers.
 
 COLD_TARGET_P95 = 2.0  # seconds, the first run of each learner
+PRELOADED = "preloaded ui.preload before the first session"  # asgi.py's lifespan logs it
 
 
 async def cold_learners(url: str, plan: Plan, tally: Tally) -> None:
@@ -785,14 +798,16 @@ async def cold_learners(url: str, plan: Plan, tally: Tally) -> None:
         await asyncio.gather(*(s.close() for s in learners), return_exceptions=True)
 
 
-def cold_burst(plan: Plan, starts: int, options: list[str], started: float) -> dict:
-    """``starts`` times: a fresh server, ``started`` s of quiet, then the burst. Returns, per
-    start, the first runs' latencies (p50/p95/max), errors and the server log's bad lines."""
+def cold_burst(plan: Plan, starts: int, options: list[str], started: float,
+               entry: str = "asgi.py") -> dict:
+    """``starts`` times: a fresh server (``streamlit run <entry>``), ``started`` s of quiet
+    (0: the burst as soon as it answers), then the burst. Returns, per start, the first
+    runs' latencies (p50/p95/max), errors and the server log's bad lines."""
     out = []
     for k in range(starts):
         with tempfile.TemporaryDirectory() as tmp:
             log = Path(tmp) / "server.log"
-            proc, url = start_server(log, options)
+            proc, url = start_server(log, options, script=entry)
             try:
                 time.sleep(started)
                 tally = Tally()
@@ -801,7 +816,8 @@ def cold_burst(plan: Plan, starts: int, options: list[str], started: float) -> d
             finally:
                 stop(proc)
             times = [x for v in tally.latencies.values() for x in v]
-            row = dict(start=k + 1, loadavg=load,
+            row = dict(start=k + 1, loadavg=load, entry=entry,
+                       preloaded=PRELOADED in log.read_text(errors="replace"),
                        errors={e: len(v) for e, v in tally.errors.items()},
                        error_lines=[x for v in tally.errors.values() for x in v][:5],
                        server_log=server_log_lines(log)[:5],
@@ -810,7 +826,9 @@ def cold_burst(plan: Plan, starts: int, options: list[str], started: float) -> d
         lat = row["latency"] or dict(n=0, p50=0, p95=0, max=0)
         print(f"start {k + 1}: {lat['n']} first runs, p50 {lat['p50']:.2f} s, p95 "
               f"{lat['p95']:.2f} s, max {lat['max']:.2f} s · errors "
-              f"{sum(row['errors'].values())} · load average before {load}")
+              f"{sum(row['errors'].values())} · {entry}"
+              f"{', preloaded before it answered' if row['preloaded'] else ''} · load average "
+              f"before {load}")
         for line in row["error_lines"] + row["server_log"]:
             print("  " + line[:200])
     errors = sum(sum(r["errors"].values()) for r in out)
@@ -854,7 +872,9 @@ def parse(argv) -> tuple[Plan, argparse.Namespace]:
              "looks at the chart; 0.5 2 is a stress test)")
     add("--train-steps", type=int, default=60, help="steps of each training (default 60)")
     add("--timeout", type=float, default=30, help="seconds one action may take (default 30)")
-    add("--train-timeout", type=float, default=60, help="seconds a training may take (60)")
+    add("--train-timeout", type=float, default=600,
+        help="seconds a training may take, its wait in the queue included, while the page "
+             "keeps saying where it is (600); silent for --timeout s is a timeout either way")
     add("--seed", type=int, default=0, help="seeds markers, sequences and pauses")
     add("--st", action="append", default=[], metavar="KEY=VALUE",
         help="a config option for streamlit run, e.g. runner.postScriptGC=false (repeatable)")
@@ -868,7 +888,11 @@ def parse(argv) -> tuple[Plan, argparse.Namespace]:
         help="instead of a class: --sessions learners (default 30) open /gates at once on a "
              "server started --started seconds before, on STARTS fresh servers (default 3)")
     add("--started", type=float, default=2.0,
-        help="with --cold-burst: seconds between the server answering and the burst (2)")
+        help="with --cold-burst: seconds between the server answering and the burst (2; 0: "
+             "the moment it answers)")
+    add("--entry", default="asgi.py", choices=("asgi.py", "app.py"),
+        help="what the server runs: asgi.py (default; what `make run` starts, preloading "
+             "before it takes sessions) or app.py (Streamlit's own server)")
     add("--py-spy", help="profile the server with py-spy into this file: .svg flame graph, "
         ".json speedscope, .txt collapsed stacks")
     args = parser.parse_args(argv)
@@ -891,7 +915,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(args.log or Path(tmp) / "server.log")
         loads = [loadavg()]
-        proc, url = start_server(log, args.st)
+        proc, url = start_server(log, args.st, script=args.entry)
         sampler = Sampler(proc.pid)
         sampler.start()
         spy = profiler(args.py_spy, proc.pid)
@@ -923,7 +947,7 @@ def main(argv=None) -> int:
 def main_cold_burst(plan: Plan, args) -> int:
     """``--cold-burst``: the burst on fresh servers; exit status 1 on any error."""
     plan = Plan(**{**plan.__dict__, "browsers": 0})
-    summary = cold_burst(plan, args.cold_burst, args.st, args.started)
+    summary = cold_burst(plan, args.cold_burst, args.st, args.started, args.entry)
     if args.json:
         Path(args.json).write_text(json.dumps(summary, indent=1, default=str))
     return 1 if summary["errors"] else 0

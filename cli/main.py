@@ -51,7 +51,7 @@ def main(argv=None) -> int:
                                  convention=args.convention, bidirectional=args.bidirectional,
                                  proj_size=args.proj_size)
     except (_UsageError, ValueError) as err:
-        message = " ".join(str(err).split())  # one line, whatever the message held
+        message = " ".join(_message(err, lang).split())  # one line, whatever it held
         _write(t("cli.error", lang, message=message), sys.stderr)
         return 2
     except SystemExit as done:  # --help has printed; argparse asks to exit
@@ -62,6 +62,15 @@ def main(argv=None) -> int:
     else:
         _write(_as_table(breakdown, totals, args.lang), sys.stdout)
     return 0
+
+
+def _message(err: Exception, lang: str) -> str:
+    """The error in ``lang``: the core's coded errors (``err.key``, ``err.values``) from the
+    catalogues, anything else as it was raised."""
+    key = getattr(err, "key", None)
+    if key in i18n.CORE_ENGLISH:
+        return t(key, lang, **err.values)
+    return str(err)
 
 
 def _asked_language(argv) -> str:

@@ -279,7 +279,13 @@ class TokenModel:
     @classmethod
     def load(cls, path) -> TokenModel:
         """Read a model written by :meth:`save`; raises ValueError saying what is wrong."""
-        arrays = read_npz(path, required=("format",), only_arrays=True)  # read once
+        return cls.from_arrays(read_npz(path, required=("format",), only_arrays=True))
+
+    @classmethod
+    def from_arrays(cls, arrays) -> TokenModel:
+        """The model held by the arrays of a file :meth:`save` wrote (a mapping of names to
+        arrays, already read: an upload is parsed once); raises ValueError like :meth:`load`."""
+        require(arrays, ("format",))
         _check_format(arrays["format"])
         require(arrays, ("vocab", "labels", "meta", "embedding", "l0.W", "l0.U", "l0.b",
                          "head.W", "head.b"))  # names whatever is missing

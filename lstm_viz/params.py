@@ -41,8 +41,8 @@ from itertools import islice
 from lstm_viz.gates import GATES
 
 __all__ = [
-    "ARTICLE", "CONVENTIONS", "CellCount", "DenseParams", "LayerParams", "ParamBreakdown",
-    "StackSizes", "compare_cells", "count_params",
+    "ARTICLE", "CONVENTIONS", "MESSAGES", "CellCount", "DenseParams", "LayerParams",
+    "ParamBreakdown", "ParamsError", "StackSizes", "compare_cells", "count_params",
 ]
 
 CONVENTIONS = ("article", "keras", "pytorch")
@@ -51,6 +51,39 @@ MAX_LAYERS = 64
 _BIAS_VECTORS = {"article": 0, "keras": 1, "pytorch": 2}  # bias vectors of length 4H
 
 Shapes = tuple[tuple[str, tuple[int, ...]], ...]
+
+# The English of every ParamsError, by code; the catalogues translate the same codes (the
+# CLI's ``--lang zh`` says them in Chinese). ``{name}`` is an argument's name as the code
+# spells it (``units[2]``, ``proj_size``), the same in every language.
+MESSAGES = {
+    "err.params.convention": "convention must be one of {choices}; got {got}",
+    "err.params.whole": "{name} must be a whole number; got {got}: use an integer such as 8",
+    "err.params.size": "{name} must be between {low} and {high}; got {got}",
+    "err.params.no_units": "units is empty: give the units of at least one LSTM layer, "
+                           "e.g. [128]",
+    "err.params.layers": "at most {limit} stacked LSTM layers are supported; give fewer "
+                         "entries in units",
+    "err.params.flag": "{name} must be True or False; got {got}",
+    "err.params.proj_convention": "proj_size is a PyTorch option (nn.LSTM(proj_size=...)): "
+                                  "use convention='pytorch' or set proj_size to 0",
+    "err.params.proj_size": "proj_size must be smaller than every layer's units (PyTorch "
+                            "requires proj_size < hidden_size); got {proj} with units {units}: "
+                            "use a proj_size below {below}",
+}
+
+
+class ParamsError(ValueError):
+    """A parameter count that cannot be made: ``key`` (one of :data:`MESSAGES`) names the
+    problem and ``values`` fill its message; ``str(err)`` is the message in English.
+
+    >>> err = ParamsError("err.params.layers", limit=64)
+    >>> err.key, err.values
+    ('err.params.layers', {'limit': 64})
+    """
+
+    def __init__(self, key: str, **values):
+        self.key, self.values = key, values
+        super().__init__(MESSAGES[key].format(**values))
 
 
 @dataclass(frozen=True)
@@ -324,8 +357,8 @@ def _dense_layer(H, K, convention) -> DenseParams:
 def _check_convention(convention) -> str:
     key = convention.lower() if isinstance(convention, str) else None
     if key not in CONVENTIONS:
-        raise ValueError(f"convention must be one of {', '.join(CONVENTIONS)}; "
-                         f"got {convention!r}")
+        raise ParamsError("err.params.convention", choices=", ".join(CONVENTIONS),
+                          got=repr(convention))
     return key
 
 
@@ -334,11 +367,11 @@ def _check_size(name, value, minimum=1) -> int:
     whole = isinstance(value, numbers.Integral) or (
         isinstance(value, numbers.Real) and float(value).is_integer())
     if isinstance(value, bool) or not whole:
-        raise ValueError(f"{name} must be a whole number; got {value!r}: "
-                         "use an integer such as 8")
+        raise ParamsError("err.params.whole", name=name, got=repr(value))
     value = int(value)
     if not minimum <= value <= MAX_SIZE:
-        raise ValueError(f"{name} must be between {minimum} and {MAX_SIZE:,}; got {value:,}")
+        raise ParamsError("err.params.size", name=name, low=minimum, high=f"{MAX_SIZE:,}",
+                          got=f"{value:,}")
     return value
 
 
@@ -350,10 +383,9 @@ def _check_units(units) -> tuple[int, ...]:
     except TypeError:  # not iterable: a single layer's units
         sizes = (units,)
     if not sizes:
-        raise ValueError("units is empty: give the units of at least one LSTM layer, e.g. [128]")
+        raise ParamsError("err.params.no_units")
     if len(sizes) > MAX_LAYERS:
-        raise ValueError(f"at most {MAX_LAYERS} stacked LSTM layers are supported; "
-                         "give fewer entries in units")
+        raise ParamsError("err.params.layers", limit=MAX_LAYERS)
     if len(sizes) == 1:
         return (_check_size("units", sizes[0]),)
     return tuple(_check_size(f"units[{k}]", H) for k, H in enumerate(sizes))
@@ -361,17 +393,15 @@ def _check_units(units) -> tuple[int, ...]:
 
 def _check_flag(name, value) -> bool:
     if not isinstance(value, bool):
-        raise ValueError(f"{name} must be True or False; got {value!r}")
+        raise ParamsError("err.params.flag", name=name, got=repr(value))
     return value
 
 
 def _check_projection(proj_size, sizes, convention) -> int:
     P = _check_size("proj_size", proj_size, minimum=0)
     if P and convention != "pytorch":
-        raise ValueError("proj_size is a PyTorch option (nn.LSTM(proj_size=...)): "
-                         "use convention='pytorch' or set proj_size to 0")
+        raise ParamsError("err.params.proj_convention")
     if P and P >= min(sizes):
-        raise ValueError(f"proj_size must be smaller than every layer's units (PyTorch requires "
-                         f"proj_size < hidden_size); got {P} with units {list(sizes)}: "
-                         f"use a proj_size below {min(sizes)}")
+        raise ParamsError("err.params.proj_size", proj=P, units=list(sizes),
+                          below=min(sizes))
     return P

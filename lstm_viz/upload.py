@@ -158,7 +158,7 @@ def read_weights(data: bytes, max_bytes: int | None = None) -> Found:
         check_size(arrays, max_bytes // 4)
     try:
         if "format" in arrays or "W" in arrays or "l0.W" in arrays:
-            return _check_layer_count(_own(data, arrays))
+            return _check_layer_count(_own(arrays))
         if any(k.endswith("weight_ih_l0") for k in arrays):
             return _check_layer_count(_pytorch(arrays))
         if arrays and all(re.fullmatch(r"arr_\d+", k) for k in arrays):
@@ -190,7 +190,7 @@ def _arrays(data: bytes, max_bytes: int | None) -> dict[str, np.ndarray]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             unpacked = sum(info.file_size for info in z.infolist())
-    except (zipfile.BadZipFile, OSError, EOFError):
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):  # a flipped version
         raise UploadError("upload.err.damaged", "upload.why.damaged") from None
     if max_bytes is not None and unpacked > 4 * max_bytes:
         raise UploadError("upload.err.too_big", "upload.why.unpacked",
@@ -271,7 +271,7 @@ def _check_head(W, b, names: tuple[str, str], H: int) -> None:
     _check_shape(b, names[1], "(K,)", W.shape[:1])
 
 
-def _own(data: bytes, arrays) -> Found:
+def _own(arrays) -> Found:
     """A file the core wrote: a layer, a stack or a token model."""
     marker = arrays.get("format")
     text = str(marker[()]) if marker is not None and marker.ndim == 0 else ""
@@ -296,7 +296,7 @@ def _own(data: bytes, arrays) -> Found:
         _check_head(arrays["head.W"], arrays["head.b"], ("head.W", "head.b"),
                     layers[-1][2].shape[1])
     if text == TOKEN_FORMAT:
-        model = TokenModel.load(io.BytesIO(data))
+        model = TokenModel.from_arrays(arrays)  # the arrays read above: parsed once
         return Found(model.stack, "lstm-viz", "upload.kind.token", token_model=model)
     head = Dense(arrays["head.W"], arrays["head.b"]) if "head.W" in arrays else None
     stack = StackedLSTM(tuple(LSTM(W, U, b) for _, W, U, (b,) in layers), head)  # parsed once

@@ -65,9 +65,39 @@ from lstm_viz.gates import QUANTITIES
 from lstm_viz.weights import RecurrentWeights
 
 __all__ = [
-    "Ledger", "Saturation", "TanhRNN", "forget_products", "input_gradients", "input_jacobians",
-    "ledger", "ledger_at", "rnn_input_gradients", "rnn_input_jacobians", "saturation",
+    "GRADIENT_MAX_WORK", "MAP_MAX_STEPS", "Ledger", "Saturation", "TanhRNN", "forget_products",
+    "gradient_max_steps", "gradient_work", "input_gradients", "input_jacobians", "ledger",
+    "ledger_at", "rnn_input_gradients", "rnn_input_jacobians", "saturation",
 ]
+
+# ---- how much a shared server does for one view ---------------------------------------------
+# One learner's heaviest /why view (500 steps) took every other learner's page from a quarter
+# of a second to several seconds (issue 14, item 9). Two parts cost far more than the rest:
+# the ledger map, a T × T heatmap (500 steps: 250,000 cells, 5 MB of figure, ~5 s of one
+# core to build and send, again on every move of a slider), and the gradients through time
+# of a large layer (T products of (H, 4H)·(4H, X+H)). Over these limits the page says so.
+
+MAP_MAX_STEPS = 150  # the ledger map is drawn up to 150 × 150 cells (~0.5 MB, ~0.3 s)
+GRADIENT_MAX_WORK = 1 << 30  # multiply-adds of input_jacobians: ~1 s of one core
+
+
+def gradient_work(T: int, H: int, X: int) -> int:
+    """Multiply-adds of :func:`input_jacobians` for T steps of H units reading X inputs:
+    T products of (H, 4H)·(4H, X+H).
+
+    >>> gradient_work(500, 64, 4)      # the largest random layer of the app: within the limit
+    557056000
+    """
+    return T * H * 4 * H * (X + H)
+
+
+def gradient_max_steps(H: int, X: int) -> int:
+    """The most steps whose gradients through time stay within GRADIENT_MAX_WORK.
+
+    >>> gradient_max_steps(64, 4), gradient_max_steps(256, 4)
+    (963, 15)
+    """
+    return GRADIENT_MAX_WORK // gradient_work(1, H, X)
 
 
 def _single(trace: LSTMTrace, what: str) -> None:

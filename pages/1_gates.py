@@ -5,7 +5,7 @@ import streamlit as st
 from lstm_viz.explain import DIGITS, explain_step, fmt
 from text.explain import sentences
 from text.i18n import t
-from ui import common, compute, controls, keys, limits, share, upload
+from ui import callbacks, common, compute, controls, keys, limits, share, upload
 from ui.views import UPLOADED, Chosen, GatesView
 
 EXAMPLES = {  # catalogue key → (sequence, mode)
@@ -32,23 +32,6 @@ def example_keys(lang: str) -> list[str]:
     return first + [k for k in EXAMPLES if k not in first]
 
 
-def _use_example(key: str) -> None:
-    st.session_state[keys.SEQ], st.session_state[keys.MODE] = EXAMPLES[key]
-
-
-def _use_text(text: str) -> None:
-    st.session_state[keys.SEQ] = text
-
-
-def _model_changed() -> None:
-    """A trained model reads only its own tokens: if the sequence has others, start from
-    one of the model's examples."""
-    controls.read_model_text()
-    known = compute.known_unit(st.session_state[keys.MODEL])
-    if known:  # start on the unit whose job is known
-        st.session_state[keys.UNIT] = known[1] + 1
-
-
 def gates_controls(lang: str) -> GatesView:
     """The sequence and the model's settings, as one view."""
     opening = controls.opening_text(lang, controls.arrived_model())
@@ -56,11 +39,11 @@ def gates_controls(lang: str) -> GatesView:
                        height=80, max_chars=20_000, help=t("gates.seq.help", lang))
     left, right = st.columns([7, 3])
     # opens on a trained demo, whose gates visibly work; random weights one click away
-    model = controls.model_picker(right, lang, "gates.model.help", _model_changed, uploads=True,
-                                  opening=True)
+    model = controls.model_picker(right, lang, "gates.model.help", callbacks.gates_model_changed,
+                                  uploads=True, opening=True)
     controls.start_on_known_unit(model)
     with right:
-        upload.upload_control(lang, on_model=_model_changed)
+        upload.upload_control(lang, on_model=callbacks.gates_model_changed)
     chosen = controls.choose(model)
     stack = controls.uploaded_stack() if model == UPLOADED else None
     if chosen is None and stack is not None:  # plain LSTM weights: the sequence is x
@@ -118,13 +101,15 @@ def examples(chosen: Chosen | None, lang: str) -> None:
         with st.expander(t("gates.examples", lang)):
             ex_cols = st.columns(len(EXAMPLES))
             for col, key in zip(ex_cols, example_keys(lang), strict=True):
-                col.button(t(key, lang), on_click=_use_example, args=(key,), key=f"btn_{key}",
+                seq, mode = EXAMPLES[key]  # callbacks of ui/: this script's globals stay its own
+                col.button(t(key, lang), on_click=callbacks.set_state,
+                           args=({keys.SEQ: seq, keys.MODE: mode},), key=f"btn_{key}",
                            width="stretch")
         return
     with st.expander(t("gates.model.examples", lang)):
         for k, text in enumerate(compute.model_examples(chosen)):
-            st.button(text, on_click=_use_text, args=(text,), key=f"btn_model_{k}",
-                      width="stretch")
+            st.button(text, on_click=callbacks.set_state, args=({keys.SEQ: text},),
+                      key=f"btn_model_{k}", width="stretch")
 
 
 lang = common.page("nav.gates")

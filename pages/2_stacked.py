@@ -8,7 +8,7 @@ from figures.stacked import head_output_figure, stack_heatmaps, unrolled_figure
 from lstm_viz.inputs import MODES
 from lstm_viz.params import ARTICLE as LESSON
 from text.i18n import t
-from ui import common, compute, controls, keys, limits, upload
+from ui import callbacks, common, compute, controls, keys, limits, upload
 from ui.views import RANDOM, UPLOADED, StackedView
 
 ARTICLE = {  # the source lesson's example: 5 inputs → 128 → 64 → 32 → 8 units → dense 1
@@ -18,12 +18,9 @@ ARTICLE = {  # the source lesson's example: 5 inputs → 128 → 64 → 32 → 8
 }
 
 
-def _use_article() -> None:
-    st.session_state.update(ARTICLE)
-
-
 def stacked_controls(lang: str) -> StackedView:
-    st.button(t("stacked.article", lang), on_click=_use_article, icon=":material/menu_book:")
+    st.button(t("stacked.article", lang), on_click=callbacks.set_state, args=(ARTICLE,),
+              icon=":material/menu_book:")
     seq = st.text_area(t("gates.seq", lang), ARTICLE[keys.SEQ], key=keys.SEQ,
                        bind="query-params", height=80,
                        max_chars=20_000, help=t("gates.seq.help", lang))
@@ -34,7 +31,7 @@ def stacked_controls(lang: str) -> StackedView:
     own = model == UPLOADED  # the uploaded model has its own sizes
     cols = st.columns([3, 3, 2, 2])
     mode = common.choice(cols[0].segmented_control, t("gates.mode", lang), MODES, keys.MODE,
-                         "numbers", lambda m: t(f"mode.{m}", lang))
+                         "numbers", callbacks.labels("mode.", lang))
     units = cols[1].text_input(t("stacked.units", lang), ARTICLE[keys.UNITS], key=keys.UNITS,
                                bind="query-params", disabled=own,
                                max_chars=200, help=t("stacked.units.help", lang))

@@ -7,7 +7,7 @@ from lstm_viz.inputs import InputError, parse_units
 from lstm_viz.params import ARTICLE as LESSON
 from lstm_viz.params import CONVENTIONS, MAX_SIZE
 from text.i18n import t
-from ui import common, compute, keys
+from ui import callbacks, common, compute, keys
 from ui.views import ParamsView
 
 ARTICLE = {  # the source lesson's stack: 5 inputs → 128 → 64 → 32 → 8 units → dense 1
@@ -16,12 +16,9 @@ ARTICLE = {  # the source lesson's stack: 5 inputs → 128 → 64 → 32 → 8 u
 }
 
 
-def _use_article() -> None:
-    st.session_state.update(ARTICLE)
-
-
 def params_controls(lang: str) -> ParamsView:
-    st.button(t("params.article", lang), on_click=_use_article, icon=":material/menu_book:")
+    st.button(t("params.article", lang), on_click=callbacks.set_state, args=(ARTICLE,),
+              icon=":material/menu_book:")
     cols = st.columns([2, 3, 2])
     size = common.number(cols[0], t("params.input", lang), 1, MAX_SIZE, ARTICLE["input"], "input",
                          help=t("params.input.help", lang))
@@ -32,7 +29,7 @@ def params_controls(lang: str) -> ParamsView:
                           "dense", help=t("params.dense.help", lang))
     cols = st.columns([3, 2])
     convention = common.choice(cols[0].segmented_control, t("params.convention", lang),
-                               CONVENTIONS, "convention", "keras", lambda c: t(f"conv.{c}", lang),
+                               CONVENTIONS, "convention", "keras", callbacks.labels("conv.", lang),
                                help=t("params.convention.help", lang))
     bidirectional = cols[1].checkbox(t("params.bidirectional", lang), False,
                                      key="bidirectional", bind="query-params",

@@ -10,6 +10,7 @@ from figures.why import (
     surgery_figure,
 )
 from lstm_viz.explain import fmt
+from lstm_viz.why import MAP_MAX_STEPS
 from text.i18n import t
 from ui import common, compute, controls, keys, limits, nav
 from ui.views import RANDOM, GatesView
@@ -67,6 +68,9 @@ def ledger_section(view: GatesView, trace, tokens, step: int, unit: int, lang: s
     parts = compute.why_ledger(view, unit - 1).parts[:, :, 0]  # (T, T)
     common.figure(ledger_bars_figure(parts[step - 1], trace.c[step - 1, unit - 1], tokens,
                                      step - 1, unit - 1, lang), key="why_ledger")
+    if not compute.why_map_fits(len(tokens)):  # a T × T map: too much for a shared server
+        common.show_note(t("why.map.capped", lang, steps=len(tokens), limit=MAP_MAX_STEPS))
+        return
     left, right = st.columns([3, 2])
     with left:
         common.figure(ledger_map_figure(parts, tokens, step - 1, unit - 1, lang), key="why_map")
@@ -99,6 +103,10 @@ def surgery_section(view: GatesView, tokens, step: int, unit: int, lang: str) ->
 def gradients_section(view: GatesView, tokens, unit: int, lang: str) -> None:
     st.subheader(t("why.grad.head", lang))
     st.markdown(t("why.grad.text", lang))
+    most = compute.why_gradients_max_steps(view)
+    if most is not None:  # T products of (H, 4H)·(4H, X+H): too much for a shared server
+        common.show_note(t("why.grad.capped", lang, steps=len(tokens), most=most))
+        return
     grads = compute.why_gradients(view)
     common.figure(gradients_figure(grads.lstm, grads.rnn, grads.forget[:, unit - 1], tokens,
                                    unit - 1, lang), key="why_gradients")
@@ -141,12 +149,13 @@ st.markdown(t("why.look", lang))
 step, unit = controls.step_and_unit(lang, trace.steps, trace.hidden_size, texts="why",
                                     start_at_end=True)
 tokens = seq.tokens
-ledger_section(view, trace, tokens, step, unit, lang)
-st.divider()
-surgery = surgery_section(view, tokens, step, unit, lang)
-st.divider()
-gradients_section(view, tokens, unit, lang)
-st.divider()
-saturation_section(view, unit, lang)
+with compute.why_slot(trace.steps, trace.hidden_size):  # a long view waits its turn
+    ledger_section(view, trace, tokens, step, unit, lang)
+    st.divider()
+    surgery = surgery_section(view, tokens, step, unit, lang)
+    st.divider()
+    gradients_section(view, tokens, unit, lang)
+    st.divider()
+    saturation_section(view, unit, lang)
 with notes:
     common.check_link(controls.link_values(view, step=step, unit=unit, **surgery), lang)

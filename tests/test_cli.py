@@ -234,3 +234,15 @@ def test_a_new_catalogue_is_a_new_language(capsys, tmp_path, monkeypatch):
     assert (status, err) == (0, "") and "Total : 131,753" in out
     _, out, _ = _run(capsys, ["params", "--help"])
     assert "en, fr, zh" in out
+
+
+def test_core_errors_are_translated_after_the_chinese_error_word(capsys):
+    # count_params' errors carry a code and values; the CLI says them in the asked language.
+    status, _, err = _run(capsys, ["params", "--input", "5", "--units", "0", "--lang", "zh"])
+    assert status == 2 and err == "错误：units 必须在 1 到 1,000,000 之间；现在是 0\n"
+    status, _, err = _run(capsys, ["params", "--input", "5", "--units", "8", "--proj-size", "3",
+                                   "--lang", "zh"])
+    assert status == 2 and "proj_size 是 PyTorch 的选项" in err and "option" not in err
+    status, _, err = _run(capsys, ["params", "--input", "5", "--units", "8", "--convention",
+                                   "x"])
+    assert err == "error: convention must be one of article, keras, pytorch; got 'x'\n"

@@ -4,6 +4,7 @@ its layer count against the core's limit, and a big-endian file is read like any
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -94,16 +95,39 @@ def test_a_big_endian_file_is_converted_not_refused():
     np.testing.assert_allclose(found.stack.run(x).top.h, stack.run(x).top.h, rtol=1e-6)
 
 
-@pytest.mark.parametrize("what", ["lstm", "stack"])
+@pytest.mark.parametrize("what", ["lstm", "stack", "token"])
 def test_a_valid_file_of_ours_is_parsed_once(what, monkeypatch, tmp_path):
     import lstm_viz._checks as checks
+    from lstm_viz.model import TokenModel
 
     stack = StackedLSTM.random(3, (4, 2), dense=2, seed=0)
     path = tmp_path / "m.npz"
-    (stack.layers[0] if what == "lstm" else stack).save(path)
+    if what == "token":
+        path = Path(__file__).resolve().parents[1] / "lstm_viz" / "demos" / "brackets.npz"
+    else:
+        (stack.layers[0] if what == "lstm" else stack).save(path)
     calls = []
     real = np.load
     monkeypatch.setattr(checks.np, "load", lambda *a, **k: calls.append(1) or real(*a, **k))
     found = read_weights(path.read_bytes())
     assert len(calls) == 1
-    assert found.layers == ((4,) if what == "lstm" else (4, 2))
+    if what == "token":
+        assert found.token_model.vocab == TokenModel.load(path).vocab
+        assert found.stack is found.token_model.stack
+    else:
+        assert found.layers == ((4,) if what == "lstm" else (4, 2))
+
+
+def test_a_zip_of_an_unsupported_version_is_damaged_not_a_crash():
+    # Found by tests/test_fuzz_cli.py: one flipped byte made zipfile raise
+    # NotImplementedError ("zip file version 6.4") before the arrays were read.
+    import zipfile
+
+    data = bytearray(npz(W=np.zeros((4, 1)), U=np.zeros((4, 1)), b=np.zeros(4)))
+    at = data.rfind(b"PK\x01\x02")  # the central directory entry: "version needed" at +6
+    data[at + 6:at + 8] = (64).to_bytes(2, "little")
+    with pytest.raises(NotImplementedError):
+        zipfile.ZipFile(io.BytesIO(bytes(data)))
+    with pytest.raises(UploadError) as caught:
+        read_weights(bytes(data), max_bytes=MAX_BYTES)
+    assert caught.value.key == "upload.why.damaged"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lstm_viz import inputs, upload
+from lstm_viz import inputs, params, upload
 from text import i18n
 from text.i18n import CATALOGUE_DIR, CORE_ENGLISH, LANG_NAMES, LANGS, catalogue, load, t
 
@@ -90,12 +90,14 @@ def test_the_core_messages_are_written_once():
     # The core's English is the English catalogue's; en.json may not write it again.
     import ast
 
-    assert set(CORE_ENGLISH) == set(inputs.MESSAGES) | set(upload.MESSAGES)
+    assert set(CORE_ENGLISH) == (set(inputs.MESSAGES) | set(upload.MESSAGES)
+                                 | set(params.MESSAGES))
     assert not set(inputs.MESSAGES) & set(upload.MESSAGES)
+    assert not (set(inputs.MESSAGES) | set(upload.MESSAGES)) & set(params.MESSAGES)
     assert all(catalogue("en")[k] == v for k, v in CORE_ENGLISH.items())
     en_file = json.loads((CATALOGUE_DIR / "en.json").read_text(encoding="utf-8"))
     assert not set(en_file) & set(CORE_ENGLISH)
-    for module in (inputs, upload):  # a dict literal keeps the last of two equal keys
+    for module in (inputs, upload, params):  # a dict literal keeps the last of two equal keys
         tree = ast.parse(Path(module.__file__).read_text())
         for node in ast.walk(tree):
             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict) \

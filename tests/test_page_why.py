@@ -8,8 +8,16 @@ from conftest import assert_clean, decode, open_page, plotly_specs
 
 from lstm_viz import LSTM
 from lstm_viz.inputs import encode
-from lstm_viz.why import TanhRNN, forget_products, input_gradients, ledger, rnn_input_gradients
+from lstm_viz.why import (
+    MAP_MAX_STEPS,
+    TanhRNN,
+    forget_products,
+    input_gradients,
+    ledger,
+    rnn_input_gradients,
+)
 from text.i18n import t
+from ui.common import escape_markdown
 from ui.compute import SURGERIES, surgery_clamp
 from ui.controls import STORIES
 
@@ -154,11 +162,44 @@ def test_bad_input_gives_a_message_and_keeps_settings(seq, mode, fragment):
 
 
 def test_long_sequence_is_cut_to_500_steps_with_a_note():
+    # 500 steps: the T × T ledger map is left out with a note (issue 14, item 9), the rest
+    # is drawn for every step.
     at = open_page("why", seq="ab" * 400, mode="chars", units=2)
     assert_clean(at)
     assert "800" in at.info[0].value and "500" in at.info[0].value
     assert at.slider(key="step").max == 500
-    assert len(decode(charts(at)["gradients"]["data"][0]["y"])) == 500
+    note = escape_markdown(t("why.map.capped", "en", steps=500, limit=MAP_MAX_STEPS))
+    assert note in [i.value for i in at.info]
+    specs = plotly_specs(at)
+    assert len(specs) == len(CHARTS) - 1
+    titles = [spec["layout"].get("title", {}).get("text") for spec in specs]
+    assert t("why.fig.map.title", "en", unit=1) not in titles
+    gradients = dict(zip([c for c in CHARTS if c != "map"], specs, strict=True))["gradients"]
+    assert len(decode(gradients["data"][0]["y"])) == 500
+
+
+def test_the_map_is_drawn_up_to_its_limit():
+    at = open_page("why", seq="ab" * (MAP_MAX_STEPS // 2), mode="chars", units=2)
+    assert_clean(at)
+    assert len(decode(charts(at)["map"]["data"][0]["z"])) == MAP_MAX_STEPS
+
+
+def test_gradients_over_the_work_limit_are_left_out_with_a_note(monkeypatch):
+    import lstm_viz.why as why
+
+    seq = "abcdefghij"  # 10 steps, 8 units reading X inputs
+    s, lstm, _ = core_run(seq, "chars", 8, 0)
+    work = why.gradient_work(10, 8, s.x.shape[1])
+    monkeypatch.setattr(why, "GRADIENT_MAX_WORK", work - 1)  # 9 steps fit, 10 do not
+    at = open_page("why", seq=seq, mode="chars", units=8, seed=0)
+    assert_clean(at)
+    note = escape_markdown(t("why.grad.capped", "en", steps=10, most=9))
+    assert note in [i.value for i in at.info]
+    assert len(plotly_specs(at)) == len(CHARTS) - 1
+    monkeypatch.setattr(why, "GRADIENT_MAX_WORK", work)
+    at = open_page("why", seq=seq, mode="chars", units=8, seed=0)
+    assert_clean(at)
+    assert len(plotly_specs(at)) == len(CHARTS)
 
 
 def test_a_shared_link_reproduces_the_view():
@@ -200,3 +241,45 @@ def test_chinese_page():
     assert charts(at)["surgery"]["layout"]["title"]["text"] == t(
         "why.fig.surgery.title", "zh", unit=1, what=t("why.surgery.f1", "zh"))
     assert gates_links(at)[0]["lang"] == ["zh"]
+
+
+def test_long_why_views_take_turns_and_short_ones_never_wait():
+    # Issue 14, item 9: three long /why views drawing at once took the interpreter from
+    # every other learner; they take the server's one slot in turn.
+    import threading
+
+    from ui.compute import HEAVY_WHY, why_slot
+
+    drawn = threading.Event()
+
+    def long_view():
+        with why_slot(500, 64):
+            drawn.set()
+
+    with why_slot(500, 64):  # another session is drawing a long view
+        with why_slot(HEAVY_WHY, 1):  # a short one does not wait (nor would it deadlock)
+            pass
+        other = threading.Thread(target=long_view)
+        other.start()
+        assert not drawn.wait(0.3)  # the second long view waits for its turn
+    assert drawn.wait(5)
+    other.join(5)
+    assert why_slot(500, 64) is why_slot(HEAVY_WHY + 1, 1)  # one slot for the whole server
+
+
+def test_the_page_draws_a_long_view_inside_the_slot(monkeypatch):
+    import ui.compute as compute
+
+    entered = []
+
+    class Slot:
+        def __enter__(self):
+            entered.append(True)
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(compute, "_WHY_SLOT", Slot())
+    at = open_page("why", seq="ab" * 100, mode="chars", units=64)
+    assert_clean(at)
+    assert entered == [True] and len(plotly_specs(at)) == len(CHARTS) - 1

@@ -367,3 +367,19 @@ def test_pytorch_names_match_named_parameters(num_layers, bidirectional, proj_si
                      proj_size=proj_size)
     ours = [pair for layer in b.layers for pair in layer.shapes]
     assert ours == [(name, tuple(p.shape)) for name, p in lstm.named_parameters()]
+
+
+@pytest.mark.parametrize("args, key, values", [
+    ((5, 0), "err.params.size", dict(name="units", low=1, high="1,000,000", got="0")),
+    ((5, []), "err.params.no_units", {}),
+    ((5, [8] * 65), "err.params.layers", dict(limit=64)),
+    ((5, 8.5), "err.params.whole", dict(name="units", got="8.5")),
+])
+def test_errors_carry_a_code_and_values_for_translation(args, key, values):
+    from lstm_viz.params import MESSAGES, ParamsError
+
+    with pytest.raises(ParamsError) as caught:
+        count_params(*args)
+    assert (caught.value.key, caught.value.values) == (key, values)
+    assert str(caught.value) == MESSAGES[key].format(**values)
+    assert isinstance(caught.value, ValueError)

@@ -537,3 +537,12 @@ def test_gradients_of_a_long_sequence_stay_finite():
     assert rnn_norms[0] < 1e-6 * rnn_norms[-1]
     assert math.isclose(lstm_norms[-1], np.linalg.norm(input_jacobians(
         LSTM.random(4, 64, seed=0), x)[-1]), rel_tol=1e-12)
+
+
+@pytest.mark.parametrize("H, X", [(64, 4), (8, 3), (256, 4), (300, 1000)])
+def test_gradient_max_steps_is_the_most_within_the_work_limit(H, X):
+    from lstm_viz.why import GRADIENT_MAX_WORK, gradient_max_steps, gradient_work
+
+    most = gradient_max_steps(H, X)
+    assert gradient_work(most, H, X) <= GRADIENT_MAX_WORK < gradient_work(most + 1, H, X)
+    assert gradient_work(1, H, X) == H * 4 * H * (X + H)  # one (H, 4H)·(4H, X+H) product

@@ -26,14 +26,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
-from lstm_viz import inputs, upload
+from lstm_viz import inputs, params, upload
 
 __all__ = ["CATALOGUE_DIR", "DEFAULT", "LANGS", "LANG_NAMES", "CORE_ENGLISH", "catalogue",
            "load", "t"]
 
 CATALOGUE_DIR = Path(__file__).with_name("catalogues")
 DEFAULT = "en"  # the language of a first visit from an unknown locale, and the fallback
-CORE_ENGLISH: Mapping[str, str] = MappingProxyType({**inputs.MESSAGES, **upload.MESSAGES})
+CORE_ENGLISH: Mapping[str, str] = MappingProxyType(
+    {**inputs.MESSAGES, **upload.MESSAGES, **params.MESSAGES})
 
 
 def _refuse_duplicates(pairs: list[tuple[str, str]]) -> dict[str, str]:

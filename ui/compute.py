@@ -9,6 +9,8 @@ own model with it.
 from __future__ import annotations
 
 import hashlib
+import threading
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
@@ -402,6 +404,20 @@ def subject_examples(name: str) -> str:
 
 SURGERIES = ("f1", "f0", "i0", "o1", "knockout")  # forget = 1, forget = 0, input = 0, …
 
+# A long /why view is mostly Python building figures (Plotly's validation and JSON), which
+# holds the interpreter: three learners drawing one at once left every other learner's page
+# a third of it (issue 14, item 9). Such views take turns for the server's one slot; a
+# learner's short /why view, and every other page, never waits for it.
+HEAVY_WHY = 8_192  # unit-steps (steps × units) above which a /why view takes the slot
+_WHY_SLOT = threading.BoundedSemaphore(1)  # server-wide: heavy /why views draw one at a time
+
+
+def why_slot(steps: int, units: int):
+    """The context in which a /why view of ``steps`` × ``units`` draws: the server's one
+    slot for heavy views (a lock shared by every session) when it is over HEAVY_WHY, else
+    one that never waits."""
+    return _WHY_SLOT if steps * units > HEAVY_WHY else nullcontext()
+
 
 @dataclass(frozen=True, eq=False)
 class SurgeryRun:
@@ -457,6 +473,24 @@ class WhyGradients:
     lstm: np.ndarray
     rnn: np.ndarray
     forget: np.ndarray
+
+
+def why_gradients_max_steps(view: GatesView) -> int | None:
+    """None when the view's gradients through time are within the work a view may ask for
+    (:data:`lstm_viz.why.GRADIENT_MAX_WORK`), else the most steps its layer allows."""
+    from lstm_viz.why import gradient_max_steps
+
+    run = gates_run(view)
+    H, X, T = run.lstm.hidden_size, run.lstm.input_size, run.trace.steps
+    most = gradient_max_steps(H, X)
+    return None if T <= most else most
+
+
+def why_map_fits(steps: int) -> bool:
+    """Whether the ledger map of ``steps`` steps is drawn (:data:`lstm_viz.why.MAP_MAX_STEPS`)."""
+    from lstm_viz.why import MAP_MAX_STEPS
+
+    return steps <= MAP_MAX_STEPS
 
 
 @cached
