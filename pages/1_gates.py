@@ -5,7 +5,7 @@ import streamlit as st
 from lstm_viz.explain import explain_step, fmt
 from text.explain import sentences
 from text.i18n import t
-from ui import common, compute, controls, keys, share, upload
+from ui import common, compute, controls, keys, player, share, upload
 from ui.views import UPLOADED, Chosen, GatesView
 
 EXAMPLES = {  # catalogue key → (sequence, mode)
@@ -107,41 +107,43 @@ def examples(chosen: Chosen | None, lang: str) -> None:
                       width="stretch")
 
 
+@st.fragment
+def step_detail(view: GatesView, lang: str) -> None:
+    """The player and the arithmetic of the step and unit it shows: a step, a unit, Play or
+    a click reruns only this part of the page."""
+    run = compute.gates_run(view)
+    seq, trace = run.sequence, run.trace
+    step, unit = player.show(view, lang)  # the player says; the URL follows
+    common.check_link(controls.link_values(view, step=step, unit=unit,
+                                           layer=str(view.layer + 1)), lang)
+    st.subheader(t("gates.closer", lang))
+    st.caption(t("player.sync", lang))
+    ex = explain_step(run.lstm, trace, step - 1, unit - 1)
+    left, right = st.columns([3, 2])
+    with left:
+        st.markdown(t("gates.arith", lang, step=step, unit=unit))
+        st.code("\n".join(ex.formulas()), language=None, wrap_lines=True)
+        for sentence in sentences(ex, lang):
+            st.markdown("- " + common.escape_markdown(sentence))
+    with right:
+        st.markdown(t("gates.input_at", lang, step=step))
+        st.text(t("word.token", lang) + ": " + seq.tokens[step - 1])
+        st.code("xₜ = [" + ", ".join(fmt(v, 2) for v in trace.x[step - 1]) + "]\n"
+                "hₜ₋₁ = [" + ", ".join(fmt(v, 2) for v in trace.h_prev[step - 1]) + "]",
+                language=None, wrap_lines=True)
+        if seq.mode != "numbers":
+            with st.expander(t("gates.embedding", lang, dim=trace.x.shape[1])):
+                st.dataframe({t("word.token", lang): [tok for tok, _ in seq.vocabulary()],
+                              "x": [", ".join(fmt(v, 2) for v in vec)
+                                    for _, vec in seq.vocabulary()]}, hide_index=True)
+    share.gates_downloads(view, unit - 1, step - 1, lang)
+    share.link_box(lang)
+
+
 lang = common.page("nav.gates")
 st.caption(t("gates.intro", lang))
 with st.expander(t("share.controls", lang), expanded=not common.presenting()):
     view = gates_controls(lang)  # folded away for a projector; still read
 run = compute.gates_run_or_stop(view, lang)
-
-seq, trace = run.sequence, run.trace
-common.note_cut(seq.total_steps, len(seq.tokens), lang)
-
-figure_slot = st.container()  # the animation goes above the controls that choose its view
-st.subheader(t("gates.closer", lang))
-step, unit = controls.step_and_unit(lang, trace.steps, trace.hidden_size)
-common.check_link(controls.link_values(view, step=step, unit=unit, layer=str(view.layer + 1)),
-                  lang)
-with figure_slot:
-    common.figure(compute.gates_view(view, unit - 1, step - 1, lang), key="gates_figure")
-
-ex = explain_step(run.lstm, trace, step - 1, unit - 1)
-left, right = st.columns([3, 2])
-with left:
-    st.markdown(t("gates.arith", lang, step=step, unit=unit))
-    st.code("\n".join(ex.formulas()), language=None, wrap_lines=True)
-    for sentence in sentences(ex, lang):
-        st.markdown("- " + common.escape_markdown(sentence))
-with right:
-    st.markdown(t("gates.input_at", lang, step=step))
-    st.text(t("word.token", lang) + ": " + seq.tokens[step - 1])
-    st.code("xₜ = [" + ", ".join(fmt(v, 2) for v in trace.x[step - 1]) + "]\n"
-            "hₜ₋₁ = [" + ", ".join(fmt(v, 2) for v in trace.h_prev[step - 1]) + "]",
-            language=None, wrap_lines=True)
-    if seq.mode != "numbers":
-        with st.expander(t("gates.embedding", lang, dim=trace.x.shape[1])):
-            st.dataframe({t("word.token", lang): [tok for tok, _ in seq.vocabulary()],
-                          "x": [", ".join(fmt(v, 2) for v in vec) for _, vec in seq.vocabulary()]},
-                         hide_index=True)
-
-share.gates_downloads(view, unit - 1, step - 1, lang)
-share.link_box(lang)
+common.note_cut(run.sequence.total_steps, len(run.sequence.tokens), lang)
+step_detail(view, lang)
