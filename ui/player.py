@@ -149,7 +149,6 @@ def _header(run, lang: str, step: int, unit: int, rev: int) -> dict:
     trace, tokens = run.trace, list(run.sequence.tokens)
     fig = player_figure(trace, tokens, unit=unit - 1, step=step - 1, lang=lang)
     figure = json.loads(fig.to_json())
-    figure["layout"].pop("template", None)  # its defaults are already in each value used
     return dict(
         steps=trace.steps, units=trace.hidden_size, maps=list(MAPS), gates=list(BOXES),
         symbols={k: QUANTITIES[k].symbol for k in MAPS},
