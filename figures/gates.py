@@ -43,7 +43,7 @@ from lstm_viz.explain import fmt
 from lstm_viz.gates import DISPLAY, QUANTITIES
 from text.i18n import t
 
-__all__ = ["DIGITS", "FRAME_MS", "HIGHLIGHTS", "cell_diagram", "gates_figure", "player_figure",
+__all__ = ["DIGITS", "FRAME_MS", "HIGHLIGHTS", "cell_diagram", "gates_figure", "player_figures",
            "time_ticks"]
 
 FRAME_MS = 600            # one step of the animation
@@ -152,18 +152,42 @@ def gates_figure(trace, tokens, unit: int = 0, step: int = 0, lang: str = "en") 
     return go.Figure(data=data, layout=layout, frames=frames)
 
 
-def player_figure(trace, tokens, unit: int = 0, step: int = 0, lang: str = "en") -> go.Figure:
-    """What ``ui/player.js`` draws and steps through in the browser: the drawing and bands
-    of :func:`gates_figure` with no frames, no Play/Pause and no slider (the player has
-    controls of its own) and no heatmap values: the player sends those once, as compact
-    arrays, and fills ``z`` in the browser. Arguments as for :func:`gates_figure`.
+def player_figures(trace, tokens, unit: int = 0, step: int = 0,
+                   lang: str = "en") -> tuple[go.Figure, go.Figure]:
+    """What ``ui/player.js`` draws and steps through in the browser, as two figures so that
+    a step redraws only what changes: the cell ``diagram`` (its boxes and state labels are
+    restyled at each step) and the six ``maps`` with no values (the player sends those once,
+    as compact arrays, and fills ``z``), the step's frame and the unit's dashed rows drawn
+    as shapes (moved at each step or unit). The last shape is the step's frame.
+    Arguments as for :func:`gates_figure`.
     """
-    _check(trace, tokens, unit, step)
-    data, layout, _, _ = _drawing(trace, tokens, unit, step, lang, 0, with_z=False)
-    return go.Figure(data=data, layout=layout)
+    T, H = _check(trace, tokens, unit, step)
+    tokens = list(tokens)
+    values = {k: np.asarray(getattr(trace, k), dtype=np.float64) for k in MAPS}  # each (T, H)
+    ranges = {k: value_range(k, values[k]) for k in MAPS}
+    parts = _diagram_parts(trace, values, ranges, tokens, unit, lang)
+    shapes, annotations, ops = _skeleton(lang)
+    diagram = go.Figure(
+        data=[ops, _boxes_trace(*parts["boxes"][step]), _states_trace(parts["states"][step])],
+        layout=dict(template=TEMPLATE, height=MARGIN_T + DIAGRAM_PX + 10, showlegend=False,
+                    margin=dict(l=20, r=20, t=MARGIN_T, b=10),
+                    title=dict(text=t("fig.gates.title", lang, unit=unit + 1)),
+                    xaxis=_diagram_axis(X_RANGE), yaxis=_diagram_axis(Y_RANGE, (0.0, 1.0)),
+                    shapes=shapes, annotations=annotations))
+    bands = _Bands(H, controls=0, diagram=0)
+    maps, axes, notes, rows = _heatmaps(values, ranges, tokens, unit, lang, bands, with_z=False)
+    axes.pop(f"yaxis{MARK_Y}")  # the frame is a shape here, in paper coordinates
+    frame = dict(type="rect", xref=TIME_X, yref="paper", x0=step + 0.5, x1=step + 1.5,
+                 y0=bands.paper(PAD_PX - 2), y1=bands.paper(bands.region - PAD_PX + 2),
+                 line=dict(color=INK, width=3 if T <= 100 else 2))
+    maps = go.Figure(data=maps, layout=dict(
+        template=TEMPLATE, height=10 + bands.plot + MARGIN_B, showlegend=False,
+        margin=dict(l=20, r=20, t=10, b=MARGIN_B), **axes, shapes=rows + [frame],
+        annotations=notes))
+    return diagram, maps
 
 
-def _drawing(trace, tokens, unit, step, lang, controls_px, with_z=True):
+def _drawing(trace, tokens, unit, step, lang, controls_px):
     """The traces and layout both figures share; ``controls_px`` kept free for Play/Pause
     and the slider above the bands."""
     T, H = trace.steps, trace.hidden_size
@@ -173,8 +197,7 @@ def _drawing(trace, tokens, unit, step, lang, controls_px, with_z=True):
     parts = _diagram_parts(trace, values, ranges, tokens, unit, lang)  # per-step updates
     shapes, annotations, ops = _skeleton(lang)
     bands = _Bands(H, controls_px)
-    maps, axes, map_notes, map_shapes = _heatmaps(values, ranges, tokens, unit, lang, bands,
-                                                  with_z)
+    maps, axes, map_notes, map_shapes = _heatmaps(values, ranges, tokens, unit, lang, bands)
     data = [ops, _boxes_trace(*parts["boxes"][step]), _states_trace(parts["states"][step]),
             *maps, _marker_trace(step, T, bands)]
     top = bands.paper(bands.region + NOTE_PX + bands.controls)  # the diagram starts here
@@ -364,6 +387,7 @@ class _Bands:
 
     H: int
     controls: int = CONTROLS_PX  # room for Play/Pause and the slider (0: none)
+    diagram: int = DIAGRAM_PX    # room for the cell drawing (0: drawn apart)
 
     @property
     def band(self) -> int:
@@ -378,7 +402,7 @@ class _Bands:
     @property
     def plot(self) -> int:
         """The plot area: drawing, controls, note and bands."""
-        return DIAGRAM_PX + self.controls + NOTE_PX + self.region
+        return self.diagram + self.controls + NOTE_PX + self.region
 
     @property
     def height(self) -> int:

@@ -116,7 +116,8 @@ def _player_strings(blob: bytes, out: list[str]) -> None:
     from ui.player import read_payload
 
     header, _ = read_payload(blob)
-    _figure_strings(header["figure"], out)
+    _figure_strings(header["diagram"], out)
+    _figure_strings(header["maps_figure"], out)
     fields = {"unit": 1, "step": 1, "steps": 1, "units": 1, "token": "", "f": "0", "i": "0",
               "g": "0", "o": "0", "c": "0", "h": "0"}
     out.extend(text.format(**fields) for text in [*header["text"].values(), header["title"],

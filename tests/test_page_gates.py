@@ -100,7 +100,7 @@ def test_odd_text_is_shown_as_typed(seq, mode):
     assert_clean(at)
     assert not at.error
     header, _ = player_data(at)
-    text = str(header["figure"]) + str(header["labels"])  # what Plotly draws
+    text = str(header["diagram"]) + str(header["maps_figure"]) + str(header["labels"])
     assert "<b>x</b>" not in text and "<img" not in text  # escaped inside the figure
     assert header["tokens"] == list(encode(seq, mode).tokens)  # as typed, for textContent
     first = encode(seq, mode).tokens[0]

@@ -112,7 +112,7 @@ def test_every_label_comes_from_the_catalogue(lang):
     header, _ = player.read_payload(player.payload(view_of(), lang, 1, 1, 0))
     assert header["text"] == {name: t(key, lang) for name, key in player.TEXT_KEYS.items()}
     assert header["title"] == t("fig.gates.title", lang, unit="{unit}")
-    assert header["figure"]["layout"]["title"]["text"] == t("fig.gates.title", lang, unit=1)
+    assert header["diagram"]["layout"]["title"]["text"] == t("fig.gates.title", lang, unit=1)
 
 
 def test_the_two_languages_differ_and_chinese_has_no_english_sentences():

@@ -163,7 +163,10 @@ class Player {
       el("span", { className: "lp-field" }, this.labels.speed, this.speedSelect),
       el("span", { className: "lp-field" }, this.loopInput, this.labels.loop));
     this.live = el("p", { className: "lp-live", role: "status", "aria-live": "polite", "aria-atomic": "true" });
-    this.chart = el("div", { className: "lp-chart", tabIndex: 0, role: "img", "aria-describedby": this.uid + "-summary" });
+    this.diagramDiv = el("div", { className: "lp-diagram" });
+    this.mapsDiv = el("div", { className: "lp-maps" });
+    this.chart = el("div", { className: "lp-chart", tabIndex: 0, role: "img", "aria-describedby": this.uid + "-summary" },
+      this.diagramDiv, this.mapsDiv);
     this.chart.addEventListener("keydown", (e) => this.key(e, true));
     this.controls.addEventListener("keydown", (e) => this.key(e, false));
     this.summary = el("p", { className: "lp-summary", id: this.uid + "-summary" });
@@ -189,8 +192,8 @@ class Player {
     this.stepInput.max = this.T;
     this.unitInput.max = this.H;
     this.stepInput.disabled = this.T === 1;
-    this.drawn = false;
-    this.fig = null;
+    this.drawn = false; // a new run: both figures are drawn afresh
+    this.shownUnit = null;
   }
 
   // ---- moving --------------------------------------------------------------------------
@@ -224,8 +227,8 @@ class Player {
 
   play() {
     if (this.playing) return;
-    if (this.step >= this.T) this.step = 0; // from the start again (drawn at the first tick)
     this.playing = true;
+    if (this.step >= this.T) this.go(1, this.unit, "playing"); // from the start again
     this.restart();
     this.showPlaying();
   }
@@ -235,23 +238,24 @@ class Player {
     if (!this.playing) return;
     this.t0 = performance.now();
     this.s0 = this.step;
-    this.ticks = 0;
-    this.timer = setTimeout(() => this.tick(), this.step === 0 ? 0 : this.interval());
+    this.timer = setTimeout(() => this.tick(), this.interval());
   }
 
+  // The step follows the clock: step s0 + n after n intervals. A frame that draws late
+  // does not slow the clock; if drawing falls behind, a step is skipped, never the speed.
   tick() {
     if (!this.root.isConnected) { this.playing = false; return; } // the page moved on
     if (!this.playing) return;
-    let next = this.step + 1;
-    if (next > this.T) {
-      if (!this.loopInput.checked) { this.pause(); return; }
-      next = 1;
+    const n = Math.floor((performance.now() - this.t0) / this.interval());
+    let next = this.s0 + n;
+    if (next >= this.T && !this.loopInput.checked) {
+      this.go(this.T, this.unit, "playing");
+      this.pause();
+      return;
     }
-    this.ticks += 1;
+    next = ((next - 1) % this.T) + 1;
     this.go(next, this.unit, "playing");
-    if (next === this.T && !this.loopInput.checked) { this.pause(); return; }
-    // The next step is due at t0 + ticks·interval: a slow frame does not slow the clock.
-    const due = this.t0 + (this.ticks + (this.s0 === 0 ? 0 : 1)) * this.interval();
+    const due = this.t0 + (n + 1) * this.interval();
     this.timer = setTimeout(() => this.tick(), Math.max(0, due - performance.now()));
   }
 
@@ -259,7 +263,6 @@ class Player {
     clearTimeout(this.timer);
     if (!this.playing) return;
     this.playing = false;
-    if (this.step < 1) this.step = 1;
     this.showPlaying();
     this.sync(true);
   }
@@ -306,10 +309,25 @@ class Player {
     this.root.dataset.step = String(this.step);
     this.root.dataset.unit = String(this.unit);
     if (this.details.open) this.fillTable();
-    this.drawChart(s, u);
+    this.drawChart();
   }
 
-  async drawChart(s, u) {
+  // One redraw at a time, always of the latest step and unit: steps that come while
+  // plotly.js is busy are folded into the next redraw.
+  async drawChart() {
+    if (this.busy) { this.pending = true; return; }
+    this.busy = true;
+    try {
+      do {
+        this.pending = false;
+        await this.redraw(this.step - 1, this.unit - 1);
+      } while (this.pending);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async redraw(s, u) {
     let Plotly;
     try {
       if (!window.Plotly) this.message.textContent = this.h.text.loading;
@@ -319,25 +337,51 @@ class Player {
       this.message.textContent = this.h.text.failed;
       return;
     }
-    if (!this.fig) this.fig = this.figure();
-    this.place(this.fig, s, u);
-    const { data, layout } = this.fig;
     const config = { ...this.h.config, responsive: true };
     if (!this.drawn) {
       this.drawn = true;
-      await Plotly.newPlot(this.chart, data, layout, config);
-      this.chart.on("plotly_click", (e) => {
+      const diagram = JSON.parse(JSON.stringify(this.h.diagram));
+      const maps = this.mapsFigure();
+      await Plotly.newPlot(this.diagramDiv, diagram.data, diagram.layout, config);
+      await Plotly.newPlot(this.mapsDiv, maps.data, maps.layout, config);
+      this.mapsDiv.on("plotly_click", (e) => {
         const p = e && e.points && e.points[0];
         if (p && p.data && p.data.type === "heatmap") { this.pause(); this.go(p.x, p.y, "now"); }
       });
-    } else {
-      await Plotly.react(this.chart, data, layout, config);
+      this.shownUnit = null;
     }
-    this.root.dataset.drawn = `${this.step}:${this.unit}`; // what the chart shows (tests)
+    // The toolbars stay for the mouse; the keyboard has the player's own controls and keys.
+    for (const button of this.chart.querySelectorAll(".modebar-btn")) button.tabIndex = -1;
+    const tr = this.h.traces, gates = this.h.gates, symbols = this.h.symbols;
+    const colours = this.h.colours;
+    await Plotly.restyle(this.diagramDiv, {
+      "marker.color": [gates.map((q) => colours[q].colours[this.k2(q, s, u) - colours[q].lo])],
+      text: [gates.map((q) => `<b>${symbols[q]}</b><br>${fmt(this.k2(q, s, u), 2)}`)],
+      hovertext: [gates.map((q) => `${symbols[q]} = ${fmt(this.k3(q, s, u), 3)}`)],
+    }, [tr.boxes]);
+    await Plotly.restyle(this.diagramDiv, { text: [[
+      `C<sub>t−1</sub> = ${fmt(this.before("c", s, u), 3)}`, `C<sub>t</sub> = ${fmt(this.k3("c", s, u), 3)}`,
+      `h<sub>t−1</sub> = ${fmt(this.before("h", s, u), 3)}`, `h<sub>t</sub> = ${fmt(this.k3("h", s, u), 3)}`,
+      `x<sub>t</sub>: ${this.h.labels[s]}`,
+    ]] }, [tr.states]);
+    const frame = this.h.frame_shape, moves = {};
+    moves[`shapes[${frame}].x0`] = s + 0.5;
+    moves[`shapes[${frame}].x1`] = s + 1.5;
+    if (this.shownUnit !== u) { // the dashed rows, the maps' note and the title name the unit
+      for (let k = 0; k < frame; k++) {
+        moves[`shapes[${k}].y0`] = u + 0.5;
+        moves[`shapes[${k}].y1`] = u + 1.5;
+      }
+      moves[`annotations[${this.h.maps_note}].text`] = fill(this.h.maps_title, { unit: u + 1 });
+      await Plotly.relayout(this.diagramDiv, { "title.text": fill(this.h.title, { unit: u + 1 }) });
+      this.shownUnit = u;
+    }
+    await Plotly.relayout(this.mapsDiv, moves);
+    this.root.dataset.drawn = `${s + 1}:${u + 1}`; // what the chart shows (tests)
   }
 
-  figure() { // the figure from Python, with the heatmaps' values filled in
-    const fig = JSON.parse(JSON.stringify(this.h.figure));
+  mapsFigure() { // the maps from Python, with their values filled in
+    const fig = JSON.parse(JSON.stringify(this.h.maps_figure));
     const { T, H } = this;
     this.h.maps.forEach((q, k) => {
       const z = []; // (H, T): units down, time across, as in figures/gates.py
@@ -346,36 +390,9 @@ class Player {
         for (let s = 0; s < T; s++) row[s] = this.k3(q, s, u) / 1000;
         z.push(row);
       }
-      fig.data[this.h.traces.maps + k].z = z;
+      fig.data[k].z = z;
     });
     return fig;
-  }
-
-  place(fig, s, u) { // the diagram, the step frame and the unit rows at step s, unit u
-    const tr = this.h.traces, gates = this.h.gates, data = fig.data;
-    const symbols = this.h.symbols, colours = this.h.colours;
-    const boxes = { ...data[tr.boxes] };
-    boxes.marker = { ...boxes.marker, color: gates.map((q) => colours[q].colours[this.k2(q, s, u) - colours[q].lo]) };
-    boxes.text = gates.map((q) => `<b>${symbols[q]}</b><br>${fmt(this.k2(q, s, u), 2)}`);
-    boxes.hovertext = gates.map((q) => `${symbols[q]} = ${fmt(this.k3(q, s, u), 3)}`);
-    data[tr.boxes] = boxes;
-    const states = { ...data[tr.states] };
-    states.text = [
-      `C<sub>t−1</sub> = ${fmt(this.before("c", s, u), 3)}`, `C<sub>t</sub> = ${fmt(this.k3("c", s, u), 3)}`,
-      `h<sub>t−1</sub> = ${fmt(this.before("h", s, u), 3)}`, `h<sub>t</sub> = ${fmt(this.k3("h", s, u), 3)}`,
-      `x<sub>t</sub>: ${this.h.labels[s]}`,
-    ];
-    data[tr.states] = states;
-    const mark = { ...data[tr.mark] };
-    mark.x = [s + 0.5, s + 1.5, s + 1.5, s + 0.5, s + 0.5];
-    data[tr.mark] = mark;
-    const layout = { ...fig.layout };
-    layout.shapes = layout.shapes.map((shape, k) =>
-      k >= this.h.unit_shapes ? { ...shape, y0: u + 0.5, y1: u + 1.5 } : shape);
-    layout.annotations = layout.annotations.map((note, k) =>
-      k === this.h.maps_note ? { ...note, text: fill(this.h.maps_title, { unit: u + 1 }) } : note);
-    layout.title = { ...layout.title, text: fill(this.h.title, { unit: u + 1 }) };
-    fig.layout = layout;
   }
 
   fillTable() { // unit u at every step; built when opened, the current step marked

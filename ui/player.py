@@ -40,16 +40,7 @@ import numpy as np
 import plotly
 import streamlit as st
 
-from figures.gates import (
-    BOXES,
-    FRAME_MS,
-    MAPS,
-    T_BOXES,
-    T_MAPS,
-    T_MARK,
-    T_STATES,
-    player_figure,
-)
+from figures.gates import BOXES, FRAME_MS, MAPS, T_BOXES, T_STATES, player_figures
 from figures.theme import colour_scale, colours_at, plain, value_range
 from lstm_viz.gates import QUANTITIES
 from text.i18n import t
@@ -147,15 +138,15 @@ def _box_colours(trace) -> dict[str, dict]:
 
 def _header(run, lang: str, step: int, unit: int, rev: int) -> dict:
     trace, tokens = run.trace, list(run.sequence.tokens)
-    fig = player_figure(trace, tokens, unit=unit - 1, step=step - 1, lang=lang)
-    figure = json.loads(fig.to_json())
+    diagram, maps = (json.loads(fig.to_json()) for fig in
+                     player_figures(trace, tokens, unit=unit - 1, step=step - 1, lang=lang))
     return dict(
         steps=trace.steps, units=trace.hidden_size, maps=list(MAPS), gates=list(BOXES),
         symbols={k: QUANTITIES[k].symbol for k in MAPS},
         tokens=tokens, labels=[plain(tok, 16) for tok in tokens],  # text; Plotly's text
-        figure=figure, traces=dict(boxes=T_BOXES, states=T_STATES, maps=T_MAPS, mark=T_MARK),
-        unit_shapes=len(figure["layout"]["shapes"]) - len(MAPS),  # the dashed rows come last
-        maps_note=len(figure["layout"]["annotations"]) - 1,
+        diagram=diagram, maps_figure=maps, traces=dict(boxes=T_BOXES, states=T_STATES),
+        frame_shape=len(MAPS),  # maps' shapes: the unit's dashed rows, then the step's frame
+        maps_note=len(maps["layout"]["annotations"]) - 1,
         title=t("fig.gates.title", lang, unit="{unit}"),
         maps_title=t("fig.gates.maps_title", lang, unit="{unit}"),
         colours=_box_colours(trace), text=_texts(lang), speeds=list(SPEEDS),
