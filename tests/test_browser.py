@@ -513,11 +513,11 @@ def test_playback_holds_its_speed_and_loops(page):
     steps = page.evaluate("window.__steps")
     # Steps advanced, a wrap from step 40 to 1 counting as one step on. A step the browser
     # was too busy to draw is skipped, never the clock (a loaded machine skips many).
-    advanced = [(b - a) % T for (_, a), (_, b) in zip(steps, steps[1:])]
+    advanced = [(b - a) % T for (_, a), (_, b) in zip(steps, steps[1:], strict=False)]
     assert sum(advanced) >= 40, steps
     per_step = (steps[-1][0] - steps[0][0]) / sum(advanced)
     assert 0.9 * 150 <= per_step <= 1.1 * 150, (per_step, steps)  # the set speed, ±10 %
-    assert any(b < a for (_, a), (_, b) in zip(steps, steps[1:])), steps  # it looped
+    assert any(b < a for (_, a), (_, b) in zip(steps, steps[1:], strict=False)), steps  # it looped
 
 
 def test_tab_reaches_every_control_in_order_with_a_visible_focus(page):
