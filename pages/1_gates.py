@@ -114,8 +114,9 @@ def step_detail(view: GatesView, lang: str) -> None:
     run = compute.gates_run(view)
     seq, trace = run.sequence, run.trace
     step, unit = player.show(view, lang)  # the player says; the URL follows
-    common.check_link(controls.link_values(view, step=step, unit=unit,
-                                           layer=str(view.layer + 1)), lang)
+    if st.session_state.pop(keys.PLAYER_FULL_RUN, False):  # the link is checked on arrival
+        common.check_link(controls.link_values(view, step=step, unit=unit,
+                                               layer=str(view.layer + 1)), lang)
     st.subheader(t("gates.closer", lang))
     st.caption(t("player.sync", lang))
     ex = explain_step(run.lstm, trace, step - 1, unit - 1)
@@ -146,4 +147,5 @@ with st.expander(t("share.controls", lang), expanded=not common.presenting()):
     view = gates_controls(lang)  # folded away for a projector; still read
 run = compute.gates_run_or_stop(view, lang)
 common.note_cut(run.sequence.total_steps, len(run.sequence.tokens), lang)
+st.session_state[keys.PLAYER_FULL_RUN] = True  # not a rerun of the player's fragment alone
 step_detail(view, lang)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ui import keys
 from ui.player import read_payload
 
 
@@ -35,7 +36,7 @@ def player_values(at, name: str) -> np.ndarray:
     return values(*player_data(at), name)
 
 
-def set_player(at, step: int, unit: int, key: str = "gates_player"):
+def set_player(at, step: int, unit: int, key: str = keys.PLAYER):
     """Set the player's state as the browser would after a step, click or key (the
     request's ``rev`` it answers: the one the page sent last)."""
     rev = player_data(at)[0]["request"]["rev"]

@@ -13,7 +13,7 @@ from lstm_viz import LSTM
 from lstm_viz.explain import explain_step, fmt
 from lstm_viz.inputs import encode
 from text.i18n import t
-from ui import player
+from ui import keys, player
 from ui.views import GatesView
 
 
@@ -198,7 +198,7 @@ def test_a_step_change_reruns_with_the_same_player_data():
 
 def test_a_state_for_an_old_request_is_not_used():
     at = open_page("gates", seq="a b c d e f", mode="words", units=3)
-    at.session_state["gates_player"] = {"at": {"step": 5, "unit": 2, "rev": 99}}
+    at.session_state[keys.PLAYER] = {"at": {"step": 5, "unit": 2, "rev": 99}}
     at.run()
     assert heading(at) == t("gates.arith", "en", step=1, unit=1)
 

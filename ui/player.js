@@ -354,16 +354,18 @@ class Player {
     for (const button of this.chart.querySelectorAll(".modebar-btn")) button.tabIndex = -1;
     const tr = this.h.traces, gates = this.h.gates, symbols = this.h.symbols;
     const colours = this.h.colours;
+    const colour = gates.map((q) => colours[q].colours[this.k2(q, s, u) - colours[q].lo]);
+    const hover = gates.map((q) => `${symbols[q]} = ${fmt(this.k3(q, s, u), 3)}`);
+    // One restyle for both traces (a text-only trace ignores the marker and hover values).
     await Plotly.restyle(this.diagramDiv, {
-      "marker.color": [gates.map((q) => colours[q].colours[this.k2(q, s, u) - colours[q].lo])],
-      text: [gates.map((q) => `<b>${symbols[q]}</b><br>${fmt(this.k2(q, s, u), 2)}`)],
-      hovertext: [gates.map((q) => `${symbols[q]} = ${fmt(this.k3(q, s, u), 3)}`)],
-    }, [tr.boxes]);
-    await Plotly.restyle(this.diagramDiv, { text: [[
-      `C<sub>t−1</sub> = ${fmt(this.before("c", s, u), 3)}`, `C<sub>t</sub> = ${fmt(this.k3("c", s, u), 3)}`,
-      `h<sub>t−1</sub> = ${fmt(this.before("h", s, u), 3)}`, `h<sub>t</sub> = ${fmt(this.k3("h", s, u), 3)}`,
-      `x<sub>t</sub>: ${this.h.labels[s]}`,
-    ]] }, [tr.states]);
+      text: [gates.map((q) => `<b>${symbols[q]}</b><br>${fmt(this.k2(q, s, u), 2)}`), [
+        `C<sub>t−1</sub> = ${fmt(this.before("c", s, u), 3)}`, `C<sub>t</sub> = ${fmt(this.k3("c", s, u), 3)}`,
+        `h<sub>t−1</sub> = ${fmt(this.before("h", s, u), 3)}`, `h<sub>t</sub> = ${fmt(this.k3("h", s, u), 3)}`,
+        `x<sub>t</sub>: ${this.h.labels[s]}`,
+      ]],
+      "marker.color": [colour, colour],
+      hovertext: [hover, hover],
+    }, [tr.boxes, tr.states]);
     const frame = this.h.frame_shape, moves = {};
     moves[`shapes[${frame}].x0`] = s + 0.5;
     moves[`shapes[${frame}].x1`] = s + 1.5;

@@ -55,7 +55,6 @@ PLOTLY_JS = "plotly.min.js"
 MAGIC = b"LSTMVIZ1"
 SPEEDS = (0.25, 0.5, 1, 2, 4)  # × the base of FRAME_MS a step
 SYNC_MS = 500                  # while playing, Python hears the step at most this often
-REQUEST = "_player_request"    # session state: what Python last asked the player to show
 TEXT_KEYS = {  # name in ui/player.js → catalogue key
     "controls": "player.controls", "play": "fig.common.play", "pause": "fig.common.pause",
     "step": "gates.step", "unit": "gates.unit", "speed": "player.speed", "loop": "player.loop",
@@ -224,7 +223,7 @@ def _request(view: GatesView, lang: str, steps: int, units: int) -> dict:
     """What Python asks the player to show: the same while the view is the same; for a new
     view, the step and unit shown last (cut to fit), a link's, or a unit a model asked for."""
     ident = repr((view.cache_key(), lang, steps, units))
-    old = st.session_state.get(REQUEST)
+    old = st.session_state.get(keys.PLAYER_REQUEST)
     if old is not None and old["ident"] == ident:
         return old
     step, unit = (old["shown"] if old else (1, 1))
@@ -237,7 +236,7 @@ def _request(view: GatesView, lang: str, steps: int, units: int) -> dict:
     step, unit = min(step, steps), min(max(unit, 1), units)
     request = dict(ident=ident, step=step, unit=unit, rev=(old["rev"] + 1 if old else 0),
                    shown=(step, unit))
-    st.session_state[REQUEST] = request
+    st.session_state[keys.PLAYER_REQUEST] = request
     return request
 
 
@@ -245,7 +244,7 @@ def _noop() -> None:
     """State callbacks are what let a component keep a state name (Streamlit's rule)."""
 
 
-def show(view: GatesView, lang: str, key: str = "gates_player") -> tuple[int, int]:
+def show(view: GatesView, lang: str, key: str = keys.PLAYER) -> tuple[int, int]:
     """Draw the player for ``view`` and return the step and unit (1-based) it shows: its
     own state while that answers the current request, else the request. Writes both into
     the URL (``step``, ``unit``; left out at 1)."""
