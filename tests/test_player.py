@@ -227,3 +227,20 @@ def test_the_chinese_page_sends_chinese_labels():
     assert_clean(at)
     header, _ = player_data(at)
     assert header["text"]["speed"] == "速度" and header["text"]["play"] == "▶ 播放"
+
+
+# ---- figures.gates.player_figures: what the player draws ---------------------------------
+
+def test_player_figures_split_the_diagram_from_the_maps_and_leave_out_the_values():
+    from figures.gates import MAPS, player_figures
+
+    seq = encode("a b c d e", "words", seed=1)
+    trace = LSTM.random(seq.x.shape[1], 4, seed=1).run(seq.x)
+    diagram, maps = player_figures(trace, seq.tokens, unit=2, step=3)
+    assert not any(tr.type == "heatmap" for tr in diagram.data)
+    assert [tr.type for tr in maps.data] == ["heatmap"] * len(MAPS)
+    assert all(tr.z is None for tr in maps.data)  # sent as arrays, filled in the browser
+    *rows, frame = maps.layout.shapes
+    assert len(rows) == len(MAPS) and all((r.y0, r.y1) == (2.5, 3.5) for r in rows)  # unit 3
+    assert (frame.x0, frame.x1) == (3.5, 4.5) and frame.yref == "paper"  # step 4's column
+    assert not maps.frames and not maps.layout.sliders and not diagram.layout.updatemenus
