@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import shutil
 from functools import cache
 from pathlib import Path
@@ -49,6 +50,7 @@ from ui.views import HASH_FUNCS, GatesView
 
 __all__ = ["SPEEDS", "SYNC_MS", "payload", "show", "thousandths"]
 
+_LOG = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 STATIC = HERE.parent / "static"  # served at /app/static/ (server.enableStaticServing)
 PLOTLY_JS = "plotly.min.js"
@@ -195,16 +197,27 @@ def read_payload(blob: bytes) -> tuple[dict, dict[str, np.ndarray]]:
 # ---- plotly.js, from this server ----------------------------------------------------------
 
 @cache
-def serve_plotly() -> Path:
+def serve_plotly() -> Path | None:
     """Copy plotly.py's own plotly.js into ``static/`` (once per process, and only if it
-    differs): the browser loads it from this server, so a classroom can be offline."""
+    differs): the browser loads it from this server, so a classroom can be offline.
+
+    Where the app's folder is read-only (the Docker image copies the file at build time),
+    a missing copy is logged and the player says in the page that its chart cannot load;
+    the page itself keeps working. Returns the file served, or None.
+    """
     source = Path(plotly.__file__).parent / "package_data" / PLOTLY_JS
     target = STATIC / PLOTLY_JS
-    if not target.exists() or target.stat().st_size != source.stat().st_size:
+    if target.exists() and target.stat().st_size == source.stat().st_size:
+        return target
+    try:
         STATIC.mkdir(exist_ok=True)
         partial = target.with_suffix(".part")
         shutil.copyfile(source, partial)
         partial.replace(target)  # atomic: a browser never gets half a file
+    except OSError as err:
+        _LOG.warning("cannot put plotly.js in %s (%s): /gates cannot draw its chart", STATIC,
+                     err)
+        return None
     return target
 
 
