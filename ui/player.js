@@ -93,6 +93,8 @@ class Player {
     const { header, arrays } = decoded;
     if (header.id === this.id) return; // a rerun with the same run: nothing to do
     const first = !this.id;
+    clearTimeout(this.timer); // a new run (a new sequence, model or language) starts paused
+    this.playing = false;
     this.id = header.id;
     this.h = header;
     this.a = arrays;
@@ -141,7 +143,10 @@ class Player {
     this.playButton = el("button", { type: "button", className: "lp-play", "aria-pressed": "false" });
     this.playButton.addEventListener("click", () => this.toggle());
     this.stepInput = el("input", { type: "range", className: "lp-step", id: this.uid + "-step", min: 1, step: 1 });
-    this.stepInput.addEventListener("input", () => this.go(Number(this.stepInput.value), this.unit, "now"));
+    this.stepInput.addEventListener("input", () => { // dragged while playing: play on from here
+      this.go(Number(this.stepInput.value), this.unit, "now");
+      this.restart();
+    });
     this.stepOut = el("output", { className: "lp-step-out", "for": this.uid + "-step" });
     this.unitInput = el("input", { type: "number", className: "lp-unit", id: this.uid + "-unit", min: 1, step: 1, inputMode: "numeric" });
     this.unitInput.addEventListener("change", () => this.go(this.step, Number(this.unitInput.value), "now"));
