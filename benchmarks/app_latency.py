@@ -71,7 +71,8 @@ DRAWN_AT = """(want) => {
     const root = document.querySelector('.lstm-player');
     return root && root.dataset.drawn === want ? performance.now() : false;
 }"""
-ARITHMETIC_AT = """(heading) => document.body.innerText.includes(heading) ? performance.now() : false"""
+ARITHMETIC_AT = """(heading) =>
+    document.body.innerText.includes(heading) ? performance.now() : false"""
 
 
 def numbers(T: int, salt: float = 0.0) -> str:
