@@ -249,7 +249,6 @@ class Player {
   // The step follows the clock: step s0 + n after n intervals. A frame that draws late
   // does not slow the clock; if drawing falls behind, a step is skipped, never the speed.
   tick() {
-    if (!this.root.isConnected) { this.playing = false; return; } // the page moved on
     if (!this.playing) return;
     const n = Math.floor((performance.now() - this.t0) / this.interval());
     let next = this.s0 + n;
@@ -270,6 +269,12 @@ class Player {
     this.playing = false;
     this.showPlaying();
     this.sync(true);
+  }
+
+  stop() { // the component is unmounted (Streamlit calls the cleanup): no timer outlives it
+    clearTimeout(this.timer);
+    clearTimeout(this.trailing);
+    this.playing = false;
   }
 
   showPlaying() {
@@ -428,4 +433,5 @@ export default function (component) {
   }
   player.send = setStateValue;
   player.load(data);
+  return () => player.stop();
 }
