@@ -366,16 +366,20 @@ class Player {
     const colours = this.h.colours;
     const colour = gates.map((q) => colours[q].colours[this.k2(q, s, u) - colours[q].lo]);
     const hover = gates.map((q) => `${symbols[q]} = ${fmt(this.k3(q, s, u), 3)}`);
-    // One restyle for both traces (a text-only trace ignores the marker and hover values).
-    await Plotly.restyle(this.diagramDiv, {
-      text: [gates.map((q) => `<b>${symbols[q]}</b><br>${fmt(this.k2(q, s, u), 2)}`), [
-        `C<sub>t−1</sub> = ${fmt(this.before("c", s, u), 3)}`, `C<sub>t</sub> = ${fmt(this.k3("c", s, u), 3)}`,
-        `h<sub>t−1</sub> = ${fmt(this.before("h", s, u), 3)}`, `h<sub>t</sub> = ${fmt(this.k3("h", s, u), 3)}`,
-        `x<sub>t</sub>: ${this.h.labels[s]}`,
-      ]],
-      "marker.color": [colour, colour],
-      hovertext: [hover, hover],
-    }, [tr.boxes, tr.states]);
+    // plotly.js's animate without a redraw restyles only the points of these two scatter
+    // traces; a restyle would plot the whole diagram again (its lines and labels too).
+    await Plotly.animate(this.diagramDiv, {
+      data: [
+        { text: gates.map((q) => `<b>${symbols[q]}</b><br>${fmt(this.k2(q, s, u), 2)}`),
+          marker: { color: colour }, hovertext: hover },
+        { text: [
+          `C<sub>t−1</sub> = ${fmt(this.before("c", s, u), 3)}`, `C<sub>t</sub> = ${fmt(this.k3("c", s, u), 3)}`,
+          `h<sub>t−1</sub> = ${fmt(this.before("h", s, u), 3)}`, `h<sub>t</sub> = ${fmt(this.k3("h", s, u), 3)}`,
+          `x<sub>t</sub>: ${this.h.labels[s]}`,
+        ] },
+      ],
+      traces: [tr.boxes, tr.states],
+    }, { mode: "immediate", transition: { duration: 0 }, frame: { duration: 0, redraw: false } });
     const frame = this.h.frame_shape, moves = {};
     moves[`shapes[${frame}].x0`] = s + 0.5;
     moves[`shapes[${frame}].x1`] = s + 1.5;
