@@ -36,6 +36,10 @@ COPY asgi.py ./
 ENV LSTM_VIZ_STATIC_CACHE=/app/.static-cache
 RUN python -m serve --cache /app/.static-cache
 
+# plotly.js for the /gates player, served by the app itself from /app/static/ (no CDN); the
+# app cannot write here at run time (ui/player.serve_plotly).
+RUN mkdir static && python -c "import pathlib, shutil, plotly; shutil.copy(pathlib.Path(plotly.__file__).parent / 'package_data' / 'plotly.min.js', 'static/')"
+
 RUN useradd --uid 10001 --user-group --create-home --home-dir /home/app --shell /usr/sbin/nologin app
 USER 10001:10001
 

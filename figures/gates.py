@@ -43,11 +43,13 @@ from lstm_viz.explain import fmt
 from lstm_viz.gates import DISPLAY, QUANTITIES
 from text.i18n import t
 
-__all__ = ["FRAME_MS", "HIGHLIGHTS", "cell_diagram", "gates_figure", "time_ticks"]
+__all__ = ["DIGITS", "FRAME_MS", "HIGHLIGHTS", "cell_diagram", "gates_figure", "player_figures",
+           "time_ticks"]
 
 FRAME_MS = 600            # one step of the animation
 BOXES = tuple(k for k in DISPLAY if QUANTITIES[k].is_layer)  # the four layers, left to right
 MAPS = DISPLAY                                 # the six heatmap bands, top to bottom
+DIGITS = {"gates": 2, "states": 3}  # decimals in the boxes; on C, h and in hovers
 
 # ---- the drawing, in its own axes: x 0…100 across, y 0…360 ≈ pixels up ------------------
 X_RANGE, Y_RANGE = (0, 100), (0, 360)
@@ -142,30 +144,74 @@ def gates_figure(trace, tokens, unit: int = 0, step: int = 0, lang: str = "en") 
         T frames named "0" … "T−1"; a Play/Pause pair and a step slider.
     """
     T, H = _check(trace, tokens, unit, step)
+    data, layout, parts, bands = _drawing(trace, tokens, unit, step, lang, CONTROLS_PX)
+    frames = [_frame(s, parts) for s in range(T)]
+    labels = [t("fig.gates.slider", lang, step=s + 1, token=plain(tok)) for s, tok in
+              enumerate(tokens)]
+    controls = bands.paper(bands.region + NOTE_PX + bands.controls)  # the top of the controls
+    layout.update(updatemenus=[_play_pause(lang, controls - bands.paper(44))],
+                  sliders=[_slider(labels, step, controls - bands.paper(10))])
+    return go.Figure(data=data, layout=layout, frames=frames)
+
+
+def player_figures(trace, tokens, unit: int = 0, step: int = 0,
+                   lang: str = "en") -> tuple[go.Figure, go.Figure]:
+    """What ``ui/player.js`` draws and steps through in the browser, as two figures so that
+    a step redraws only what changes: the cell ``diagram`` (its boxes and state labels are
+    restyled at each step) and the six ``maps`` with no values (the player sends those once,
+    as compact arrays, and fills ``z``), the step's frame and the unit's dashed rows drawn
+    as shapes (moved at each step or unit). The last shape is the step's frame.
+    Arguments as for :func:`gates_figure`.
+    """
+    T, H = _check(trace, tokens, unit, step)
+    tokens = list(tokens)
+    values = {k: np.asarray(getattr(trace, k), dtype=np.float64) for k in MAPS}  # each (T, H)
+    ranges = {k: value_range(k, values[k]) for k in MAPS}
+    parts = _diagram_parts(trace, values, ranges, tokens, unit, lang)
+    shapes, annotations, ops = _skeleton(lang)
+    diagram = go.Figure(
+        data=[ops, _boxes_trace(*parts["boxes"][step]), _states_trace(parts["states"][step])],
+        layout=dict(template=TEMPLATE, height=MARGIN_T + DIAGRAM_PX + 10, showlegend=False,
+                    margin=dict(l=20, r=20, t=MARGIN_T, b=10),
+                    title=dict(text=t("fig.gates.title", lang, unit=unit + 1)),
+                    xaxis=_diagram_axis(X_RANGE), yaxis=_diagram_axis(Y_RANGE, (0.0, 1.0)),
+                    shapes=shapes, annotations=annotations))
+    bands = _Bands(H, controls=0, diagram=0)
+    maps, axes, notes, rows = _heatmaps(values, ranges, tokens, unit, lang, bands, with_z=False)
+    axes.pop(f"yaxis{MARK_Y}")  # the frame is a shape here, in paper coordinates
+    frame = dict(type="rect", xref=TIME_X, yref="paper", x0=step + 0.5, x1=step + 1.5,
+                 y0=bands.paper(PAD_PX - 2), y1=bands.paper(bands.region - PAD_PX + 2),
+                 line=dict(color=INK, width=3 if T <= 100 else 2))
+    maps = go.Figure(data=maps, layout=dict(
+        template=TEMPLATE, height=10 + bands.plot + MARGIN_B, showlegend=False,
+        margin=dict(l=20, r=20, t=10, b=MARGIN_B), **axes, shapes=rows + [frame],
+        annotations=notes))
+    return diagram, maps
+
+
+def _drawing(trace, tokens, unit, step, lang, controls_px):
+    """The traces and layout both figures share; ``controls_px`` kept free for Play/Pause
+    and the slider above the bands."""
+    T, H = trace.steps, trace.hidden_size
     tokens = list(tokens)
     values = {k: np.asarray(getattr(trace, k), dtype=np.float64) for k in MAPS}  # each (T, H)
     ranges = {k: value_range(k, values[k]) for k in MAPS}
     parts = _diagram_parts(trace, values, ranges, tokens, unit, lang)  # per-step updates
     shapes, annotations, ops = _skeleton(lang)
-    bands = _Bands(H)
+    bands = _Bands(H, controls_px)
     maps, axes, map_notes, map_shapes = _heatmaps(values, ranges, tokens, unit, lang, bands)
     data = [ops, _boxes_trace(*parts["boxes"][step]), _states_trace(parts["states"][step]),
             *maps, _marker_trace(step, T, bands)]
-    frames = [_frame(s, parts) for s in range(T)]
-    labels = [t("fig.gates.slider", lang, step=s + 1, token=plain(tok)) for s, tok in
-              enumerate(tokens)]
-    controls = bands.paper(bands.region + NOTE_PX + CONTROLS_PX)  # the top of the controls
+    top = bands.paper(bands.region + NOTE_PX + bands.controls)  # the diagram starts here
     layout = dict(
         template=TEMPLATE, height=bands.height, showlegend=False,
         margin=dict(l=20, r=20, t=MARGIN_T, b=MARGIN_B),
         title=dict(text=t("fig.gates.title", lang, unit=unit + 1), y=1 - 24 / bands.height,
                    yanchor="middle"),
-        xaxis=_diagram_axis(X_RANGE), yaxis=_diagram_axis(Y_RANGE, (controls, 1.0)),
+        xaxis=_diagram_axis(X_RANGE), yaxis=_diagram_axis(Y_RANGE, (top, 1.0)),
         **axes, shapes=shapes + map_shapes, annotations=annotations + map_notes,
-        updatemenus=[_play_pause(lang, controls - bands.paper(44))],
-        sliders=[_slider(labels, step, controls - bands.paper(10))],
     )
-    return go.Figure(data=data, layout=layout, frames=frames)
+    return data, layout, parts, bands
 
 
 # ---- checks ------------------------------------------------------------------------------
@@ -345,6 +391,8 @@ class _Bands:
     """Heights, in pixels, of gates_figure for ``H`` units, and where the six bands sit."""
 
     H: int
+    controls: int = CONTROLS_PX  # room for Play/Pause and the slider (0: none)
+    diagram: int = DIAGRAM_PX    # room for the cell drawing (0: drawn apart)
 
     @property
     def band(self) -> int:
@@ -359,7 +407,7 @@ class _Bands:
     @property
     def plot(self) -> int:
         """The plot area: drawing, controls, note and bands."""
-        return DIAGRAM_PX + CONTROLS_PX + NOTE_PX + self.region
+        return self.diagram + self.controls + NOTE_PX + self.region
 
     @property
     def height(self) -> int:
@@ -374,7 +422,7 @@ class _Bands:
         return px / self.plot
 
 
-def _heatmaps(values, ranges, tokens, unit, lang, bands: _Bands):
+def _heatmaps(values, ranges, tokens, unit, lang, bands: _Bands, with_z: bool = True):
     """The six band traces, their axes, their names and the dashed rows of ``unit``."""
     T = len(tokens)
     hover = t("fig.common.hover", lang, step="%{x:d}", unit="%{y:d}")  # numbers, not tick text
@@ -384,7 +432,8 @@ def _heatmaps(values, ranges, tokens, unit, lang, bands: _Bands):
         n = k + 2  # y axes 2…7; axis 1 is the diagram
         title = t(f"fig.common.{name}", lang)
         traces.append(_heatmap_trace(name, values[name], ranges[name], n, _colourbar(k, bands),
-                                     f"{hover}<br>{title} = %{{z:.3f}}<extra></extra>"))
+                                     f"{hover}<br>{title} = %{{z:.{DIGITS['states']}f}}"
+                                     "<extra></extra>", with_z))
         axes[f"yaxis{n}"] = _band_axis(k, bands)
         notes.append(_band_name(name, title, n, bands.H))
         shapes.append(dict(type="rect", xref=TIME_X, yref=f"y{n}", x0=0.5, x1=T + 0.5,
@@ -435,13 +484,14 @@ def _colourbar(k: int, bands: _Bands) -> tuple[float, float]:
     return bands.paper(middle), bands.paper(bands.band)
 
 
-def _heatmap_trace(name, values, zrange, n, colourbar, hovertemplate) -> dict:
+def _heatmap_trace(name, values, zrange, n, colourbar, hovertemplate, with_z=True) -> dict:
     """The band of quantity ``name``, ``values`` (T, H), on y axis n; its colour bar right
-    of it at ``colourbar`` = (middle, length)."""
+    of it at ``colourbar`` = (middle, length). Without ``with_z`` the values are left out
+    (the player fills them in the browser)."""
     T, H = values.shape
     (lo, hi), (middle, length) = zrange, colourbar
     ticktext = ["0", "0.5", "1"] if (lo, hi) == (0.0, 1.0) else [fmt(lo, 2), "0", fmt(hi, 2)]
-    return dict(
+    trace = dict(
         type="heatmap", xaxis=TIME_X, yaxis=f"y{n}", hovertemplate=hovertemplate,
         x0=1, dx=1, y0=1, dy=1,  # steps and units, 1-based
         z=np.ascontiguousarray(values.T, dtype=np.float32),  # (H, T): units down, time across
@@ -451,6 +501,9 @@ def _heatmap_trace(name, values, zrange, n, colourbar, hovertemplate) -> dict:
                       len=length, thickness=14, outlinewidth=0, tickfont=dict(size=13),
                       tickvals=[lo, (lo + hi) / 2, hi], ticktext=ticktext),
     )
+    if not with_z:
+        del trace["z"]
+    return trace
 
 
 def _width(text: str) -> int:

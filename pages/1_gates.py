@@ -5,7 +5,7 @@ import streamlit as st
 from lstm_viz.explain import DIGITS, explain_step, fmt
 from text.explain import sentences
 from text.i18n import t
-from ui import callbacks, common, compute, controls, keys, limits, share, upload
+from ui import callbacks, common, compute, controls, keys, limits, player, share, upload
 from ui.views import UPLOADED, Chosen, GatesView
 
 EXAMPLES = {  # catalogue key → (sequence, mode)
@@ -41,7 +41,7 @@ def gates_controls(lang: str) -> GatesView:
     # opens on a trained demo, whose gates visibly work; random weights one click away
     model = controls.model_picker(right, lang, "gates.model.help", callbacks.gates_model_changed,
                                   uploads=True, opening=True)
-    controls.start_on_known_unit(model)
+    controls.start_on_known_unit(model, player=True)
     with right:
         upload.upload_control(lang, on_model=callbacks.gates_model_changed)
     chosen = controls.choose(model)
@@ -112,49 +112,52 @@ def examples(chosen: Chosen | None, lang: str) -> None:
                       key=f"btn_model_{k}", width="stretch")
 
 
+@st.fragment
+def step_detail(view: GatesView, lang: str) -> None:
+    """The player and the arithmetic of the step and unit it shows: a step, a unit, Play or
+    a click reruns only this part of the page."""
+    run = compute.gates_run(view)
+    seq, trace = run.sequence, run.trace
+    step, unit = player.show(view, lang)  # the player says; the URL follows
+    if st.session_state.pop(keys.PLAYER_FULL_RUN, False):  # the link is checked on arrival
+        common.check_link(controls.link_values(view, step=step, unit=unit,
+                                               layer=str(view.layer + 1)), lang)
+    st.subheader(t("gates.closer", lang))
+    st.caption(t("player.sync", lang))
+    ex = explain_step(run.lstm, trace, step - 1, unit - 1)
+    left, right = st.columns([3, 2])
+    with left:
+        st.markdown(t("gates.arith", lang, step=step, unit=unit))
+        if ex.finite:  # inf or NaN: no arithmetic to show (explain.not_finite says why)
+            st.html(_MONOSPACE)
+            with st.container(key="arith_formulas"):
+                st.text("\n".join(ex.formulas()))
+            st.caption(common.escape_markdown(t("explain.rounding", lang, digits=DIGITS)))
+            for sentence in sentences(ex, lang):
+                st.markdown("- " + common.escape_markdown(sentence))
+        else:
+            common.show_note(t("explain.not_finite", lang))
+    with right:
+        st.markdown(t("gates.input_at", lang, step=step))
+        st.text(t("word.token", lang) + ": " + seq.tokens[step - 1])
+        with st.container(key="arith_inputs"):
+            st.text("xₜ = [" + ", ".join(fmt(v, DIGITS) for v in trace.x[step - 1]) + "]\n"
+                    "hₜ₋₁ = [" + ", ".join(fmt(v, DIGITS) for v in trace.h_prev[step - 1]) + "]")
+        if seq.mode != "numbers":
+            with st.expander(t("gates.embedding", lang, dim=trace.x.shape[1])):
+                st.dataframe({t("word.token", lang): [tok for tok, _ in seq.vocabulary()],
+                              "x": [", ".join(fmt(v, DIGITS) for v in vec)
+                                    for _, vec in seq.vocabulary()]}, hide_index=True)
+    share.gates_downloads(view, unit - 1, step - 1, lang)
+    share.link_box(lang)
+
+
 lang = common.page("nav.gates")
 st.caption(t("gates.intro", lang))
 with st.expander(t("share.controls", lang), expanded=not common.presenting()):
     view = gates_controls(lang)  # folded away for a projector; still read
 run = compute.gates_run_or_stop(view, lang)
 limits.stop_if_nonfinite([run.trace], lang, first_layer=run.layer)
-
-seq, trace = run.sequence, run.trace
-common.note_cut(seq.total_steps, len(seq.tokens), lang)
-
-figure_slot = st.container()  # the animation goes above the controls that choose its view
-st.subheader(t("gates.closer", lang))
-step, unit = controls.step_and_unit(lang, trace.steps, trace.hidden_size)
-common.check_link(controls.link_values(view, step=step, unit=unit, layer=str(view.layer + 1)),
-                  lang)
-with figure_slot:
-    common.figure(compute.gates_view(view, unit - 1, step - 1, lang), key="gates_figure")
-
-ex = explain_step(run.lstm, trace, step - 1, unit - 1)
-left, right = st.columns([3, 2])
-with left:
-    st.markdown(t("gates.arith", lang, step=step, unit=unit))
-    if ex.finite:  # inf or NaN: no arithmetic to show (explain.not_finite says why)
-        st.html(_MONOSPACE)
-        with st.container(key="arith_formulas"):
-            st.text("\n".join(ex.formulas()))
-        st.caption(common.escape_markdown(t("explain.rounding", lang, digits=DIGITS)))
-        for sentence in sentences(ex, lang):
-            st.markdown("- " + common.escape_markdown(sentence))
-    else:
-        common.show_note(t("explain.not_finite", lang))
-with right:
-    st.markdown(t("gates.input_at", lang, step=step))
-    st.text(t("word.token", lang) + ": " + seq.tokens[step - 1])
-    with st.container(key="arith_inputs"):
-        st.text("xₜ = [" + ", ".join(fmt(v, DIGITS) for v in trace.x[step - 1]) + "]\n"
-                "hₜ₋₁ = [" + ", ".join(fmt(v, DIGITS) for v in trace.h_prev[step - 1]) + "]")
-    if seq.mode != "numbers":
-        with st.expander(t("gates.embedding", lang, dim=trace.x.shape[1])):
-            st.dataframe({t("word.token", lang): [tok for tok, _ in seq.vocabulary()],
-                          "x": [", ".join(fmt(v, DIGITS) for v in vec)
-                                for _, vec in seq.vocabulary()]},
-                         hide_index=True)
-
-share.gates_downloads(view, unit - 1, step - 1, lang)
-share.link_box(lang)
+common.note_cut(run.sequence.total_steps, len(run.sequence.tokens), lang)
+st.session_state[keys.PLAYER_FULL_RUN] = True  # not a rerun of the player's fragment alone
+step_detail(view, lang)

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {  # URL path → (catalogue key of the title, Plotly charts the page draws by default)
     "/": ("nav.home", 1),
-    "/gates": ("nav.gates", 1),
+    "/gates": ("nav.gates", 0),  # its chart is the player's (ui/player.py), checked below
     "/stacked": ("nav.stacked", 3),
     "/params": ("nav.params", 2),
     "/why": ("nav.why", 5),
@@ -40,7 +40,13 @@ IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CHART = "[data-testid='stPlotlyChart']"
 EXCEPTION = "[data-testid='stException']"
 ERROR = "[data-testid='stAlertContentError']"
-GD = f"document.querySelector(\"{CHART} .js-plotly-plot\")"  # the gates page's graph div
+PLAYER = ".lstm-player"  # the gates page's player (ui/player.py)
+PLAYER_DRAWN = f"""() => {{
+    const root = document.querySelector("{PLAYER}");
+    return !!(root && root.dataset.drawn && root.querySelector('.main-svg'));
+}}"""
+GD = f"document.querySelector('{PLAYER} .lp-maps')"  # the player's heatmaps (plotly.js)
+DIAGRAM = f"document.querySelector('{PLAYER} .lp-diagram')"  # and its cell diagram
 CHARTS_DRAWN = f"""(least) => {{
     const charts = [...document.querySelectorAll("{CHART}")];
     return charts.length >= least && charts.every(c => {{
@@ -141,9 +147,23 @@ def shots(request) -> Path:
 
 
 def open_app(page, path: str, charts: int = 1) -> None:
-    """Go to ``path`` (with its query string); wait until the script ran and charts drew."""
+    """Go to ``path`` (with its query string); wait until the script ran and charts drew
+    (on /gates: the player)."""
     page.goto(page.base + path)
-    settle(page, charts)
+    settle(page, 0 if path.startswith("/gates") else charts)
+    if path.startswith("/gates"):
+        settle_player(page)
+
+
+def settle_player(page) -> None:
+    """Wait for the gates player to draw; quietly gives up after 30 s (the assertions say)."""
+    from playwright.sync_api import TimeoutError as Timeout
+
+    try:
+        page.wait_for_selector(IDLE)
+        page.wait_for_function(PLAYER_DRAWN, timeout=30_000)
+    except Timeout:
+        pass
 
 
 def settle(page, charts: int = 1) -> None:
@@ -183,8 +203,10 @@ def submit_text_area(page, key: str, text: str) -> None:
     box.press("Control+Enter")
 
 
-def gates_slider_active(page) -> int:
-    return page.evaluate(f"{GD}._fullLayout.sliders[0].active")
+def player_at(page) -> tuple[int, int]:
+    """The step and unit the player's chart was last drawn at."""
+    step, unit = page.get_attribute(PLAYER, "data-drawn").split(":")
+    return int(step), int(unit)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -197,43 +219,37 @@ def test_page_loads_and_draws(page, shots, path, lang):
     assert page.locator("h1").first.inner_text().strip() == t(f"{key}.title", lang)
     assert page.locator(CHART).count() == charts
     assert page.evaluate(CHARTS_DRAWN, charts), "every chart has drawn something"
+    if path == "/gates":
+        assert page.evaluate(PLAYER_DRAWN), "the player has drawn"
     assert not page.js_errors, page.js_errors
 
 
 def test_play_advances_the_animation(page):
     open_app(page, "/gates")
-    before = gates_slider_active(page)
-    play = page.evaluate(f"""() => {{
-        for (const menu of {GD}.layout.updatemenus || [])
-            for (const b of menu.buttons || [])
-                if (b.method === 'animate' && b.args && b.args[0] == null) return b.label;
-        return null;
-    }}""")
-    assert play, "the gates figure has a Play button (method animate, all frames)"
-    page.locator(".updatemenu-button", has_text=play).first.click()
-    page.wait_for_timeout(2000)
-    after = gates_slider_active(page)
-    assert after > before, (before, after)
+    before = player_at(page)[0]
+    page.locator(f"{PLAYER} .lp-play").click()
+    page.wait_for_function(f"Number(document.querySelector('{PLAYER}').dataset.drawn"
+                           f".split(':')[0]) > {before}", timeout=20_000)
     assert not page.js_errors, page.js_errors
 
 
 def test_a_shared_link_reproduces_the_view_and_widgets_update_the_url(page):
     open_app(page, "/gates?seq=one%20two%20three%20four&mode=words&units=5&seed=9&step=3&unit=2")
     assert_clean(page)
-    assert page.locator(".st-key-step input[type=range]").input_value() == "3"
-    assert page.locator(".st-key-unit input[type=range]").input_value() == "2"
-    assert gates_slider_active(page) == 2  # Plotly counts from 0
+    assert page.locator(f"{PLAYER} .lp-step").input_value() == "3"
+    assert page.locator(f"{PLAYER} .lp-unit").input_value() == "2"
+    assert player_at(page) == (3, 2)
     heading = t("gates.arith", "en", step=3, unit=2).strip("*")
     assert heading in page.inner_text("body")
     units = page.locator(".st-key-units input")
     units.fill("6")
     units.press("Enter")
     page.wait_for_url(lambda url: "units=6" in url)
-    page.wait_for_function("document.querySelector(\".st-key-unit input[type=range]\").max === '6'")
-    settle(page)  # the rerun with 6 units has drawn
+    page.wait_for_function(f"document.querySelector('{PLAYER} .lp-unit').max === '6'")
+    settle_player(page)  # the rerun with 6 units has drawn
     assert_clean(page)
     assert "seed=9" in page.url and "step=3" in page.url and "unit=2" in page.url
-    assert gates_slider_active(page) == 2
+    assert player_at(page) == (3, 2)
 
 
 def test_an_infinite_number_in_a_link_is_dropped_and_the_box_stays_in_the_url(page):
@@ -250,7 +266,7 @@ def test_an_infinite_number_in_a_link_is_dropped_and_the_box_stays_in_the_url(pa
     assert "seed=4" in page.url
     page.go_back()
     page.wait_for_url(lambda url: "units=12" not in url)
-    settle(page)
+    settle_player(page)
     assert page.locator(EXCEPTION).count() == 0
     assert "Traceback" not in page.inner_text("body")
 
@@ -260,14 +276,16 @@ def test_typed_markup_stays_text(page):
     payload = '<b>x</b> <img src=x onerror="window.__xss=1">'
     submit_text_area(page, "seq", payload)
     page.wait_for_function("document.body.innerText.includes('<b>x</b>')")
-    settle(page)
+    settle_player(page)
+    page.wait_for_function(f"""[...document.querySelectorAll("{PLAYER} text")]
+                               .some(n => n.textContent.includes('<b>x</b>'))""")
     page.wait_for_timeout(300)  # an injected <img> would have fired onerror by now
     assert_clean(page)
     assert page.evaluate("window.__xss") is None
     assert page.evaluate("[...document.querySelectorAll('b')]"
                          ".filter(b => b.textContent.trim() === 'x').length") == 0
     assert page.locator("img[src='x']").count() == 0
-    in_chart = page.evaluate(f"""[...document.querySelectorAll("{CHART} text")]
+    in_chart = page.evaluate(f"""[...document.querySelectorAll("{PLAYER} text")]
                                  .some(n => n.textContent.includes('<b>x</b>'))""")
     assert in_chart, "the token is drawn literally in the figure"
 
@@ -276,20 +294,21 @@ def test_bad_numbers_give_a_message_not_a_traceback(page):
     open_app(page, "/gates?model=random")  # the reading modes are random weights' settings
     page.locator(".st-key-mode button", has_text=t("mode.numbers", "en")).click()
     settle(page, charts=0)
+    settle_player(page)
     submit_text_area(page, "seq", "1, abc")
     message = t("err.not_number", "en", token="abc", step=2)
     page.locator(ERROR, has_text=message).wait_for()
     settle(page, charts=0)
     assert page.locator(EXCEPTION).count() == 0
     assert "Traceback" not in page.inner_text("body")
-    assert page.locator(CHART).count() == 0, "the message stands in place of the chart"
+    assert page.locator(PLAYER).count() == 0, "the message stands in place of the chart"
 
 
 def test_query_values_from_the_docs_are_understood(page):
     """``?mode=numbers`` (the option's value, not its English label) selects numbers mode."""
     open_app(page, "/gates?seq=1%202%3B%203%204&mode=numbers")
     assert_clean(page)
-    steps = page.evaluate(f"{GD}._fullLayout.sliders[0].steps.length")
+    steps = int(page.locator(f"{PLAYER} .lp-step").get_attribute("max"))
     assert steps == 2, f"{steps} steps: read as words, not as two vectors (URL now {page.url})"
 
 
@@ -324,7 +343,7 @@ def test_stop_ends_training_and_keeps_the_partial_model(page, shots):
     assert page.evaluate(CHARTS_DRAWN, 1)
     page.locator("a", has_text=t("train.inspect", "en")).click()  # the partial model's gates
     page.wait_for_url(re.compile(r"/gates\?.*model=trained"))
-    settle(page)
+    settle_player(page)
     assert_clean(page)
     assert not page.js_errors, page.js_errors
 
@@ -332,8 +351,8 @@ def test_stop_ends_training_and_keeps_the_partial_model(page, shots):
 def test_present_mode_hides_the_sidebar_and_settings_and_keeps_the_chart(page):
     open_app(page, "/gates?present=1")
     assert_clean(page)
-    assert page.locator(CHART).count() == 1
-    assert page.evaluate(CHARTS_DRAWN, 1), "the chart has drawn"
+    assert page.locator(PLAYER).count() == 1
+    assert page.evaluate(PLAYER_DRAWN), "the chart has drawn"
     sidebar = page.locator("[data-testid='stSidebar']")
     assert sidebar.count() == 0 or not sidebar.first.is_visible()
     assert not page.locator(".st-key-seq textarea").is_visible()  # the settings are folded
@@ -379,3 +398,178 @@ def test_downloaded_html_plays_offline(browser, tmp_path):
         assert not [e for e in errors if e != "undefined"], errors
     finally:
         tab.close()
+
+
+# ---- the gates player: one step, one unit, one truth (ui/player.py) -----------------------
+
+PLAYER_SEQ = "/gates?seq=the%20cat%20sat%20on%20the%20mat%20because%20it%20was%20warm&units=6"
+
+
+def player_run(words: str = "the cat sat on the mat because it was warm", units: int = 6):
+    """The run the player above shows, from the core (mode words, seed 0, random weights)."""
+    from lstm_viz import LSTM
+    from lstm_viz.inputs import encode
+
+    seq = encode(words, "words", seed=0)
+    lstm = LSTM.random(seq.x.shape[1], units, seed=0)
+    return seq, lstm, lstm.run(seq.x)
+
+
+def wait_everywhere(page, step: int, unit: int) -> None:
+    """Wait until the chart, the spoken line, the arithmetic and the URL all show (step,
+    unit); fails (Timeout) if any of them never does."""
+    heading = t("gates.arith", "en", step=step, unit=unit).strip("*")
+    page.wait_for_function(f"document.querySelector('{PLAYER}').dataset.drawn === '{step}:{unit}'")
+    page.wait_for_function("(h) => document.body.innerText.includes(h)", arg=heading)
+    want = [f"step={step}" if step > 1 else None, f"unit={unit}" if unit > 1 else None]
+
+    def url_ok(url: str) -> bool:
+        query = url.split("?", 1)[-1].split("&")
+        return all(w in query for w in want if w) and (
+            step > 1 or not any(q.startswith("step=") for q in query)) and (
+            unit > 1 or not any(q.startswith("unit=") for q in query))
+    page.wait_for_url(url_ok)
+
+
+def assert_one_truth(page, step: int, unit: int) -> None:
+    """The diagram's boxes, C and h labels and the spoken line carry the core's numbers of
+    (step, unit); the frame marker sits on the step's column."""
+    from lstm_viz.explain import fmt
+
+    seq, _, trace = player_run()
+    s, u = step - 1, unit - 1
+    live = page.inner_text(f"{PLAYER} .lp-live")
+    assert f"“{seq.tokens[s]}”" in live
+    for q in ("f", "i", "g", "o", "c", "h"):
+        assert f"= {fmt(getattr(trace, q)[s, u], 3)}" in live, (q, live)
+    boxes = page.evaluate(f"{DIAGRAM}.data[1].text")  # figures.gates.T_BOXES
+    assert [b.split("<br>")[1] for b in boxes] == [fmt(getattr(trace, q)[s, u], 2)
+                                                   for q in ("f", "i", "g", "o")]
+    frame = page.evaluate(f"{GD}.layout.shapes[{GD}.layout.shapes.length - 1]")
+    assert frame["x0"] == s + 0.5 and frame["x1"] == s + 1.5
+
+
+def test_keys_move_the_diagram_the_arithmetic_and_the_url_together(page):
+    open_app(page, PLAYER_SEQ + "&step=3&unit=2")
+    assert_clean(page)
+    wait_everywhere(page, 3, 2)
+    chart = page.locator(f"{PLAYER} .lp-chart")
+    chart.focus()
+    for key, step in (("ArrowRight", 4), ("ArrowRight", 5), ("ArrowLeft", 4), ("End", 10),
+                      ("Home", 1)):
+        chart.press(key)
+        wait_everywhere(page, step, 2)
+        assert_one_truth(page, step, 2)
+    # The link's step=3 was checked on arrival; stepping on is not "a value the link asked
+    # for that the page could not use".
+    assert page.locator("[data-testid='stAlertContentInfo']").count() == 0
+    assert not page.js_errors, page.js_errors
+
+
+def test_a_click_on_a_heatmap_cell_goes_to_its_step_and_unit(page):
+    open_app(page, PLAYER_SEQ)
+    chart = page.locator(f"{PLAYER} .lp-chart")
+    chart.scroll_into_view_if_needed()
+    x, y = page.evaluate(f"""() => {{
+        const gd = {GD}, fl = gd._fullLayout, box = gd.getBoundingClientRect();
+        const xa = fl.xaxis2, ya = fl.yaxis2;  // the time axis and the f band
+        return [box.left + xa._offset + xa.l2p(7), box.top + ya._offset + ya.l2p(5)];
+    }}""")
+    page.mouse.click(x, y)
+    wait_everywhere(page, 7, 5)
+    assert_one_truth(page, 7, 5)
+    assert not page.js_errors, page.js_errors
+
+
+def test_play_and_pause_keep_one_step_everywhere(page):
+    open_app(page, PLAYER_SEQ)
+    page.locator(f"{PLAYER} .lp-speed").select_option("4")
+    page.locator(f"{PLAYER} .lp-loop").check()  # 10 steps at 4×: over before a slow click
+    play = page.locator(f"{PLAYER} .lp-play")
+    play.click()
+    assert play.get_attribute("aria-pressed") == "true"
+    assert play.inner_text() == t("fig.common.pause", "en")
+    page.wait_for_function(f"Number(document.querySelector('{PLAYER}').dataset.step) >= 4")
+    play.click()  # pause
+    assert play.get_attribute("aria-pressed") == "false"
+    step = int(page.get_attribute(PLAYER, "data-step"))  # the chart may still be drawing it
+    unit = 1
+    assert 1 <= step <= 10
+    page.wait_for_timeout(1000)
+    assert int(page.get_attribute(PLAYER, "data-step")) == step  # paused: it stays
+    wait_everywhere(page, step, unit)
+    assert_one_truth(page, step, unit)
+    assert not page.js_errors, page.js_errors
+
+
+def test_playback_holds_its_speed_and_loops(page):
+    T = 40
+    seq = ", ".join(str(k % 7) for k in range(T))
+    open_app(page, f"/gates?mode=numbers&units=8&seq={seq.replace(' ', '%20')}")
+    page.locator(f"{PLAYER} .lp-speed").select_option("4")  # 150 ms a step
+    page.locator(f"{PLAYER} .lp-loop").check()
+    page.evaluate(f"""() => {{
+        const root = document.querySelector('{PLAYER}');
+        window.__steps = [];
+        new MutationObserver(() => window.__steps.push([performance.now(),
+            Number(root.dataset.step)])).observe(root, {{attributes: true,
+            attributeFilter: ['data-step']}});
+    }}""")
+    page.locator(f"{PLAYER} .lp-play").click()
+    page.wait_for_timeout(9000)  # 60 steps: once round and half again
+    page.locator(f"{PLAYER} .lp-play").click()
+    steps = page.evaluate("window.__steps")
+    # Steps advanced, a wrap from step 40 to 1 counting as one step on. A step the browser
+    # was too busy to draw is skipped, never the clock (a loaded machine skips many).
+    advanced = [(b - a) % T for (_, a), (_, b) in zip(steps, steps[1:], strict=False)]
+    assert sum(advanced) >= 40, steps
+    per_step = (steps[-1][0] - steps[0][0]) / sum(advanced)
+    assert 0.9 * 150 <= per_step <= 1.1 * 150, (per_step, steps)  # the set speed, ±10 %
+    assert any(b < a for (_, a), (_, b) in zip(steps, steps[1:], strict=False)), steps  # it looped
+
+
+def test_tab_reaches_every_control_in_order_with_a_visible_focus(page):
+    open_app(page, PLAYER_SEQ)
+    page.locator(f"{PLAYER} .lp-play").focus()
+    seen = []
+    for _ in range(7):  # plotly.js's toolbar buttons are left to the mouse (tabindex -1)
+        seen.append(page.evaluate("""() => {
+            const el = document.activeElement, style = getComputedStyle(el);
+            return [el.classList[0] || el.tagName.toLowerCase(), style.outlineStyle,
+                    parseFloat(style.outlineWidth)];
+        }"""))
+        page.keyboard.press("Tab")
+    names = [name for name, _, _ in seen]
+    assert names == ["lp-play", "lp-step", "lp-unit", "lp-speed", "lp-loop", "lp-chart",
+                     "summary"], names
+    for name, style, width in seen[1:]:  # reached by keyboard: the focus ring shows
+        assert style != "none" and width >= 2, (name, style, width)
+
+
+def test_the_chart_has_a_text_alternative_and_its_values_a_click_away(page):
+    open_app(page, PLAYER_SEQ + "&step=2&unit=3")
+    chart = page.locator(f"{PLAYER} .lp-chart")
+    assert chart.get_attribute("role") == "img"
+    assert chart.get_attribute("aria-label") == t("player.chart", "en", unit=3, step=2)
+    summary_id = chart.get_attribute("aria-describedby")
+    summary = page.locator(f"#{summary_id}").inner_text()
+    assert summary == t("player.summary", "en", unit=3, step=2, steps=10, units=6)
+    live = page.locator(f"{PLAYER} .lp-live")
+    assert live.get_attribute("aria-live") == "polite"
+    page.locator(f"{PLAYER} summary").click()
+    rows = page.locator(f"{PLAYER} table tbody tr")
+    assert rows.count() == 10
+    seq, _, trace = player_run()
+    from lstm_viz.explain import fmt
+
+    cells = rows.nth(1).locator("td").all_inner_texts()
+    assert cells == [seq.tokens[1]] + [fmt(getattr(trace, q)[1, 2], 3)
+                                       for q in ("f", "i", "g", "o", "c", "h")]
+    assert rows.nth(1).get_attribute("aria-current") == "step"
+
+
+def test_the_player_speaks_chinese(page):
+    open_app(page, PLAYER_SEQ + "&lang=zh")
+    assert page.locator(f"{PLAYER} .lp-play").inner_text() == t("fig.common.play", "zh")
+    assert "第 1 步" in page.inner_text(f"{PLAYER} .lp-live")
+    assert page.locator(f"{PLAYER} label", has_text=t("player.speed", "zh")).count() == 1

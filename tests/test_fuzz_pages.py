@@ -96,7 +96,8 @@ def messages(at) -> list[str]:
 
 
 def charts(at) -> int:
-    return len(at.get("plotly_chart"))
+    """Plotly charts and the gates page's player (ui/player.py)."""
+    return len(at.get("plotly_chart")) + len(at.get("bidi_component"))
 
 
 def assert_chart_or_message(at) -> None:

@@ -20,6 +20,7 @@ NAMES = {  # of things, people and file formats
     "LSTM", "RNN", "GRU", "Keras", "TensorFlow", "PyTorch", "cuDNN", "ONNX", "NumPy", "Adam",
     "Karpathy", "Johnson", "Fei", "Colah", "Viz", "Dense", "Linear", "Sequential", "CSV",
     "HTML", "PNG", "MB", "npz", "npy", "zip", "pickle", "NaN", "tanh", "sigmoid", "Python",
+    "Home", "End",  # keys, named as printed on the keyboard (the gates player)
 }
 CODE_NAMES = {  # tensor and argument names the app shows as they are spelled in code
     "batch", "time_step", "num_units", "units", "kernel", "recurrent_kernel", "bias", "weight",
@@ -111,6 +112,19 @@ def _figure_strings(spec: dict, out: list[str]) -> None:
             trace_text(trace)
 
 
+def _player_strings(blob: bytes, out: list[str]) -> None:
+    """The gates player's labels and figure (ui/player.py), with its placeholders filled."""
+    from ui.player import read_payload
+
+    header, _ = read_payload(blob)
+    _figure_strings(header["diagram"], out)
+    _figure_strings(header["maps_figure"], out)
+    fields = {"unit": 1, "step": 1, "steps": 1, "units": 1, "token": "", "f": "0", "i": "0",
+              "g": "0", "o": "0", "c": "0", "h": "0"}
+    out.extend(text.format(**fields) for text in [*header["text"].values(), header["title"],
+                                                   header["maps_title"]])
+
+
 def _title(title) -> str:
     if isinstance(title, dict):
         return str(title.get("text", ""))
@@ -129,6 +143,8 @@ def shown_text(at) -> list[str]:
             continue  # a constant style sheet (st.html), not text a learner reads
         if type(proto).__name__ == "PlotlyChart":
             _figure_strings(json.loads(proto.spec), out)
+        elif type(proto).__name__ == "BidiComponent" and proto.bytes:  # the gates player
+            _player_strings(proto.bytes, out)
         else:
             _proto_strings(proto, out)
     for frame in at.dataframe:

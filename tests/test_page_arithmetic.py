@@ -17,6 +17,7 @@ import pytest
 from conftest import assert_clean, open_page
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from player_payload import player_data, set_player
 
 from lstm_viz import LSTM
 from lstm_viz.demos import NAMES, load
@@ -251,7 +252,7 @@ def test_the_page_shows_arithmetic_that_adds_up(query):
     for line in lines:
         check_line(line)
     for step in (1, 2):  # and at other steps of the same run
-        at.slider(key="step").set_value(step).run()
+        set_player(at, step, player_data(at)[0]["request"]["unit"])
         for line in page_lines(at):
             check_line(line)
 
@@ -260,7 +261,7 @@ def test_the_state_read_at_a_step_is_the_one_the_step_before_showed():
     at = open_page("gates", seq="a b c a b", mode="words", units=4, seed=2, step=2, unit=3)
     shown_h = page_lines(at)[5].split(" ")[-1]  # hₜ of step 2
     shown_c = page_lines(at)[4].split(" ")[-1]  # Cₜ of step 2
-    at.slider(key="step").set_value(3).run()
+    set_player(at, 3, 3)
     (state,) = [c.value for c in at.text if c.value.startswith("xₜ = [")]
     h_prev = state.splitlines()[1].removeprefix("hₜ₋₁ = [").removesuffix("]").split(", ")
     assert h_prev[2] == shown_h

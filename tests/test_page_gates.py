@@ -2,7 +2,8 @@
 
 import numpy as np
 import pytest
-from conftest import assert_clean, decode, open_page, plotly_specs
+from conftest import assert_clean, open_page, plotly_specs
+from player_payload import player_data, player_steps, player_values, set_player
 
 from lstm_viz import LSTM, demos
 from lstm_viz.inputs import encode
@@ -11,10 +12,8 @@ from ui import compute, keys
 from ui.controls import STORIES
 
 
-def gates_spec(at):
-    specs = plotly_specs(at)
-    assert len(specs) == 1
-    return specs[0]
+def arithmetic_heading(at) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("**") and "unit" in m.value)
 
 
 def arithmetic(at) -> str:
@@ -26,12 +25,11 @@ def test_default_view_draws_the_animation():
     at = open_page("gates")
     assert_clean(at)
     assert not at.error
-    spec = gates_spec(at)
     # a trained model whose gates work, on its opening story, at the unit that remembers
     assert at.selectbox(key="model").value == "pronoun-en"
     assert at.text_area(key="seq").value == STORIES["pronoun-en"]
-    assert len(spec["frames"]) == len(STORIES["pronoun-en"].split())
-    assert at.slider(key="unit").value == demos.load("pronoun-en").units["gender"] + 1
+    assert player_steps(at) == len(STORIES["pronoun-en"].split())
+    assert player_data(at)[0]["request"]["unit"] == demos.load("pronoun-en").units["gender"] + 1
     assert arithmetic(at), "the arithmetic is shown"
     assert any("trained model" in c.value for c in at.caption), "the page says why"
 
@@ -42,12 +40,12 @@ def test_chinese_opens_on_chinese_text_read_by_characters():
     assert at.selectbox(key="model").value == "pronoun-zh"
     assert at.text_area(key="seq").value == STORIES["pronoun-zh"]
     steps = compute.model_tokens(compute.demo_chosen("pronoun-zh"), STORIES["pronoun-zh"])
-    assert len(gates_spec(at)["frames"]) == len(steps) > 40  # about a step per character
+    assert player_steps(at) == len(steps) > 40  # about a step per character
     at.button(key="btn_random").click().run()  # random weights: one click, still by characters
     assert_clean(at)
     assert at.selectbox(key="model").value == "random"
     assert at.segmented_control(key="mode").value == "chars"
-    assert len(gates_spec(at)["frames"]) == len(STORIES["pronoun-zh"])
+    assert player_steps(at) == len(STORIES["pronoun-zh"])
     examples = [b.key for b in at.button if (b.key or "").startswith("btn_gates.ex")]
     assert examples[0] == "btn_gates.ex.zh"  # the Chinese example first
 
@@ -55,11 +53,11 @@ def test_chinese_opens_on_chinese_text_read_by_characters():
 def test_chinese_in_words_mode_gets_a_note_and_a_button_to_read_characters():
     at = open_page("gates", lang="zh", model="random", mode="words", seq="小明喜欢读书")
     assert_clean(at)
-    assert len(gates_spec(at)["frames"]) == 1
+    assert player_steps(at) == 1
     assert [i.value for i in at.info] == [t("note.zh_words", "zh")]
     at.button(key="btn_chars").click().run()
     assert at.segmented_control(key="mode").value == "chars"
-    assert len(gates_spec(at)["frames"]) == 6 and not at.info
+    assert player_steps(at) == 6 and not at.info
     english = open_page("gates", model="random", mode="words", seq="read me word by word")
     assert not english.info  # no note for text that words mode splits
 
@@ -96,15 +94,12 @@ def test_text_the_demo_cannot_read_offers_random_weights_in_one_click():
 def test_figure_holds_the_trace_of_the_typed_sequence():
     at = open_page("gates", seq="a b c d", mode="words", units=3, seed=5)
     assert_clean(at)
-    spec = gates_spec(at)
-    assert len(spec["frames"]) == 4
-    # The same numbers the core gives for this input are in the heatmaps.
+    assert player_steps(at) == 4
+    # The same numbers the core gives for this input are in the player's data.
     seq = encode("a b c d", "words", seed=5)
     trace = LSTM.random(seq.x.shape[1], 3, seed=5).run(seq.x)
-    values = [decode(tr["z"]) for tr in spec["data"] if tr.get("type") == "heatmap"]
-    assert any(np.allclose(np.asarray(v, float).reshape(-1), trace.f.T.reshape(-1), atol=1e-6)
-               or np.allclose(np.asarray(v, float).reshape(-1), trace.f.reshape(-1), atol=1e-6)
-               for v in values)
+    for name in ("f", "g", "c", "h"):
+        assert np.allclose(player_values(at, name), getattr(trace, name), atol=5e-4)
 
 
 @pytest.mark.parametrize("widget, key, value", [
@@ -124,12 +119,12 @@ def test_each_widget_changes_the_view(widget, key, value):
 def test_mode_units_step_and_unit_change_the_explanation():
     at = open_page("gates", seq="1, 2, 3, 4, 5", mode="numbers", units=4)
     assert_clean(at)
-    assert len(gates_spec(at)["frames"]) == 5
+    assert player_steps(at) == 5
     before = arithmetic(at)
-    at.slider(key="step").set_value(3).run()
+    set_player(at, 3, 1)
     assert_clean(at)
     assert arithmetic(at) != before
-    at.slider(key="unit").set_value(4).run()
+    set_player(at, 3, 4)
     assert_clean(at)
     lines = arithmetic(at).splitlines()
     assert lines[0].startswith("f = σ(") and lines[4].startswith("Cₜ = f·Cₜ₋₁")
@@ -149,18 +144,18 @@ def test_bad_input_gives_a_message_and_keeps_settings(seq, mode, fragment):
     at.segmented_control(key="mode").set_value(mode).run()
     assert_clean(at)
     assert len(at.error) == 1 and fragment in at.error[0].value.replace("\\", "")
-    assert not plotly_specs(at), "no chart in place of the message"
+    assert not plotly_specs(at) and not at.get("bidi_component"), "no chart: the message"
     assert at.number_input(key="units").value == 7
     assert at.number_input(key="seed").value == 3
     at.text_area(key="seq").set_value("1, 2, 3").run()  # fixing the input brings the chart back
-    assert not at.error and len(gates_spec(at)["frames"]) == 3
+    assert not at.error and player_steps(at) == 3
 
 
 def test_long_sequence_is_cut_to_500_steps_with_a_note():
     at = open_page("gates", seq="ab" * 400, mode="chars", units=2)
     assert_clean(at)
     assert "800" in at.info[0].value and "500" in at.info[0].value
-    assert len(gates_spec(at)["frames"]) == 500
+    assert player_steps(at) == 500
 
 
 @pytest.mark.parametrize("seq, mode", [
@@ -172,9 +167,10 @@ def test_odd_text_is_shown_as_typed(seq, mode):
     at = open_page("gates", seq=seq, mode=mode)
     assert_clean(at)
     assert not at.error
-    spec = gates_spec(at)
-    text = str(spec)
+    header, _ = player_data(at)
+    text = str(header["diagram"]) + str(header["maps_figure"]) + str(header["labels"])
     assert "<b>x</b>" not in text and "<img" not in text  # escaped inside the figure
+    assert header["tokens"] == list(encode(seq, mode).tokens)  # as typed, for textContent
     first = encode(seq, mode).tokens[0]
     assert any(el.value.endswith(": " + first) for el in at.text)  # shown as typed
 
@@ -186,9 +182,8 @@ def test_a_shared_link_reproduces_the_view():
     assert at.text_area(key="seq").value == query["seq"]
     assert at.number_input(key="units").value == 5
     assert at.number_input(key="seed").value == 9
-    assert at.slider(key="step").value == 3 and at.slider(key="unit").value == 2
-    spec = gates_spec(at)
-    assert spec["layout"]["sliders"][0]["active"] == 2  # 0-based: step 3
+    request = player_data(at)[0]["request"]
+    assert (request["step"], request["unit"]) == (3, 2)  # the player starts there
     assert "Step 3, unit 2" in at.markdown[-0 - len(at.markdown)].value or any(
         "Step 3, unit 2" in m.value for m in at.markdown)
 
@@ -198,7 +193,8 @@ def test_garbage_in_the_url_falls_back_to_defaults():
     assert_clean(at)
     assert not at.error
     assert at.number_input(key="units").value == 8
-    assert gates_spec(at)["frames"]
+    assert player_steps(at)
+    assert player_data(at)[0]["request"]["unit"] != 999  # unit 999 does not exist
     notes = " ".join(el.value.replace("\\", "") for el in at.info)
     for shown in ("units=lots", "seed=-5", "step=x", "unit=999", "mode=nope"):
         assert shown in notes  # the teacher learns the link was not used as written
@@ -215,7 +211,8 @@ def test_step_beyond_a_shorter_sequence_is_clamped():
     at = open_page("gates", seq="a b c d e f", mode="words", step=6)
     at.text_area(key="seq").set_value("a b").run()
     assert_clean(at)
-    assert at.slider(key="step").value == 2
+    assert player_data(at)[0]["request"]["step"] == 2
+    assert "Step 2," in arithmetic_heading(at) and at.query_params["step"] in ("2", ["2"])
 
 
 def test_chinese_page():
@@ -226,14 +223,6 @@ def test_chinese_page():
 
 
 # ---- trained models: the demos and the learner's own --------------------------------------
-
-def heatmap_of(spec, name):
-    """The heatmap band of quantity ``name`` ("f", "i", …) as (T, H)."""
-    from figures.gates import MAPS
-
-    maps = [tr for tr in spec["data"] if tr.get("type") == "heatmap"]
-    return np.asarray(decode(maps[MAPS.index(name)]["z"]), float).T
-
 
 def demo_trace(name, text):
     from lstm_viz import demos
@@ -256,20 +245,20 @@ def test_choosing_a_demo_model_shows_its_trace():
     text = at.text_area(key="seq").value
     assert text != "the cat sat on the mat because it was warm"  # replaced: words it can read
     tokens, layer = demo_trace("pronoun-en", text)
-    spec = gates_spec(at)
-    assert len(spec["frames"]) == len(tokens)
+    assert player_steps(at) == len(tokens)
     for name in ("f", "c"):
-        assert np.allclose(heatmap_of(spec, name), getattr(layer, name), atol=1e-5)
+        assert np.allclose(player_values(at, name), getattr(layer, name), atol=5e-4)
     assert not at.number_input and not at.segmented_control  # the model decides: hidden
     captions = " ".join(c.value for c in at.caption)
     units = layer.c.shape[1]
     assert f"It reads the text word by word and has {units} units" in captions
     assert any("English stories" in m.value for m in at.markdown)
-    assert at.slider(key="unit").max == layer.c.shape[1]
+    assert player_data(at)[0]["units"] == layer.c.shape[1]
     from lstm_viz import demos
 
     gender = demos.load("pronoun-en").units["gender"] + 1
-    assert at.slider(key="unit").value == gender  # starts on the unit that remembers
+    assert player_data(at)[0]["request"]["unit"] == gender  # starts on the unit that remembers
+    assert f"unit {gender}" in arithmetic_heading(at)
     assert any(f"Unit {gender} learned to carry the gender" in m.value for m in at.markdown)
 
 
@@ -282,9 +271,8 @@ def test_a_demo_link_reproduces_the_view():
     assert at.selectbox(key="model").value == "pronoun-en"
     assert at.text_area(key="seq").value == text
     tokens, layer = demo_trace("pronoun-en", text)
-    spec = gates_spec(at)
-    assert np.allclose(heatmap_of(spec, "i"), layer.i, atol=1e-5)
-    assert spec["layout"]["sliders"][0]["active"] == 3
+    assert np.allclose(player_values(at, "i"), layer.i, atol=5e-4)
+    assert player_data(at)[0]["request"]["step"] == 4
     # the arithmetic is the demo layer's: f of unit 3 at step 4 is in the first formula
     assert arithmetic(at).splitlines()[0].endswith(f"{layer.f[3, 2]:.3f}".replace("-", "−"))
     assert any(el.value.endswith(": " + tokens[3]) for el in at.text)
@@ -300,14 +288,14 @@ def test_random_settings_come_back_after_a_trained_model():
     assert not at.warning
     assert at.number_input(key="units").value == 5 and at.number_input(key="seed").value == 7
     assert at.segmented_control(key="mode").value == "chars"
-    assert len(gates_spec(at)["frames"]) == len(at.text_area(key="seq").value)
+    assert player_steps(at) == len(at.text_area(key="seq").value)
 
 
 def test_a_demo_link_with_random_settings_gives_no_note():
     at = open_page("gates", model="first-symbol", seq="Bxyz?", units=12, seed=3, mode="numbers")
     assert_clean(at)
     assert not at.info and not at.error
-    assert len(gates_spec(at)["frames"]) == 5
+    assert player_steps(at) == 5
 
 
 def test_a_demo_model_names_unknown_words():
@@ -317,7 +305,7 @@ def test_a_demo_model_names_unknown_words():
     message = at.error[0].value.replace("\\", "")
     assert "“cat”" in message and "“the”" not in message.split("Use only")[0]
     assert "Mary" in message.split("Use only these:")[1]
-    assert not plotly_specs(at)
+    assert not at.get("bidi_component")
     assert at.selectbox(key="model").value == "pronoun-en"
 
 
@@ -326,7 +314,7 @@ def test_character_demo_reads_characters():
     assert_clean(at)
     tokens, layer = demo_trace("brackets", "(a(b))")
     assert tokens == ("(", "a", "(", "b", ")", ")")
-    assert np.allclose(heatmap_of(gates_spec(at), "c"), layer.c, atol=1e-5)
+    assert np.allclose(player_values(at, "c"), layer.c, atol=5e-4)
     assert "character by character" in " ".join(c.value for c in at.caption)
     depth = demos_unit("brackets", "depth")
     assert any(f"Unit {depth} learned to count" in m.value for m in at.markdown)
@@ -337,7 +325,7 @@ def test_chinese_demo_in_chinese():
     assert_clean(at)
     assert not at.error
     assert any("中文小故事" in m.value for m in at.markdown)
-    assert len(gates_spec(at)["frames"]) == 12
+    assert player_steps(at) == 12
 
 
 def test_the_learners_own_model_is_offered_only_when_there_is_one():
@@ -361,10 +349,10 @@ def test_the_learners_own_model_is_offered_only_when_there_is_one():
     text = at.text_area(key="seq").value
     assert text.endswith("?")  # one of the task's own examples
     run = own.run(task.tokenize(text))
-    assert np.allclose(heatmap_of(gates_spec(at), "f"), run.trace.layers[0].f, atol=1e-6)
+    assert np.allclose(player_values(at, "f"), run.trace.layers[0].f, atol=5e-4)
     assert at.selectbox(key="layer").value == "1"  # two layers: a layer choice
     at.selectbox(key="layer").set_value("2").run()
     assert_clean(at)
-    assert np.allclose(heatmap_of(gates_spec(at), "f"), run.trace.layers[1].f, atol=1e-6)
-    assert at.slider(key="unit").max == 4
+    assert np.allclose(player_values(at, "f"), run.trace.layers[1].f, atol=5e-4)
+    assert player_data(at)[0]["units"] == 4
     assert any("Your own model" in m.value for m in at.markdown)

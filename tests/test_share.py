@@ -5,7 +5,8 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
-from conftest import assert_clean, open_page, plotly_specs
+from conftest import assert_clean, open_page
+from player_payload import player_elements
 
 from lstm_viz import LSTM
 from lstm_viz.export import read_trace_csv
@@ -58,7 +59,7 @@ def test_present_folds_the_settings_away_and_keeps_the_chart():
     normal, present = open_page("gates"), open_page("gates", present=1)
     for at in (normal, present):
         assert_clean(at)
-        assert len(plotly_specs(at)) == 1
+        assert len(player_elements(at)) == 1
     assert normal.expander[0].label == present.expander[0].label == "Settings"
     assert normal.expander[0].proto.expanded and not present.expander[0].proto.expanded
     # The widgets are still there (they drive the view) and the toggle leaves the sidebar.

@@ -89,12 +89,18 @@ def note_words_mode(text: str, mode: str, lang: str) -> None:
         st.button(t("note.zh_words.button", lang), on_click=_read_chars, key="btn_chars")
 
 
-def start_on_known_unit(model: str) -> None:
-    """Open a demo on the unit whose job is known, unless the link or the learner chose one."""
+def start_on_known_unit(model: str, player: bool = False) -> None:
+    """Open a demo on the unit whose job is known, unless the link or the learner chose one:
+    for the unit slider (/why), or for the gates player (``player``: it takes the unit asked
+    for in ``keys.UNIT`` when it first shows a run)."""
     known = compute.known_unit(model)
     state = st.session_state
-    if known and keys.UNIT not in state and keys.UNIT not in st.query_params \
-            and keys.kept(keys.UNIT) not in state:
+    if not known or keys.UNIT in st.query_params:
+        return
+    if player:
+        if keys.PLAYER_REQUEST not in state:
+            state[keys.UNIT] = known[1] + 1
+    elif keys.UNIT not in state and keys.kept(keys.UNIT) not in state:
         state[keys.kept(keys.UNIT)] = known[1] + 1
 
 

@@ -21,6 +21,8 @@ PAGE = "_page"                  # the title key of the page the session is on
 LINK = "_link"                  # the URL values the learner arrived with on this page
 LINK_KEPT = "_link_kept"        # those values, kept over a rerun that common.number asked for
 LINKS_SEEN = "_links_seen"      # pages whose URL has been read once
+PLAYER_REQUEST = "_player_request"  # where /gates last asked its player to stand (ui/player.py)
+PLAYER_FULL_RUN = "_player_full_run"  # set by a whole run of /gates, not by its player's reruns
 
 
 def kept(key: str) -> str:
@@ -40,3 +42,4 @@ LAYER = "layer"
 STEP = "step"
 UNIT = "unit"
 UPLOAD_FILE = "upload_file"
+PLAYER = "gates_player"  # the gates player's state: {"at": {"step", "unit", "rev"}}

@@ -1,0 +1,247 @@
+"""ui/player.py: the gates player's data (numbers exactly as the learner reads them, labels
+from the catalogue, a compact payload) and its state round trip through AppTest (the
+player's JavaScript is tested in Chromium: tests/test_browser.py)."""
+
+import math
+
+import numpy as np
+import pytest
+from conftest import assert_clean, open_page
+from player_payload import player_data, player_elements, set_player, values
+
+from lstm_viz import LSTM
+from lstm_viz.explain import explain_step, fmt
+from lstm_viz.inputs import encode
+from text.i18n import t
+from ui import keys, player
+from ui.views import GatesView
+
+
+def js_fmt(k: int, d: int) -> str:
+    """ui/player.js's fmt(k, d), line for line."""
+    digits = str(abs(k)).rjust(d + 1, "0")
+    return ("−" if k < 0 else "") + digits[:-d] + "." + digits[-d:]
+
+
+def js_two_decimals(code: int) -> int:
+    """ui/player.js's k2(): hundredths from a gate code 2·k + b."""
+    k, up = code >> 1, code & 1
+    if abs(k) % 10 == 5:
+        return (k + 5) // 10 if up else (k - 5) // 10
+    return math.floor(k / 10 + 0.5)  # Math.round (no ties here)
+
+
+def numbers(T: int, salt: float = 0.0) -> str:
+    return ", ".join(f"{math.sin(0.37 * k + salt):.2f}" for k in range(T))
+
+
+# ---- the numbers the browser shows are the numbers Python shows -------------------------
+
+TIES = [0.1245, 0.1255, -0.1245, 0.0625, -0.0625, 0.125, -0.125, 0.0005, -0.0005, -0.0004,
+        0.9995, -0.9995, 0.00049999, 0.005, -0.005, 0.015, 1.0, -1.0, 0.0, 12.3455, -40.0005]
+
+
+def test_thousandths_print_as_fmt_prints_every_value():
+    rng = np.random.default_rng(0)
+    v = np.concatenate([rng.uniform(-1, 1, 50_000), rng.normal(0, 8, 10_000), TIES])
+    k = player.thousandths(v)
+    assert [js_fmt(int(n), 3) for n in k] == [fmt(x, 3) for x in v]
+
+
+def test_gate_codes_give_both_three_and_two_decimals_as_fmt():
+    rng = np.random.default_rng(1)
+    v = np.concatenate([rng.uniform(-1, 1, 50_000), [x for x in TIES if abs(x) <= 1]])
+    codes = player.gate_codes(v)
+    assert codes.dtype == np.int16
+    assert [js_fmt(int(c) >> 1, 3) for c in codes] == [fmt(x, 3) for x in v]
+    assert [js_fmt(js_two_decimals(int(c)), 2) for c in codes] == [fmt(x, 2) for x in v]
+
+
+def test_a_cell_state_beyond_int16_travels_as_int32():
+    _, a = player._array("c", player.thousandths([40.0, -0.5]))
+    assert a.dtype == np.int32 and list(a) == [40_000, -500]
+    _, a = player._array("h", player.thousandths([0.5, -1.0]))
+    assert a.dtype == np.int16
+
+
+# ---- the payload ----------------------------------------------------------------------------
+
+def view_of(text="a b c d", mode="words", units=3, seed=5) -> GatesView:
+    return GatesView(text, mode, units, seed)
+
+
+def test_the_payload_holds_the_run_and_the_state_before_it():
+    view = view_of()
+    header, arrays = player.read_payload(player.payload(view, "en", 2, 3, 0))
+    seq = encode("a b c d", "words", seed=5)
+    trace = LSTM.random(seq.x.shape[1], 3, seed=5).run(seq.x)
+    assert (header["steps"], header["units"]) == (4, 3)
+    assert header["tokens"] == ["a", "b", "c", "d"]
+    for name in ("f", "i", "g", "o", "c", "h"):
+        got = values(header, arrays, name)
+        assert got.shape == (4, 3)
+        assert np.array_equal(got * 1000, player.thousandths(getattr(trace, name)))
+    assert np.array_equal(arrays["c0"], player.thousandths(trace.c_prev[0]))
+    assert np.array_equal(arrays["h0"], player.thousandths(trace.h_prev[0]))
+    assert np.allclose(trace.c_prev[1:], trace.c[:-1])  # so C_{t-1} of step t is C of t-1
+    assert header["request"] == {"step": 2, "unit": 3, "rev": 0}
+
+
+def test_the_payload_is_the_same_bytes_for_the_same_view():
+    a = player.payload.__wrapped__(view_of(), "en", 1, 1, 0)
+    b = player.payload.__wrapped__(view_of(), "en", 1, 1, 0)
+    assert a == b  # so a rerun sends Streamlit's short reference, not the data again
+    assert player.payload.__wrapped__(view_of(seed=6), "en", 1, 1, 0) != a
+
+
+def test_the_arrays_start_on_eight_byte_boundaries():
+    blob = player.payload(view_of(), "en", 1, 1, 0)
+    n = int.from_bytes(blob[8:12], "little")
+    assert (12 + n) % 8 == 0
+    header, _ = player.read_payload(blob)
+    assert all(a["offset"] % 8 == 0 for a in header["arrays"])
+
+
+def test_the_gates_view_at_200_steps_and_64_units_is_under_a_quarter_megabyte():
+    blob = player.payload(GatesView(numbers(200), "numbers", 64, 0), "en", 1, 1, 0)
+    assert len(blob) <= 250_000, len(blob)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_label_comes_from_the_catalogue(lang):
+    header, _ = player.read_payload(player.payload(view_of(), lang, 1, 1, 0))
+    assert header["text"] == {name: t(key, lang) for name, key in player.TEXT_KEYS.items()}
+    assert header["title"] == t("fig.gates.title", lang, unit="{unit}")
+    assert header["diagram"]["layout"]["title"]["text"] == t("fig.gates.title", lang, unit=1)
+
+
+def test_the_two_languages_differ_and_chinese_has_no_english_sentences():
+    en = player.read_payload(player.payload(view_of(), "en", 1, 1, 0))[0]["text"]
+    zh = player.read_payload(player.payload(view_of(), "zh", 1, 1, 0))[0]["text"]
+    for name in ("controls", "speed", "loop", "live", "summary", "table", "failed"):
+        assert en[name] != zh[name], name
+        assert not {"the", "of", "and"} & set(zh[name].lower().split()), zh[name]
+
+
+def test_markup_in_tokens_is_escaped_for_plotly_and_kept_as_typed_for_text():
+    text = "<b>x</b> <img src=x onerror=alert(1)> $y$"
+    header, _ = player.read_payload(player.payload(view_of(text, units=2), "en", 1, 1, 0))
+    assert header["tokens"] == ["<b>x</b>", "<img", "src=x", "onerror=alert(1)>", "$y$"]
+    assert header["labels"][0] == "&lt;b&gt;x&lt;/b&gt;"
+    assert not any("<" in label or "$" in label for label in header["labels"])
+
+
+def test_the_box_colours_are_the_figures_colour_of_each_value():
+    from figures.theme import colour_scale, colours_at, value_range
+
+    view = view_of()
+    header, arrays = player.read_payload(player.payload(view, "en", 1, 1, 0))
+    seq = encode("a b c d", "words", seed=5)
+    trace = LSTM.random(seq.x.shape[1], 3, seed=5).run(seq.x)
+    for q in header["gates"]:
+        table = header["colours"][q]
+        lo, hi = value_range(q, getattr(trace, q))
+        code = int(arrays[q][0])
+        k2 = js_two_decimals(code)
+        assert table["colours"][k2 - table["lo"]] == colours_at(colour_scale(q), [k2 / 100],
+                                                                lo, hi)[0]
+
+
+def test_plotly_js_is_served_by_this_server():
+    import plotly
+
+    path = player.serve_plotly()
+    source = plotly.__file__.replace("__init__.py", "package_data/plotly.min.js")
+    assert path.name == "plotly.min.js" and path.read_bytes() == open(source, "rb").read()
+    header, _ = player.read_payload(player.payload(view_of(), "en", 1, 1, 0))
+    assert header["plotly"] == "app/static/plotly.min.js"  # relative: this server, no CDN
+    js = (player.HERE / "player.js").read_text()
+    assert "http://" not in js and "https://" not in js and "cdn" not in js.lower()
+    assert "innerHTML" not in js  # tokens are set as textContent
+
+
+# ---- the page: the player's state drives the arithmetic and the URL -----------------------
+
+def heading(at) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("**") and "unit" in m.value)
+
+
+def test_the_player_starts_at_the_links_step_and_unit():
+    at = open_page("gates", seq="one two three four five", mode="words", units=4, step=3,
+                   unit=2)
+    assert_clean(at)
+    header, _ = player_data(at)
+    assert header["request"]["step"] == 3 and header["request"]["unit"] == 2
+    assert heading(at) == t("gates.arith", "en", step=3, unit=2)
+
+
+def test_the_players_step_and_unit_drive_the_arithmetic_and_the_url():
+    at = open_page("gates", seq="1, 2, 3, 4, 5", mode="numbers", units=4, seed=2)
+    set_player(at, 4, 3)
+    assert_clean(at)
+    assert heading(at) == t("gates.arith", "en", step=4, unit=3)
+    seq = encode("1, 2, 3, 4, 5", "numbers", seed=2)
+    lstm = LSTM.random(seq.x.shape[1], 4, seed=2)
+    ex = explain_step(lstm, lstm.run(seq.x), 3, 2)
+    assert next(el.value for el in at.text if el.value.startswith("f = σ(")) == \
+        "\n".join(ex.formulas())  # step 4, unit 3's own numbers
+    assert at.query_params["step"] in ("4", ["4"]) and at.query_params["unit"] in ("3", ["3"])
+    set_player(at, 1, 1)
+    assert "step" not in at.query_params and "unit" not in at.query_params  # defaults: left out
+
+
+def test_a_step_change_reruns_with_the_same_player_data():
+    at = open_page("gates", seq="a b c d e", mode="words", units=3)
+    before = player_elements(at)[0].proto.bytes
+    set_player(at, 5, 2)
+    assert player_elements(at)[0].proto.bytes == before  # nothing but the state travelled
+
+
+def test_a_state_for_an_old_request_is_not_used():
+    at = open_page("gates", seq="a b c d e f", mode="words", units=3)
+    at.session_state[keys.PLAYER] = {"at": {"step": 5, "unit": 2, "rev": 99}}
+    at.run()
+    assert heading(at) == t("gates.arith", "en", step=1, unit=1)
+
+
+def test_out_of_range_state_falls_back_to_the_request():
+    at = open_page("gates", seq="a b c", mode="words", units=3, step=2)
+    set_player(at, 9, 7)
+    assert_clean(at)
+    assert heading(at) == t("gates.arith", "en", step=2, unit=1)
+
+
+def test_a_shorter_sequence_moves_the_player_to_its_last_step():
+    at = open_page("gates", seq="a b c d e f", mode="words", units=3)
+    set_player(at, 6, 2)
+    at.text_area(key="seq").set_value("a b c").run()
+    assert_clean(at)
+    request = player_data(at)[0]["request"]
+    assert (request["step"], request["unit"], request["rev"]) == (3, 2, 1)  # a new request
+    assert heading(at) == t("gates.arith", "en", step=3, unit=2)
+    set_player(at, 1, 3)  # the player answers the new request
+    assert heading(at) == t("gates.arith", "en", step=1, unit=3)
+
+
+def test_the_chinese_page_sends_chinese_labels():
+    at = open_page("gates", lang="zh")
+    assert_clean(at)
+    header, _ = player_data(at)
+    assert header["text"]["speed"] == "速度" and header["text"]["play"] == "▶ 播放"
+
+
+# ---- figures.gates.player_figures: what the player draws ---------------------------------
+
+def test_player_figures_split_the_diagram_from_the_maps_and_leave_out_the_values():
+    from figures.gates import MAPS, player_figures
+
+    seq = encode("a b c d e", "words", seed=1)
+    trace = LSTM.random(seq.x.shape[1], 4, seed=1).run(seq.x)
+    diagram, maps = player_figures(trace, seq.tokens, unit=2, step=3)
+    assert not any(tr.type == "heatmap" for tr in diagram.data)
+    assert [tr.type for tr in maps.data] == ["heatmap"] * len(MAPS)
+    assert all(tr.z is None for tr in maps.data)  # sent as arrays, filled in the browser
+    *rows, frame = maps.layout.shapes
+    assert len(rows) == len(MAPS) and all((r.y0, r.y1) == (2.5, 3.5) for r in rows)  # unit 3
+    assert (frame.x0, frame.x1) == (3.5, 4.5) and frame.yref == "paper"  # step 4's column
+    assert not maps.frames and not maps.layout.sliders and not diagram.layout.updatemenus
