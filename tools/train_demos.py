@@ -21,18 +21,24 @@ For the pronoun demos two more sets are measured, both never trained on:
   the other gender.
 
 Each ``<name>.npz`` carries in its metadata the recipe (``task``, ``seed``, ``steps``,
-``lr`` …), the training ``seconds``, the units found (``unit.gender``, ``unit.male_sign``,
+``lr`` …), the units found (``unit.gender``, ``unit.male_sign``,
 ``unit.depth``), the longest training distance (``train.max_distance``) and the held-out
 numbers (``metric.*``). The weights are stored as float32 (half the size; the numbers are
 measured on exactly what is stored); training computes in the recipe's ``dtype`` (float32
-unless a recipe says otherwise). One line
-per demo is printed: its metrics and how long the training took.
+unless a recipe says otherwise). The file is written byte for byte the same on every rerun
+(:func:`write`: no clock in it, neither the zip's dates nor the training time), so a
+retrained file can be compared with the shipped one by ``cmp``. One line per demo is
+printed: how long the training took (wall clock and this process's CPU time; the
+machine, not the recipe, decides those, so they are not stored) and its metrics.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import sys
+import time
+import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -249,17 +255,21 @@ def as_float32(model: TokenModel) -> TokenModel:
     return model.with_params(params)
 
 
-def build(name: str, recipe: Recipe | None = None) -> tuple[TokenModel, float]:
-    """Train, choose the units, measure; the model (float32, meta filled) and seconds.
-    ``recipe`` replaces the demo's own (for a search); the files are not written here."""
+def build(name: str, recipe: Recipe | None = None) -> tuple[TokenModel, float, float]:
+    """Train, choose the units, measure; the model (float32, meta filled) and the training's
+    wall-clock and CPU seconds (this process's CPU time: on a shared machine, about what one
+    free core would take). ``recipe`` replaces the demo's own (for a search); the files are
+    not written here."""
     r = recipe or RECIPES[name]
+    cpu = time.process_time()
     result = train_demo(name, recipe=r)
+    cpu = time.process_time() - cpu
     model = as_float32(result.model)
     meta = {"task": r.task, "seed": r.seed, "steps": result.steps, "lr": r.lr,
             "batch": r.batch, "units": r.units, "embed_dim": r.embed_dim, "clip": r.clip,
-            "forget_bias": r.forget_bias, "dtype": r.dtype, "seconds": round(result.seconds, 1),
+            "forget_bias": r.forget_bias, "dtype": r.dtype,
             "held_out": HELD_OUT_N, "trainer": "lstm_viz.train.train (tools/train_demos.py)"}
-    return with_measurements(model, name, r, meta), result.seconds
+    return with_measurements(model, name, r, meta), result.seconds, cpu
 
 
 def with_measurements(model: TokenModel, name: str, r: Recipe, meta: dict) -> TokenModel:
@@ -277,8 +287,20 @@ def with_measurements(model: TokenModel, name: str, r: Recipe, meta: dict) -> To
     return TokenModel(model.vocab, model.embedding, model.stack, model.labels, meta)
 
 
+def write(model: TokenModel, path: Path) -> None:
+    """:meth:`TokenModel.save`, then every zip entry rewritten with one fixed date (1980-01-01,
+    zip's earliest) in the same order: the bytes depend on the model alone."""
+    buffer = io.BytesIO()
+    model.save(buffer)
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(path, "w") as out:
+        for info in src.infolist():
+            out.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)),
+                         src.read(info.filename))
+
+
 def report_line(name: str, model: TokenModel, seconds: float, extra: str = "") -> str:
-    """One printed line: the demo, training seconds, every metric, the units."""
+    """One printed line: the demo, training wall-clock seconds (0: not trained here), every
+    metric, the units."""
     metrics = {k[7:]: v for k, v in model.meta.items() if k.startswith("metric.")}
     units = {k[5:]: v for k, v in model.meta.items() if k.startswith("unit.")}
     far = model.meta.get("far_distance")
@@ -311,20 +333,20 @@ def main(argv: list[str] | None = None) -> int:
             stored = TokenModel.load(OUT / f"{name}.npz")
             meta = {k: v for k, v in stored.meta.items() if not k.startswith(("metric.", "unit."))}
             model = with_measurements(stored, name, RECIPES[name], meta)
-            print(report_line(name, model, float(meta.get("seconds", 0))), flush=True)
+            print(report_line(name, model, 0.0), flush=True)
         elif args.search:
             r = RECIPES[name]
             for seed, lr, bias in search_grid(args.search, args.lr or [r.lr],
                                               args.forget_bias or [r.forget_bias]):
-                model, seconds = build(name, replace(r, seed=seed, lr=lr, forget_bias=bias))
-                print(report_line(name, model, seconds,
+                model, seconds, cpu = build(name, replace(r, seed=seed, lr=lr, forget_bias=bias))
+                print(report_line(name, model, seconds, f"  ({cpu:.1f} s CPU)"
                                   f"  seed={seed} lr={lr} forget_bias={bias}"), flush=True)
         else:
-            model, seconds = build(name)
+            model, seconds, cpu = build(name)
             path = OUT / f"{name}.npz"
-            model.save(path)
-            print(report_line(name, model, seconds, f"  ({path.stat().st_size // 1024} KB)"),
-                  flush=True)
+            write(model, path)
+            print(report_line(name, model, seconds, f"  ({cpu:.1f} s CPU;"
+                              f" {path.stat().st_size // 1024} KB)"), flush=True)
     return 0
 
 
