@@ -95,7 +95,7 @@ class Recipe:
 # more at a new subject than where a sentence about the same subject starts; seeds 1–2 were
 # worse on every count.
 RECIPES = {
-    "pronoun-en": Recipe("pronoun-en", seed=0, steps=1500, units=32, embed_dim=16,
+    "pronoun-en": Recipe("pronoun-en", seed=2, steps=1500, units=32, embed_dim=16,
                          forget_bias=3.0),
     "pronoun-zh": Recipe("pronoun-zh", seed=0, steps=1500, units=32, embed_dim=16, lr=0.02,
                          forget_bias=3.0),
