@@ -276,8 +276,8 @@ def as_float32(model: TokenModel) -> TokenModel:
 def build(name: str, recipe: Recipe | None = None) -> tuple[TokenModel, float, float]:
     """Train, choose the units, measure; the model (float32, meta filled) and the training's
     wall-clock and CPU seconds (this process's CPU time: on a shared machine, nearer than the
-    wall clock to what one free core takes). ``recipe`` replaces the demo's own (for a search); the files are
-    not written here."""
+    wall clock to what one free core takes). ``recipe`` replaces the demo's own (for a
+    search); the files are not written here."""
     r = recipe or RECIPES[name]
     cpu = time.process_time()
     result = train_demo(name, recipe=r)
