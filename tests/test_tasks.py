@@ -240,7 +240,8 @@ def test_a_full_stop_does_not_end_the_subject(name):
             count += tok == stop
         sentences_per_subject.append(count)
     stops = followed_by_pronoun + followed_by_subject
-    assert 0.2 < followed_by_pronoun / stops < 0.6
+    # ≈ 0.62 with MORE = 0.5: neither way is near-certain, so a stop tells nothing alone
+    assert 0.2 < followed_by_pronoun / stops < 0.7
     assert {1, 2, 3} <= set(sentences_per_subject)
 
 

@@ -24,8 +24,9 @@ so Streamlit sends a rerun's copy as a short reference):
 
 Values travel as the integers the learner reads, so the browser shows what
 :func:`lstm_viz.explain.fmt` shows, digit for digit: every quantity in thousandths (C and h
-int16, or int32 when C leaves ±32.767); the three gates and the candidate as int16 ``2·k + b``, where ``k`` is
-thousandths and ``b`` says whether two decimals round up when ``k`` ends in 5.
+int16, or int32 when C leaves ±32.767); the three gates and the candidate as int16
+``2·k + b``, where ``k`` is thousandths and ``b`` says whether two decimals round up when
+``k`` ends in 5.
 """
 
 from __future__ import annotations
