@@ -572,7 +572,7 @@ class BrowserLearner:
 async def browser_learner(n: int, context, url: str, plan: Plan, leaks: Leaks, tally: Tally,
                           stop_at: float) -> None:
     """Session ``n`` in Chromium: the same rounds as a protocol learner."""
-    from text.i18n import t
+    from text.i18n import tr
 
     rng = random.Random(plan.seed * 1000 + n)
     page = await context.new_page()
@@ -585,7 +585,7 @@ async def browser_learner(n: int, context, url: str, plan: Plan, leaks: Leaks, t
     page.on("websocket", lambda ws: ws.on("framereceived", frame))
     page.on("pageerror", lambda err: tally.error("javascript", f"chromium session {n}: {err}"))
     b = BrowserLearner(n, leaks.markers[n], page, plan, tally, stop_at + plan.grace)
-    titles = {p: t(f"nav.{p}.title", "en") for p in CHARTS}
+    titles = {p: tr(f"nav.{p}.title", "en") for p in CHARTS}
     try:
         await b.timed("open", lambda: page.goto(url + "/gates"), PAGE_SHOWN,
                       [titles["gates"], 1], from_navigation=True)

@@ -17,7 +17,7 @@ from dataclasses import asdict
 
 from lstm_viz.params import CONVENTIONS, count_params
 from text import i18n
-from text.i18n import t
+from text.i18n import tr
 
 __all__ = ["main"]
 
@@ -46,13 +46,13 @@ def main(argv=None) -> int:
     try:
         args = _parser(lang).parse_args(argv)
         if args.command is None:
-            raise _UsageError(t("cli.no_command", lang))
+            raise _UsageError(tr("cli.no_command", lang))
         breakdown = count_params(args.input, args.units, dense=args.dense,
                                  convention=args.convention, bidirectional=args.bidirectional,
                                  proj_size=args.proj_size)
     except (_UsageError, ValueError) as err:
         message = " ".join(_message(err, lang).split())  # one line, whatever it held
-        _write(t("cli.error", lang, message=message), sys.stderr)
+        _write(tr("cli.error", lang, message=message), sys.stderr)
         return 2
     except SystemExit as done:  # --help has printed; argparse asks to exit
         return done.code if isinstance(done.code, int) else 0
@@ -69,7 +69,7 @@ def _message(err: Exception, lang: str) -> str:
     catalogues, anything else as it was raised."""
     key = getattr(err, "key", None)
     if key in i18n.CORE_ENGLISH:
-        return t(key, lang, **err.values)
+        return tr(key, lang, **err.values)
     return str(err)
 
 
@@ -86,7 +86,7 @@ def _asked_language(argv) -> str:
 
 def _parser(lang: str = "en") -> _Parser:
     def text(name):
-        return t(f"cli.{name}", lang)
+        return tr(f"cli.{name}", lang)
 
     parser = _Parser(prog=PROG, description=text("description"), allow_abbrev=False)
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
@@ -102,7 +102,7 @@ def _parser(lang: str = "en") -> _Parser:
                         help=text("proj_size_help"))
     params.add_argument("--json", action="store_true", help=text("json_help"))
     params.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT,
-                        help=t("cli.lang_help", lang, langs=", ".join(i18n.LANGS),
+                        help=tr("cli.lang_help", lang, langs=", ".join(i18n.LANGS),
                                default=i18n.DEFAULT))
     return parser
 
@@ -113,7 +113,7 @@ def _integer(lang: str):
         try:
             return int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(t("cli.not_integer", lang, value=text)) from None
+            raise argparse.ArgumentTypeError(tr("cli.not_integer", lang, value=text)) from None
 
     parse.__name__ = "integer"  # what argparse calls the type in its own messages
     return parse
@@ -135,20 +135,20 @@ def _totals_by_convention(args) -> dict[str, int]:
 def _layer_name(layer, lang: str) -> str:
     suffix = f"_{layer.index}" if layer.index else ""  # Keras names: lstm, lstm_1, lstm_2, …
     key = "cli.bidirectional_name" if layer.directions == 2 else "cli.lstm_name"
-    return t(key, lang, suffix=suffix)
+    return tr(key, lang, suffix=suffix)
 
 
 def _rows(breakdown, lang: str) -> list[tuple[str, str, str, str]]:
     """(layer, output shape, count, formula) for each layer, Dense last."""
     parts = [(_layer_name(layer, lang), layer) for layer in breakdown.layers]
     if breakdown.dense is not None:
-        parts.append((t("cli.dense_name", lang), breakdown.dense))
+        parts.append((tr("cli.dense_name", lang), breakdown.dense))
     return [(name, str(shape), f"{part.total:,}", part.formula)
             for (name, part), shape in zip(parts, breakdown.output_shapes, strict=True)]
 
 
 def _as_table(breakdown, totals, lang: str = "en") -> str:
-    header = tuple(t(f"cli.col_{name}", lang) for name in ("layer", "shape", "params", "formula"))
+    header = tuple(tr(f"cli.col_{name}", lang) for name in ("layer", "shape", "params", "formula"))
     rows = _rows(breakdown, lang)
     widths = [max(_width(row[j]) for row in [header, *rows]) for j in range(4)]
 
@@ -158,15 +158,15 @@ def _as_table(breakdown, totals, lang: str = "en") -> str:
         return " " + "   ".join(cells).rstrip()
 
     def name(convention):
-        return t(f"cli.convention.{convention}", lang)
+        return tr(f"cli.convention.{convention}", lang)
 
     rule = "=" * (sum(widths) + 10)
     totals_text = SEPARATOR.join(CONVENTION_TOTAL.format(convention=name(c), total=n)
                                  for c, n in totals.items())
-    return "\n".join([t("cli.title", lang, convention=name(breakdown.convention)),
+    return "\n".join([tr("cli.title", lang, convention=name(breakdown.convention)),
                       "_" * len(rule), line(header), rule, *map(line, rows), rule,
-                      t("cli.total", lang, total=breakdown.total),
-                      t("cli.by_convention", lang, totals=totals_text)])
+                      tr("cli.total", lang, total=breakdown.total),
+                      tr("cli.by_convention", lang, totals=totals_text)])
 
 
 def _width(text: str) -> int:

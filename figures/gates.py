@@ -41,7 +41,7 @@ from figures.theme import (
 )
 from lstm_viz.explain import fmt
 from lstm_viz.gates import DISPLAY, QUANTITIES
-from text.i18n import t
+from text.i18n import tr
 
 __all__ = ["DIGITS", "FRAME_MS", "HIGHLIGHTS", "cell_diagram", "gates_figure", "player_figures",
            "time_ticks"]
@@ -115,7 +115,7 @@ def cell_diagram(lang: str = "en", highlight: str | None = None) -> go.Figure:
         _emphasise(highlight, shapes, annotations, ops, boxes, states)
     layout = dict(
         template=TEMPLATE, height=420, margin=dict(l=10, r=10, t=50, b=10),
-        title=dict(text=t("fig.cell.title", lang)), showlegend=False,
+        title=dict(text=tr("fig.cell.title", lang)), showlegend=False,
         xaxis=_diagram_axis(X_RANGE), yaxis=_diagram_axis(Y_RANGE, (0.0, 1.0)),
         shapes=shapes, annotations=annotations,
     )
@@ -146,7 +146,7 @@ def gates_figure(trace, tokens, unit: int = 0, step: int = 0, lang: str = "en") 
     T, H = _check(trace, tokens, unit, step)
     data, layout, parts, bands = _drawing(trace, tokens, unit, step, lang, CONTROLS_PX)
     frames = [_frame(s, parts) for s in range(T)]
-    labels = [t("fig.gates.slider", lang, step=s + 1, token=plain(tok)) for s, tok in
+    labels = [tr("fig.gates.slider", lang, step=s + 1, token=plain(tok)) for s, tok in
               enumerate(tokens)]
     controls = bands.paper(bands.region + NOTE_PX + bands.controls)  # the top of the controls
     layout.update(updatemenus=[_play_pause(lang, controls - bands.paper(44))],
@@ -173,7 +173,7 @@ def player_figures(trace, tokens, unit: int = 0, step: int = 0,
         data=[ops, _boxes_trace(*parts["boxes"][step]), _states_trace(parts["states"][step])],
         layout=dict(template=TEMPLATE, height=MARGIN_T + DIAGRAM_PX + 10, showlegend=False,
                     margin=dict(l=20, r=20, t=MARGIN_T, b=10),
-                    title=dict(text=t("fig.gates.title", lang, unit=unit + 1)),
+                    title=dict(text=tr("fig.gates.title", lang, unit=unit + 1)),
                     xaxis=_diagram_axis(X_RANGE), yaxis=_diagram_axis(Y_RANGE, (0.0, 1.0)),
                     shapes=shapes, annotations=annotations))
     bands = _Bands(H, controls=0, diagram=0)
@@ -206,7 +206,7 @@ def _drawing(trace, tokens, unit, step, lang, controls_px):
     layout = dict(
         template=TEMPLATE, height=bands.height, showlegend=False,
         margin=dict(l=20, r=20, t=MARGIN_T, b=MARGIN_B),
-        title=dict(text=t("fig.gates.title", lang, unit=unit + 1), y=1 - 24 / bands.height,
+        title=dict(text=tr("fig.gates.title", lang, unit=unit + 1), y=1 - 24 / bands.height,
                    yanchor="middle"),
         xaxis=_diagram_axis(X_RANGE), yaxis=_diagram_axis(Y_RANGE, (top, 1.0)),
         **axes, shapes=shapes + map_shapes, annotations=annotations + map_notes,
@@ -288,7 +288,7 @@ def _notes(lang: str) -> list[dict]:
         _label(99.5, Y_BUS - 6, _two_lines("h", lang), xanchor="right", yanchor="top",
                align="right"),
     ]
-    return notes + [_label(GATE_X[k], Y_NAME, t(f"fig.cell.{k}", lang).replace(" ", "<br>", 1),
+    return notes + [_label(GATE_X[k], Y_NAME, tr(f"fig.cell.{k}", lang).replace(" ", "<br>", 1),
                            size=16, colour=INK, bgcolor=CELL_FILL) for k in BOXES]
 
 
@@ -333,7 +333,7 @@ def _emphasise(part: str, shapes, annotations, ops, boxes, states) -> None:
 
 def _two_lines(name: str, lang: str) -> str:
     """E.g. "cell state C" over "long-term memory"."""
-    return f"{t(f'fig.common.{name}', lang)}<br>{t(f'fig.cell.{name}_role', lang)}"
+    return f"{tr(f'fig.common.{name}', lang)}<br>{tr(f'fig.cell.{name}_role', lang)}"
 
 
 def _boxes_trace(fill, text, hover, size=BOX_PX) -> dict:
@@ -364,7 +364,7 @@ def _diagram_parts(trace, values, ranges, tokens, unit, lang) -> dict:
     """For every step, what the boxes and the state labels show."""
     T = len(tokens)
     fills = {k: colours_at(colour_scale(k), values[k][:, unit], *ranges[k]) for k in BOXES}
-    names = {k: t(f"fig.common.{k}", lang) for k in BOXES}
+    names = {k: tr(f"fig.common.{k}", lang) for k in BOXES}
     boxes, states = [], []
     c_prev, h_prev = trace.c_prev[:, unit], trace.h_prev[:, unit]
     c, h = values["c"][:, unit], values["h"][:, unit]
@@ -425,12 +425,12 @@ class _Bands:
 def _heatmaps(values, ranges, tokens, unit, lang, bands: _Bands, with_z: bool = True):
     """The six band traces, their axes, their names and the dashed rows of ``unit``."""
     T = len(tokens)
-    hover = t("fig.common.hover", lang, step="%{x:d}", unit="%{y:d}")  # numbers, not tick text
+    hover = tr("fig.common.hover", lang, step="%{x:d}", unit="%{y:d}")  # numbers, not tick text
     traces, notes, shapes = [], [], []
     axes = {"xaxis2": _time_axis(tokens)}
     for k, name in enumerate(MAPS):
         n = k + 2  # y axes 2…7; axis 1 is the diagram
-        title = t(f"fig.common.{name}", lang)
+        title = tr(f"fig.common.{name}", lang)
         traces.append(_heatmap_trace(name, values[name], ranges[name], n, _colourbar(k, bands),
                                      f"{hover}<br>{title} = %{{z:.{DIGITS['states']}f}}"
                                      "<extra></extra>", with_z))
@@ -444,7 +444,7 @@ def _heatmaps(values, ranges, tokens, unit, lang, bands: _Bands, with_z: bool = 
     notes.append(dict(x=0, y=bands.paper(bands.region + 8), xref="paper", yref="paper",
                       xanchor="left", yanchor="bottom", showarrow=False,
                       font=dict(size=15, color=MUTED),
-                      text=t("fig.gates.maps_title", lang, unit=unit + 1)))
+                      text=tr("fig.gates.maps_title", lang, unit=unit + 1)))
     return traces, axes, notes, shapes
 
 
@@ -553,9 +553,9 @@ def _animate_args(frame_ms: int) -> dict:
 
 
 def _play_pause(lang: str, y: float) -> dict:
-    play = dict(label=t("fig.common.play", lang), method="animate",
+    play = dict(label=tr("fig.common.play", lang), method="animate",
                 args=[None, dict(_animate_args(FRAME_MS), fromcurrent=True)])
-    pause = dict(label=t("fig.common.pause", lang), method="animate",
+    pause = dict(label=tr("fig.common.pause", lang), method="animate",
                  args=[[None], _animate_args(0)])
     return dict(type="buttons", direction="left", showactive=False, buttons=[play, pause],
                 x=0.0, xanchor="left", y=y, yanchor="top",

@@ -39,7 +39,7 @@ from figures.theme import GATE_COLOURS, INK, MUTED, OKABE_ITO, TEMPLATE, colours
 from lstm_viz.explain import fmt
 from lstm_viz.gates import SIGMOID_GATES
 from lstm_viz.story import Story, places
-from text.i18n import t
+from text.i18n import tr
 
 __all__ = ["CLASS_COLOURS", "distance_figure", "memory_figure"]
 
@@ -78,11 +78,11 @@ def memory_figure(layer, probs, labels, story: Story, unit: int, male_sign: int,
     x = np.arange(1, T + 1)                                    # steps, 1-based
     fig = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.13,
                         row_heights=list(ROW_HEIGHTS))
-    titles = [t("memory.fig.probs", lang, colours=_key(
+    titles = [tr("memory.fig.probs", lang, colours=_key(
                   (CLASS_COLOURS[cls], story.pronouns[cls]) for cls in CLASSES)),
-              t("memory.fig.c", lang, unit=unit + 1),
-              t("memory.fig.gates", lang, unit=unit + 1, colours=_key(
-                  (GATE_COLOURS[g], t(f"fig.common.{g}", lang)) for g in GATES))]
+              tr("memory.fig.c", lang, unit=unit + 1),
+              tr("memory.fig.gates", lang, unit=unit + 1, colours=_key(
+                  (GATE_COLOURS[g], tr(f"fig.common.{g}", lang)) for g in GATES))]
     for trace in _bars(x, probs, labels, story, lang):
         fig.add_trace(trace, row=1, col=1)
     fig.add_trace(_c_line(x, layer.c[:, unit], story.tokens, lang), row=2, col=1)
@@ -126,7 +126,7 @@ def _bars(x, probs, labels, story, lang) -> list[go.Bar]:
     slots = np.zeros(len(x), dtype=bool)
     slots[list(story.pronoun_steps)] = True
     opacity = np.where(slots, 1.0, FADED)
-    hover = t("memory.fig.hover.p", lang, step="%{x}", token="%{customdata}")
+    hover = tr("memory.fig.hover.p", lang, step="%{x}", token="%{customdata}")
     tokens = [plain(tok, 16) for tok in story.tokens]
     return [go.Bar(x=x, y=probs[:, labels.index(story.pronouns[cls])],
                    name=story.pronouns[cls],
@@ -154,7 +154,7 @@ def _c_range(c) -> float:
 
 
 def _c_line(x, c, tokens, lang) -> go.Scatter:
-    hover = t("memory.fig.hover.c", lang, step="%{x}", token="%{customdata}")
+    hover = tr("memory.fig.hover.c", lang, step="%{x}", token="%{customdata}")
     return go.Scatter(x=x, y=np.asarray(c, dtype=np.float64), mode="lines+markers",
                       name="C", showlegend=False,
                       line=dict(color=GATE_COLOURS["c"], width=4),
@@ -207,8 +207,8 @@ def _sign_labels(male_sign, c_top, lang) -> list[dict]:
     up, down = ("m", "f") if male_sign > 0 else ("f", "m")
     return [dict(x=1, xref="x2 domain", xanchor="left", xshift=8, y=y, yref="y2",
                  yanchor="middle", showarrow=False, align="left",
-                 text=f"{arrow} " + t(f"memory.fig.sign.{key}", lang,
-                                      cls=f"<b>{t(f'memory.class.{cls}', lang)}</b>"),
+                 text=f"{arrow} " + tr(f"memory.fig.sign.{key}", lang,
+                                      cls=f"<b>{tr(f'memory.class.{cls}', lang)}</b>"),
                  font=dict(size=15, color=_DARK[cls]))
             for y, arrow, key, cls in ((c_top / 2, "▲", "pos", up),
                                        (-c_top / 2, "▼", "neg", down))]
@@ -223,11 +223,11 @@ def _gate_lines(x, layer, unit, story, lang) -> list[go.Scatter]:
     traces = []
     for gate in GATES:
         values = np.asarray(getattr(layer, gate)[:, unit], dtype=np.float64)
-        name = t(f"fig.common.{gate}", lang)
+        name = tr(f"fig.common.{gate}", lang)
         traces.append(go.Scatter(
             x=x, y=values, mode="lines+markers", name=name,
             line=dict(color=GATE_COLOURS[gate], width=3), marker=dict(size=6),
-            hovertemplate=f"{t('memory.fig.hover.gate', lang, step='%{x}')}<br>"
+            hovertemplate=f"{tr('memory.fig.hover.gate', lang, step='%{x}')}<br>"
                           f"{name} = %{{y:.3f}}<extra></extra>"))
         if at and gate != "o":
             other = np.asarray(getattr(layer, "i" if gate == "f" else "f")[at, unit])
@@ -260,7 +260,7 @@ def _forget_marks(x, layer, unit, story, lang) -> list[go.Scatter]:
                 marker=dict(size=13, symbol=symbol, color="white",
                             line=dict(color=GATE_COLOURS["f"], width=2.5)),
                 customdata=[plain(story.tokens[k], 16) for k in steps],
-                hovertemplate=f"{t('memory.fig.hover.gate', lang, step='%{x}')} "
+                hovertemplate=f"{tr('memory.fig.hover.gate', lang, step='%{x}')} "
                               f"(%{{customdata}})<br>f = %{{y:.3f}}<extra></extra>"))
     return out
 
@@ -289,12 +289,12 @@ def _axes(fig, tokens, c_top, lang) -> None:
     for row in (1, 2, 3):
         fig.update_xaxes(row=row, col=1, showticklabels=row != 2, **ticks)
     fig.update_yaxes(row=1, col=1, range=[0, 1.18], tickvals=[0, 0.5, 1],
-                     title_text=t("memory.fig.p_axis", lang), fixedrange=True)
+                     title_text=tr("memory.fig.p_axis", lang), fixedrange=True)
     fig.update_yaxes(row=2, col=1, range=[-c_top, c_top], title_text="C",
                      tickvals=[-round(c_top / 1.3, 2), 0, round(c_top / 1.3, 2)],
                      fixedrange=True)
     fig.update_yaxes(row=3, col=1, range=[-0.22, 1.22], tickvals=[0, 0.5, 1],
-                     title_text=t("memory.fig.gate_axis", lang), fixedrange=True)
+                     title_text=tr("memory.fig.gate_axis", lang), fixedrange=True)
 
 
 def _top(fig, row: int) -> float:
@@ -313,7 +313,7 @@ def _titles(fig, titles) -> list[dict]:
 def _marks_key(fig, lang) -> dict:
     """What ◇ and ▽ on the f line mean: right-aligned under the title of (c)."""
     return dict(x=1, xref="paper", xanchor="right", y=_top(fig, 3), yref="paper",
-                yanchor="bottom", yshift=2, showarrow=False, text=t("memory.fig.marks", lang),
+                yanchor="bottom", yshift=2, showarrow=False, text=tr("memory.fig.marks", lang),
                 font=dict(size=14, color=GATE_COLOURS["f"]))
 
 

@@ -18,7 +18,7 @@ from plotly.subplots import make_subplots
 
 from figures.theme import BASE_SIZE, GATE_COLOURS, GRID, INK, MUTED, OKABE_ITO, TEMPLATE
 from lstm_viz.params import CONVENTIONS, count_params
-from text.i18n import t
+from text.i18n import tr
 
 __all__ = ["PART_COLOURS", "conventions_figure", "params_figure"]
 
@@ -48,11 +48,11 @@ def _bar_labels(breakdown, lang) -> list[str]:
     """One label per bar: layer number, sizes and directions; the dense layer last."""
     labels = []
     for layer in breakdown.layers:
-        label = t("fig.params.layer", lang, n=layer.index + 1, x=layer.input_size, h=layer.units)
-        labels.append(label + (t("fig.params.both", lang) if layer.directions == 2 else ""))
+        label = tr("fig.params.layer", lang, n=layer.index + 1, x=layer.input_size, h=layer.units)
+        labels.append(label + (tr("fig.params.both", lang) if layer.directions == 2 else ""))
     if breakdown.dense is not None:
         dense = breakdown.dense
-        labels.append(t("fig.params.dense_bar", lang, x=dense.input_size, k=dense.units))
+        labels.append(tr("fig.params.dense_bar", lang, x=dense.input_size, k=dense.units))
     return labels
 
 
@@ -92,12 +92,12 @@ def params_figure(breakdown, lang="en") -> go.Figure:
     compact = len(full) > MAX_LABELLED
     ticks = [str(k) for k in range(1, len(breakdown.layers) + 1)] if compact else full[:]
     if compact and breakdown.dense is not None:
-        ticks.append(t("fig.params.dense", lang))
+        ticks.append(tr("fig.params.dense", lang))
     fig = go.Figure()
     n_lstm = len(breakdown.layers)
     for part, counts, formulas in _parts(breakdown):
         where = slice(n_lstm, None) if part == "dense" else slice(0, n_lstm)
-        name = t(f"fig.params.{part}", lang)
+        name = tr(f"fig.params.{part}", lang)
         hover = [_hover(label, name, formula, count) for label, formula, count
                  in zip(full[where], formulas, counts, strict=True)]
         fig.add_trace(_bar(ticks[where], counts, hover, name, part))
@@ -112,18 +112,18 @@ def params_figure(breakdown, lang="en") -> go.Figure:
 
 
 def _params_layout(fig, breakdown, notes, compact, lang) -> None:
-    convention = t(f"fig.params.conv.{breakdown.convention}", lang)
+    convention = tr(f"fig.params.conv.{breakdown.convention}", lang)
     fig.update_layout(
         template=TEMPLATE, barmode="stack", height=540 if compact else 480,
         bargap=0.2 if compact else 0.35,
         annotations=notes,
-        title=dict(text=t("fig.params.title", lang, total=f"{breakdown.total:,}",
+        title=dict(text=tr("fig.params.title", lang, total=f"{breakdown.total:,}",
                           convention=convention),
-                   subtitle=dict(text=t("fig.params.subtitle", lang),
+                   subtitle=dict(text=tr("fig.params.subtitle", lang),
                                  font=dict(size=BASE_SIZE - 2, color=MUTED))),
-        xaxis=dict(title=dict(text=t("fig.params.axis_layer", lang) if compact else None),
+        xaxis=dict(title=dict(text=tr("fig.params.axis_layer", lang) if compact else None),
                    type="category"),
-        yaxis=dict(title=dict(text=t("fig.params.axis", lang)), tickformat=",", automargin=True,
+        yaxis=dict(title=dict(text=tr("fig.params.axis", lang)), tickformat=",", automargin=True,
                    showgrid=True, gridcolor=GRID, rangemode="tozero"),
         legend=dict(orientation="h", x=0, y=-0.34 if compact else -0.2, yanchor="top",
                     traceorder="normal"),
@@ -167,17 +167,17 @@ def conventions_figure(input_size, units, dense=None, bidirectional=False,
     labels = [_tick(c, lang) for c in CONVENTIONS]
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38],
                         vertical_spacing=0.14,
-                        subplot_titles=[t("fig.params.cmp_total", lang),
-                                        t("fig.params.cmp_bias", lang)])
+                        subplot_titles=[tr("fig.params.cmp_total", lang),
+                                        tr("fig.params.cmp_bias", lang)])
     totals = [counts[c].total for c in CONVENTIONS]
-    fig.add_trace(go.Bar(x=labels, y=totals, meta="total", name=t("fig.params.cmp_total", lang),
+    fig.add_trace(go.Bar(x=labels, y=totals, meta="total", name=tr("fig.params.cmp_total", lang),
                          marker=dict(color=PART_COLOURS["U"]), text=[f"{n:,}" for n in totals],
                          textposition="inside", insidetextanchor="end", showlegend=False,
                          hovertemplate="%{x}: %{text}<extra></extra>"), row=1, col=1)
     for key, colour, per in (("bias1", PART_COLOURS["bias"], (0, 1, 1)),
                              ("bias2", BIAS2_COLOUR, (0, 0, 1))):
         values = [one_vector * k for k in per]
-        fig.add_trace(go.Bar(x=labels, y=values, meta=key, name=t(f"fig.params.{key}", lang),
+        fig.add_trace(go.Bar(x=labels, y=values, meta=key, name=tr(f"fig.params.{key}", lang),
                              marker=dict(color=colour), textposition="inside",
                              text=[f"{v:,}" if v else "" for v in values],
                              hovertemplate="%{fullData.name}: %{y:,}<extra></extra>"),
@@ -189,23 +189,23 @@ def conventions_figure(input_size, units, dense=None, bidirectional=False,
 def _tick(convention, lang) -> str:
     """A convention's name as an x tick, in two short lines."""
     if convention == "article":
-        return t("fig.params.bar.article", lang)
-    return t(f"fig.params.conv.{convention}", lang).replace(" / ", " /<br>")
+        return tr("fig.params.bar.article", lang)
+    return tr(f"fig.params.conv.{convention}", lang).replace(" / ", " /<br>")
 
 
 def _conventions_layout(fig, counts, labels, lang) -> None:
     gap = counts["pytorch"].total - counts["keras"].total
     fig.update_layout(
         template=TEMPLATE, barmode="stack", height=560, bargap=0.3,
-        title=dict(text=t("fig.params.cmp_title", lang),
-                   subtitle=dict(text=t("fig.params.gap", lang, gap=f"{gap:,}"),
+        title=dict(text=tr("fig.params.cmp_title", lang),
+                   subtitle=dict(text=tr("fig.params.gap", lang, gap=f"{gap:,}"),
                                  font=dict(size=BASE_SIZE - 2, color=MUTED))),
         legend=dict(orientation="h", x=0, y=-0.12, yanchor="top", traceorder="normal"),
         margin=dict(l=20, r=20, t=130, b=40),
     )
     fig.update_yaxes(tickformat=",", showgrid=True, gridcolor=GRID, rangemode="tozero",
                      automargin=True)
-    fig.update_yaxes(title=dict(text=t("fig.params.axis", lang)), row=1, col=1)
+    fig.update_yaxes(title=dict(text=tr("fig.params.axis", lang)), row=1, col=1)
     fig.update_annotations(font=dict(size=BASE_SIZE, color=INK), x=0, xanchor="left")
     fig.add_annotation(x=labels[0], y=0, yanchor="bottom", text="0", showarrow=False,
                        name="zero", font=dict(size=BASE_SIZE, color=INK), row=2, col=1)

@@ -28,7 +28,7 @@ from figures.theme import (
     value_range,
 )
 from lstm_viz.params import count_params
-from text.i18n import t
+from text.i18n import tr
 
 __all__ = ["head_output_figure", "stack_heatmaps", "unrolled_figure"]
 
@@ -106,7 +106,7 @@ def _draw_rows(fig, sizes, K, steps, lang) -> None:
         fig.add_annotation(x=t_, y=0, text=f"x<sub>{t_}</sub>", name="label.x", **_TEXT)
         _arrow(fig, t_, 0.2, t_, 1 - BOX_H / 2, "arrow.x", MUTED)
         for layer in range(1, L + 1):
-            _box(fig, t_, layer, t("fig.stack.units", lang, n=sizes[layer]), LSTM_FILL,
+            _box(fig, t_, layer, tr("fig.stack.units", lang, n=sizes[layer]), LSTM_FILL,
                  GATE_COLOURS["h"], f"cell {layer} {t_}")
             _state_arrows(fig, t_, layer)
             if layer < L:
@@ -127,7 +127,7 @@ def _head_column(fig, t_, L, K, lang) -> None:
         fig.add_annotation(x=t_, y=L + 1, text=f"h<sub>{t_}</sub>", name="label.y", **_TEXT)
         return
     _arrow(fig, t_, top, t_, L + 1 - BOX_H / 2, "arrow.head", GATE_COLOURS["h"])
-    _box(fig, t_, L + 1, t("fig.stack.dense_box", lang, n=K), DENSE_FILL, MUTED, f"dense {t_}")
+    _box(fig, t_, L + 1, tr("fig.stack.dense_box", lang, n=K), DENSE_FILL, MUTED, f"dense {t_}")
     _arrow(fig, t_, L + 1 + BOX_H / 2, t_, L + 2 - 0.2, "arrow.head", MUTED)
     fig.add_annotation(x=t_, y=L + 2, text=f"y<sub>{t_}</sub>", name="label.y", **_TEXT)
 
@@ -141,7 +141,7 @@ def _state_arrows(fig, t_, layer) -> None:
 
 def _step_shapes(fig, sizes, K, lang) -> None:
     """Per-step shapes [batch, n] beside the arrows of column 1, and (C, h) on the first gap."""
-    batch = t("fig.stack.batch", lang)
+    batch = tr("fig.stack.batch", lang)
     outputs = [*sizes, *((K,) if K else ())]  # what each arrow of column 1 carries
     for row, n in enumerate(outputs):
         y = row + 0.5 if row else 0.5 + BOX_H / 4 - 0.1  # the middle of the arrow above row
@@ -159,16 +159,16 @@ def _frame(fig, sizes, K, steps, right, lang) -> None:
     """Axes as row and column labels, whole-sequence shapes on the right, title, size."""
     L = len(sizes) - 1
     top = L + (2 if K else 1)
-    names = [t("fig.stack.input_row", lang)]
-    names += [t("fig.stack.layer", lang, n=k) for k in range(1, L + 1)]
-    names += [t("fig.stack.dense_row", lang), t("fig.stack.output_row", lang)] if K else \
-        [t("fig.stack.output_row", lang)]
+    names = [tr("fig.stack.input_row", lang)]
+    names += [tr("fig.stack.layer", lang, n=k) for k in range(1, L + 1)]
+    names += [tr("fig.stack.dense_row", lang), tr("fig.stack.output_row", lang)] if K else \
+        [tr("fig.stack.output_row", lang)]
     arch = " → ".join(str(n) for n in [*sizes, *((K,) if K else ())])
     fig.update_layout(
         template=TEMPLATE, height=ROW_PX * (top + 1) + 130, showlegend=False,
         margin=dict(l=20, r=right, t=100, b=30),
-        title=dict(text=t("fig.stack.title", lang, arch=arch),
-                   subtitle=dict(text=t("fig.stack.subtitle", lang),
+        title=dict(text=tr("fig.stack.title", lang, arch=arch),
+                   subtitle=dict(text=tr("fig.stack.subtitle", lang),
                                  font=dict(size=BASE_SIZE - 2, color=MUTED))),
         xaxis=dict(range=[0.6, steps + 1.1], tickvals=list(range(1, steps + 2)),
                    ticktext=[f"t = {k}" for k in range(1, steps + 1)] + [""], side="bottom",
@@ -180,14 +180,14 @@ def _frame(fig, sizes, K, steps, right, lang) -> None:
 
 def _sequence_shapes(fig, outputs, top, lang) -> int:
     """[time_step, batch, n] and [batch, time_step, n] right of every row; the right margin."""
-    ts, batch = t("fig.stack.time_step", lang), t("fig.stack.batch", lang)
+    ts, batch = tr("fig.stack.time_step", lang), tr("fig.stack.batch", lang)
     size = BASE_SIZE - 1
     fig.add_annotation(xref="paper", x=1, xanchor="left", xshift=14, y=top, yanchor="middle",
-                       text=t("fig.stack.whole", lang), name="label.whole", showarrow=False,
+                       text=tr("fig.stack.whole", lang), name="label.whole", showarrow=False,
                        align="left", font=dict(size=size, color=INK))
     longest = 0
     for row, n in enumerate(outputs):
-        second = t("fig.stack.or", lang, shape=f"[{batch}, {ts}, {n}]")
+        second = tr("fig.stack.or", lang, shape=f"[{batch}, {ts}, {n}]")
         text = f"[{ts}, {batch}, {n}]<br><span style='color:{MUTED}'>{second}</span>"
         fig.add_annotation(xref="paper", x=1, xanchor="left", xshift=14, y=row, align="left",
                            text=text, name="shape.sequence", showarrow=False,
@@ -239,7 +239,7 @@ def _time_axis(tokens, lang) -> dict:
     every = max(1, -(-T // MAX_TICKS))
     ticks = list(range(1, T + 1, every))
     return dict(tickvals=ticks, ticktext=[plain(tokens[k - 1]) for k in ticks],
-                title=dict(text=t("fig.stack.axis_step", lang)), range=[0.5, T + 0.5])
+                title=dict(text=tr("fig.stack.axis_step", lang)), range=[0.5, T + 0.5])
 
 
 def _heat_rows_px(units) -> list[int]:
@@ -276,16 +276,16 @@ def stack_heatmaps(strace, tokens, lang="en", sequence=0) -> go.Figure:
     fig = make_subplots(
         rows=L, cols=1, shared_xaxes=True, row_heights=[p / total for p in px],
         vertical_spacing=gap / total if L > 1 else 0.0,
-        subplot_titles=[t("fig.stack.heat_layer", lang, n=k + 1, units=hs[k].shape[1])
+        subplot_titles=[tr("fig.stack.heat_layer", lang, n=k + 1, units=hs[k].shape[1])
                         for k in order])
     for row, k in enumerate(order, start=1):
         H = hs[k].shape[1]
         fig.add_trace(go.Heatmap(
             z=hs[k].T, x=np.arange(1, T + 1), y=np.arange(1, H + 1), coloraxis="coloraxis",
-            name=t("fig.stack.layer", lang, n=k + 1), meta=k + 1, xgap=0, ygap=0,
-            hovertemplate=t("fig.stack.heat_hover", lang) + "<extra>%{fullData.name}</extra>",
+            name=tr("fig.stack.layer", lang, n=k + 1), meta=k + 1, xgap=0, ygap=0,
+            hovertemplate=tr("fig.stack.heat_hover", lang) + "<extra>%{fullData.name}</extra>",
         ), row=row, col=1)
-        fig.update_yaxes(title=dict(text=t("fig.stack.axis_unit", lang)), row=row, col=1,
+        fig.update_yaxes(title=dict(text=tr("fig.stack.axis_unit", lang)), row=row, col=1,
                          autorange="reversed" if H > 1 else None,
                          tickvals=[1, H] if H > 1 else [1])
     _heat_layout(fig, hs, tokens, total, lang)
@@ -298,7 +298,7 @@ def _heat_layout(fig, hs, tokens, total, lang) -> None:
     fig.update_xaxes(tickangle=-45 if len(tokens) > 16 else 0)
     fig.update_layout(
         template=TEMPLATE, height=total + 170, margin=dict(l=70, r=30, t=90, b=70),
-        title=dict(text=t("fig.stack.heat_title", lang)),
+        title=dict(text=tr("fig.stack.heat_title", lang)),
         coloraxis=dict(colorscale=colour_scale("h"), cmin=lo, cmax=hi,
                        colorbar=dict(title=dict(text="h"), thickness=16, len=min(1.0, 400 / total),
                                      y=1, yanchor="top")),
@@ -323,11 +323,11 @@ def head_output_figure(strace, tokens, lang="en", sequence=0) -> go.Figure | Non
         fig.add_trace(go.Scatter(
             x=np.arange(1, T + 1), y=y[:, k], mode="lines+markers", name=name,
             line=dict(width=3, **colour), marker=dict(size=9, **colour),
-            hovertemplate=t("fig.stack.head_hover", lang) + "<extra></extra>"))
+            hovertemplate=tr("fig.stack.head_hover", lang) + "<extra></extra>"))
     fig.add_hline(y=0, line=dict(color=MUTED, width=1, dash="dot"))
     fig.update_layout(
         template=TEMPLATE, height=380, showlegend=K > 1,
-        title=dict(text=t("fig.stack.head_title", lang, k=K)),
+        title=dict(text=tr("fig.stack.head_title", lang, k=K)),
         xaxis=_time_axis(tokens, lang),
         yaxis=dict(title=dict(text="y"), zeroline=False, showgrid=True, gridcolor=GRID),
         margin=dict(l=70, r=30, t=70, b=70),

@@ -20,7 +20,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from figures.theme import BASE_SIZE, GRID, INK, MUTED, TEMPLATE
-from text.i18n import t
+from text.i18n import tr
 
 __all__ = ["smooth", "training_figure"]
 
@@ -50,12 +50,12 @@ def _curve(values, axis: str, lang: str, percent: bool, legend: bool) -> list[go
     y = np.asarray(values, dtype=float)  # (n,)
     x = np.arange(1, len(y) + 1)  # steps count from 1
     fmt = "%{y:.1%}" if percent else "%{y:.3f}"
-    hover = t("train.fig.hover", lang, step="%{x}", value=fmt) + "<extra></extra>"
+    hover = tr("train.fig.hover", lang, step="%{x}", value=fmt) + "<extra></extra>"
     shared = dict(x=x, mode="lines", xaxis="x" + axis, yaxis="y" + axis, hovertemplate=hover)
     return [
-        go.Scatter(shared, y=y, name=t("train.fig.batch", lang), legendgroup="batch",
+        go.Scatter(shared, y=y, name=tr("train.fig.batch", lang), legendgroup="batch",
                    showlegend=legend, line=dict(color=MUTED, width=1), opacity=0.45),
-        go.Scatter(shared, y=smooth(y), name=t("train.fig.smooth", lang), legendgroup="smooth",
+        go.Scatter(shared, y=smooth(y), name=tr("train.fig.smooth", lang), legendgroup="smooth",
                    showlegend=legend, line=dict(color=INK, width=3)),
     ]
 
@@ -71,7 +71,7 @@ def _held_out(value: float, step: int, total: int, axis: str, lang: str, percent
                       textfont=dict(size=BASE_SIZE + 2, color=INK),
                       marker=dict(symbol="diamond", size=14, color=INK,
                                   line=dict(color="#FFFFFF", width=1.5)),
-                      name=t("train.fig.held_out", lang), legendgroup="held",
+                      name=tr("train.fig.held_out", lang), legendgroup="held",
                       showlegend=legend, hovertemplate=f"{text}<extra></extra>")
 
 
@@ -99,23 +99,23 @@ def training_figure(losses, accuracies, total: int | None = None, held_out=None,
                    _held_out(held_out[1], n, total, "2", lang, percent=True, legend=False)]
     top = max(float(np.max(losses)) * 1.08, 0.1) if n else 1.0
     half = (1 - GAP) / 2
-    axis = dict(range=(1, total), title=dict(text=t("train.fig.step", lang)),
+    axis = dict(range=(1, total), title=dict(text=tr("train.fig.step", lang)),
                 showline=True, linecolor=MUTED, ticks="outside", tickcolor=MUTED)
     y_axis = dict(showgrid=True, gridcolor=GRID, showline=True, linecolor=MUTED)
     layout = dict(
         template=TEMPLATE, height=450, margin=dict(l=70, r=20, t=50, b=110),
         xaxis=dict(axis, domain=(0, half)),
         xaxis2=dict(axis, domain=(1 - half, 1), anchor="y2"),
-        yaxis=dict(y_axis, range=(0, top), title=dict(text=t("train.fig.loss", lang))),
+        yaxis=dict(y_axis, range=(0, top), title=dict(text=tr("train.fig.loss", lang))),
         yaxis2=dict(y_axis, range=(0, 1.05), tickformat=".0%", anchor="x2",
-                    title=dict(text=t("train.fig.accuracy", lang))),
+                    title=dict(text=tr("train.fig.accuracy", lang))),
         legend=dict(orientation="h", x=0.5, xanchor="center", y=-0.3, yanchor="top"),
-        annotations=[_panel_title(t("train.fig.loss_title", lang), 0),
-                     _panel_title(t("train.fig.accuracy_title", lang), 1 - half)],
+        annotations=[_panel_title(tr("train.fig.loss_title", lang), 0),
+                     _panel_title(tr("train.fig.accuracy_title", lang), 1 - half)],
     )
     if not n:
         layout["annotations"].append(dict(
-            text=t("train.fig.empty", lang), x=half / 2, y=0.5, xref="paper", yref="paper",
+            text=tr("train.fig.empty", lang), x=half / 2, y=0.5, xref="paper", yref="paper",
             xanchor="center", showarrow=False, font=dict(size=BASE_SIZE + 4, color=MUTED)))
     return go.Figure(data=traces, layout=layout)
 

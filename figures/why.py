@@ -33,7 +33,7 @@ from figures.theme import (
 )
 from lstm_viz.explain import fmt
 from lstm_viz.gates import SIGMOID_GATES
-from text.i18n import t
+from text.i18n import tr
 
 __all__ = ["SATURATION_GATES", "gradients_figure", "ledger_bars_figure", "ledger_map_figure",
            "saturation_figure", "surgery_figure"]
@@ -82,8 +82,8 @@ def ledger_bars_figure(parts_row, c_t: float, tokens, step: int, unit: int,
     fig.add_trace(go.Bar(
         name="bars", x=np.arange(1, step + 2), y=parts, marker_color=colours,
         customdata=_hover_tokens(shown),
-        hovertemplate=t("why.fig.ledger.hover", lang) + "<extra></extra>"), row=1, col=1)
-    sides = (("sum", t("why.fig.ledger.sum", lang), total, GATE_COLOURS["c"]),
+        hovertemplate=tr("why.fig.ledger.hover", lang) + "<extra></extra>"), row=1, col=1)
+    sides = (("sum", tr("why.fig.ledger.sum", lang), total, GATE_COLOURS["c"]),
              ("c", f"C<sub>{step + 1}</sub>", float(c_t), INK))
     for name, label, value, colour in sides:
         fig.add_trace(go.Bar(name=name, x=[label], y=[value], marker_color=colour, width=0.7,
@@ -91,8 +91,8 @@ def ledger_bars_figure(parts_row, c_t: float, tokens, step: int, unit: int,
                              textfont=dict(size=17, color=INK), cliponaxis=False,
                              hovertemplate=f"{label} = %{{y:.4f}}<extra></extra>"),
                       row=1, col=2)
-    fig.update_xaxes(row=1, col=1, title_text=t("why.fig.ledger.x", lang), **_ticks(shown, 80))
-    fig.update_yaxes(row=1, col=1, title_text=t("why.fig.ledger.y", lang), zeroline=True,
+    fig.update_xaxes(row=1, col=1, title_text=tr("why.fig.ledger.x", lang), **_ticks(shown, 80))
+    fig.update_yaxes(row=1, col=1, title_text=tr("why.fig.ledger.y", lang), zeroline=True,
                      zerolinecolor=MUTED, zerolinewidth=1)
     fig.update_yaxes(row=1, col=2, zeroline=True, zerolinecolor=MUTED, zerolinewidth=1)
     low, high = min(0.0, parts.min(), c_t), max(0.0, parts.max(), c_t)
@@ -101,7 +101,7 @@ def ledger_bars_figure(parts_row, c_t: float, tokens, step: int, unit: int,
     fig.update_layout(
         template=TEMPLATE, height=380, showlegend=False, bargap=0.15,
         margin=dict(l=70, r=20, t=60, b=60),
-        title=dict(text=t("why.fig.ledger.title", lang, step=step + 1, unit=unit + 1,
+        title=dict(text=tr("why.fig.ledger.title", lang, step=step + 1, unit=unit + 1,
                           token=plain(tokens[step]))))
     return fig
 
@@ -116,7 +116,7 @@ def ledger_map_figure(parts, tokens, step: int, unit: int, lang: str = "en") -> 
     T = parts.shape[0]
     lo, hi = value_range("c", parts)
     labels = _hover_tokens(tokens)
-    hover = t("why.fig.map.hover", lang) + "<extra></extra>"
+    hover = tr("why.fig.map.hover", lang) + "<extra></extra>"
     heat = go.Heatmap(z=parts, x0=1, dx=1, y0=1, dy=1, colorscale=colour_scale("c"),
                       zmin=lo, zmax=hi, customdata=np.array([[(labels[r], labels[k])
                                                              for k in range(T)]
@@ -130,9 +130,9 @@ def ledger_map_figure(parts, tokens, step: int, unit: int, lang: str = "en") -> 
     fig.update_layout(
         template=TEMPLATE, height=460, shapes=[frame],
         margin=dict(l=80, r=20, t=60, b=60),
-        title=dict(text=t("why.fig.map.title", lang, unit=unit + 1)),
-        xaxis=dict(title_text=t("why.fig.map.x", lang), **ticks, constrain="domain"),
-        yaxis=dict(title_text=t("why.fig.map.y", lang), **{**ticks, "range": [T + 0.5, 0.5]}),
+        title=dict(text=tr("why.fig.map.title", lang, unit=unit + 1)),
+        xaxis=dict(title_text=tr("why.fig.map.x", lang), **ticks, constrain="domain"),
+        yaxis=dict(title_text=tr("why.fig.map.y", lang), **{**ticks, "range": [T + 0.5, 0.5]}),
     )
     return fig
 
@@ -159,7 +159,7 @@ def surgery_figure(before, after, tokens, unit: int, what: str, lang: str = "en"
     rows = [("c", before.c[:, unit], after.c[:, unit]), ("h", before.h[:, unit], after.h[:, unit])]
     if p_before is not None:
         rows.append(("p", np.asarray(p_before), np.asarray(p_after)))
-    titles = [t(f"why.fig.surgery.{name}", lang, unit=unit + 1) for name, _, _ in rows]
+    titles = [tr(f"why.fig.surgery.{name}", lang, unit=unit + 1) for name, _, _ in rows]
     fig = make_subplots(rows=len(rows), cols=1, shared_xaxes=True, vertical_spacing=0.12,
                         subplot_titles=titles)
     steps = np.arange(1, T + 1)
@@ -168,10 +168,10 @@ def surgery_figure(before, after, tokens, unit: int, what: str, lang: str = "en"
               else labels)
     for r, (name, old, new) in enumerate(rows, start=1):
         colour = GATE_COLOURS.get(name, GATE_COLOURS["o"])
-        hover = t(f"why.fig.surgery.hover.{'p' if name == 'p' else 'x'}", lang)
+        hover = tr(f"why.fig.surgery.hover.{'p' if name == 'p' else 'x'}", lang)
         for label, values, style in (
-                (t("why.fig.surgery.before", lang), old, dict(color=BEFORE, width=5)),
-                (t("why.fig.surgery.after", lang, what=what), new, dict(color=colour, width=3))):
+                (tr("why.fig.surgery.before", lang), old, dict(color=BEFORE, width=5)),
+                (tr("why.fig.surgery.after", lang, what=what), new, dict(color=colour, width=3))):
             fig.add_trace(go.Scatter(
                 x=steps, y=values, mode="lines+markers" if T <= 60 else "lines", name=label,
                 line=style, marker=dict(size=6), legendgroup=label, showlegend=r == 1,
@@ -185,14 +185,14 @@ def surgery_figure(before, after, tokens, unit: int, what: str, lang: str = "en"
             fig.add_vrect(x0=start + 0.5, x1=T + 0.5, fillcolor="#000000", opacity=0.06,
                           line_width=0, layer="below", row=r, col=1)
     fig.update_xaxes(**_ticks(tokens))
-    fig.update_xaxes(row=len(rows), col=1, title_text=t("why.fig.ledger.x", lang))
+    fig.update_xaxes(row=len(rows), col=1, title_text=tr("why.fig.ledger.x", lang))
     fig.update_annotations(font=dict(size=17, color=INK), x=0, xanchor="left")
     fig.update_layout(
         template=TEMPLATE, height=280 + 190 * len(rows), hovermode="x unified",
         margin=dict(l=70, r=20, t=110, b=100),
         legend=dict(orientation="h", x=0, y=0, yref="container", yanchor="bottom",
                     font=dict(size=16)),
-        title=dict(text=t("why.fig.surgery.title", lang, what=what, unit=unit + 1)),
+        title=dict(text=tr("why.fig.surgery.title", lang, what=what, unit=unit + 1)),
     )
     return fig
 
@@ -222,30 +222,30 @@ def gradients_figure(lstm_norms, rnn_norms, forget_row, tokens, unit: int,
     T = lstm_norms.shape[0]
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.14,
                         row_heights=[0.6, 0.4],
-                        subplot_titles=[t("why.fig.grad.top", lang, T=T),
-                                        t("why.fig.grad.bottom", lang, unit=unit + 1)])
+                        subplot_titles=[tr("why.fig.grad.top", lang, T=T),
+                                        tr("why.fig.grad.bottom", lang, unit=unit + 1)])
     steps = np.arange(1, T + 1)
     labels = _hover_tokens(tokens)
     mode = "lines+markers" if T <= 60 else "lines"
     for name, values, colour in (("lstm", lstm_norms, GATE_COLOURS["c"]),
                                  ("rnn", rnn_norms, INK)):
         fig.add_trace(go.Scatter(
-            x=steps, y=values, mode=mode, name=t(f"why.fig.grad.{name}", lang),
+            x=steps, y=values, mode=mode, name=tr(f"why.fig.grad.{name}", lang),
             line=dict(color=colour, width=3, dash="solid" if name == "lstm" else "dot"),
             marker=dict(size=6), customdata=labels,
-            hovertemplate=t("why.fig.grad.hover", lang) + "<extra>%{fullData.name}</extra>"),
+            hovertemplate=tr("why.fig.grad.hover", lang) + "<extra>%{fullData.name}</extra>"),
             row=1, col=1)
     fig.add_trace(go.Scatter(
-        x=steps, y=forget_row, mode=mode, name=t("why.fig.grad.forget", lang, unit=unit + 1),
+        x=steps, y=forget_row, mode=mode, name=tr("why.fig.grad.forget", lang, unit=unit + 1),
         line=dict(color=GATE_COLOURS["f"], width=3), marker=dict(size=6), customdata=labels,
-        hovertemplate=t("why.fig.grad.hover", lang) + "<extra>Π f</extra>"), row=2, col=1)
+        hovertemplate=tr("why.fig.grad.hover", lang) + "<extra>Π f</extra>"), row=2, col=1)
     fig.update_yaxes(type="log", exponentformat="power", row=1, col=1,
                      range=_log_range(lstm_norms, rnn_norms),
-                     title_text=t("why.fig.grad.y", lang))
+                     title_text=tr("why.fig.grad.y", lang))
     fig.update_yaxes(type="log", exponentformat="power", row=2, col=1,
                      range=_log_range(forget_row), title_text="Π f<sub>j</sub>")
     fig.update_xaxes(**_ticks(tokens))
-    fig.update_xaxes(row=2, col=1, title_text=t("why.fig.grad.x", lang))
+    fig.update_xaxes(row=2, col=1, title_text=tr("why.fig.grad.x", lang))
     fig.update_annotations(font=dict(size=17, color=INK), x=0, xanchor="left")
     fig.update_layout(
         template=TEMPLATE, height=660, hovermode="x unified",
@@ -264,7 +264,7 @@ def saturation_figure(sat, unit: int, lang: str = "en") -> go.Figure:
     (0-based) is ringed."""
     H = len(sat.left["f"])
     fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.07,
-                        subplot_titles=[t(f"gate.{g}", lang) for g in SATURATION_GATES])
+                        subplot_titles=[tr(f"gate.{g}", lang) for g in SATURATION_GATES])
     names = np.arange(1, H + 1)
     sizes = np.where(names == unit + 1, 22, 13)
     widths = np.where(names == unit + 1, 3, 1)
@@ -276,15 +276,15 @@ def saturation_figure(sat, unit: int, lang: str = "en") -> go.Figure:
             textfont=dict(size=14, color=MUTED),
             marker=dict(color=GATE_COLOURS[gate], size=sizes, opacity=0.85,
                         line=dict(color=INK, width=widths)),
-            hovertemplate=t("why.fig.sat.hover", lang) + "<extra></extra>"), row=1, col=col)
+            hovertemplate=tr("why.fig.sat.hover", lang) + "<extra></extra>"), row=1, col=col)
         fig.add_shape(type="line", x0=0, y0=1, x1=1, y1=0, row=1, col=col,
                       line=dict(color="#BBBBBB", dash="dot", width=1.5))
     fig.update_xaxes(range=[-0.05, 1.05], tickformat=".0%", tickvals=[0, 0.5, 1],
                      showgrid=True, gridcolor="#EEEEEE")
-    fig.update_xaxes(row=1, col=2, title_text=t("why.fig.sat.x", lang, low=sat.low))
+    fig.update_xaxes(row=1, col=2, title_text=tr("why.fig.sat.x", lang, low=sat.low))
     fig.update_yaxes(range=[-0.05, 1.05], tickformat=".0%", tickvals=[0, 0.5, 1],
                      showgrid=True, gridcolor="#EEEEEE")
-    fig.update_yaxes(row=1, col=1, title_text=t("why.fig.sat.y", lang, high=sat.high))
+    fig.update_yaxes(row=1, col=1, title_text=tr("why.fig.sat.y", lang, high=sat.high))
     fig.update_annotations(font=dict(size=17, color=INK))
     fig.update_layout(template=TEMPLATE, height=420, showlegend=False,
                       margin=dict(l=80, r=20, t=60, b=70))

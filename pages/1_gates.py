@@ -4,7 +4,7 @@ import streamlit as st
 
 from lstm_viz.explain import DIGITS, explain_step, fmt
 from text.explain import sentences
-from text.i18n import t
+from text.i18n import tr
 from ui import callbacks, common, compute, controls, keys, limits, player, share, upload
 from ui.views import UPLOADED, Chosen, GatesView
 
@@ -35,8 +35,8 @@ def example_keys(lang: str) -> list[str]:
 def gates_controls(lang: str) -> GatesView:
     """The sequence and the model's settings, as one view."""
     opening = controls.opening_text(lang, controls.arrived_model())
-    seq = st.text_area(t("gates.seq", lang), opening, key=keys.SEQ, bind="query-params",
-                       height=80, max_chars=20_000, help=t("gates.seq.help", lang))
+    seq = st.text_area(tr("gates.seq", lang), opening, key=keys.SEQ, bind="query-params",
+                       height=80, max_chars=20_000, help=tr("gates.seq.help", lang))
     left, right = st.columns([7, 3])
     # opens on a trained demo, whose gates visibly work; random weights one click away
     model = controls.model_picker(right, lang, "gates.model.help", callbacks.gates_model_changed,
@@ -65,7 +65,7 @@ def gates_controls(lang: str) -> GatesView:
 
 def uploaded_settings(box, found, lang: str) -> tuple[str, int]:
     """What the uploaded model is, how the sequence is read and its layer (1-based)."""
-    box.markdown(common.escape_markdown(t("upload.about", lang, kind=t(found.kind, lang),
+    box.markdown(common.escape_markdown(tr("upload.about", lang, kind=tr(found.kind, lang),
                                           inputs=found.input_size,
                                           layers=upload.layers_text(found))))
     mode = controls.mode_choice(box, lang)
@@ -76,12 +76,12 @@ def uploaded_settings(box, found, lang: str) -> tuple[str, int]:
 def model_facts(box, chosen: Chosen, model: str, lang: str) -> int:
     """What the trained model was trained for and how it reads; its layer (1-based)."""
     box.markdown(controls.model_about(chosen, model, lang))
-    reads = t(f"gates.model.segment.{compute.segment(chosen)}", lang)
-    box.caption(t("gates.model.decides", lang, segment=reads,
+    reads = tr(f"gates.model.segment.{compute.segment(chosen)}", lang)
+    box.caption(tr("gates.model.decides", lang, segment=reads,
                   units=" → ".join(str(n) for n in chosen.model.units)))
     known = compute.known_unit(model)
     if known:
-        box.markdown(t(f"gates.model.job.{known[0]}", lang, unit=known[1] + 1))
+        box.markdown(tr(f"gates.model.job.{known[0]}", lang, unit=known[1] + 1))
     with box:
         return layer_choice(len(chosen.model.units), lang)
 
@@ -91,22 +91,22 @@ def layer_choice(count: int, lang: str) -> int:
     layers = tuple(str(k) for k in range(1, count + 1))
     if len(layers) == 1:
         return 1
-    return int(common.choice(st.selectbox, t("gates.model.layer", lang), layers, keys.LAYER,
-                             "1", str, help=t("gates.model.layer.help", lang)))
+    return int(common.choice(st.selectbox, tr("gates.model.layer", lang), layers, keys.LAYER,
+                             "1", str, help=tr("gates.model.layer.help", lang)))
 
 
 def examples(chosen: Chosen | None, lang: str) -> None:
     """Buttons that fill in an example: the page's own, or texts the trained model reads."""
     if chosen is None:
-        with st.expander(t("gates.examples", lang)):
+        with st.expander(tr("gates.examples", lang)):
             ex_cols = st.columns(len(EXAMPLES))
             for col, key in zip(ex_cols, example_keys(lang), strict=True):
                 seq, mode = EXAMPLES[key]  # callbacks of ui/: this script's globals stay its own
-                col.button(t(key, lang), on_click=callbacks.set_state,
+                col.button(tr(key, lang), on_click=callbacks.set_state,
                            args=({keys.SEQ: seq, keys.MODE: mode},), key=f"btn_{key}",
                            width="stretch")
         return
-    with st.expander(t("gates.model.examples", lang)):
+    with st.expander(tr("gates.model.examples", lang)):
         for k, text in enumerate(compute.model_examples(chosen)):
             st.button(text, on_click=callbacks.set_state, args=({keys.SEQ: text},),
                       key=f"btn_model_{k}", width="stretch")
@@ -122,30 +122,30 @@ def step_detail(view: GatesView, lang: str) -> None:
     if st.session_state.pop(keys.PLAYER_FULL_RUN, False):  # the link is checked on arrival
         common.check_link(controls.link_values(view, step=step, unit=unit,
                                                layer=str(view.layer + 1)), lang)
-    st.subheader(t("gates.closer", lang))
-    st.caption(t("player.sync", lang))
+    st.subheader(tr("gates.closer", lang))
+    st.caption(tr("player.sync", lang))
     ex = explain_step(run.lstm, trace, step - 1, unit - 1)
     left, right = st.columns([3, 2])
     with left:
-        st.markdown(t("gates.arith", lang, step=step, unit=unit))
+        st.markdown(tr("gates.arith", lang, step=step, unit=unit))
         if ex.finite:  # inf or NaN: no arithmetic to show (explain.not_finite says why)
             st.html(_MONOSPACE)
             with st.container(key="arith_formulas"):
                 st.text("\n".join(ex.formulas()))
-            st.caption(common.escape_markdown(t("explain.rounding", lang, digits=DIGITS)))
+            st.caption(common.escape_markdown(tr("explain.rounding", lang, digits=DIGITS)))
             for sentence in sentences(ex, lang):
                 st.markdown("- " + common.escape_markdown(sentence))
         else:
-            common.show_note(t("explain.not_finite", lang))
+            common.show_note(tr("explain.not_finite", lang))
     with right:
-        st.markdown(t("gates.input_at", lang, step=step))
-        st.text(t("word.token", lang) + ": " + seq.tokens[step - 1])
+        st.markdown(tr("gates.input_at", lang, step=step))
+        st.text(tr("word.token", lang) + ": " + seq.tokens[step - 1])
         with st.container(key="arith_inputs"):
             st.text("xₜ = [" + ", ".join(fmt(v, DIGITS) for v in trace.x[step - 1]) + "]\n"
                     "hₜ₋₁ = [" + ", ".join(fmt(v, DIGITS) for v in trace.h_prev[step - 1]) + "]")
         if seq.mode != "numbers":
-            with st.expander(t("gates.embedding", lang, dim=trace.x.shape[1])):
-                st.dataframe({t("word.token", lang): [tok for tok, _ in seq.vocabulary()],
+            with st.expander(tr("gates.embedding", lang, dim=trace.x.shape[1])):
+                st.dataframe({tr("word.token", lang): [tok for tok, _ in seq.vocabulary()],
                               "x": [", ".join(fmt(v, DIGITS) for v in vec)
                                     for _, vec in seq.vocabulary()]}, hide_index=True)
     share.gates_downloads(view, unit - 1, step - 1, lang)
@@ -153,8 +153,8 @@ def step_detail(view: GatesView, lang: str) -> None:
 
 
 lang = common.page("nav.gates")
-st.caption(t("gates.intro", lang))
-with st.expander(t("share.controls", lang), expanded=not common.presenting()):
+st.caption(tr("gates.intro", lang))
+with st.expander(tr("share.controls", lang), expanded=not common.presenting()):
     view = gates_controls(lang)  # folded away for a projector; still read
 run = compute.gates_run_or_stop(view, lang)
 limits.stop_if_nonfinite([run.trace], lang, first_layer=run.layer)

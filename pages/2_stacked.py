@@ -7,7 +7,7 @@ import streamlit as st
 from figures.stacked import head_output_figure, stack_heatmaps, unrolled_figure
 from lstm_viz.inputs import MODES
 from lstm_viz.params import ARTICLE as LESSON
-from text.i18n import t
+from text.i18n import tr
 from ui import callbacks, common, compute, controls, keys, limits, upload
 from ui.views import RANDOM, UPLOADED, StackedView
 
@@ -19,25 +19,25 @@ ARTICLE = {  # the source lesson's example: 5 inputs → 128 → 64 → 32 → 8
 
 
 def stacked_controls(lang: str) -> StackedView:
-    st.button(t("stacked.article", lang), on_click=callbacks.set_state, args=(ARTICLE,),
+    st.button(tr("stacked.article", lang), on_click=callbacks.set_state, args=(ARTICLE,),
               icon=":material/menu_book:")
-    seq = st.text_area(t("gates.seq", lang), ARTICLE[keys.SEQ], key=keys.SEQ,
+    seq = st.text_area(tr("gates.seq", lang), ARTICLE[keys.SEQ], key=keys.SEQ,
                        bind="query-params", height=80,
-                       max_chars=20_000, help=t("gates.seq.help", lang))
+                       max_chars=20_000, help=tr("gates.seq.help", lang))
     stack = controls.uploaded_stack()
     models = [RANDOM] + ([UPLOADED] if stack is not None else [])
-    model = common.choice(st.segmented_control, t("gates.model", lang), models, keys.MODEL,
+    model = common.choice(st.segmented_control, tr("gates.model", lang), models, keys.MODEL,
                           RANDOM, controls.model_label(lang))
     own = model == UPLOADED  # the uploaded model has its own sizes
     cols = st.columns([3, 3, 2, 2])
-    mode = common.choice(cols[0].segmented_control, t("gates.mode", lang), MODES, keys.MODE,
+    mode = common.choice(cols[0].segmented_control, tr("gates.mode", lang), MODES, keys.MODE,
                          "numbers", callbacks.labels("mode.", lang))
-    units = cols[1].text_input(t("stacked.units", lang), ARTICLE[keys.UNITS], key=keys.UNITS,
+    units = cols[1].text_input(tr("stacked.units", lang), ARTICLE[keys.UNITS], key=keys.UNITS,
                                bind="query-params", disabled=own,
-                               max_chars=200, help=t("stacked.units.help", lang))
-    dense = common.number(cols[2], t("stacked.dense", lang), 0, 16, 1, "dense", disabled=own,
-                          help=t("stacked.dense.help", lang))
-    seed = common.number(cols[3], t("gates.seed", lang), 0, 9999, 0, keys.SEED)
+                               max_chars=200, help=tr("stacked.units.help", lang))
+    dense = common.number(cols[2], tr("stacked.dense", lang), 0, 16, 1, "dense", disabled=own,
+                          help=tr("stacked.dense.help", lang))
+    seed = common.number(cols[3], tr("gates.seed", lang), 0, 9999, 0, keys.SEED)
     upload.upload_control(lang)
     if not own:
         return StackedView(seq, mode, units, int(dense), int(seed), model)
@@ -50,14 +50,14 @@ def shapes_table(lang: str, run) -> dict:
     T = run.trace.top.steps
     sizes = [run.stack.input_size, *run.stack.units]
     return common.table(
-        (t("word.layer", lang), "xₜ", "hₜ, Cₜ", t("stacked.time_major", lang),
-         t("stacked.batch_first", lang)),
+        (tr("word.layer", lang), "xₜ", "hₜ, Cₜ", tr("stacked.time_major", lang),
+         tr("stacked.batch_first", lang)),
         ((f"LSTM {k}", f"[1, {x}]", f"[1, {h}]", f"[{T}, 1, {h}]", f"[1, {T}, {h}]")
          for k, (x, h) in enumerate(pairwise(sizes), start=1)))
 
 
 lang = common.page("nav.stacked")
-st.caption(t("stacked.intro", lang))
+st.caption(tr("stacked.intro", lang))
 view = stacked_controls(lang)
 common.check_link({keys.SEQ: view.text, keys.MODE: view.mode, keys.UNITS: view.units,
                    "dense": view.dense, keys.SEED: view.seed, keys.MODEL: view.model}, lang)
@@ -72,12 +72,12 @@ seq = run.sequence
 common.note_cut(seq.total_steps, len(seq.tokens), lang)
 common.figure(unrolled_figure(run.stack.input_size, units, dense,
                               steps=min(4, len(seq.tokens)), lang=lang), key="unrolled")
-st.subheader(t("stacked.shapes", lang))
+st.subheader(tr("stacked.shapes", lang))
 st.dataframe(shapes_table(lang, run), hide_index=True)
-st.caption(t("stacked.shapes.note", lang))
-st.subheader(t("stacked.hidden", lang))
+st.caption(tr("stacked.shapes.note", lang))
+st.subheader(tr("stacked.hidden", lang))
 common.figure(stack_heatmaps(run.trace, seq.tokens, lang=lang), key="stack_heatmaps")
 head = head_output_figure(run.trace, seq.tokens, lang=lang)
 if head is not None:
-    st.subheader(t("stacked.head", lang))
+    st.subheader(tr("stacked.head", lang))
     common.figure(head, key="head_output")

@@ -6,7 +6,7 @@ from figures.params import conventions_figure, params_figure
 from lstm_viz.inputs import InputError, parse_units
 from lstm_viz.params import ARTICLE as LESSON
 from lstm_viz.params import CONVENTIONS, MAX_SIZE
-from text.i18n import t
+from text.i18n import tr
 from ui import callbacks, common, compute, keys
 from ui.views import ParamsView
 
@@ -17,23 +17,23 @@ ARTICLE = {  # the source lesson's stack: 5 inputs → 128 → 64 → 32 → 8 u
 
 
 def params_controls(lang: str) -> ParamsView:
-    st.button(t("params.article", lang), on_click=callbacks.set_state, args=(ARTICLE,),
+    st.button(tr("params.article", lang), on_click=callbacks.set_state, args=(ARTICLE,),
               icon=":material/menu_book:")
     cols = st.columns([2, 3, 2])
-    size = common.number(cols[0], t("params.input", lang), 1, MAX_SIZE, ARTICLE["input"], "input",
-                         help=t("params.input.help", lang))
-    units = cols[1].text_input(t("stacked.units", lang), ARTICLE[keys.UNITS], key=keys.UNITS,
+    size = common.number(cols[0], tr("params.input", lang), 1, MAX_SIZE, ARTICLE["input"], "input",
+                         help=tr("params.input.help", lang))
+    units = cols[1].text_input(tr("stacked.units", lang), ARTICLE[keys.UNITS], key=keys.UNITS,
                                bind="query-params", max_chars=400,
-                               help=t("params.units.help", lang))
-    dense = common.number(cols[2], t("params.dense", lang), 0, MAX_SIZE, ARTICLE["dense"],
-                          "dense", help=t("params.dense.help", lang))
+                               help=tr("params.units.help", lang))
+    dense = common.number(cols[2], tr("params.dense", lang), 0, MAX_SIZE, ARTICLE["dense"],
+                          "dense", help=tr("params.dense.help", lang))
     cols = st.columns([3, 2])
-    convention = common.choice(cols[0].segmented_control, t("params.convention", lang),
+    convention = common.choice(cols[0].segmented_control, tr("params.convention", lang),
                                CONVENTIONS, "convention", "keras", callbacks.labels("conv.", lang),
-                               help=t("params.convention.help", lang))
-    bidirectional = cols[1].checkbox(t("params.bidirectional", lang), False,
+                               help=tr("params.convention.help", lang))
+    bidirectional = cols[1].checkbox(tr("params.bidirectional", lang), False,
                                      key="bidirectional", bind="query-params",
-                                     help=t("params.bidirectional.help", lang))
+                                     help=tr("params.bidirectional.help", lang))
     return ParamsView(int(size), units, int(dense), convention, bool(bidirectional))
 
 
@@ -41,18 +41,18 @@ def layer_rows(lang: str, breakdown) -> dict:
     """One row per layer: tensor shapes, the formula with the numbers in, the count."""
     items = [(f"LSTM {layer.index + 1}", layer) for layer in breakdown.layers]
     if breakdown.dense is not None:
-        items.append((t("params.dense_layer", lang), breakdown.dense))
+        items.append((tr("params.dense_layer", lang), breakdown.dense))
     rows = [(name, ", ".join(f"{n} ({', '.join(map(str, s))})" for n, s in part.shapes),
              part.formula, f"{part.total:,}") for name, part in items]
     parts = " + ".join(f"{part.total:,}" for _, part in items)
-    rows.append((t("params.total_row", lang), "", parts, f"{breakdown.total:,}"))
+    rows.append((tr("params.total_row", lang), "", parts, f"{breakdown.total:,}"))
     return common.table(
-        (t("word.layer", lang), t("params.shapes", lang), t("params.formula", lang),
-         t("params.count", lang)), rows)
+        (tr("word.layer", lang), tr("params.shapes", lang), tr("params.formula", lang),
+         tr("params.count", lang)), rows)
 
 
 lang = common.page("nav.params")
-st.caption(t("params.intro", lang))
+st.caption(tr("params.intro", lang))
 view = params_controls(lang)
 common.check_link({"input": view.input_size, keys.UNITS: view.units, "dense": view.dense,
                    "convention": view.convention, "bidirectional": view.bidirectional}, lang)
@@ -61,7 +61,7 @@ try:
     breakdown = compute.params(view.input_size, units, view.dense, view.convention,
                                view.bidirectional)
 except InputError as err:
-    common.show_error(t(err.key, lang, **err.values))
+    common.show_error(tr(err.key, lang, **err.values))
     st.stop()
 
 others = {c: compute.params(view.input_size, units, view.dense, c, view.bidirectional).total
@@ -69,13 +69,13 @@ others = {c: compute.params(view.input_size, units, view.dense, c, view.bidirect
 cols = st.columns(len(CONVENTIONS))
 for col, conv in zip(cols, CONVENTIONS, strict=True):
     delta = others[conv] - breakdown.total
-    col.metric(t(f"conv.{conv}", lang), f"{others[conv]:,}",
+    col.metric(tr(f"conv.{conv}", lang), f"{others[conv]:,}",
                delta=f"{delta:+,}" if conv != breakdown.convention else None,
                delta_color="off", border=conv == breakdown.convention)
-st.markdown(t("params.gap", lang, keras=f"{others['keras']:,}", pytorch=f"{others['pytorch']:,}",
+st.markdown(tr("params.gap", lang, keras=f"{others['keras']:,}", pytorch=f"{others['pytorch']:,}",
               gap=f"{others['pytorch'] - others['keras']:,}", units="+".join(map(str, units)),
               dirs="2·" if view.bidirectional else ""))
-st.subheader(t("params.per_layer", lang))
+st.subheader(tr("params.per_layer", lang))
 st.dataframe(layer_rows(lang, breakdown), hide_index=True)
 left, right = st.columns([3, 2])
 with left:
@@ -83,7 +83,7 @@ with left:
 with right:
     common.figure(conventions_figure(view.input_size, units, view.dense or None,
                                      view.bidirectional, lang=lang), key="conventions")
-st.subheader(t("params.faq", lang))
+st.subheader(tr("params.faq", lang))
 for k in ("units", "time", "batch", "stack", "bias"):
-    with st.expander(t(f"params.faq.{k}.q", lang)):
-        st.markdown(t(f"params.faq.{k}.a", lang))
+    with st.expander(tr(f"params.faq.{k}.q", lang)):
+        st.markdown(tr(f"params.faq.{k}.a", lang))

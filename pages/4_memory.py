@@ -4,7 +4,7 @@ import streamlit as st
 
 from lstm_viz.explain import fmt
 from lstm_viz.story import PLACES
-from text.i18n import t
+from text.i18n import tr
 from text.story import distance_summary, forget_summary, narrate
 from ui import common, compute, controls, keys, nav
 from ui.controls import STORIES  # the story each model opens with
@@ -28,9 +28,9 @@ def _story_box(name: str, lang: str) -> str:
     """The story text, kept in ``?seq=`` unless it is the model's own opening story."""
     if keys.SEQ not in st.session_state:
         st.session_state[keys.SEQ] = st.query_params.get(keys.SEQ, STORIES[name])[:MAX_CHARS]
-    help_text = t("memory.seq.help", lang, limit=compute.MEMORY_STEPS,
-                  segment=t(SEGMENT[compute.segment(compute.demo_chosen(name))], lang))
-    text = st.text_area(t("memory.seq", lang), key=keys.SEQ, height=90, max_chars=MAX_CHARS,
+    help_text = tr("memory.seq.help", lang, limit=compute.MEMORY_STEPS,
+                  segment=tr(SEGMENT[compute.segment(compute.demo_chosen(name))], lang))
+    text = st.text_area(tr("memory.seq", lang), key=keys.SEQ, height=90, max_chars=MAX_CHARS,
                         help=help_text)
     if text == STORIES[name]:
         st.query_params.pop(keys.SEQ, None)
@@ -42,13 +42,14 @@ def _story_box(name: str, lang: str) -> str:
 def memory_controls(lang: str) -> tuple[str, str]:
     """The model (English or Chinese) and the story, as plain values."""
     left, right = st.columns([2, 3])
-    name = common.choice(left.segmented_control, t("memory.demo", lang), compute.MEMORY_DEMOS,
-                         "demo", controls.opening_demo(lang), lambda m: t(f"memory.demo.{m}", lang),
-                         on_change=_new_demo, help=t("memory.demo.help", lang))
+    name = common.choice(left.segmented_control, tr("memory.demo", lang), compute.MEMORY_DEMOS,
+                         "demo", controls.opening_demo(lang),
+                         lambda m: tr(f"memory.demo.{m}", lang),
+                         on_change=_new_demo, help=tr("memory.demo.help", lang))
     texts = compute.model_examples(compute.demo_chosen(name), 8)
-    right.selectbox(t("memory.example", lang), texts, index=None,
-                    key="example", on_change=_load_example, help=t("memory.example.help", lang),
-                    placeholder=t("memory.example.placeholder", lang))
+    right.selectbox(tr("memory.example", lang), texts, index=None,
+                    key="example", on_change=_load_example, help=tr("memory.example.help", lang),
+                    placeholder=tr("memory.example.placeholder", lang))
     return name, _story_box(name, lang)
 
 
@@ -56,12 +57,12 @@ def show_metrics(name: str, unit: int, lang: str) -> None:
     """The demo's measured numbers, on held-out stories."""
     d = compute.demo(name)
     stories = d.model.meta.get("held_out")
-    st.markdown(t("memory.metrics", lang, stories=stories) if stories
-                else t("memory.metrics.plain", lang))
+    st.markdown(tr("memory.metrics", lang, stories=stories) if stories
+                else tr("memory.metrics.plain", lang))
     cols = st.columns(4)
     for col, (key, value) in zip(cols, compute.memory_metrics(d.metrics), strict=True):
-        col.metric(t(f"memory.metric.{key}", lang, unit=unit + 1), value,
-                   help=t(f"memory.metric.{key}.help", lang, unit=unit + 1))
+        col.metric(tr(f"memory.metric.{key}", lang, unit=unit + 1), value,
+                   help=tr(f"memory.metric.{key}.help", lang, unit=unit + 1))
 
 
 def _load_preset(text: str) -> None:
@@ -70,38 +71,38 @@ def _load_preset(text: str) -> None:
 
 def break_buttons(name: str, lang: str) -> None:
     """"Try to break it": one button per preset story, which loads it into the story box."""
-    st.markdown("**" + common.escape_markdown(t("memory.break", lang)) + "** · "
-                + common.escape_markdown(t("memory.break.intro", lang)))
+    st.markdown("**" + common.escape_markdown(tr("memory.break", lang)) + "** · "
+                + common.escape_markdown(tr("memory.break.intro", lang)))
     presets = compute.break_presets(name)
     for col, preset in zip(st.columns(len(presets)), presets, strict=True):
-        col.button(t(f"memory.break.{preset.key}", lang), key=f"break_{preset.key}",
+        col.button(tr(f"memory.break.{preset.key}", lang), key=f"break_{preset.key}",
                    on_click=_load_preset, args=(preset.text,), width="stretch",
-                   help=t(f"memory.break.{preset.key}.help", lang))
+                   help=tr(f"memory.break.{preset.key}.help", lang))
 
 
 def show_places(run, lang: str) -> None:
     """The gender unit's mean forget gate at each kind of step of this story, measured now."""
     means = compute.forget_means(run)
-    st.subheader(t("memory.places", lang, unit=run.unit + 1))
-    st.caption(t("memory.places.intro", lang, unit=run.unit + 1))
+    st.subheader(tr("memory.places", lang, unit=run.unit + 1))
+    st.caption(tr("memory.places.intro", lang, unit=run.unit + 1))
     shown = [p for p in PLACES if means[p][1] or p in ("new", "start", "pronoun", "elsewhere")]
-    rows = [(t(f"memory.place.{p}", lang),
-             fmt(means[p][0], 2) if means[p][1] else t("memory.places.none", lang), means[p][1])
+    rows = [(tr(f"memory.place.{p}", lang),
+             fmt(means[p][0], 2) if means[p][1] else tr("memory.places.none", lang), means[p][1])
             for p in shown]
-    st.dataframe(common.table([t(f"memory.places.col.{c}", lang) for c in
+    st.dataframe(common.table([tr(f"memory.places.col.{c}", lang) for c in
                                ("place", "mean", "steps")], rows), hide_index=True)
     st.markdown(common.escape_markdown(forget_summary(means, lang)))
 
 
 def show_distance(name: str, lang: str) -> None:
     """Accuracy against the subject-to-pronoun distance, measured live on fresh stories."""
-    st.subheader(t("memory.distance", lang))
+    st.subheader(tr("memory.distance", lang))
     try:
         result = compute.distance_accuracy(name)
     except ValueError as error:   # a demo whose vocabulary no longer matches its task
-        common.show_error(t("memory.distance.error", lang, error=str(error)))
+        common.show_error(tr("memory.distance.error", lang, error=str(error)))
         return
-    st.caption(t("memory.distance.intro", lang, n=sum(result.total),
+    st.caption(tr("memory.distance.intro", lang, n=sum(result.total),
                  per=compute.DISTANCE_STORIES))
     common.figure(compute.distance_view(name, lang), key="distance_figure")
     st.markdown(common.escape_markdown(
@@ -109,7 +110,7 @@ def show_distance(name: str, lang: str) -> None:
 
 
 lang = common.page("nav.memory")
-st.caption(t("memory.intro", lang))
+st.caption(tr("memory.intro", lang))
 name, text = memory_controls(lang)
 break_buttons(name, lang)
 common.check_link({"demo": name, keys.SEQ: text}, lang)
@@ -118,17 +119,17 @@ run = compute.run_or_stop(lambda: compute.memory_run(name, text), lang)
 common.note_cut(run.total_steps, len(run.story.tokens), lang)
 show_metrics(name, run.unit, lang)
 common.figure(compute.memory_view(name, text, lang), key="memory_figure")
-st.caption(t("memory.read", lang))
+st.caption(tr("memory.read", lang))
 if run.story.subjects:   # before the first subject there is nothing to keep or drop
     show_places(run, lang)
 
-st.subheader(t("memory.explain", lang))
+st.subheader(tr("memory.explain", lang))
 sentences = narrate(run.story, run.layer, run.probs, run.labels, run.unit, run.male_sign, lang)
 if not run.story.subjects:
-    common.show_note(t("memory.explain.none", lang, example=compute.subject_examples(name)))
+    common.show_note(tr("memory.explain.none", lang, example=compute.subject_examples(name)))
 for sentence in sentences:
     st.markdown("- " + common.escape_markdown(sentence))
-st.page_link(nav.file("gates"), label=t("memory.open_gates", lang), icon=":material/animation:",
+st.page_link(nav.file("gates"), label=tr("memory.open_gates", lang), icon=":material/animation:",
              query_params=common.link_query({keys.MODEL: name, keys.SEQ: text,
                                              keys.UNIT: run.unit + 1}, lang))
 

@@ -11,7 +11,7 @@ from figures.why import (
 )
 from lstm_viz.explain import fmt
 from lstm_viz.why import MAP_MAX_STEPS
-from text.i18n import t
+from text.i18n import tr
 from ui import common, compute, controls, keys, limits, nav
 from ui.views import RANDOM, GatesView
 
@@ -23,8 +23,8 @@ def why_controls(lang: str) -> GatesView:
     """The sequence and the model, as on the gates page (its first layer), as one view."""
     # a trained model whose gradient survives and whose gates saturate, unlike random weights
     default = controls.opening_text(lang, controls.arrived_model())
-    seq = st.text_area(t("gates.seq", lang), default, key=keys.SEQ, bind="query-params",
-                       height=80, max_chars=20_000, help=t("gates.seq.help", lang))
+    seq = st.text_area(tr("gates.seq", lang), default, key=keys.SEQ, bind="query-params",
+                       height=80, max_chars=20_000, help=tr("gates.seq.help", lang))
     left, right = st.columns([7, 3])
     model = controls.model_picker(right, lang, "why.model.help", controls.read_model_text,
                                   opening=True)
@@ -42,13 +42,13 @@ def why_controls(lang: str) -> GatesView:
 
 def surgery_controls(lang: str) -> tuple[str, str, str]:
     cols = st.columns([10, 4, 5])
-    surgery = common.choice(cols[0].segmented_control, t("why.surgery", lang), compute.SURGERIES,
-                            "surgery", "f1", lambda s: t(f"why.surgery.{s}", lang),
-                            help=t("why.surgery.help", lang))
-    who = common.choice(cols[1].segmented_control, t("why.who", lang), WHO, "who", "unit",
-                        lambda w: t(f"why.who.{w}", lang))
-    when = common.choice(cols[2].segmented_control, t("why.when", lang), WHEN, "when", "all",
-                         lambda w: t(f"why.when.{w}", lang))
+    surgery = common.choice(cols[0].segmented_control, tr("why.surgery", lang), compute.SURGERIES,
+                            "surgery", "f1", lambda s: tr(f"why.surgery.{s}", lang),
+                            help=tr("why.surgery.help", lang))
+    who = common.choice(cols[1].segmented_control, tr("why.who", lang), WHO, "who", "unit",
+                        lambda w: tr(f"why.who.{w}", lang))
+    when = common.choice(cols[2].segmented_control, tr("why.when", lang), WHEN, "when", "all",
+                         lambda w: tr(f"why.when.{w}", lang))
     return surgery, who, when
 
 
@@ -63,81 +63,81 @@ def gates_link(view: GatesView, unit: int, lang: str) -> dict:
 
 
 def ledger_section(view: GatesView, trace, tokens, step: int, unit: int, lang: str) -> None:
-    st.subheader(t("why.ledger.head", lang))
-    st.markdown(t("why.ledger.text", lang))
+    st.subheader(tr("why.ledger.head", lang))
+    st.markdown(tr("why.ledger.text", lang))
     parts = compute.why_ledger(view, unit - 1).parts[:, :, 0]  # (T, T)
     common.figure(ledger_bars_figure(parts[step - 1], trace.c[step - 1, unit - 1], tokens,
                                      step - 1, unit - 1, lang), key="why_ledger")
     if not compute.why_map_fits(len(tokens)):  # a T × T map: too much for a shared server
-        common.show_note(t("why.map.capped", lang, steps=len(tokens), limit=MAP_MAX_STEPS))
+        common.show_note(tr("why.map.capped", lang, steps=len(tokens), limit=MAP_MAX_STEPS))
         return
     left, right = st.columns([3, 2])
     with left:
         common.figure(ledger_map_figure(parts, tokens, step - 1, unit - 1, lang), key="why_map")
     with right:
-        st.markdown(t("why.map.text", lang, step=step))
+        st.markdown(tr("why.map.text", lang, step=step))
 
 
 def surgery_section(view: GatesView, tokens, step: int, unit: int, lang: str) -> dict:
-    st.subheader(t("why.surgery.head", lang))
-    st.markdown(t("why.surgery.text", lang))
+    st.subheader(tr("why.surgery.head", lang))
+    st.markdown(tr("why.surgery.text", lang))
     surgery, who, when = surgery_controls(lang)
     run = compute.why_surgery(view, surgery=surgery,
                               unit=unit - 1 if who == "unit" else None,
                               start=step - 1 if when == "from" else None)
-    what = t(f"why.surgery.{surgery}", lang)
+    what = tr(f"why.surgery.{surgery}", lang)
     common.figure(surgery_figure(run.before, run.after, tokens, unit - 1, what, lang,
                                  start=step - 1 if when == "from" else None,
                                  p_before=run.p_before, p_after=run.p_after, choice=run.choice),
                   key="why_surgery")
     last = len(tokens) - 1
-    st.markdown(t("why.surgery.result", lang, unit=unit, steps=last + 1,
+    st.markdown(tr("why.surgery.result", lang, unit=unit, steps=last + 1,
                   c_before=fmt(run.before.c[last, unit - 1]),
                   c_after=fmt(run.after.c[last, unit - 1]),
                   h_before=fmt(run.before.h[last, unit - 1]),
                   h_after=fmt(run.after.h[last, unit - 1]))
-                + " " + t(f"why.surgery.{surgery}.why", lang))
+                + " " + tr(f"why.surgery.{surgery}.why", lang))
     return {"surgery": surgery, "who": who, "when": when}
 
 
 def gradients_section(view: GatesView, tokens, unit: int, lang: str) -> None:
-    st.subheader(t("why.grad.head", lang))
-    st.markdown(t("why.grad.text", lang))
+    st.subheader(tr("why.grad.head", lang))
+    st.markdown(tr("why.grad.text", lang))
     most = compute.why_gradients_max_steps(view)
     if most is not None:  # T products of (H, 4H)·(4H, X+H): too much for a shared server
-        common.show_note(t("why.grad.capped", lang, steps=len(tokens), most=most))
+        common.show_note(tr("why.grad.capped", lang, steps=len(tokens), most=most))
         return
     grads = compute.why_gradients(view)
     common.figure(gradients_figure(grads.lstm, grads.rnn, grads.forget[:, unit - 1], tokens,
                                    unit - 1, lang), key="why_gradients")
-    st.markdown(t("why.grad.numbers", lang, lstm=f"{grads.lstm[0]:.1e}",
+    st.markdown(tr("why.grad.numbers", lang, lstm=f"{grads.lstm[0]:.1e}",
                   rnn=f"{grads.rnn[0]:.1e}", unit=unit, forget=f"{grads.forget[0, unit - 1]:.1e}",
                   steps=len(tokens)))
     if view.model == RANDOM:
-        common.show_note(t("why.grad.random", lang))
+        common.show_note(tr("why.grad.random", lang))
     else:
-        st.markdown(t("why.grad.trained", lang))
+        st.markdown(tr("why.grad.trained", lang))
 
 
 def saturation_section(view: GatesView, unit: int, lang: str) -> None:
-    st.subheader(t("why.sat.head", lang))
-    st.markdown(t("why.sat.text", lang))
+    st.subheader(tr("why.sat.head", lang))
+    st.markdown(tr("why.sat.text", lang))
     sat = compute.why_saturation(view)
     common.figure(saturation_figure(sat, unit - 1, lang), key="why_saturation")
     if view.model == RANDOM:
-        common.show_note(t("why.sat.random", lang))
+        common.show_note(tr("why.sat.random", lang))
     cols = st.columns(4)
     gates = nav.file("gates")
-    cols[0].page_link(gates, label=t("why.sat.open", lang, unit=unit),
+    cols[0].page_link(gates, label=tr("why.sat.open", lang, unit=unit),
                       icon=":material/animation:", query_params=gates_link(view, unit, lang))
     for col, k in zip(cols[1:], compute.memory_units(sat), strict=False):
-        col.page_link(gates, label=t("why.sat.open.keeper", lang, unit=k + 1,
+        col.page_link(gates, label=tr("why.sat.open.keeper", lang, unit=k + 1,
                                      share=f"{sat.right['f'][k]:.0%}"),
                       icon=":material/lock:", query_params=gates_link(view, k + 1, lang))
 
 
 lang = common.page("nav.why")
-st.caption(t("why.intro", lang))
+st.caption(tr("why.intro", lang))
 view = why_controls(lang)
 notes = st.container()  # what the link asked for and could not get, said near the top
 run = compute.gates_run_or_stop(view, lang)
@@ -145,7 +145,7 @@ limits.stop_if_nonfinite([run.trace], lang, first_layer=run.layer)
 
 seq, trace = run.sequence, run.trace
 common.note_cut(seq.total_steps, len(seq.tokens), lang)
-st.markdown(t("why.look", lang))
+st.markdown(tr("why.look", lang))
 step, unit = controls.step_and_unit(lang, trace.steps, trace.hidden_size, texts="why",
                                     start_at_end=True)
 tokens = seq.tokens

@@ -11,7 +11,7 @@ from figures.gates import cell_diagram
 from figures.stacked import unrolled_figure
 from lstm_viz.params import ARTICLE
 from text.glossary import headers, rows
-from text.i18n import t
+from text.i18n import tr
 from ui import checks, common, lessons, nav
 
 PART_NUMBERS = tuple(range(1, len(lessons.PARTS) + 1))
@@ -42,8 +42,8 @@ def _move(by: int) -> None:
 def lesson_controls(lang: str) -> tuple[int, int]:
     """The part picker; returns the (part, step) to show, both 1-based, and keeps them in
     the URL."""
-    st.radio(t("lesson.pick", lang), PART_NUMBERS, key="part", horizontal=True,
-             format_func=lambda p: t(lessons.PARTS[p - 1].key, lang), on_change=_new_part)
+    st.radio(tr("lesson.pick", lang), PART_NUMBERS, key="part", horizontal=True,
+             format_func=lambda p: tr(lessons.PARTS[p - 1].key, lang), on_change=_new_part)
     part, step = lessons.position(st.session_state["part"], st.session_state["step"])
     st.session_state["step"] = step
     st.query_params["part"], st.query_params["step"] = str(part), str(step)
@@ -54,10 +54,10 @@ def nav_buttons(lang: str, part: int, step: int) -> None:
     first = part == 1 and step == 1
     last = part == len(lessons.PARTS) and step == len(lessons.PARTS[-1].steps)
     back, info, forward = st.columns([1, 2, 1], vertical_alignment="center")
-    back.button(t("lesson.back", lang), on_click=_move, args=(-1,), disabled=first,
+    back.button(tr("lesson.back", lang), on_click=_move, args=(-1,), disabled=first,
                 icon=":material/arrow_back:", width="stretch", key="back")
-    info.caption(t("lesson.step", lang, step=step, count=len(lessons.PARTS[part - 1].steps)))
-    forward.button(t("lesson.next", lang), on_click=_move, args=(1,), disabled=last,
+    info.caption(tr("lesson.step", lang, step=step, count=len(lessons.PARTS[part - 1].steps)))
+    forward.button(tr("lesson.next", lang), on_click=_move, args=(1,), disabled=last,
                    icon=":material/arrow_forward:", width="stretch", type="primary", key="next")
 
 
@@ -80,18 +80,18 @@ def step_text(lesson: lessons.Step, lang: str) -> str:
     numbers = {k: f"{v:,}" for k, v in lessons.worked_example().items()}
     if lesson.measured:
         numbers |= checks.measured(lang)
-    return t(lesson.text, lang, **numbers)  # steps without {fields} ignore them
+    return tr(lesson.text, lang, **numbers)  # steps without {fields} ignore them
 
 
 def step_link(link: lessons.Link, lang: str) -> None:
-    st.page_link(nav.file(link.page), label=t(link.label, lang), icon=":material/open_in_new:",
+    st.page_link(nav.file(link.page), label=tr(link.label, lang), icon=":material/open_in_new:",
                  query_params=common.link_query(dict(link.query), lang, common.presenting()))
 
 
 def glossary(lang: str) -> None:
     """The glossary every text uses, as a plain table (no Markdown in its cells)."""
-    with st.expander(t("glossary.title", lang), icon=":material/translate:"):
-        st.caption(t("glossary.intro", lang))
+    with st.expander(tr("glossary.title", lang), icon=":material/translate:"):
+        st.caption(tr("glossary.intro", lang))
         table = [(*row.words, row.note, row.avoid) for row in rows(lang)]
         st.table({h: [r[k] for r in table] for k, h in enumerate(headers(lang))},
                  hide_index=True)
@@ -100,14 +100,14 @@ def glossary(lang: str) -> None:
 lang = common.page("nav.lessons")
 _start()
 checks.start(lang)
-st.caption(t("lesson.intro", lang))
+st.caption(tr("lesson.intro", lang))
 part, step = lesson_controls(lang)
 common.check_link({"part": part, "step": step}, lang)
 nav_buttons(lang, part, step)  # above the text and figure: on the first screen at 1366×768
 lesson = lessons.PARTS[part - 1].steps[step - 1]
 text, picture = st.columns([2, 3], gap="large")
 with text:
-    st.subheader(t(lesson.title, lang))
+    st.subheader(tr(lesson.title, lang))
     st.markdown(step_text(lesson, lang))
     if lesson.link is not None:
         step_link(lesson.link, lang)

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from conftest import VIEWPORT
 
-from text.i18n import t
+from text.i18n import tr
 
 pytestmark = pytest.mark.browser
 
@@ -216,7 +216,7 @@ def test_page_loads_and_draws(page, shots, path, lang):
     open_app(page, path + ("?lang=zh" if lang == "zh" else ""), charts)
     full_page_screenshot(page, shots / f"{path.strip('/') or 'home'}-{lang}.png")
     assert_clean(page)
-    assert page.locator("h1").first.inner_text().strip() == t(f"{key}.title", lang)
+    assert page.locator("h1").first.inner_text().strip() == tr(f"{key}.title", lang)
     assert page.locator(CHART).count() == charts
     assert page.evaluate(CHARTS_DRAWN, charts), "every chart has drawn something"
     if path == "/gates":
@@ -239,7 +239,7 @@ def test_a_shared_link_reproduces_the_view_and_widgets_update_the_url(page):
     assert page.locator(f"{PLAYER} .lp-step").input_value() == "3"
     assert page.locator(f"{PLAYER} .lp-unit").input_value() == "2"
     assert player_at(page) == (3, 2)
-    heading = t("gates.arith", "en", step=3, unit=2).strip("*")
+    heading = tr("gates.arith", "en", step=3, unit=2).strip("*")
     assert heading in page.inner_text("body")
     units = page.locator(".st-key-units input")
     units.fill("6")
@@ -292,11 +292,11 @@ def test_typed_markup_stays_text(page):
 
 def test_bad_numbers_give_a_message_not_a_traceback(page):
     open_app(page, "/gates?model=random")  # the reading modes are random weights' settings
-    page.locator(".st-key-mode button", has_text=t("mode.numbers", "en")).click()
+    page.locator(".st-key-mode button", has_text=tr("mode.numbers", "en")).click()
     settle(page, charts=0)
     settle_player(page)
     submit_text_area(page, "seq", "1, abc")
-    message = t("err.not_number", "en", token="abc", step=2)
+    message = tr("err.not_number", "en", token="abc", step=2)
     page.locator(ERROR, has_text=message).wait_for()
     settle(page, charts=0)
     assert page.locator(EXCEPTION).count() == 0
@@ -336,12 +336,12 @@ def test_stop_ends_training_and_keeps_the_partial_model(page, shots):
     full_page_screenshot(page, shots / "train-stopped-en.png")
     step = int(re.search(r"Stopped at step (\d+) of 2000", stopped.inner_text()).group(1))
     assert 10 <= step < 2000
-    steps_done = page.locator("[data-testid='stMetric']", has_text=t("train.steps_done", "en"))
+    steps_done = page.locator("[data-testid='stMetric']", has_text=tr("train.steps_done", "en"))
     assert f"{step} / 2000" in steps_done.inner_text()
     assert page.locator(".st-key-stop button").count() == 0, "no Stop button once stopped"
     assert_clean(page)
     assert page.evaluate(CHARTS_DRAWN, 1)
-    page.locator("a", has_text=t("train.inspect", "en")).click()  # the partial model's gates
+    page.locator("a", has_text=tr("train.inspect", "en")).click()  # the partial model's gates
     page.wait_for_url(re.compile(r"/gates\?.*model=trained"))
     settle_player(page)
     assert_clean(page)
@@ -418,7 +418,7 @@ def player_run(words: str = "the cat sat on the mat because it was warm", units:
 def wait_everywhere(page, step: int, unit: int) -> None:
     """Wait until the chart, the spoken line, the arithmetic and the URL all show (step,
     unit); fails (Timeout) if any of them never does."""
-    heading = t("gates.arith", "en", step=step, unit=unit).strip("*")
+    heading = tr("gates.arith", "en", step=step, unit=unit).strip("*")
     page.wait_for_function(f"document.querySelector('{PLAYER}').dataset.drawn === '{step}:{unit}'")
     page.wait_for_function("(h) => document.body.innerText.includes(h)", arg=heading)
     want = [f"step={step}" if step > 1 else None, f"unit={unit}" if unit > 1 else None]
@@ -488,7 +488,7 @@ def test_play_and_pause_keep_one_step_everywhere(page):
     play = page.locator(f"{PLAYER} .lp-play")
     play.click()
     assert play.get_attribute("aria-pressed") == "true"
-    assert play.inner_text() == t("fig.common.pause", "en")
+    assert play.inner_text() == tr("fig.common.pause", "en")
     page.wait_for_function(f"Number(document.querySelector('{PLAYER}').dataset.step) >= 4")
     play.click()  # pause
     assert play.get_attribute("aria-pressed") == "false"
@@ -550,10 +550,10 @@ def test_the_chart_has_a_text_alternative_and_its_values_a_click_away(page):
     open_app(page, PLAYER_SEQ + "&step=2&unit=3")
     chart = page.locator(f"{PLAYER} .lp-chart")
     assert chart.get_attribute("role") == "img"
-    assert chart.get_attribute("aria-label") == t("player.chart", "en", unit=3, step=2)
+    assert chart.get_attribute("aria-label") == tr("player.chart", "en", unit=3, step=2)
     summary_id = chart.get_attribute("aria-describedby")
     summary = page.locator(f"#{summary_id}").inner_text()
-    assert summary == t("player.summary", "en", unit=3, step=2, steps=10, units=6)
+    assert summary == tr("player.summary", "en", unit=3, step=2, steps=10, units=6)
     live = page.locator(f"{PLAYER} .lp-live")
     assert live.get_attribute("aria-live") == "polite"
     page.locator(f"{PLAYER} summary").click()
@@ -570,6 +570,6 @@ def test_the_chart_has_a_text_alternative_and_its_values_a_click_away(page):
 
 def test_the_player_speaks_chinese(page):
     open_app(page, PLAYER_SEQ + "&lang=zh")
-    assert page.locator(f"{PLAYER} .lp-play").inner_text() == t("fig.common.play", "zh")
+    assert page.locator(f"{PLAYER} .lp-play").inner_text() == tr("fig.common.play", "zh")
     assert "第 1 步" in page.inner_text(f"{PLAYER} .lp-live")
-    assert page.locator(f"{PLAYER} label", has_text=t("player.speed", "zh")).count() == 1
+    assert page.locator(f"{PLAYER} label", has_text=tr("player.speed", "zh")).count() == 1

@@ -17,7 +17,7 @@ import figures.gates as gates
 from figures import cell_diagram, gates_figure, plain
 from figures.theme import GATE_COLOURS, NEGATIVE, colour_scale, colours_at, contrast, value_range
 from lstm_viz import LSTM
-from text.i18n import t
+from text.i18n import tr
 
 ROOT = Path(__file__).resolve().parents[1]
 MAPS = ("f", "i", "g", "o", "c", "h")
@@ -121,15 +121,16 @@ def test_heatmaps_hold_the_trace_arrays_over_time_and_unit():
     spec = as_json(gates_figure(trace, list("abcde"), lang="en"))
     maps = heatmaps(spec)
     assert len(maps) == 6
-    for name, tr in zip(MAPS, maps, strict=True):
-        assert t(f"fig.common.{name}", "en") in tr["hovertemplate"]  # which band is which
-        z = decode(tr["z"])
+    for name, band in zip(MAPS, maps, strict=True):
+        assert tr(f"fig.common.{name}", "en") in band["hovertemplate"]  # which band is which
+        z = decode(band["z"])
         assert z.dtype == np.float32 and z.shape == (4, 5)  # (H, T): units down, time across
         np.testing.assert_array_equal(z, getattr(trace, name).T.astype(np.float32))
-        assert (tr["x0"], tr["dx"]) == (1, 1)  # steps 1, 2, …: 1-based
-        assert (tr["y0"], tr["dy"]) == (1, 1)  # units 1, 2, …: 1-based, on the band's own axis
-        assert [tr["zmin"], tr["zmax"]] == pytest.approx(value_range(name, getattr(trace, name)))
-        assert tr["colorscale"] == colour_scale(name)
+        assert (band["x0"], band["dx"]) == (1, 1)  # steps 1, 2, …: 1-based
+        assert (band["y0"], band["dy"]) == (1, 1)  # units 1, 2, …: 1-based, on the band's own axis
+        assert [band["zmin"], band["zmax"]] == pytest.approx(
+            value_range(name, getattr(trace, name)))
+        assert band["colorscale"] == colour_scale(name)
 
 
 @pytest.mark.parametrize("H", [1, 8, 64])
@@ -153,14 +154,14 @@ def test_each_colour_bar_and_band_name_sits_beside_its_band():
     spec = as_json(gates_figure(run(T=5, H=8), list("abcde"), lang="en"))
     names = [a for a in spec["layout"]["annotations"] if a.get("yref") not in ("y", "paper")]
     assert len(names) == 6
-    for name, tr, note in zip(MAPS, heatmaps(spec), names, strict=True):
-        top, bottom = band_span(spec, tr)
-        bar = tr["colorbar"]
+    for name, band, note in zip(MAPS, heatmaps(spec), names, strict=True):
+        top, bottom = band_span(spec, band)
+        bar = band["colorbar"]
         assert bar["y"] == pytest.approx((top + bottom) / 2)
         assert bar["len"] == pytest.approx(top - bottom)
         assert bar["x"] > axis(spec, "x2")["domain"][1]  # right of the heatmaps
-        assert note["yref"] == tr["yaxis"] and note["y"] == pytest.approx(4.5)  # middle row
-        assert t(f"fig.common.{name}", "en") in note["text"]
+        assert note["yref"] == band["yaxis"] and note["y"] == pytest.approx(4.5)  # middle row
+        assert tr(f"fig.common.{name}", "en") in note["text"]
         assert note["x"] == axis(spec, "x2")["domain"][0] and note["xanchor"] == "right"
 
 
@@ -211,7 +212,7 @@ def test_play_pause_and_slider_are_browser_side_animations():
     trace = run(T=3)
     fig = gates_figure(trace, ["x", "y", "z"], lang="en")
     play, pause = fig.layout.updatemenus[0].buttons
-    assert play.label == t("fig.common.play", "en") and pause.label == t("fig.common.pause", "en")
+    assert play.label == tr("fig.common.play", "en") and pause.label == tr("fig.common.pause", "en")
     assert play.method == pause.method == "animate"
     assert play.args[0] is None and play.args[1]["frame"]["duration"] == gates.FRAME_MS == 600
     assert play.args[1]["fromcurrent"] is True
@@ -219,7 +220,7 @@ def test_play_pause_and_slider_are_browser_side_animations():
     # Heatmaps vanish when a frame is applied without a redraw (plotly.js 3).
     assert play.args[1]["frame"]["redraw"] is True
     labels = [st.label for st in fig.layout.sliders[0].steps]
-    assert labels == [t("fig.gates.slider", "en", step=k, token=tok)
+    assert labels == [tr("fig.gates.slider", "en", step=k, token=tok)
                       for k, tok in enumerate("xyz", start=1)]
     assert labels[0] == "step 1: x"
 
@@ -241,12 +242,12 @@ def test_markup_in_tokens_is_shown_as_typed():
 
 def test_heatmap_hover_names_step_unit_and_value_but_no_token():
     spec = as_json(gates_figure(run(T=3), ["secret", "b", "c"], lang="en"))
-    for tr in heatmaps(spec):
+    for band in heatmaps(spec):
         # ":d" prints the number: plain %{x} would print a tick's token where there is one
-        assert tr["hovertemplate"].startswith("step %{x:d} · unit %{y:d}<br>")
-        assert tr["hovertemplate"].endswith(" = %{z:.3f}<extra></extra>")
-        assert "secret" not in tr["hovertemplate"]
-        assert "customdata" not in tr and "text" not in tr  # nothing per cell
+        assert band["hovertemplate"].startswith("step %{x:d} · unit %{y:d}<br>")
+        assert band["hovertemplate"].endswith(" = %{z:.3f}<extra></extra>")
+        assert "secret" not in band["hovertemplate"]
+        assert "customdata" not in band and "text" not in band  # nothing per cell
 
 
 def test_long_sequences_get_fewer_tick_labels_not_overlapping_ones():
@@ -308,10 +309,10 @@ def test_labels_come_from_the_catalogue(lang):
     for key in ("fig.common.f", "fig.common.i", "fig.common.g", "fig.common.o", "fig.common.c",
                 "fig.common.h", "fig.cell.f", "fig.cell.c_role", "fig.common.play",
                 "fig.common.pause"):
-        assert t(key, lang) in shown, key
-    assert t("fig.gates.title", lang, unit=2) in shown  # units are shown 1-based
-    assert t("fig.common.hover", lang, step="%{x:d}", unit="%{y:d}") in shown
-    assert fig.layout.title.text == t("fig.gates.title", lang, unit=2)
+        assert tr(key, lang) in shown, key
+    assert tr("fig.gates.title", lang, unit=2) in shown  # units are shown 1-based
+    assert tr("fig.common.hover", lang, step="%{x:d}", unit="%{y:d}") in shown
+    assert fig.layout.title.text == tr("fig.gates.title", lang, unit=2)
 
 
 def test_the_two_languages_differ():
@@ -437,7 +438,7 @@ def test_hovering_a_cell_names_its_band_step_unit_and_value(browser, tmp_path, b
         shown = page.locator(".hoverlayer .hovertext").text_content()
     value = float(getattr(trace, band)[step - 1, unit - 1])
     assert f"step {step} · unit {unit}" in shown
-    assert f"{t(f'fig.common.{band}', 'en')} = {value:.3f}" in shown.replace("−", "-")
+    assert f"{tr(f'fig.common.{band}', 'en')} = {value:.3f}" in shown.replace("−", "-")
 
 
 # ---- cell_diagram(highlight=…): one part forward, the rest faded ---------------------------

@@ -5,7 +5,7 @@ import pytest
 from conftest import decode
 
 from figures.train import smooth, training_figure
-from text.i18n import t
+from text.i18n import tr
 
 
 def traces(fig):
@@ -18,8 +18,8 @@ def test_raw_curves_are_the_history_step_by_step():
     losses, accuracies = rng.uniform(0, 2, 40), rng.uniform(0, 1, 40)
     data, layout = traces(training_figure(losses, accuracies, total=100))
     by_axis = {(tr["xaxis"], tr["name"]): tr for tr in data}
-    loss = by_axis["x", t("train.fig.batch")]
-    accuracy = by_axis["x2", t("train.fig.batch")]
+    loss = by_axis["x", tr("train.fig.batch")]
+    accuracy = by_axis["x2", tr("train.fig.batch")]
     np.testing.assert_array_equal(decode(loss["y"]), losses)
     np.testing.assert_array_equal(decode(accuracy["y"]), accuracies)
     np.testing.assert_array_equal(decode(loss["x"]), np.arange(1, 41))  # steps count from 1
@@ -31,7 +31,7 @@ def test_raw_curves_are_the_history_step_by_step():
 def test_smoothed_curves_follow_the_history():
     losses = np.linspace(2, 0.1, 50)
     data, _ = traces(training_figure(losses, np.linspace(0, 1, 50)))
-    smoothed = [tr for tr in data if tr["name"] == t("train.fig.smooth")]
+    smoothed = [tr for tr in data if tr["name"] == tr("train.fig.smooth")]
     assert len(smoothed) == 2
     np.testing.assert_allclose(decode(smoothed[0]["y"]), smooth(losses))
 
@@ -47,7 +47,7 @@ def test_smooth_is_an_exponential_moving_average_debiased():
 def test_held_out_result_is_marked_at_the_last_step():
     data, _ = traces(training_figure([1.0, 0.5, 0.2], [0.4, 0.7, 0.9], total=10,
                                      held_out=(0.25, 0.875)))
-    marks = [tr for tr in data if tr["name"] == t("train.fig.held_out")]
+    marks = [tr for tr in data if tr["name"] == tr("train.fig.held_out")]
     assert [(list(m["x"]), list(m["y"])) for m in marks] == [([3], [0.25]), ([3], [0.875])]
     assert marks[1]["text"] == ["88%"] and marks[0]["text"] == ["0.250"]
 
@@ -56,13 +56,13 @@ def test_empty_history_draws_empty_axes_and_a_prompt():
     data, layout = traces(training_figure([], [], total=300, lang="zh"))
     assert all(len(decode(tr["y"])) == 0 for tr in data)
     assert tuple(layout["xaxis"]["range"]) == (1, 300)
-    assert t("train.fig.empty", "zh") in [a["text"] for a in layout["annotations"]]
-    assert t("train.fig.loss_title", "zh") in str(layout["annotations"])
+    assert tr("train.fig.empty", "zh") in [a["text"] for a in layout["annotations"]]
+    assert tr("train.fig.loss_title", "zh") in str(layout["annotations"])
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_labels_are_translated(lang):
     _, layout = traces(training_figure([1.0], [0.5], total=5, lang=lang))
-    assert layout["yaxis"]["title"]["text"] == t("train.fig.loss", lang)
-    assert layout["yaxis2"]["title"]["text"] == t("train.fig.accuracy", lang)
-    assert layout["xaxis"]["title"]["text"] == t("train.fig.step", lang)
+    assert layout["yaxis"]["title"]["text"] == tr("train.fig.loss", lang)
+    assert layout["yaxis2"]["title"]["text"] == tr("train.fig.accuracy", lang)
+    assert layout["xaxis"]["title"]["text"] == tr("train.fig.step", lang)

@@ -21,7 +21,7 @@ from lstm_viz.why import (
     rnn_input_gradients,
     saturation,
 )
-from text.i18n import t
+from text.i18n import tr
 
 T, X, H = 9, 3, 4
 TOKENS = ["<b>x</b>", "$y$", "猫", "a", "b", "c", "d", "e", "<i>f"]
@@ -108,9 +108,10 @@ def test_saturation_points_are_the_cores(run):
     sat = saturation(trace, low=0.3, high=0.7)  # random gates rarely pass 0.1 / 0.9
     fig = saturation_figure(sat, unit=1)
     assert [tr.name for tr in fig.data] == list(SATURATION_GATES)
-    for tr in fig.data:
-        assert np.allclose(tr.x, sat.left[tr.name]) and np.allclose(tr.y, sat.right[tr.name])
-        assert list(tr.marker.size).index(max(tr.marker.size)) == 1  # unit 2 ringed
+    for trace_ in fig.data:
+        assert np.allclose(trace_.x, sat.left[trace_.name])
+        assert np.allclose(trace_.y, sat.right[trace_.name])
+        assert list(trace_.marker.size).index(max(trace_.marker.size)) == 1  # unit 2 ringed
     assert any(v > 0 for tr in fig.data for v in (*tr.x, *tr.y))
 
 
@@ -132,13 +133,13 @@ def test_both_languages(run, lang):
     lstm, x, trace = run
     parts = ledger(trace, units=[0]).parts[:, :, 0]
     bars = ledger_bars_figure(parts[2], trace.c[2, 0], TOKENS, 2, 0, lang)
-    assert bars.layout.title.text == t("why.fig.ledger.title", lang, step=3, unit=1, token="猫")
+    assert bars.layout.title.text == tr("why.fig.ledger.title", lang, step=3, unit=1, token="猫")
     map_ = ledger_map_figure(parts, TOKENS, 2, 0, lang)
-    assert map_.layout.xaxis.title.text == t("why.fig.map.x", lang)
+    assert map_.layout.xaxis.title.text == tr("why.fig.map.x", lang)
     surgery = surgery_figure(trace, trace, TOKENS, 0, "w", lang)
-    assert surgery.data[0].name == t("why.fig.surgery.before", lang)
+    assert surgery.data[0].name == tr("why.fig.surgery.before", lang)
     grads = gradients_figure(np.ones(T), np.ones(T), np.ones(T), TOKENS, 0, lang)
-    assert grads.data[1].name == t("why.fig.grad.rnn", lang)
+    assert grads.data[1].name == tr("why.fig.grad.rnn", lang)
     sat = saturation_figure(saturation(trace), 0, lang)
-    assert [a.text for a in sat.layout.annotations] == [t(f"gate.{g}", lang)
+    assert [a.text for a in sat.layout.annotations] == [tr(f"gate.{g}", lang)
                                                         for g in SATURATION_GATES]

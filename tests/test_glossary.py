@@ -9,7 +9,7 @@ import pytest
 
 import text.glossary as glossary
 from text.glossary import AVOID, TERMS, rows, violations
-from text.i18n import LANGS, catalogue, t
+from text.i18n import LANGS, catalogue, tr
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [p for d in ("lstm_viz", "text", "ui", "figures", "pages", "cli") for p in
@@ -76,13 +76,13 @@ def test_every_term_is_written_and_explained_in_every_language(lang):
     for term in TERMS:
         assert words.get(f"glossary.{term}", "").strip(), (lang, term)
         assert words.get(f"glossary.{term}.note", "").strip(), (lang, term)
-    assert len({t(f"glossary.{term}", lang) for term in TERMS}) == len(TERMS)  # one word, one idea
+    assert len({tr(f"glossary.{term}", lang) for term in TERMS}) == len(TERMS)  # one word, one idea
 
 
 def test_a_terms_own_words_break_no_rule_and_the_table_names_what_is_avoided():
     for lang in LANGS:
         for term in TERMS:
-            assert violations(t(f"glossary.{term}", lang), lang) == (), (lang, term)
+            assert violations(tr(f"glossary.{term}", lang), lang) == (), (lang, term)
     table = {row.words[0]: row for row in rows("zh")}
     assert table["cell state C"].words == ("cell state C", "记忆元 C")
     assert "细胞" in table["cell state C"].avoid and "批次" in table["batch"].avoid
@@ -90,7 +90,7 @@ def test_a_terms_own_words_break_no_rule_and_the_table_names_what_is_avoided():
 
 
 def test_the_d2l_terms():
-    zh = {term: t(f"glossary.{term}", "zh") for term in TERMS}
+    zh = {term: tr(f"glossary.{term}", "zh") for term in TERMS}
     assert zh["forget_gate"].startswith("遗忘门") and zh["input_gate"].startswith("输入门")
     assert zh["output_gate"].startswith("输出门") and zh["candidate"].startswith("候选记忆元")
     assert zh["cell_state"].startswith("记忆元") and zh["hidden_state"].startswith("隐状态")

@@ -5,7 +5,7 @@ import pytest
 from conftest import assert_clean, open_page
 
 from lstm_viz.inputs import InputError, encode
-from text.i18n import t
+from text.i18n import tr
 
 
 @pytest.mark.parametrize("text", ["1_000, 2", "1 2; 3_0 4", "0.5_5"])
@@ -13,7 +13,7 @@ def test_numbers_mode_refuses_underscores(text):
     with pytest.raises(InputError) as err:
         encode(text, "numbers")
     assert err.value.key == "err.not_number"
-    assert "_" in t(err.value.key, "en", **err.value.values)
+    assert "_" in tr(err.value.key, "en", **err.value.values)
 
 
 def test_numbers_mode_still_reads_plain_numbers():

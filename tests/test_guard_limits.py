@@ -20,7 +20,7 @@ from conftest import assert_clean, open_page
 from lstm_viz import LSTM
 from lstm_viz.inputs import InputError
 from lstm_viz.limits import MAX_WORK, check_work, first_nonfinite, max_steps
-from text.i18n import t
+from text.i18n import tr
 from ui import cache
 from ui.cache import MB, ByteCache, budget_bytes, cached, size_of
 
@@ -170,9 +170,9 @@ def test_work_limit_message_says_the_limit_and_how_to_stay_under():
     check_work(500, (256, 256))
     with pytest.raises(InputError) as err:
         check_work(500, (256,) * 8)
-    text = t(err.value.key, "en", **err.value.values)
+    text = tr(err.value.key, "en", **err.value.values)
     assert f"{MAX_WORK:,}" in text and "128 steps" in text and "2048 units" in text
-    assert "128" in t(err.value.key, "zh", **err.value.values)
+    assert "128" in tr(err.value.key, "zh", **err.value.values)
 
 
 def test_the_issues_largest_stacked_link_says_why_instead_of_running():

@@ -13,7 +13,7 @@ from conftest import assert_clean, open_page
 from lstm_viz import StackedLSTM
 from lstm_viz.params import MAX_LAYERS
 from lstm_viz.upload import UploadError, check_size, read_weights
-from text.i18n import t
+from text.i18n import tr
 from ui.upload import MAX_BYTES
 
 MAX_PARAMS = MAX_BYTES // 4  # what the app allows: its byte limit, in float32 numbers
@@ -46,10 +46,10 @@ def test_a_small_compressed_file_of_millions_of_parameters_is_refused():
         read_weights(data, max_bytes=MAX_BYTES)
     assert err.value.reason == "upload.err.too_big"
     assert err.value.key == "upload.why.too_many_params"
-    text = t(err.value.key, "en", **err.value.values)
+    text = tr(err.value.key, "en", **err.value.values)
     assert "19,404,000" in text and f"{MAX_PARAMS:,}" in text
     assert "units" in text  # says how to stay under it
-    assert t(err.value.key, "zh", **err.value.values) != text
+    assert tr(err.value.key, "zh", **err.value.values) != text
 
 
 def test_a_model_at_the_limit_is_accepted():
@@ -72,7 +72,7 @@ def test_more_layers_than_the_core_supports_are_refused_at_upload():
     with pytest.raises(UploadError) as err:
         read_weights(deep_stack(MAX_LAYERS + 1))
     assert err.value.key == "upload.why.too_many_layers"
-    assert str(MAX_LAYERS) in t(err.value.key, "en", **err.value.values)
+    assert str(MAX_LAYERS) in tr(err.value.key, "en", **err.value.values)
 
 
 @pytest.mark.parametrize("page", ["gates", "stacked"])

@@ -9,7 +9,7 @@ import pytest
 
 from lstm_viz import inputs, params, upload
 from text import i18n
-from text.i18n import CATALOGUE_DIR, CORE_ENGLISH, LANG_NAMES, LANGS, catalogue, load, t
+from text.i18n import CATALOGUE_DIR, CORE_ENGLISH, LANG_NAMES, LANGS, catalogue, load, tr
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -65,11 +65,11 @@ def test_every_key_used_in_code_exists():
 
 
 def test_t_fills_and_falls_back():
-    assert t("err.ragged", "en", step=2, got=1, want=2).startswith("Step 2 has 1")
-    assert t("gate.f", "xx") == "forget gate"
-    assert t("gate.f", "zh") == "遗忘门"
+    assert tr("err.ragged", "en", step=2, got=1, want=2).startswith("Step 2 has 1")
+    assert tr("gate.f", "xx") == "forget gate"
+    assert tr("gate.f", "zh") == "遗忘门"
     with pytest.raises(KeyError):
-        t("no.such.key")
+        tr("no.such.key")
 
 
 def test_no_key_is_written_twice_in_a_catalogue(tmp_path):

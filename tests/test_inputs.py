@@ -14,7 +14,7 @@ from lstm_viz.inputs import (
     parse_int,
     parse_units,
 )
-from text.i18n import t
+from text.i18n import tr
 
 
 def test_words_split_on_white_space():
@@ -71,8 +71,8 @@ def test_bad_input_says_what_is_wrong(text, mode, key, fragment):
         encode(text, mode)
     assert info.value.key == key
     assert fragment in str(info.value)
-    assert t(key, "zh", **info.value.values) != str(info.value)  # translated
-    assert t(key, "en", **info.value.values) == str(info.value)  # the core's English
+    assert tr(key, "zh", **info.value.values) != str(info.value)  # translated
+    assert tr(key, "en", **info.value.values) == str(info.value)  # the core's English
 
 
 def test_long_sequences_keep_first_500_steps():
@@ -116,7 +116,7 @@ def test_any_text_encodes_or_raises_input_error(text, mode):
     try:
         seq = encode(text, mode)
     except InputError as err:
-        assert str(err) and t(err.key, "en", **err.values) and t(err.key, "zh", **err.values)
+        assert str(err) and tr(err.key, "en", **err.values) and tr(err.key, "zh", **err.values)
         return
     assert len(seq.tokens) == seq.x.shape[0] >= 1
     assert np.isfinite(seq.x).all()

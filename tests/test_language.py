@@ -256,11 +256,11 @@ def test_english_words_are_found():
 
 
 def test_the_check_reads_widgets_and_figures():
-    from text.i18n import t
+    from text.i18n import tr
 
     texts = shown_text(open_page("gates", lang="zh", model="random"))  # with its examples
-    for shown in (t("gates.seq.help", "zh"), t("gates.ex.wave", "zh"), t("mode.chars", "zh"),
-                  t("fig.gates.title", "zh", unit=1), t("gate.f", "zh"), "▶ 播放"):
+    for shown in (tr("gates.seq.help", "zh"), tr("gates.ex.wave", "zh"), tr("mode.chars", "zh"),
+                  tr("fig.gates.title", "zh", unit=1), tr("gate.f", "zh"), "▶ 播放"):
         assert shown in texts, shown
 
 
@@ -285,7 +285,7 @@ def test_chinese_after_an_upload():
     import numpy as np
 
     from lstm_viz import StackedLSTM
-    from text.i18n import t
+    from text.i18n import tr
 
     stack = StackedLSTM.random(3, (4,), seed=3)
     layer = stack.layers[0]
@@ -294,7 +294,7 @@ def test_chinese_after_an_upload():
              bias_hh_l0=layer.b / 2)
     np.savez(bad, weight_ih_l0=np.full((8, 3), np.nan), weight_hh_l0=np.zeros((8, 2)))
     at = open_page("gates", lang="zh", seq="1 0 2; 0 1 0", mode="numbers")
-    details = t("upload.detail", "zh", detail="")  # the core's diagnosis after it: see below
+    details = tr("upload.detail", "zh", detail="")  # the core's diagnosis after it: see below
     for data in (good.getvalue(), b"not a zip at all", bad.getvalue()):
         at.file_uploader(key=keys.UPLOAD_FILE).set_value(
             ("m.npz", data, "application/octet-stream"))
@@ -412,12 +412,12 @@ EN_VIEWS = [(p, q) for p, q in VIEWS if q.get("model") != "pronoun-zh"
 
 @pytest.mark.parametrize("page, query", EN_VIEWS, ids=_ids)
 def test_english_page_has_no_chinese(page, query):
-    from text.i18n import t
+    from text.i18n import tr
 
     at = open_page(page, lang="en", **query)
     assert_clean(at)
     own = learner_text(at)
-    allowed = PICKER | {t("gates.ex.zh", "en"), t("memory.demo.pronoun-zh", "en")}  # zh demo
+    allowed = PICKER | {tr("gates.ex.zh", "en"), tr("memory.demo.pronoun-zh", "en")}  # zh demo
     chinese = [text for text in shown_text(at)
                if HAN.search(text) and text not in allowed and text not in own]
     assert not chinese

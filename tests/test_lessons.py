@@ -9,7 +9,7 @@ import pytest
 import ui.lessons as lessons
 from figures.gates import HIGHLIGHTS
 from lstm_viz.params import count_params
-from text.i18n import LANGS, catalogue, t
+from text.i18n import LANGS, catalogue, tr
 from ui import nav
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +32,7 @@ def test_part_one_starts_with_why_an_lstm_and_links_where_it_is_measured():
     why = lessons.PARTS[0].steps[0]
     assert why.key == "lesson.1.why" and why.link.page == "why"
     for lang in LANGS:
-        assert "RNN" in t(why.text, lang)
+        assert "RNN" in tr(why.text, lang)
 
 
 def test_every_part_ends_with_a_check_and_only_there():
@@ -48,7 +48,7 @@ def test_every_step_has_its_text_in_both_catalogues(lang):
     for _, _, step in STEPS:
         for key in (step.title, step.text):
             assert words.get(key, "").strip(), (lang, key)
-            t(key, lang, **lessons.worked_example(), **MEASURED)  # every {field} can be filled
+            tr(key, lang, **lessons.worked_example(), **MEASURED)  # every {field} can be filled
         if step.link is not None:
             assert words.get(step.link.label, "").strip(), (lang, step.link.label)
 
@@ -112,7 +112,7 @@ def test_worked_example_matches_the_parameter_counter():
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_article_stack_numbers_in_the_text_are_right(lang):
-    text = t("lesson.3.3.text", lang)
+    text = tr("lesson.3.3.text", lang)
     article = count_params(5, [128, 64, 32, 8], 1, convention="article").total
     keras = count_params(5, [128, 64, 32, 8], 1, convention="keras").total
     assert f"{article:,}" in text and f"{keras:,}" in text
@@ -122,14 +122,14 @@ def test_the_article_stack_numbers_in_the_text_are_right(lang):
 def test_the_pronoun_step_uses_a_pronoun_the_subject_decides(lang):
     # Item 1: "Anna lost her keys, and Tom found …" continues with *her keys*: the subject
     # does not decide that pronoun. The example ends where only the subject decides it.
-    text = t("lesson.1.6.text", lang)
+    text = tr("lesson.1.6.text", lang)
     assert ("Tom came home" in text and "*he*" in text) if lang == "en" else "小明回到家" in text
     assert "his" not in text and "close to 0" not in text and "接近 0" not in text
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_output_step_says_the_output_gate_is_not_the_networks_output(lang):
-    text = t("lesson.1.5.text", lang)
+    text = tr("lesson.1.5.text", lang)
     assert "Oᵢᵗ" in text and "oₜ" in text
     assert ("long-term" in text and "short-term" in text) if lang == "en" else (
         "长期" in text and "短期" in text)
@@ -138,7 +138,7 @@ def test_the_output_step_says_the_output_gate_is_not_the_networks_output(lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_switch_from_w_x_to_x_w_is_said_once_where_it_happens(lang):
     said = [k for k in catalogue(lang) if k.startswith("lesson.")
-            and ("transpose" in t(k, lang) or "转置" in t(k, lang))]
+            and ("transpose" in tr(k, lang) or "转置" in tr(k, lang))]
     assert said == ["lesson.2.2.text"]
 
 

@@ -22,7 +22,7 @@ from player_payload import player_data, set_player
 from lstm_viz import LSTM
 from lstm_viz.demos import NAMES, load
 from lstm_viz.explain import DIGITS, explain_step
-from text.i18n import t
+from text.i18n import tr
 from ui.common import escape_markdown
 
 # ---- a small reader of the lines: numbers, +, ·, σ(…), tanh(…), parentheses ---------------
@@ -271,5 +271,5 @@ def test_the_state_read_at_a_step_is_the_one_the_step_before_showed():
 def test_the_page_says_how_the_numbers_are_rounded():
     for lang in ("en", "zh"):
         at = open_page("gates", lang=lang)
-        note = escape_markdown(t("explain.rounding", lang, digits=DIGITS))
+        note = escape_markdown(tr("explain.rounding", lang, digits=DIGITS))
         assert "≈" in note and note in [c.value for c in at.caption]

@@ -7,7 +7,7 @@ from player_payload import player_data, player_steps, player_values, set_player
 
 from lstm_viz import LSTM, demos
 from lstm_viz.inputs import encode
-from text.i18n import t
+from text.i18n import tr
 from ui import compute, keys
 from ui.controls import STORIES
 
@@ -54,7 +54,7 @@ def test_chinese_in_words_mode_gets_a_note_and_a_button_to_read_characters():
     at = open_page("gates", lang="zh", model="random", mode="words", seq="小明喜欢读书")
     assert_clean(at)
     assert player_steps(at) == 1
-    assert [i.value for i in at.info] == [t("note.zh_words", "zh")]
+    assert [i.value for i in at.info] == [tr("note.zh_words", "zh")]
     at.button(key="btn_chars").click().run()
     assert at.segmented_control(key="mode").value == "chars"
     assert player_steps(at) == 6 and not at.info
@@ -85,7 +85,7 @@ def test_text_the_demo_cannot_read_offers_random_weights_in_one_click():
     at = open_page("gates")
     at.text_area(key="seq").input("hello there").run()
     assert at.error  # the demo does not know "hello"
-    next(b for b in at.button if b.label == t("model.unknown.random", "en")).click().run()
+    next(b for b in at.button if b.label == tr("model.unknown.random", "en")).click().run()
     assert_clean(at)
     assert not at.error and at.selectbox(key="model").value == "random"
     assert at.query_params["model"] in ("random", ["random"])

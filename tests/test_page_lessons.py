@@ -5,7 +5,7 @@ from urllib.parse import parse_qs
 import pytest
 from conftest import assert_clean, open_page, plotly_specs
 
-from text.i18n import LANGS, t
+from text.i18n import LANGS, tr
 from ui import lessons
 
 STEPS = [(p, s) for p, part in enumerate(lessons.PARTS, start=1)
@@ -32,7 +32,7 @@ def shown(at) -> list[str]:
 
 def step_links(at) -> list[tuple[str, dict]]:
     """(page, query) of the links a step offers (the sidebar's carry no label of ours)."""
-    labels = {t(f"lesson.link.{k}", lang) for k in ("memory", "params", "stacked", "why")
+    labels = {tr(f"lesson.link.{k}", lang) for k in ("memory", "params", "stacked", "why")
               for lang in LANGS}
     return [(p.proto.page, parse_qs(p.proto.query_string)) for p in at.get("page_link")
             if p.proto.label in labels]
@@ -45,11 +45,11 @@ def test_every_step_renders_its_text_beside_a_figure(lang, part, step):
     assert_clean(at)
     lesson = lessons.PARTS[part - 1].steps[step - 1]
     assert where(at) == (str(part), str(step))
-    assert t(lesson.title, lang) in shown(at)
+    assert tr(lesson.title, lang) in shown(at)
     numbers = {k: f"{v:,}" for k, v in lessons.worked_example().items()}
     if lesson.measured:
         numbers |= measured(lang)
-    assert t(lesson.text, lang, **numbers) in shown(at)
+    assert tr(lesson.text, lang, **numbers) in shown(at)
     assert len(plotly_specs(at)) == 1
     assert not at.info, [i.value for i in at.info]  # a good link raises no note
 
@@ -69,7 +69,7 @@ def test_next_and_back_walk_through_the_steps_and_the_url():
     assert at.button(key="back").disabled
     at.button(key="next").click().run()
     assert where(at) == ("1", "2")
-    assert t("lesson.1.1.title") in shown(at)  # after "why an LSTM", the cell state
+    assert tr("lesson.1.1.title") in shown(at)  # after "why an LSTM", the cell state
     at.button(key="next").click().run()
     at.button(key="back").click().run()
     assert where(at) == ("1", "2")
@@ -91,7 +91,7 @@ def test_the_part_picker_starts_the_part_at_its_first_step():
     at = open_page("lessons", lang="zh", part=1, step=4)
     at.radio(key="part").set_value(3).run()
     assert where(at) == ("3", "1")
-    assert t("lesson.3.1.title", "zh") in shown(at)
+    assert tr("lesson.3.1.title", "zh") in shown(at)
     assert_clean(at)
 
 
@@ -155,16 +155,16 @@ def test_the_count_check_judges_the_answer_the_counter_gives(lang):
     count, rows, cols = at.number_input
     assert count.value is None and not feedback(at)["right"] + feedback(at)["wrong"]
     count.set_value(want).run()
-    assert feedback(at)["right"] == [t("check.right", lang, answer=f"{want:,}")]
+    assert feedback(at)["right"] == [tr("check.right", lang, answer=f"{want:,}")]
     at.number_input[0].set_value(want + 4).run()
-    assert feedback(at)["wrong"] == [t("check.wrong", lang, answer=f"{want:,}")]
+    assert feedback(at)["wrong"] == [tr("check.wrong", lang, answer=f"{want:,}")]
     shape = (q.x, q.h) if s.matrix == "W" else (q.h, q.h)   # x·W: W (X, H), U (H, H)
     at.number_input[1].set_value(shape[0]).run()
     assert len(feedback(at)["wrong"]) == 1                   # no verdict on half a shape
     at.number_input[2].set_value(shape[1]).run()
-    assert t("check.right", lang, answer=f"[{shape[0]}, {shape[1]}]") in feedback(at)["right"]
+    assert tr("check.right", lang, answer=f"[{shape[0]}, {shape[1]}]") in feedback(at)["right"]
     at.number_input[1].set_value(shape[1] + 1).run()
-    assert t("check.wrong", lang, answer=f"[{shape[0]}, {shape[1]}]") in feedback(at)["wrong"]
+    assert tr("check.wrong", lang, answer=f"[{shape[0]}, {shape[1]}]") in feedback(at)["wrong"]
     assert_clean(at)
 
 
@@ -192,8 +192,8 @@ def test_the_stack_check_asks_the_layer_above_what_the_layer_below_gives(lang):
     second = count_params(q.x, [q.a, q.b], convention="keras").total - \
         count_params(q.x, [q.a], convention="keras").total
     at.number_input[1].set_value(second).run()
-    assert feedback(at)["right"] == [t("check.right", lang, answer=str(q.a)),
-                                     t("check.right", lang, answer=f"{second:,}")]
+    assert feedback(at)["right"] == [tr("check.right", lang, answer=str(q.a)),
+                                     tr("check.right", lang, answer=f"{second:,}")]
     assert_clean(at)
 
 
@@ -210,11 +210,13 @@ def test_the_gate_check_reveals_what_the_model_computes(lang, seed):
     assert not feedback(at)["right"] and not feedback(at)["wrong"]  # nothing before a guess
     right = "above" if f > 0.5 else "below"
     at.radio(key=f"check_gate_{seed}").set_value(right).run()
-    assert feedback(at)["right"] == [t("check.right", lang, answer=t(f"check.gate.{right}", lang))]
+    answer = tr(f"check.gate.{right}", lang)
+    assert feedback(at)["right"] == [tr("check.right", lang, answer=answer)]
     assert f"{f:.3f}" in everything_shown(at)
     wrong = "below" if right == "above" else "above"
     at.radio(key=f"check_gate_{seed}").set_value(wrong).run()
-    assert feedback(at)["wrong"] == [t("check.wrong", lang, answer=t(f"check.gate.{right}", lang))]
+    assert feedback(at)["wrong"] == [tr("check.wrong", lang,
+                                        answer=tr(f"check.gate.{right}", lang))]
     assert_clean(at)
 
 
@@ -259,4 +261,4 @@ def test_the_glossary_is_shown_with_every_term_in_both_languages(lang):
     assert len(frame) == len(TERMS)
     assert "记忆元 C" in frame.to_numpy().ravel() and "cell state C" in frame.to_numpy().ravel()
     assert "细胞" in " ".join(frame.iloc[:, -1])  # the words the app does not use, shown too
-    assert t("glossary.title", lang) in [e.label for e in at.expander]
+    assert tr("glossary.title", lang) in [e.label for e in at.expander]

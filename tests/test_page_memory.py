@@ -11,7 +11,7 @@ from lstm_viz.evaluate import distance_curve
 from lstm_viz.explain import fmt
 from lstm_viz.story import BREAK_PRESETS, mean_by_place, read_story
 from lstm_viz.tasks import LEAST_DISTANCE
-from text.i18n import t
+from text.i18n import tr
 from text.story import distance_summary, forget_summary, narrate
 from ui.controls import STORIES  # the story each demo opens with
 
@@ -261,11 +261,11 @@ def test_forget_means_by_kind_of_step_are_measured_live(demo, name, lang):
     table = places_table(at)
     for place in ("new", "start", "pronoun", "elsewhere"):
         mean, n = means[place]
-        shown = fmt(mean, 2) if n else t("memory.places.none", lang)
-        assert table[t(f"memory.place.{place}", lang)] == (shown, n)
+        shown = fmt(mean, 2) if n else tr("memory.places.none", lang)
+        assert table[tr(f"memory.place.{place}", lang)] == (shown, n)
     assert any(m.value == forget_summary(means, lang).replace(".", "\\.")
                or unescape(m.value) == forget_summary(means, lang) for m in at.markdown)
-    assert at.subheader[0].value == t("memory.places", lang, unit=d.units["gender"] + 1)
+    assert at.subheader[0].value == tr("memory.places", lang, unit=d.units["gender"] + 1)
 
 
 def test_sentence_starts_and_pronouns_are_marked_on_the_forget_line(demo):
@@ -292,7 +292,7 @@ def test_a_subject_named_again_has_its_own_line():
     assert not any("replaces Tom" in s for s in said)
     dots = [s for s in spec(at)["layout"]["shapes"] if s.get("name") == "subject"]
     assert {s["x0"]: s["line"]["dash"] for s in dots} == {1: "dash", 9: "dot"}
-    assert t("memory.place.again", "en") in places_table(at)
+    assert tr("memory.place.again", "en") in places_table(at)
 
 
 # ---- try to break it -------------------------------------------------------------------
@@ -303,7 +303,7 @@ def test_each_preset_is_a_button_that_loads_its_story(demo, name, lang):
     at = open_page("memory", demo=name, lang=lang)
     presets = BREAK_PRESETS[name]
     labels = {b.key: b.label for b in at.button if b.key and b.key.startswith("break_")}
-    assert labels == {f"break_{p.key}": t(f"memory.break.{p.key}", lang) for p in presets}
+    assert labels == {f"break_{p.key}": tr(f"memory.break.{p.key}", lang) for p in presets}
     for preset in presets:
         at.button(key=f"break_{preset.key}").click().run()
         assert_clean(at)
@@ -337,7 +337,7 @@ def test_distance_chart_is_the_cores_live_measurement(demo, name, lang):
     assert 200 <= sum(again.total) <= 500                # a few hundred stories
     line = next(s for s in chart["layout"]["shapes"] if s.get("name") == "trained_max")
     assert line["x0"] == trained
-    assert chart["layout"]["xaxis"]["title"]["text"] == t("memory.distance.x", lang)
+    assert chart["layout"]["xaxis"]["title"]["text"] == tr("memory.distance.x", lang)
     summary = distance_summary(again, trained, lang)
     assert summary in [unescape(m.value) for m in at.markdown]
 

@@ -13,7 +13,7 @@ from lstm_viz.model import TokenModel
 from lstm_viz.tasks import TASKS
 from lstm_viz.train import train
 from lstm_viz.worker import Done, Failed, Step, WorkerDied
-from text.i18n import t
+from text.i18n import tr
 from ui import keys, training
 
 PAGE = PAGES["train"]
@@ -40,13 +40,14 @@ def press_train(at):
 def curve(at):
     """(losses, accuracies) drawn as the raw 'each batch' lines of the only chart."""
     (spec,) = plotly_specs(at)
-    raw = [tr for tr in spec["data"] if tr["name"] == t("train.fig.batch")]
+    raw = [tr for tr in spec["data"] if tr["name"] == tr("train.fig.batch")]
     return decode(raw[0]["y"]), decode(raw[1]["y"])
 
 
 def gates_link(at, lang="en"):
     """The link from the result to the gates page (the sidebar has links too)."""
-    (link,) = [el.proto for el in at.get("page_link") if el.proto.label == t("train.inspect", lang)]
+    (link,) = [el.proto for el in at.get("page_link")
+               if el.proto.label == tr("train.inspect", lang)]
     return link
 
 
@@ -96,7 +97,7 @@ def test_default_view_is_ready_to_train():
     at = open_train()
     assert_clean(at)
     assert not at.error and not at.info
-    assert at.title[0].value == t("nav.train.title")
+    assert at.title[0].value == tr("nav.train.title")
     assert at.selectbox(key="task").value == "pronoun-en"
     assert at.number_input(key="units").value == 8
     assert at.segmented_control(key="lr").value == "0.01"
@@ -105,9 +106,9 @@ def test_default_view_is_ready_to_train():
     assert not at.button(key="train").disabled
     (spec,) = plotly_specs(at)  # empty axes with a prompt, before any run
     assert all(len(decode(tr["y"])) == 0 for tr in spec["data"])
-    assert t("train.fig.empty") in str(spec["layout"]["annotations"])
+    assert tr("train.fig.empty") in str(spec["layout"]["annotations"])
     text = " ".join(m.value for m in at.markdown)
-    assert t("task.pronoun-en.look") in text  # what to look for in the gates
+    assert tr("task.pronoun-en.look") in text  # what to look for in the gates
 
 
 def test_a_short_run_trains_and_hands_the_model_to_the_gates_page(count_runs):
@@ -126,8 +127,8 @@ def test_a_short_run_trains_and_hands_the_model_to_the_gates_page(count_runs):
     assert how == "trained" and outcome.model is model
     np.testing.assert_array_equal(losses, outcome.losses)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics[t("train.steps_done")] == "20 / 20"
-    assert metrics[t("train.held_out_accuracy")] == f"{outcome.held_out[1]:.1%}"
+    assert metrics[tr("train.steps_done")] == "20 / 20"
+    assert metrics[tr("train.held_out_accuracy")] == f"{outcome.held_out[1]:.1%}"
     link = gates_link(at)
     assert "gates" in link.page
     assert "model=trained" in link.query_string and "mode=chars" in link.query_string
@@ -141,7 +142,7 @@ def test_identical_settings_are_reused_across_sessions_without_training(count_ru
     second = press_train(open_train(**query))  # another learner, same settings
     assert_clean(second)
     assert count_runs == [30], "found, not trained again"
-    assert len(second.info) == 1 and second.info[0].value == t("train.reused")
+    assert len(second.info) == 1 and second.info[0].value == tr("train.reused")
     assert second.session_state[keys.TRAINED_MODEL] is first.session_state[keys.TRAINED_MODEL]
     np.testing.assert_array_equal(curve(second)[0], curve(first)[0])
     press_train(open_train(**{**query, "seed": 9103}))  # one setting differs: trains
@@ -158,7 +159,7 @@ def test_a_link_reproduces_the_settings():
     assert at.segmented_control(key="lr").value == "0.03"
     assert at.number_input(key="steps").value == 120
     assert at.number_input(key="seed").value == 77
-    assert t("task.pronoun-zh.description") in " ".join(m.value for m in at.markdown)
+    assert tr("task.pronoun-zh.description") in " ".join(m.value for m in at.markdown)
 
 
 def test_garbage_in_the_url_falls_back_and_says_so():
@@ -246,13 +247,13 @@ def test_a_run_stopped_part_way_keeps_its_model_and_is_not_shared(count_runs):
                            training.TASK_KEY: s.task}, **query)
     assert_clean(at)
     assert len(at.warning) == 1
-    assert at.warning[0].value == t("train.stopped", step=7, steps=400)
+    assert at.warning[0].value == tr("train.stopped", step=7, steps=400)
     assert at.session_state[keys.TRAINED_MODEL] is live.model
     assert at.session_state[keys.TRAINED_TASK] == "first-symbol"
-    assert {m.label: m.value for m in at.metric}[t("train.steps_done")] == "7 / 400"
+    assert {m.label: m.value for m in at.metric}[tr("train.steps_done")] == "7 / 400"
     assert len(curve(at)[0]) == 7
     at.number_input(key="units").set_value(5).run()  # the result stays, and says it is older
-    assert at.warning and at.info[-1].value.replace("\\", "") == t("train.other_settings")
+    assert at.warning and at.info[-1].value.replace("\\", "") == tr("train.other_settings")
     press_train(open_train(**query))  # a stopped run is not handed to others
     assert count_runs == [400]
 
@@ -272,7 +273,7 @@ def test_a_run_that_blows_up_says_to_lower_the_learning_rate(monkeypatch):
     at = press_train(open_train(task="brackets", units=2, steps=50, seed=9107, lr="0.1"))
     assert_clean(at)
     assert len(at.error) == 1
-    assert at.error[0].value.replace("\\", "") == t("train.diverged", step=2)
+    assert at.error[0].value.replace("\\", "") == tr("train.diverged", step=2)
     assert keys.TRAINED_MODEL not in at.session_state  # no half-made model to inspect
     assert at.number_input(key="units").value == 2 and at.segmented_control(key="lr").value == "0.1"
 
@@ -287,7 +288,7 @@ def test_a_training_process_that_dies_gets_a_message_and_is_replaced(monkeypatch
     scripted(monkeypatch, dying)
     at = press_train(open_train(task="brackets", units=2, steps=50, seed=9108))
     assert_clean(at)
-    assert at.error[0].value.replace("\\", "") == t("train.crashed")
+    assert at.error[0].value.replace("\\", "") == tr("train.crashed")
     assert keys.TRAINED_MODEL not in at.session_state
     assert at.number_input(key="units").value == 2
     assert not dying.alive and training.trainers()._free == 1  # its place is free again
@@ -298,21 +299,21 @@ def test_chinese_opens_on_the_chinese_task():
     assert_clean(at)
     assert at.selectbox(key="task").value == "pronoun-zh"
     assert "task" not in at.query_params  # the language's own default stays out of the URL
-    assert t("task.pronoun-zh.look", "zh") in " ".join(m.value for m in at.markdown)
+    assert tr("task.pronoun-zh.look", "zh") in " ".join(m.value for m in at.markdown)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_both_languages(lang):
     at = open_train(lang=lang, task="first-symbol", units=2, steps=10, seed=9105 + (lang == "zh"))
     assert_clean(at)
-    assert at.title[0].value == t("nav.train.title", lang)
+    assert at.title[0].value == tr("nav.train.title", lang)
     assert at.selectbox(key="task").value == "first-symbol"
-    assert at.button(key="train").label == t("train.button", lang)
+    assert at.button(key="train").label == tr("train.button", lang)
     press_train(at)
     assert_clean(at)
-    assert at.success[0].value.startswith(t("train.done", lang, steps=10, seconds="X")[:6])
+    assert at.success[0].value.startswith(tr("train.done", lang, steps=10, seconds="X")[:6])
     labels = [m.label for m in at.metric]
-    assert t("train.held_out_accuracy", lang) in labels
+    assert tr("train.held_out_accuracy", lang) in labels
     assert ("lang=zh" in gates_link(at, lang).query_string) == (lang == "zh")
 
 
@@ -372,7 +373,7 @@ def test_a_silent_worker_frees_its_slot_and_its_learner_is_told(monkeypatch):
     monkeypatch.setattr(training, "SILENT_SECONDS", 0.5)
     at = press_train(open_train(task="brackets", units=2, steps=50, seed=9111))
     assert_clean(at)
-    assert at.error[0].value.replace("\\", "") == t("train.silent", seconds=0.5)
+    assert at.error[0].value.replace("\\", "") == tr("train.silent", seconds=0.5)
     assert "trained_model" not in at.session_state
     assert not silent.alive and training.trainers()._free == 1  # its place is free again
 
@@ -617,12 +618,12 @@ def test_the_estimate_beside_train_counts_the_runs_it_would_share_a_process_with
     alone = open_train(**query)
     secs = training.work(training.Settings("brackets", 3, 0.01, 100, 9140)) * 1e-7
     captions = lambda at: [c.value for c in at.caption]  # noqa: E731
-    assert t("train.estimate", seconds=f"{secs:.1f}") in captions(alone)
+    assert tr("train.estimate", seconds=f"{secs:.1f}") in captions(alone)
     other = training.Settings("brackets", 3, 0.01, 300, 9141)  # another learner's run trains
     pool.take(pool.join(other), timeout=1)
     shared = open_train(**query)
     # 100 group steps of both runs: twice the work of this run alone
-    assert t("train.estimate_shared", others=1, seconds=f"{2 * secs:.1f}") in captions(shared)
+    assert tr("train.estimate_shared", others=1, seconds=f"{2 * secs:.1f}") in captions(shared)
 
 
 def test_the_estimate_for_settings_training_now_is_the_end_of_that_run():

@@ -16,7 +16,7 @@ from lstm_viz.why import (
     ledger,
     rnn_input_gradients,
 )
-from text.i18n import t
+from text.i18n import tr
 from ui.common import escape_markdown
 from ui.compute import SURGERIES, surgery_clamp
 from ui.controls import STORIES
@@ -67,7 +67,7 @@ def test_random_weights_draw_all_four_views():
     at = open_page("why", model="random")
     assert_clean(at)
     assert not at.error
-    assert at.title[0].value == t("nav.why.title", "en")
+    assert at.title[0].value == tr("nav.why.title", "en")
     seq = at.text_area(key="seq").value
     T = len(seq.split())
     assert at.slider(key="step").value == T, "the ledger starts at the last step"
@@ -109,7 +109,7 @@ def test_each_surgery_overlays_the_clamped_run(surgery, who, when):
     c0, c1, h0, h1 = ys(charts(at)["surgery"])
     assert np.allclose(c0, trace.c[:, 1]) and np.allclose(h0, trace.h[:, 1])
     assert np.allclose(c1, after.c[:, 1]) and np.allclose(h1, after.h[:, 1])
-    assert t(f"why.surgery.{surgery}.why", "en") in " ".join(m.value for m in at.markdown)
+    assert tr(f"why.surgery.{surgery}.why", "en") in " ".join(m.value for m in at.markdown)
 
 
 @pytest.mark.parametrize("widget, key, value", [
@@ -168,12 +168,12 @@ def test_long_sequence_is_cut_to_500_steps_with_a_note():
     assert_clean(at)
     assert "800" in at.info[0].value and "500" in at.info[0].value
     assert at.slider(key="step").max == 500
-    note = escape_markdown(t("why.map.capped", "en", steps=500, limit=MAP_MAX_STEPS))
+    note = escape_markdown(tr("why.map.capped", "en", steps=500, limit=MAP_MAX_STEPS))
     assert note in [i.value for i in at.info]
     specs = plotly_specs(at)
     assert len(specs) == len(CHARTS) - 1
     titles = [spec["layout"].get("title", {}).get("text") for spec in specs]
-    assert t("why.fig.map.title", "en", unit=1) not in titles
+    assert tr("why.fig.map.title", "en", unit=1) not in titles
     gradients = dict(zip([c for c in CHARTS if c != "map"], specs, strict=True))["gradients"]
     assert len(decode(gradients["data"][0]["y"])) == 500
 
@@ -193,7 +193,7 @@ def test_gradients_over_the_work_limit_are_left_out_with_a_note(monkeypatch):
     monkeypatch.setattr(why, "GRADIENT_MAX_WORK", work - 1)  # 9 steps fit, 10 do not
     at = open_page("why", seq=seq, mode="chars", units=8, seed=0)
     assert_clean(at)
-    note = escape_markdown(t("why.grad.capped", "en", steps=10, most=9))
+    note = escape_markdown(tr("why.grad.capped", "en", steps=10, most=9))
     assert note in [i.value for i in at.info]
     assert len(plotly_specs(at)) == len(CHARTS) - 1
     monkeypatch.setattr(why, "GRADIENT_MAX_WORK", work)
@@ -237,9 +237,9 @@ def test_chinese_page():
     assert_clean(at)
     assert at.title[0].value == "LSTM 为什么能记住"
     text = " ".join(m.value for m in at.markdown)
-    assert t("why.ledger.text", "zh")[:20] in text
-    assert charts(at)["surgery"]["layout"]["title"]["text"] == t(
-        "why.fig.surgery.title", "zh", unit=1, what=t("why.surgery.f1", "zh"))
+    assert tr("why.ledger.text", "zh")[:20] in text
+    assert charts(at)["surgery"]["layout"]["title"]["text"] == tr(
+        "why.fig.surgery.title", "zh", unit=1, what=tr("why.surgery.f1", "zh"))
     assert gates_links(at)[0]["lang"] == ["zh"]
 
 

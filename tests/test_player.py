@@ -12,7 +12,7 @@ from player_payload import player_data, player_elements, set_player, values
 from lstm_viz import LSTM
 from lstm_viz.explain import explain_step, fmt
 from lstm_viz.inputs import encode
-from text.i18n import t
+from text.i18n import tr
 from ui import keys, player
 from ui.views import GatesView
 
@@ -110,9 +110,9 @@ def test_the_gates_view_at_200_steps_and_64_units_is_under_a_quarter_megabyte():
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_label_comes_from_the_catalogue(lang):
     header, _ = player.read_payload(player.payload(view_of(), lang, 1, 1, 0))
-    assert header["text"] == {name: t(key, lang) for name, key in player.TEXT_KEYS.items()}
-    assert header["title"] == t("fig.gates.title", lang, unit="{unit}")
-    assert header["diagram"]["layout"]["title"]["text"] == t("fig.gates.title", lang, unit=1)
+    assert header["text"] == {name: tr(key, lang) for name, key in player.TEXT_KEYS.items()}
+    assert header["title"] == tr("fig.gates.title", lang, unit="{unit}")
+    assert header["diagram"]["layout"]["title"]["text"] == tr("fig.gates.title", lang, unit=1)
 
 
 def test_the_two_languages_differ_and_chinese_has_no_english_sentences():
@@ -172,14 +172,14 @@ def test_the_player_starts_at_the_links_step_and_unit():
     assert_clean(at)
     header, _ = player_data(at)
     assert header["request"]["step"] == 3 and header["request"]["unit"] == 2
-    assert heading(at) == t("gates.arith", "en", step=3, unit=2)
+    assert heading(at) == tr("gates.arith", "en", step=3, unit=2)
 
 
 def test_the_players_step_and_unit_drive_the_arithmetic_and_the_url():
     at = open_page("gates", seq="1, 2, 3, 4, 5", mode="numbers", units=4, seed=2)
     set_player(at, 4, 3)
     assert_clean(at)
-    assert heading(at) == t("gates.arith", "en", step=4, unit=3)
+    assert heading(at) == tr("gates.arith", "en", step=4, unit=3)
     seq = encode("1, 2, 3, 4, 5", "numbers", seed=2)
     lstm = LSTM.random(seq.x.shape[1], 4, seed=2)
     ex = explain_step(lstm, lstm.run(seq.x), 3, 2)
@@ -201,14 +201,14 @@ def test_a_state_for_an_old_request_is_not_used():
     at = open_page("gates", seq="a b c d e f", mode="words", units=3)
     at.session_state[keys.PLAYER] = {"at": {"step": 5, "unit": 2, "rev": 99}}
     at.run()
-    assert heading(at) == t("gates.arith", "en", step=1, unit=1)
+    assert heading(at) == tr("gates.arith", "en", step=1, unit=1)
 
 
 def test_out_of_range_state_falls_back_to_the_request():
     at = open_page("gates", seq="a b c", mode="words", units=3, step=2)
     set_player(at, 9, 7)
     assert_clean(at)
-    assert heading(at) == t("gates.arith", "en", step=2, unit=1)
+    assert heading(at) == tr("gates.arith", "en", step=2, unit=1)
 
 
 def test_a_shorter_sequence_moves_the_player_to_its_last_step():
@@ -218,9 +218,9 @@ def test_a_shorter_sequence_moves_the_player_to_its_last_step():
     assert_clean(at)
     request = player_data(at)[0]["request"]
     assert (request["step"], request["unit"], request["rev"]) == (3, 2, 1)  # a new request
-    assert heading(at) == t("gates.arith", "en", step=3, unit=2)
+    assert heading(at) == tr("gates.arith", "en", step=3, unit=2)
     set_player(at, 1, 3)  # the player answers the new request
-    assert heading(at) == t("gates.arith", "en", step=1, unit=3)
+    assert heading(at) == tr("gates.arith", "en", step=1, unit=3)
 
 
 def test_the_chinese_page_sends_chinese_labels():

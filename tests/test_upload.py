@@ -11,7 +11,7 @@ from lstm_viz import LSTM, StackedLSTM
 from lstm_viz.model import TokenModel
 from lstm_viz.stack import Dense
 from lstm_viz.upload import Found, UploadError, read_weights
-from text.i18n import t
+from text.i18n import tr
 
 DEMO = Path(__file__).resolve().parents[1] / "lstm_viz" / "demos" / "brackets.npz"
 X = np.random.default_rng(1).normal(size=(6, 3))  # (T, X) a sequence of 3-vectors
@@ -267,8 +267,8 @@ def test_the_detail_is_said_in_each_language():
     with pytest.raises(UploadError) as err:
         read_weights(npz(weight_ih_l0=np.zeros((8, 3)), weight_hh_l0=np.zeros((8, 3))))
     assert err.value.key == "upload.why.shape"
-    zh = t(err.value.key, "zh", **err.value.values)
-    assert str(err.value) == t(err.value.key, "en", **err.value.values)
+    zh = tr(err.value.key, "zh", **err.value.values)
+    assert str(err.value) == tr(err.value.key, "en", **err.value.values)
     assert "weight_hh_l0" in zh and "形状" in zh
 
 

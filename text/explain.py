@@ -13,7 +13,7 @@ The numbers come from :func:`lstm_viz.explain.explain_step`; this module only sa
 from __future__ import annotations
 
 from lstm_viz.explain import DIGITS, StepExplanation, fmt, level
-from text.i18n import t
+from text.i18n import tr
 
 __all__ = ["sentences"]
 
@@ -27,8 +27,8 @@ def sentences(ex: StepExplanation, lang: str) -> list[str]:
     f, i, g, o = (round(ex.gate(k).value, DIGITS) for k in "figo")
     d = lambda v: fmt(v, DIGITS)  # noqa: E731
     return [
-        t(f"explain.forget.{level(f)}", lang, f=d(f)),
-        t(f"explain.input.{level(i)}", lang, i=d(i), g=d(g)),
-        t(f"explain.output.{level(o)}", lang, o=d(o), tc=d(ex.tanh_c)),
-        t("explain.cell.change", lang, c_prev=d(ex.c_prev), c=d(ex.c)),
+        tr(f"explain.forget.{level(f)}", lang, f=d(f)),
+        tr(f"explain.input.{level(i)}", lang, i=d(i), g=d(g)),
+        tr(f"explain.output.{level(o)}", lang, o=d(o), tc=d(ex.tanh_c)),
+        tr("explain.cell.change", lang, c_prev=d(ex.c_prev), c=d(ex.c)),
     ]

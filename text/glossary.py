@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from text.i18n import LANG_NAMES, LANGS, t
+from text.i18n import LANG_NAMES, LANGS, tr
 
 __all__ = ["AVOID", "GLOSSARY_FILE", "TERMS", "Avoid", "Row", "headers", "rows", "violations"]
 
@@ -69,13 +69,13 @@ def violations(text: str, lang: str) -> tuple[Avoid, ...]:
 
 def rows(lang: str) -> tuple[Row, ...]:
     """The glossary for a reader of ``lang``: every term in every language, its meaning."""
-    return tuple(Row(tuple(t(f"glossary.{term}", other) for other in LANGS),
-                     t(f"glossary.{term}.note", lang),
+    return tuple(Row(tuple(tr(f"glossary.{term}", other) for other in LANGS),
+                     tr(f"glossary.{term}.note", lang),
                      "; ".join(a.word for a in AVOID if a.term == term))
                  for term in TERMS)
 
 
 def headers(lang: str) -> tuple[str, ...]:
     """Column titles for :func:`rows`: the languages' names, then meaning and avoided words."""
-    return (*(LANG_NAMES[other] for other in LANGS), t("glossary.col.note", lang),
-            t("glossary.col.avoid", lang))
+    return (*(LANG_NAMES[other] for other in LANGS), tr("glossary.col.note", lang),
+            tr("glossary.col.avoid", lang))

@@ -1,6 +1,6 @@
 """Every user-facing string, one catalogue file per language (``text/catalogues/<lang>.json``).
 
-``t(key, lang, **values)`` looks a key up and fills ``{placeholders}``. A catalogue is a
+``tr(key, lang, **values)`` looks a key up and fills ``{placeholders}``. A catalogue is a
 flat JSON object of keyed messages, the format translation tools (Weblate, Crowdin, Lokalise)
 read as "key-value JSON"; its file name is the language code and its ``lang.name`` the name
 the language picker shows. Adding a language is adding one file: :data:`LANGS` is read from
@@ -13,9 +13,9 @@ The English of the core's own error codes (``err.*`` from :mod:`lstm_viz.inputs`
 use it from Python; it joins the English catalogue here. Every other language translates
 those keys in its own file like any other.
 
->>> t("gate.f", "zh")
+>>> tr("gate.f", "zh")
 '遗忘门'
->>> t("err.ragged", "en", step=2, got=1, want=2)[:13]
+>>> tr("err.ragged", "en", step=2, got=1, want=2)[:13]
 'Step 2 has 1 '
 """
 
@@ -29,7 +29,7 @@ from types import MappingProxyType
 from lstm_viz import inputs, params, upload
 
 __all__ = ["CATALOGUE_DIR", "DEFAULT", "LANGS", "LANG_NAMES", "CORE_ENGLISH", "catalogue",
-           "load", "t"]
+           "load", "tr"]
 
 CATALOGUE_DIR = Path(__file__).with_name("catalogues")
 DEFAULT = "en"  # the language of a first visit from an unknown locale, and the fallback
@@ -87,7 +87,7 @@ def catalogue(lang: str) -> dict[str, str]:
     return dict(_CATALOGUES[lang])
 
 
-def t(key: str, lang: str = DEFAULT, **values) -> str:
+def tr(key: str, lang: str = DEFAULT, **values) -> str:
     """The text for ``key`` in ``lang`` (one of :data:`LANGS`), with ``{name}`` fields filled.
 
     An unknown language falls back to English; an unknown key raises KeyError, so a

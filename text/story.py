@@ -15,7 +15,7 @@ import numpy as np
 from lstm_viz import tasks
 from lstm_viz.explain import fmt
 from lstm_viz.story import Story, gender_read
-from text.i18n import t
+from text.i18n import tr
 
 __all__ = ["FORGET_HIGH", "FORGET_LOW", "SAME", "HOLDS", "distance_summary", "forget_summary",
            "join_sentences", "narrate"]
@@ -50,7 +50,7 @@ def narrate(story: Story, layer, probs, labels: Sequence[str], unit: int, male_s
 
 
 def _class_name(cls: str, lang: str) -> str:
-    return t(f"memory.class.{cls}", lang)
+    return tr(f"memory.class.{cls}", lang)
 
 
 def _subject_sentence(story, k, layer, unit, male_sign, lang) -> str:
@@ -60,22 +60,22 @@ def _subject_sentence(story, k, layer, unit, male_sign, lang) -> str:
     where = dict(token=story.tokens[s.step], step=s.step + 1, subject=s.text,
                  cls=_class_name(s.cls, lang), unit=unit + 1)
     if k == 0:
-        parts = [t("memory.say.first", lang, **where)]
+        parts = [tr("memory.say.first", lang, **where)]
     else:
         said = "memory.say.again" if s.repeat else "memory.say.new"
-        parts = [t(said, lang, old=story.subjects[k - 1].text, **where)]
+        parts = [tr(said, lang, old=story.subjects[k - 1].text, **where)]
         level = "low" if f < FORGET_LOW else "high" if f >= FORGET_HIGH else "mid"
-        parts.append(t(f"memory.say.forget.{level}", lang, unit=unit + 1, f=fmt(f, 2),
+        parts.append(tr(f"memory.say.forget.{level}", lang, unit=unit + 1, f=fmt(f, 2),
                        c_prev=fmt(c_prev, 2), kept=fmt(f * c_prev, 2)))
-    parts.append(t("memory.say.write", lang, i=fmt(i, 2), g=fmt(g, 2), c_prev=fmt(c_prev, 2),
+    parts.append(tr("memory.say.write", lang, i=fmt(i, 2), g=fmt(g, 2), c_prev=fmt(c_prev, 2),
                    c=fmt(c, 2)))
     read = gender_read(c, male_sign)
     if s.cls == "pl":
-        parts.append(t("memory.say.plural", lang))
+        parts.append(tr("memory.say.plural", lang))
     elif read == s.cls:
-        parts.append(t("memory.say.reads.right", lang, reading=_class_name(read, lang)))
+        parts.append(tr("memory.say.reads.right", lang, reading=_class_name(read, lang)))
     else:
-        parts.append(t("memory.say.reads.wrong", lang, reading=_class_name(read or "none", lang),
+        parts.append(tr("memory.say.reads.wrong", lang, reading=_class_name(read or "none", lang),
                        cls=_class_name(s.cls, lang)))
     return join_sentences(parts)
 
@@ -87,18 +87,18 @@ def _choice_sentence(story, step, layer, probs, labels, unit, male_sign, lang) -
     c = float(layer.c[step, unit])
     subject = story.subject_at(step)
     plural = subject is not None and subject.cls == "pl"  # the unit's sign says nothing then
-    parts = [t("memory.say.choice.plain" if plural else "memory.say.choice", lang,
+    parts = [tr("memory.say.choice.plain" if plural else "memory.say.choice", lang,
                step=step + 1, token=story.tokens[step], next=story.tokens[step + 1],
                choice=choice, odds=" · ".join(f"{x} {fmt(p[x], 2)}" for x in cands),
                c=fmt(c, 2), reading=_class_name(gender_read(c, male_sign) or "none", lang))]
     if subject is None:
-        parts.append(t("memory.say.no_subject", lang))
+        parts.append(tr("memory.say.no_subject", lang))
     else:
         due = story.pronouns[subject.cls]
         key = "memory.say.choice.right" if choice == due else "memory.say.choice.wrong"
-        parts.append(t(key, lang, subject=subject.text, due=due))
+        parts.append(tr(key, lang, subject=subject.text, due=due))
         if story.tokens[step + 1] != due:
-            parts.append(t("memory.say.typed", lang, next=story.tokens[step + 1], due=due))
+            parts.append(tr("memory.say.typed", lang, next=story.tokens[step + 1], due=due))
     return join_sentences(parts)
 
 
@@ -108,15 +108,15 @@ def forget_summary(means, lang: str = "en") -> str:
     or about as low (within :data:`SAME`) or lower somewhere else too."""
     new = means["new"][0]
     if new is None:
-        return t("memory.places.no_new", lang)
+        return tr("memory.places.no_new", lang)
     others = {p: m for p, (m, _) in means.items() if p != "new" and m is not None}
     low = [p for p, m in others.items() if m <= new + SAME]
     if low:
-        return t("memory.places.also", lang, f_new=fmt(new, 2), places="; ".join(
-            f"{t(f'memory.place.{p}', lang)} {fmt(others[p], 2)}" for p in low))
+        return tr("memory.places.also", lang, f_new=fmt(new, 2), places="; ".join(
+            f"{tr(f'memory.place.{p}', lang)} {fmt(others[p], 2)}" for p in low))
     if not others:
-        return t("memory.places.only", lang, f_new=fmt(new, 2))
-    return t("memory.places.lowest", lang, f_new=fmt(new, 2),
+        return tr("memory.places.only", lang, f_new=fmt(new, 2))
+    return tr("memory.places.lowest", lang, f_new=fmt(new, 2),
              gap=fmt(min(others.values()) - new, 2))
 
 
@@ -130,11 +130,11 @@ def distance_summary(result, trained_max: int | None, lang: str = "en") -> str:
     common = dict(n=n, level=f"{100 * HOLDS:.0f}%", trained=trained_max or "?",
                   longest=result.distances[-1])
     if held == result.distances[-1]:
-        return t("memory.distance.held", lang, worst=f"{100 * acc[worst]:.0f}%", **common)
+        return tr("memory.distance.held", lang, worst=f"{100 * acc[worst]:.0f}%", **common)
     if held is None:
-        return t("memory.distance.never", lang, worst=f"{100 * acc[0]:.0f}%",
+        return tr("memory.distance.never", lang, worst=f"{100 * acc[0]:.0f}%",
                  at=result.distances[0], **common)
-    return t("memory.distance.broke", lang, held=held, worst=f"{100 * acc[worst]:.0f}%",
+    return tr("memory.distance.broke", lang, held=held, worst=f"{100 * acc[worst]:.0f}%",
              at=result.distances[worst], **common)
 
 

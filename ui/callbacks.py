@@ -14,7 +14,7 @@ from functools import partial
 
 import streamlit as st
 
-from text.i18n import t
+from text.i18n import tr
 from ui import compute, controls, keys
 
 __all__ = ["gates_model_changed", "labels", "set_state"]
@@ -35,7 +35,7 @@ def gates_model_changed() -> None:
 
 
 def _label(prefix: str, lang: str, value) -> str:
-    return t(f"{prefix}{value}", lang)
+    return tr(f"{prefix}{value}", lang)
 
 
 def labels(prefix: str, lang: str):

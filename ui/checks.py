@@ -14,7 +14,7 @@ import secrets
 import streamlit as st
 
 from lstm_viz import facts, quiz
-from text.i18n import t
+from text.i18n import tr
 from ui import common, compute
 
 __all__ = ["DEMOS", "QUERY", "gate_question", "leave", "measured", "show", "start"]
@@ -34,7 +34,7 @@ def start(lang: str) -> None:
     if seed is None:
         seed = _fresh()
         if raw is not None:
-            common.show_note(t("note.link_value", lang, name=QUERY, raw=raw[:40], value=seed))
+            common.show_note(tr("note.link_value", lang, name=QUERY, raw=raw[:40], value=seed))
     st.session_state[_SEED] = seed
 
 
@@ -43,7 +43,7 @@ def show(kind: str, lang: str) -> None:
     seed = st.session_state[_SEED]
     st.query_params[QUERY] = str(seed)
     {"gate": _gate, "count": _count, "stack": _stack}[kind](seed, lang)
-    st.button(t("check.new", lang), help=t("check.new.help", lang), on_click=_renew,
+    st.button(tr("check.new", lang), help=tr("check.new.help", lang), on_click=_renew,
               icon=":material/refresh:", key="check_new")
 
 
@@ -65,42 +65,42 @@ def _renew() -> None:
 
 def _count(seed: int, lang: str) -> None:
     q = quiz.count_check(seed)
-    st.markdown(t("check.count.q", lang, x=q.x, h=q.h,
-                  convention=t(f"check.count.{q.convention}", lang)))
-    how = t("check.count.how", lang, h=q.h, hx=q.h + q.x, weights=f"{q.weights:,}",
+    st.markdown(tr("check.count.q", lang, x=q.x, h=q.h,
+                  convention=tr(f"check.count.{q.convention}", lang)))
+    how = tr("check.count.how", lang, h=q.h, hx=q.h + q.x, weights=f"{q.weights:,}",
             biases=f"{q.answer - q.weights:,}")
     _whole_answer(q.answer, how, f"check_count_{seed}", lang)
     s = quiz.shape_check(seed)
-    st.markdown(t("check.shape.q", lang, matrix=f"{s.matrix}_f"))
-    _shape_answer(s.answer, t(f"check.shape.how.{s.matrix}", lang), f"check_shape_{seed}", lang)
+    st.markdown(tr("check.shape.q", lang, matrix=f"{s.matrix}_f"))
+    _shape_answer(s.answer, tr(f"check.shape.how.{s.matrix}", lang), f"check_shape_{seed}", lang)
 
 
 def _stack(seed: int, lang: str) -> None:
     q = quiz.stack_check(seed)
-    st.markdown(t("check.stack.q_input", lang, x=q.x, a=q.a, b=q.b))
-    _whole_answer(q.input_size, t("check.stack.how_input", lang), f"check_input_{seed}", lang)
-    st.markdown(t("check.stack.q_count", lang))
-    how = t("check.stack.how_count", lang, a=q.a, b=q.b, answer=f"{q.answer:,}")
+    st.markdown(tr("check.stack.q_input", lang, x=q.x, a=q.a, b=q.b))
+    _whole_answer(q.input_size, tr("check.stack.how_input", lang), f"check_input_{seed}", lang)
+    st.markdown(tr("check.stack.q_count", lang))
+    how = tr("check.stack.how_count", lang, a=q.a, b=q.b, answer=f"{q.answer:,}")
     _whole_answer(q.answer, how, f"check_stack_{seed}", lang)
 
 
 def _gate(seed: int, lang: str) -> None:
     q = gate_question(DEMOS.get(lang, "pronoun-en"), seed)
     demo = compute.demo(q.demo)
-    st.markdown(t("check.gate.story", lang))
+    st.markdown(tr("check.gate.story", lang))
     st.text(demo.task.join(q.tokens))  # plain text, never Markdown
-    st.markdown(t("check.gate.q", lang, step=q.step + 1, unit=q.unit,
+    st.markdown(tr("check.gate.q", lang, step=q.step + 1, unit=q.unit,
                   token=common.escape_markdown(q.tokens[-1])))
     options = ("above", "below")
-    pick = st.radio(t("check.answer", lang), options, index=None, horizontal=True,
-                    format_func=lambda o: t(f"check.gate.{o}", lang), key=f"check_gate_{seed}")
+    pick = st.radio(tr("check.answer", lang), options, index=None, horizontal=True,
+                    format_func=lambda o: tr(f"check.gate.{o}", lang), key=f"check_gate_{seed}")
     if pick is None:
-        st.caption(t("check.gate.hint", lang))
+        st.caption(tr("check.gate.hint", lang))
         return
-    _verdict(pick == q.answer, t(f"check.gate.{q.answer}", lang), lang)
-    st.markdown(" ".join((t("check.gate.reveal", lang, unit=q.unit, step=q.step + 1,
-                            f=f"{q.forget:.3f}"), t(f"check.gate.kind.{q.kind}", lang))))
-    st.caption(t("check.gate.average", lang))
+    _verdict(pick == q.answer, tr(f"check.gate.{q.answer}", lang), lang)
+    st.markdown(" ".join((tr("check.gate.reveal", lang, unit=q.unit, step=q.step + 1,
+                            f=f"{q.forget:.3f}"), tr(f"check.gate.kind.{q.kind}", lang))))
+    st.caption(tr("check.gate.average", lang))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -129,12 +129,12 @@ def forget_profile(name: str) -> facts.ForgetProfile:
 
 def _number(label: str, key: str, lang: str) -> int | None:
     value = st.number_input(label, min_value=0, max_value=quiz.MAX_ANSWER, value=None, step=1,
-                            key=key, help=t("check.answer.help", lang))
+                            key=key, help=tr("check.answer.help", lang))
     return None if value is None else int(value)
 
 
 def _whole_answer(answer: int, how: str, key: str, lang: str) -> None:
-    got = _number(t("check.answer", lang), key, lang)
+    got = _number(tr("check.answer", lang), key, lang)
     if got is not None:
         _verdict(got == answer, f"{answer:,}", lang, how)
 
@@ -142,9 +142,9 @@ def _whole_answer(answer: int, how: str, key: str, lang: str) -> None:
 def _shape_answer(answer: tuple[int, int], how: str, key: str, lang: str) -> None:
     rows, cols = st.columns(2)
     with rows:
-        r = _number(t("check.rows", lang), f"{key}_rows", lang)
+        r = _number(tr("check.rows", lang), f"{key}_rows", lang)
     with cols:
-        c = _number(t("check.cols", lang), f"{key}_cols", lang)
+        c = _number(tr("check.cols", lang), f"{key}_cols", lang)
     if r is not None and c is not None:
         _verdict((r, c) == answer, f"[{answer[0]}, {answer[1]}]", lang, how)
 
@@ -152,8 +152,8 @@ def _shape_answer(answer: tuple[int, int], how: str, key: str, lang: str) -> Non
 def _verdict(right: bool, answer: str, lang: str, how: str = "") -> None:
     """Right or wrong, with the answer (our own text: numbers and catalogue words)."""
     if right:
-        st.success(t("check.right", lang, answer=answer), icon=":material/check_circle:")
+        st.success(tr("check.right", lang, answer=answer), icon=":material/check_circle:")
     else:
-        st.error(t("check.wrong", lang, answer=answer), icon=":material/cancel:")
+        st.error(tr("check.wrong", lang, answer=answer), icon=":material/cancel:")
     if how:
         st.caption(how)

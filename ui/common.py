@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from text import i18n
-from text.i18n import t
+from text.i18n import tr
 from ui import keys, nav
 
 PLOTLY_CONFIG = {"displaylogo": False, "scrollZoom": False,
@@ -19,7 +19,7 @@ PLOTLY_CONFIG = {"displaylogo": False, "scrollZoom": False,
 
 def page(title_key: str) -> str:
     """Set up a page: config, language, sidebar links, title. Returns the language."""
-    st.set_page_config(page_title=f"{t(title_key, 'en')} · LSTM Viz", page_icon="🧠",
+    st.set_page_config(page_title=f"{tr(title_key, 'en')} · LSTM Viz", page_icon="🧠",
                        layout="wide")
     _leave_other_pages(title_key)
     seen = st.session_state.setdefault(keys.LINKS_SEEN, set())
@@ -32,10 +32,10 @@ def page(title_key: str) -> str:
     st.html(_BASE_CSS)
     present = _presentation(lang)
     _sidebar(lang, present)
-    st.title(t(title_key + ".title", lang))
+    st.title(tr(title_key + ".title", lang))
     if present:  # the sidebar is hidden: the way out sits under the title
-        st.toggle(t("share.present", lang), key=keys.PRESENT,
-                  help=t("share.present.help", lang))
+        st.toggle(tr("share.present", lang), key=keys.PRESENT,
+                  help=tr("share.present.help", lang))
     return lang
 
 
@@ -88,8 +88,8 @@ def _presentation(lang: str) -> bool:
     if keys.PRESENT not in st.session_state:
         st.session_state[keys.PRESENT] = st.query_params.get(keys.PRESENT) == "1"
     if not st.session_state[keys.PRESENT]:
-        st.sidebar.toggle(t("share.present", lang), key=keys.PRESENT,
-                          help=t("share.present.help", lang))
+        st.sidebar.toggle(tr("share.present", lang), key=keys.PRESENT,
+                          help=tr("share.present.help", lang))
     present = presenting()
     if present:
         st.query_params[keys.PRESENT] = "1"
@@ -148,9 +148,9 @@ def _sidebar(lang: str, present: bool = False) -> None:
     with st.sidebar:
         st.markdown("### 🧠 LSTM Viz")
         for p in nav.PAGES:
-            st.page_link(p.file, label=t(p.title, lang), icon=p.icon,
+            st.page_link(p.file, label=tr(p.title, lang), icon=p.icon,
                          query_params=link_query({}, lang, present))
-        st.caption(t("nav.about", lang))
+        st.caption(tr("nav.about", lang))
 
 
 def link_query(query: dict, lang: str, present: bool = False) -> dict | None:
@@ -167,7 +167,7 @@ def check_link(values: dict, lang: str) -> None:
     number, an unknown option): the widget shows what is used instead."""
     for key, raw in st.session_state.get(keys.LINK, {}).items():
         if key in values and not _same(raw, values[key]):
-            show_note(t("note.link_value", lang, name=key, raw=raw[:40], value=values[key]))
+            show_note(tr("note.link_value", lang, name=key, raw=raw[:40], value=values[key]))
 
 
 def _same(raw: str, value) -> bool:
@@ -223,7 +223,7 @@ def show_note(message: str) -> None:
 def note_cut(total: int, kept: int, lang: str) -> None:
     """Say so when only the first ``kept`` of ``total`` steps are shown."""
     if total > kept:
-        show_note(t("note.truncated", lang, total=total, limit=kept))
+        show_note(tr("note.truncated", lang, total=total, limit=kept))
 
 
 _MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=^")

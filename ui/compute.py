@@ -27,7 +27,7 @@ from lstm_viz.inputs import MAX_STEPS, Encoded, InputError, encode, parse_units
 from lstm_viz.model import TokenModel, UnknownTokens
 from lstm_viz.story import BREAK_PRESETS, Preset, Story, mean_by_place, read_story, subject_phrases
 from lstm_viz.tokens import tokenize
-from text.i18n import t
+from text.i18n import tr
 from ui import keys
 from ui.cache import cached
 from ui.common import show_error
@@ -136,7 +136,7 @@ def segment(chosen: Chosen) -> str:
 def unknown_message(err: UnknownTokens, lang: str) -> str:
     """The words a model does not know and the ones it does, for an error box."""
     allowed = (tok if any(ch.isalnum() for ch in tok) else f"“{tok}”" for tok in err.vocab)
-    return t("model.unknown", lang, bad=", ".join(f"“{tok}”" for tok in err.tokens[:20]),
+    return tr("model.unknown", lang, bad=", ".join(f"“{tok}”" for tok in err.tokens[:20]),
              allowed=" ".join(allowed))  # punctuation quoted, or a lone "." is easy to miss
 
 
@@ -156,18 +156,18 @@ def run_or_stop(run, lang: str):
     try:
         return run()
     except InputError as err:
-        show_error(t(err.key, lang, **err.values))
+        show_error(tr(err.key, lang, **err.values))
     except UnknownTokens as err:
         show_error(unknown_message(err, lang))
         if keys.MODEL in st.session_state:  # a page with a model picker: any text, one click
-            st.button(t("model.unknown.random", lang), on_click=use_random,
+            st.button(tr("model.unknown.random", lang), on_click=use_random,
                       icon=":material/casino:")
     except InputSizeError as err:  # an uploaded model that reads vectors of another size
         example = numbers_example(err.want)
-        show_error(t("upload.size_mismatch", lang, n=err.want, got=err.got, example=example))
-        st.button(t("upload.use_example", lang), on_click=_use_numbers, args=(example,))
+        show_error(tr("upload.size_mismatch", lang, n=err.want, got=err.got, example=example))
+        st.button(tr("upload.use_example", lang), on_click=_use_numbers, args=(example,))
     except ValueError:  # a trained model given empty text
-        show_error(t("model.empty", lang))
+        show_error(tr("model.empty", lang))
     st.stop()
 
 
@@ -390,9 +390,9 @@ def distance_view(name: str, lang: str) -> go.Figure:
     """The accuracy-against-distance chart, its titles in ``lang``."""
     trained = trained_distance(name)
     return distance_figure(distance_accuracy(name), trained,
-                           x_title=t("memory.distance.x", lang),
-                           y_title=t("memory.distance.y", lang),
-                           trained_label=t("memory.distance.trained", lang, trained=trained))
+                           x_title=tr("memory.distance.x", lang),
+                           y_title=tr("memory.distance.y", lang),
+                           trained_label=tr("memory.distance.trained", lang, trained=trained))
 
 
 def subject_examples(name: str) -> str:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from lstm_viz import StackedLSTM
 from lstm_viz.inputs import MODES
-from text.i18n import t
+from text.i18n import tr
 from ui import common, compute, keys, upload
 from ui.views import RANDOM, TRAINED, UPLOADED, Chosen, GatesView
 
@@ -77,16 +77,16 @@ def opening_note(box, model: str, lang: str) -> None:
     """Say why the page opened on a trained model, with random weights one click away."""
     if model != opening_demo(lang):
         return
-    box.caption(t("gates.opening", lang, name=t(f"model.{model}", lang)))
-    box.button(t("gates.opening.random", lang), on_click=compute.use_random, key="btn_random",
+    box.caption(tr("gates.opening", lang, name=tr(f"model.{model}", lang)))
+    box.button(tr("gates.opening.random", lang), on_click=compute.use_random, key="btn_random",
                icon=":material/casino:")
 
 
 def note_words_mode(text: str, mode: str, lang: str) -> None:
     """Chinese read in words mode is one step per run of characters: suggest chars mode."""
     if mode == "words" and _CJK_RUN.search(text):
-        common.show_note(t("note.zh_words", lang))
-        st.button(t("note.zh_words.button", lang), on_click=_read_chars, key="btn_chars")
+        common.show_note(tr("note.zh_words", lang))
+        st.button(tr("note.zh_words.button", lang), on_click=_read_chars, key="btn_chars")
 
 
 def start_on_known_unit(model: str, player: bool = False) -> None:
@@ -130,7 +130,7 @@ def uploaded_stack() -> StackedLSTM | None:
 
 def model_label(lang: str):
     """The label of each model option, the uploaded one included."""
-    return lambda m: t("upload.model" if m == UPLOADED else f"model.{m}", lang)
+    return lambda m: tr("upload.model" if m == UPLOADED else f"model.{m}", lang)
 
 
 def model_picker(box, lang: str, help_key: str, on_change, uploads: bool = False,
@@ -145,20 +145,20 @@ def model_picker(box, lang: str, help_key: str, on_change, uploads: bool = False
     offered = compute.MODELS if keys.TRAINED_MODEL in st.session_state else compute.MODELS[:-1]
     if uploads and keys.UPLOADED_MODEL in st.session_state:
         offered = (*offered, UPLOADED)
-    return common.choice(box.selectbox, t("gates.model", lang), offered, keys.MODEL, default,
-                         model_label(lang), on_change=on_change, help=t(help_key, lang))
+    return common.choice(box.selectbox, tr("gates.model", lang), offered, keys.MODEL, default,
+                         model_label(lang), on_change=on_change, help=tr(help_key, lang))
 
 
 def model_about(chosen: Chosen, model: str, lang: str, own_task: bool = True) -> str:
     """What a trained model is: the learner's own (with its task's description if
     ``own_task``), an uploaded one, or a demo and what it was trained for (Markdown from the
     catalogue)."""
-    about = t(f"model.{chosen.task}.about", lang) if chosen.task in compute.DEMOS else ""
+    about = tr(f"model.{chosen.task}.about", lang) if chosen.task in compute.DEMOS else ""
     if model == TRAINED:
-        return t("gates.model.yours", lang) + (" " + about if own_task else "")
+        return tr("gates.model.yours", lang) + (" " + about if own_task else "")
     if model == UPLOADED:
-        return t("upload.model", lang)
-    return t("gates.model.trained_for", lang, name=t(f"model.{model}", lang), about=about)
+        return tr("upload.model", lang)
+    return tr("gates.model.trained_for", lang, name=tr(f"model.{model}", lang), about=about)
 
 
 def random_settings(box, lang: str, seed_help: str = "gates.seed.help") -> tuple[str, int, int]:
@@ -170,10 +170,10 @@ def random_settings(box, lang: str, seed_help: str = "gates.seed.help") -> tuple
             st.session_state[key] = st.session_state[keys.kept(key)]
     cols = box.columns([4, 2, 2])  # room for "Characters Words Numbers" on one line
     mode = mode_choice(cols[0], lang)
-    units = common.number(cols[1], t("gates.units", lang), 1, 64, 8, keys.UNITS,
-                          help=t("gates.units.help", lang))
-    seed = common.number(cols[2], t("gates.seed", lang), 0, 9999, 0, keys.SEED,
-                         help=t(seed_help, lang))
+    units = common.number(cols[1], tr("gates.units", lang), 1, 64, 8, keys.UNITS,
+                          help=tr("gates.units.help", lang))
+    seed = common.number(cols[2], tr("gates.seed", lang), 0, 9999, 0, keys.SEED,
+                         help=tr(seed_help, lang))
     st.session_state.update({keys.kept(keys.UNITS): units, keys.kept(keys.SEED): seed})
     return mode, units, seed
 
@@ -181,9 +181,9 @@ def random_settings(box, lang: str, seed_help: str = "gates.seed.help") -> tuple
 def mode_choice(box, lang: str) -> str:
     """How the sequence is read (words, characters, numbers), kept in ``?mode=`` unless it
     is the language's own (:func:`reading_mode`)."""
-    mode = common.choice(box.segmented_control, t("gates.mode", lang), MODES, keys.MODE,
-                         reading_mode(lang), lambda m: t(f"mode.{m}", lang),
-                         help=t("gates.mode.help", lang))
+    mode = common.choice(box.segmented_control, tr("gates.mode", lang), MODES, keys.MODE,
+                         reading_mode(lang), lambda m: tr(f"mode.{m}", lang),
+                         help=tr("gates.mode.help", lang))
     st.session_state[keys.kept(keys.MODE)] = mode
     return mode
 
@@ -226,11 +226,11 @@ def step_and_unit(lang: str, steps: int, units: int, texts: str = "gates",
     from the catalogue's ``<texts>.step``, ``<texts>.step.help`` and ``<texts>.unit.help``."""
     cols = st.columns([3, 1])
     with cols[0]:
-        step = remembered_slider(t(f"{texts}.step", lang), keys.STEP, steps,
-                                 steps if start_at_end else 1, help=t(f"{texts}.step.help", lang))
+        step = remembered_slider(tr(f"{texts}.step", lang), keys.STEP, steps,
+                                 steps if start_at_end else 1, help=tr(f"{texts}.step.help", lang))
     with cols[1]:
-        unit = remembered_slider(t("gates.unit", lang), keys.UNIT, units, 1,
-                                 help=t(f"{texts}.unit.help", lang))
+        unit = remembered_slider(tr("gates.unit", lang), keys.UNIT, units, 1,
+                                 help=tr(f"{texts}.unit.help", lang))
     return step, unit
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from lstm_viz.inputs import encode
 from lstm_viz.limits import TRACE_ARRAYS, check_work, first_nonfinite
-from text.i18n import t
+from text.i18n import tr
 from ui.common import show_error
 
 __all__ = ["check_view", "stop_if_nonfinite"]
@@ -22,8 +22,8 @@ def check_view(text: str, mode: str, seed: int, units) -> None:
 def what(name: str, lang: str) -> str:
     """The learner's name for an array of a trace: a gate, a state, or z."""
     if name == "z":
-        return t("limit.z", lang)
-    return t(f"gate.{name}" if name in "ifgo" else f"state.{name}", lang)
+        return tr("limit.z", lang)
+    return tr(f"gate.{name}" if name in "ifgo" else f"state.{name}", lang)
 
 
 def stop_if_nonfinite(traces, lang: str, first_layer: int = 0, y=None) -> None:
@@ -43,6 +43,6 @@ def stop_if_nonfinite(traces, lang: str, first_layer: int = 0, y=None) -> None:
 
 
 def _stop(name: str, step: int, unit: int, layer: int, dtype, lang: str) -> None:
-    show_error(t("limit.nonfinite", lang, what=name, step=step + 1, unit=unit + 1,
+    show_error(tr("limit.nonfinite", lang, what=name, step=step + 1, unit=unit + 1,
                  layer=layer + 1, dtype=str(dtype)))
     st.stop()

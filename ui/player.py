@@ -45,7 +45,7 @@ import streamlit as st
 from figures.gates import BOXES, FRAME_MS, MAPS, T_BOXES, T_STATES, player_figures
 from figures.theme import colour_scale, colours_at, plain, value_range
 from lstm_viz.gates import QUANTITIES
-from text.i18n import t
+from text.i18n import tr
 from ui import common, compute, keys
 from ui.views import HASH_FUNCS, GatesView
 
@@ -124,7 +124,7 @@ def _arrays(trace) -> list[tuple[str, np.ndarray]]:
 # ---- the payload ---------------------------------------------------------------------------
 
 def _texts(lang: str) -> dict[str, str]:
-    return {name: t(key, lang) for name, key in TEXT_KEYS.items()}
+    return {name: tr(key, lang) for name, key in TEXT_KEYS.items()}
 
 
 def _box_colours(trace) -> dict[str, dict]:
@@ -149,8 +149,8 @@ def _header(run, lang: str, step: int, unit: int, rev: int) -> dict:
         diagram=diagram, maps_figure=maps, traces=dict(boxes=T_BOXES, states=T_STATES),
         frame_shape=len(MAPS),  # maps' shapes: the unit's dashed rows, then the step's frame
         maps_note=len(maps["layout"]["annotations"]) - 1,
-        title=t("fig.gates.title", lang, unit="{unit}"),
-        maps_title=t("fig.gates.maps_title", lang, unit="{unit}"),
+        title=tr("fig.gates.title", lang, unit="{unit}"),
+        maps_title=tr("fig.gates.maps_title", lang, unit="{unit}"),
         colours=_box_colours(trace), text=_texts(lang), speeds=list(SPEEDS),
         request=dict(step=step, unit=unit, rev=rev), frame_ms=FRAME_MS, sync_ms=SYNC_MS,
         plotly=f"app/static/{PLOTLY_JS}", config=common.PLOTLY_CONFIG,

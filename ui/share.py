@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from lstm_viz.export import trace_csv, trace_npz
-from text.i18n import t
+from text.i18n import tr
 from ui import common, compute
 from ui.cache import cached
 from ui.views import GatesView
@@ -28,7 +28,7 @@ def share_url(base: str, params: dict[str, str], lang: str) -> str:
 def link_box(lang: str) -> None:
     """The full link of this view, in a code box whose copy icon copies it (plain text)."""
     base = st.context.url or ""
-    st.caption(t("share.link", lang), help=t("share.link.help", lang))
+    st.caption(tr("share.link", lang), help=tr("share.link.help", lang))
     st.code(share_url(base, dict(st.query_params), lang), language=None, wrap_lines=True)
 
 
@@ -56,17 +56,17 @@ def view_html(view: GatesView, unit: int, step: int, lang: str) -> str:
 
 def gates_downloads(view: GatesView, unit: int, step: int, lang: str) -> None:
     """CSV, .npz and HTML downloads of the gates page's view (0-based unit and step)."""
-    with st.expander(t("share.downloads", lang)):
+    with st.expander(tr("share.downloads", lang)):
         cols = st.columns(3)
-        cols[0].download_button(t("share.csv", lang), partial(run_csv, view),
+        cols[0].download_button(tr("share.csv", lang), partial(run_csv, view),
                                 "lstm-trace.csv", "text/csv", key="dl_csv", on_click="ignore",
-                                help=t("share.csv.help", lang), icon=":material/table:")
-        cols[1].download_button(t("share.npz", lang), partial(run_npz, view),
+                                help=tr("share.csv.help", lang), icon=":material/table:")
+        cols[1].download_button(tr("share.npz", lang), partial(run_npz, view),
                                 "lstm-trace.npz", "application/octet-stream", key="dl_npz",
-                                on_click="ignore", help=t("share.npz.help", lang),
+                                on_click="ignore", help=tr("share.npz.help", lang),
                                 icon=":material/data_array:")
-        cols[2].download_button(t("share.html", lang),
+        cols[2].download_button(tr("share.html", lang),
                                 partial(view_html, view, unit, step, lang),
                                 "lstm-gates.html", "text/html", key="dl_html", on_click="ignore",
-                                help=t("share.html.help", lang), icon=":material/movie:")
-        st.caption(t("share.png", lang))
+                                help=tr("share.html.help", lang), icon=":material/movie:")
+        st.caption(tr("share.png", lang))

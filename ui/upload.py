@@ -11,7 +11,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from lstm_viz.upload import Found, UploadError, read_weights
-from text.i18n import t
+from text.i18n import tr
 from ui import common, keys
 from ui.views import UPLOADED
 
@@ -58,7 +58,7 @@ def _on_upload(on_model: Callable[[], None] | None) -> None:
 
 def detail(error: UploadError, lang: str) -> str:
     """What is wrong with the file, in ``lang``."""
-    return t(error.key, lang, **error.values)
+    return tr(error.key, lang, **error.values)
 
 
 def layers_text(found: Found) -> str:
@@ -67,33 +67,33 @@ def layers_text(found: Found) -> str:
 
 def summary(found: Found, lang: str) -> str:
     """One sentence: what the file held, its layout, input size, layers and head."""
-    head = t("upload.head", lang, n=found.head) if found.head else ""
-    return t("upload.found", lang, kind=t(found.kind, lang),
-             convention=t(f"upload.layout.{found.convention}", lang),
+    head = tr("upload.head", lang, n=found.head) if found.head else ""
+    return tr("upload.found", lang, kind=tr(found.kind, lang),
+             convention=tr(f"upload.layout.{found.convention}", lang),
              inputs=found.input_size, layers=layers_text(found), head=head)
 
 
 def upload_control(lang: str, on_model: Callable[[], None] | None = None) -> None:
     """The expander with the export snippets, the uploader and what the file held."""
     error = st.session_state.get(keys.UPLOAD_ERROR)
-    with st.expander(t("upload.title", lang), expanded=error is not None):
-        st.caption(t("upload.intro", lang))
+    with st.expander(tr("upload.title", lang), expanded=error is not None):
+        st.caption(tr("upload.intro", lang))
         # Fenced Markdown, not st.code: the page's st.code blocks are its arithmetic.
-        st.markdown(t("upload.pytorch", lang))
+        st.markdown(tr("upload.pytorch", lang))
         st.markdown(f"```python\n{PYTORCH_SNIPPET}\n```")
-        st.markdown(t("upload.keras", lang))
+        st.markdown(tr("upload.keras", lang))
         st.markdown(f"```python\n{KERAS_SNIPPET}\n```")
-        st.file_uploader(t("upload.file", lang), type=["npz"], key=keys.UPLOAD_FILE,
+        st.file_uploader(tr("upload.file", lang), type=["npz"], key=keys.UPLOAD_FILE,
                          on_change=_on_upload, args=(on_model,),
-                         help=t("upload.file.help", lang))
+                         help=tr("upload.file.help", lang))
         if error is not None:
-            common.show_error(t(error.reason, lang) + " "
-                              + t("upload.detail", lang, detail=detail(error, lang)))
-            st.caption(t("upload.kept", lang))
+            common.show_error(tr(error.reason, lang) + " "
+                              + tr("upload.detail", lang, detail=detail(error, lang)))
+            st.caption(tr("upload.kept", lang))
         model = uploaded()
         if model is not None:
             st.success(common.escape_markdown(summary(model, lang)), icon=":material/check:")
             if model.ignored:
                 st.caption(common.escape_markdown(  # key names come from the file
-                    t("upload.ignored", lang, keys=", ".join(model.ignored))))
-            st.caption(t("upload.choose", lang, name=t("upload.model", lang)))
+                    tr("upload.ignored", lang, keys=", ".join(model.ignored))))
+            st.caption(tr("upload.choose", lang, name=tr("upload.model", lang)))
