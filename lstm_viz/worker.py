@@ -47,7 +47,7 @@ from pathlib import Path
 from lstm_viz.model import TokenModel
 from lstm_viz.train import TrainResult
 
-__all__ = ["Done", "Failed", "Job", "Step", "Worker", "WorkerDied"]
+__all__ = ["Done", "Failed", "Job", "Step", "Worker", "WorkerDied", "wait_for_end"]
 
 STOP = "stop"
 ROOT = Path(__file__).resolve().parents[1]  # where ``lstm_viz`` is imported from
@@ -85,6 +85,17 @@ class Failed:
     step: int  # the step whose loss was infinite
     message: str
     member: int = 0
+
+
+def wait_for_end(poll, timeout: float) -> Done | Failed | None:
+    """Call ``poll(timeout)`` until it returns events that end in a Done or Failed, and
+    return that; None when a poll returns nothing (``timeout`` seconds of silence)."""
+    while True:
+        events = poll(timeout)
+        if not events:
+            return None
+        if not isinstance(events[-1], Step):
+            return events[-1]
 
 
 class WorkerDied(RuntimeError):
@@ -155,12 +166,7 @@ class Worker:
     def wait(self, timeout: float) -> Done | Failed | None:
         """Read events up to the first Done or Failed (of a worker given one run at a time:
         that run's end); None after ``timeout`` seconds without any event."""
-        while True:
-            events = self.poll(timeout)
-            if not events:
-                return None
-            if not isinstance(events[-1], Step):
-                return events[-1]
+        return wait_for_end(self.poll, timeout)
 
     @property
     def alive(self) -> bool:

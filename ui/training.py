@@ -55,7 +55,7 @@ import streamlit as st
 from lstm_viz.model import TokenModel
 from lstm_viz.tasks import TASKS
 from lstm_viz.train import evaluate
-from lstm_viz.worker import Done, Job, Step, Worker, WorkerDied
+from lstm_viz.worker import Done, Job, Step, Worker, WorkerDied, wait_for_end
 from ui import keys
 
 TASK_NAMES = tuple(TASKS)
@@ -399,12 +399,7 @@ class Seat:
 
     def wait(self, timeout: float):
         """Its Done or Failed; None after ``timeout`` seconds without any event."""
-        while True:
-            events = self.poll(timeout)
-            if not events:
-                return None
-            if not isinstance(events[-1], Step):
-                return events[-1]
+        return wait_for_end(self.poll, timeout)
 
     def stop(self) -> None:
         """End this run after the step in progress; the group's other runs go on."""
