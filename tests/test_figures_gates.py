@@ -52,13 +52,13 @@ def assert_sets(trace, update):
 
 
 def heatmaps(fig_json):
-    return [tr for tr in fig_json["data"] if tr["type"] == "heatmap"]
+    return [trc for trc in fig_json["data"] if trc["type"] == "heatmap"]
 
 
 def markers(fig_json):
     """The step-marker traces: line traces off the diagram's axes, as (index, trace)."""
-    return [(k, tr) for k, tr in enumerate(fig_json["data"])
-            if tr["type"] == "scatter" and tr.get("mode") == "lines" and tr["xaxis"] != "x"]
+    return [(k, trc) for k, trc in enumerate(fig_json["data"])
+            if trc["type"] == "scatter" and trc.get("mode") == "lines" and trc["xaxis"] != "x"]
 
 
 def axis(fig_json, ref):
@@ -75,10 +75,10 @@ def place(fig_json, ref, value):
     return lo + (hi - lo) * (value - r0) / (r1 - r0)
 
 
-def band_span(fig_json, tr):
+def band_span(fig_json, trc):
     """(top, bottom) of a heatmap band: the edges of its first and last unit's rows."""
-    H = decode(tr["z"]).shape[0]
-    return place(fig_json, tr["yaxis"], tr["y0"] - 0.5), place(fig_json, tr["yaxis"], H + 0.5)
+    H = decode(trc["z"]).shape[0]
+    return place(fig_json, trc["yaxis"], trc["y0"] - 0.5), place(fig_json, trc["yaxis"], H + 0.5)
 
 
 # ---- frames --------------------------------------------------------------------------
@@ -137,10 +137,10 @@ def test_heatmaps_hold_the_trace_arrays_over_time_and_unit():
 def test_the_bands_share_one_time_axis_and_stack_top_to_bottom(H):
     spec = as_json(gates_figure(run(T=5, H=H), list("abcde")))
     maps = heatmaps(spec)
-    assert {tr["xaxis"] for tr in maps} == {"x2"}  # one time axis for all six
+    assert {trc["xaxis"] for trc in maps} == {"x2"}  # one time axis for all six
     assert axis(spec, "x2")["range"] == [0.5, 5.5]
-    assert len({tr["yaxis"] for tr in maps}) == 6  # each band its own units 1…H
-    spans = [band_span(spec, tr) for tr in maps]
+    assert len({trc["yaxis"] for trc in maps}) == 6  # each band its own units 1…H
+    spans = [band_span(spec, trc) for trc in maps]
     diagram_bottom = spec["layout"]["yaxis"]["domain"][0]
     assert diagram_bottom > spans[0][0]  # the bands are below the cell diagram
     for (top, bottom), (next_top, _) in itertools.pairwise(spans):
@@ -175,7 +175,7 @@ def test_the_figure_grows_with_the_units_up_to_a_cap():
 
 def test_frames_leave_the_heatmaps_alone():
     spec = as_json(gates_figure(run(T=4), list("abcd")))
-    heat = {k for k, tr in enumerate(spec["data"]) if tr["type"] == "heatmap"}
+    heat = {k for k, trc in enumerate(spec["data"]) if trc["type"] == "heatmap"}
     assert len(heat) == 6
     for frame in spec["frames"]:
         assert heat.isdisjoint(frame["traces"])
@@ -189,7 +189,7 @@ def test_the_step_marker_frames_the_column_of_step_t_through_every_band():
     assert index == len(spec["data"]) - 1  # drawn last: above the heatmaps
     y = mark["y"]
     top, bottom = place(spec, mark["yaxis"], min(y)), place(spec, mark["yaxis"], max(y))
-    spans = [band_span(spec, tr) for tr in heatmaps(spec)]
+    spans = [band_span(spec, trc) for trc in heatmaps(spec)]
     assert top >= spans[0][0] and bottom <= spans[-1][1]  # from the first band to the last
     first = heatmaps(spec)[0]
     for s, frame in enumerate(spec["frames"]):

@@ -35,7 +35,7 @@ def run():
 
 
 def by_name(fig, name):
-    return next(tr for tr in fig.data if tr.name == name)
+    return next(trc for trc in fig.data if trc.name == name)
 
 
 @pytest.mark.parametrize("step, unit", [(0, 0), (4, 2), (T - 1, 3)])
@@ -67,7 +67,7 @@ def test_surgery_overlay_is_the_runs_with_and_without_the_clamp(run, clamp):
     lstm, x, trace = run
     after = lstm.run(x, clamp=clamp)
     fig = surgery_figure(trace, after, TOKENS, unit=1, what="forget = 1", start=3)
-    ys = [np.asarray(tr.y, float) for tr in fig.data]
+    ys = [np.asarray(trc.y, float) for trc in fig.data]
     assert len(ys) == 4  # C before, C after, h before, h after
     assert np.allclose(ys[0], trace.c[:, 1]) and np.allclose(ys[1], after.c[:, 1])
     assert np.allclose(ys[2], trace.h[:, 1]) and np.allclose(ys[3], after.h[:, 1])
@@ -107,12 +107,12 @@ def test_saturation_points_are_the_cores(run):
     _, _, trace = run
     sat = saturation(trace, low=0.3, high=0.7)  # random gates rarely pass 0.1 / 0.9
     fig = saturation_figure(sat, unit=1)
-    assert [tr.name for tr in fig.data] == list(SATURATION_GATES)
+    assert [trc.name for trc in fig.data] == list(SATURATION_GATES)
     for trace_ in fig.data:
         assert np.allclose(trace_.x, sat.left[trace_.name])
         assert np.allclose(trace_.y, sat.right[trace_.name])
         assert list(trace_.marker.size).index(max(trace_.marker.size)) == 1  # unit 2 ringed
-    assert any(v > 0 for tr in fig.data for v in (*tr.x, *tr.y))
+    assert any(v > 0 for trc in fig.data for v in (*trc.x, *trc.y))
 
 
 def test_user_text_is_escaped(run):

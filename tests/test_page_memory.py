@@ -33,11 +33,11 @@ def distance_spec(at):
 
 
 def bars(at):
-    return {tr["name"]: decode(tr["y"]) for tr in spec(at)["data"] if tr["type"] == "bar"}
+    return {trc["name"]: decode(trc["y"]) for trc in spec(at)["data"] if trc["type"] == "bar"}
 
 
 def cell_line(at):
-    return decode(next(tr for tr in spec(at)["data"] if tr.get("name") == "C")["y"])
+    return decode(next(trc for trc in spec(at)["data"] if trc.get("name") == "C")["y"])
 
 
 def subject_steps(at):
@@ -273,7 +273,7 @@ def test_sentence_starts_and_pronouns_are_marked_on_the_forget_line(demo):
     d = demo["pronoun-en"]
     out, story, _ = expected(d, STORIES["pronoun-en"])
     f = out.trace.layers[0].f[:, d.units["gender"]]
-    traces = {tr.get("name"): tr for tr in spec(at)["data"]}
+    traces = {trc.get("name"): trc for trc in spec(at)["data"]}
     pronoun_steps = [k for k, tok in enumerate(story.tokens)
                      if tok in ("he", "she", "they") and not story.annotations.sentence_start[k]]
     assert list(decode(traces["f_pronouns"]["x"])) == [k + 1 for k in pronoun_steps]

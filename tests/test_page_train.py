@@ -40,7 +40,7 @@ def press_train(at):
 def curve(at):
     """(losses, accuracies) drawn as the raw 'each batch' lines of the only chart."""
     (spec,) = plotly_specs(at)
-    raw = [tr for tr in spec["data"] if tr["name"] == tr("train.fig.batch")]
+    raw = [trc for trc in spec["data"] if trc["name"] == tr("train.fig.batch")]
     return decode(raw[0]["y"]), decode(raw[1]["y"])
 
 
@@ -105,7 +105,7 @@ def test_default_view_is_ready_to_train():
     assert at.number_input(key="seed").value == 0
     assert not at.button(key="train").disabled
     (spec,) = plotly_specs(at)  # empty axes with a prompt, before any run
-    assert all(len(decode(tr["y"])) == 0 for tr in spec["data"])
+    assert all(len(decode(trc["y"])) == 0 for trc in spec["data"])
     assert tr("train.fig.empty") in str(spec["layout"]["annotations"])
     text = " ".join(m.value for m in at.markdown)
     assert tr("task.pronoun-en.look") in text  # what to look for in the gates

@@ -31,7 +31,7 @@ def charts(at) -> dict:
 
 
 def ys(spec) -> list[np.ndarray]:
-    return [np.asarray(decode(tr["y"]), float) for tr in spec["data"]]
+    return [np.asarray(decode(trc["y"]), float) for trc in spec["data"]]
 
 
 def core_run(seq="a b c d e", mode="words", units=8, seed=0):

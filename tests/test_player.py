@@ -238,9 +238,9 @@ def test_player_figures_split_the_diagram_from_the_maps_and_leave_out_the_values
     seq = encode("a b c d e", "words", seed=1)
     trace = LSTM.random(seq.x.shape[1], 4, seed=1).run(seq.x)
     diagram, maps = player_figures(trace, seq.tokens, unit=2, step=3)
-    assert not any(tr.type == "heatmap" for tr in diagram.data)
-    assert [tr.type for tr in maps.data] == ["heatmap"] * len(MAPS)
-    assert all(tr.z is None for tr in maps.data)  # sent as arrays, filled in the browser
+    assert not any(trc.type == "heatmap" for trc in diagram.data)
+    assert [trc.type for trc in maps.data] == ["heatmap"] * len(MAPS)
+    assert all(trc.z is None for trc in maps.data)  # sent as arrays, filled in the browser
     *rows, frame = maps.layout.shapes
     assert len(rows) == len(MAPS) and all((r.y0, r.y1) == (2.5, 3.5) for r in rows)  # unit 3
     assert (frame.x0, frame.x1) == (3.5, 4.5) and frame.yref == "paper"  # step 4's column
