@@ -65,13 +65,31 @@ TEXT_KEYS = {  # name in ui/player.js → catalogue key
     "token": "word.token", "keys": "player.keys", "loading": "player.loading",
     "failed": "player.failed", "chart": "player.chart",
 }
-_COMPONENT = st.components.v2.component(
-    "lstm_viz.player",
-    html='<div class="lstm-player"></div>',
-    css=(HERE / "player.css").read_text(encoding="utf-8"),
-    js=(HERE / "player.js").read_text(encoding="utf-8"),
-    isolate_styles=False,  # plotly.js styles its hover and toolbar in the document
-)
+NAME = "lstm_viz.player"
+_CSS = (HERE / "player.css").read_text(encoding="utf-8")
+_JS = (HERE / "player.js").read_text(encoding="utf-8")
+
+
+def _register():
+    """Register the player with the running server and return its mount function."""
+    return st.components.v2.component(
+        NAME, html='<div class="lstm-player"></div>', css=_CSS, js=_JS,
+        isolate_styles=False,  # plotly.js styles its hover and toolbar in the document
+    )
+
+
+_COMPONENT = _register()
+
+
+def _component():
+    """The player, registered with the runtime that runs this script: components are kept
+    per runtime (AppTest makes one per test); Streamlit 1.67 registers again by itself when
+    a runtime lacks one, 1.65 (Python 3.10's newest) does not."""
+    from streamlit.runtime import Runtime
+
+    if Runtime.exists() and Runtime.instance().bidi_component_registry.get(NAME) is None:
+        return _register()
+    return _COMPONENT
 
 
 # ---- the numbers, as the learner reads them ---------------------------------------------
@@ -267,7 +285,7 @@ def show(view: GatesView, lang: str, key: str = keys.PLAYER) -> tuple[int, int]:
     serve_plotly()
     request = _request(view, lang, steps, units)
     data = payload(view, lang, request["step"], request["unit"], request["rev"])
-    result = _COMPONENT(key=key, data=data, on_at_change=_noop)
+    result = _component()(key=key, data=data, on_at_change=_noop)
     step, unit = request["step"], request["unit"]
     at = result.get("at") if hasattr(result, "get") else None
     if isinstance(at, dict) and at.get("rev") == request["rev"]:
