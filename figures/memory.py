@@ -365,5 +365,7 @@ def distance_figure(result, trained_max: int | None = None, *, x_title: str = ""
                            font=dict(color=MUTED))
     fig.update_layout(template=TEMPLATE, height=360, showlegend=False,
                       xaxis=dict(title=plain(x_title, 60), rangemode="tozero"),
-                      yaxis=dict(title=plain(y_title, 60), range=[0, 105], ticksuffix="%"))
+                      # ticks from 20 %: a "0 %" at the corner would sit on the x axis's "0"
+                      yaxis=dict(title=plain(y_title, 60), range=[0, 105], ticksuffix="%",
+                                 tickvals=[20, 40, 60, 80, 100]))
     return fig

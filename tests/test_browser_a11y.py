@@ -9,6 +9,7 @@ nothing is fetched from outside.
 from __future__ import annotations
 
 import pytest
+import streamlit
 import test_browser
 from conftest import VIEWPORT
 from test_browser import open_app
@@ -24,6 +25,12 @@ SIZES = {"laptop": (1366, 768), "projector": (1280, 720), "phone": (390, 844)}
 # axe rules switched off, each for markup that Streamlit draws and this app cannot change.
 # None so far: the one serious finding (captions at 3.9:1) was ours to fix (ui/common.py).
 STREAMLIT_RULES: dict[str, str] = {}
+# Single elements of Streamlit's own markup, excluded by (rule, element), with the reason.
+STREAMLIT_NODES: dict[tuple[str, str], str] = {}
+if tuple(int(p) for p in streamlit.__version__.split(".")[:2]) < (1, 67):
+    STREAMLIT_NODES[("aria-allowed-attr", ".stSidebar")] = (
+        "Streamlit 1.65 (the newest for Python 3.10) gives its sidebar an ARIA attribute its "
+        "role does not allow; 1.67 no longer does, and axe finds nothing there")
 
 # Pages whose text must not overlap, at every size. The gates page joins this list once its
 # player lands (its chart and step detail are being rebuilt): add "gates" here.
@@ -49,7 +56,8 @@ def serious_violations(page) -> list[str]:
     found = Axe().run(page).response["violations"]
     return [f"{v['id']} ({v['impact']}): {v['help']} at {n['target']}"
             for v in found if v["impact"] in ("serious", "critical")
-            and v["id"] not in STREAMLIT_RULES for n in v["nodes"]]
+            and v["id"] not in STREAMLIT_RULES for n in v["nodes"]
+            if (v["id"], " ".join(map(str, n["target"]))) not in STREAMLIT_NODES]
 
 
 @pytest.mark.parametrize("lang", LANGS)

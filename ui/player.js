@@ -170,7 +170,7 @@ class Player {
     this.live = el("p", { className: "lp-live", role: "status", "aria-live": "polite", "aria-atomic": "true" });
     this.diagramDiv = el("div", { className: "lp-diagram" });
     this.mapsDiv = el("div", { className: "lp-maps" });
-    this.chart = el("div", { className: "lp-chart", tabIndex: 0, role: "img", "aria-describedby": this.uid + "-summary" },
+    this.chart = el("div", { className: "lp-chart", tabIndex: 0, role: "group", "aria-describedby": this.uid + "-summary" },
       this.diagramDiv, this.mapsDiv);
     this.chart.addEventListener("keydown", (e) => this.key(e, true));
     this.controls.addEventListener("keydown", (e) => this.key(e, false));
