@@ -2,10 +2,8 @@
 
 import streamlit as st
 
-from lstm_viz.explain import DIGITS, explain_step, fmt
-from text.explain import sentences
 from text.i18n import tr
-from ui import callbacks, common, compute, controls, keys, limits, player, share, upload
+from ui import callbacks, common, compute, controls, keys, limits, step_detail, upload
 from ui.views import UPLOADED, Chosen, GatesView
 
 EXAMPLES = {  # catalogue key → (sequence, mode)
@@ -19,11 +17,6 @@ EXAMPLES = {  # catalogue key → (sequence, mode)
 # The step arithmetic in the code font, as plain text: st.text reads no Markdown or HTML
 # (tokens the learner typed appear in these lines), and, unlike st.code, it loads no 1.6 MB
 # syntax highlighter into the browser. A constant of ours, never the learner's text.
-_MONOSPACE = """<style>
-.st-key-arith_formulas [data-testid="stText"], .st-key-arith_formulas [data-testid="stText"] *,
-.st-key-arith_inputs [data-testid="stText"], .st-key-arith_inputs [data-testid="stText"] * {
-font-family: "Source Code Pro", monospace; font-size: 0.875rem; }
-</style>"""
 
 
 def example_keys(lang: str) -> list[str]:
@@ -112,46 +105,6 @@ def examples(chosen: Chosen | None, lang: str) -> None:
                       key=f"btn_model_{k}", width="stretch")
 
 
-@st.fragment
-def step_detail(view: GatesView, lang: str) -> None:
-    """The player and the arithmetic of the step and unit it shows: a step, a unit, Play or
-    a click reruns only this part of the page."""
-    run = compute.gates_run(view)
-    seq, trace = run.sequence, run.trace
-    step, unit = player.show(view, lang)  # the player says; the URL follows
-    if st.session_state.pop(keys.PLAYER_FULL_RUN, False):  # the link is checked on arrival
-        common.check_link(controls.link_values(view, step=step, unit=unit,
-                                               layer=str(view.layer + 1)), lang)
-    st.subheader(tr("gates.closer", lang))
-    st.caption(tr("player.sync", lang))
-    ex = explain_step(run.lstm, trace, step - 1, unit - 1)
-    left, right = st.columns([3, 2])
-    with left:
-        st.markdown(tr("gates.arith", lang, step=step, unit=unit))
-        if ex.finite:  # inf or NaN: no arithmetic to show (explain.not_finite says why)
-            st.html(_MONOSPACE)
-            with st.container(key="arith_formulas"):
-                st.text("\n".join(ex.formulas()))
-            st.caption(common.escape_markdown(tr("explain.rounding", lang, digits=DIGITS)))
-            for sentence in sentences(ex, lang):
-                st.markdown("- " + common.escape_markdown(sentence))
-        else:
-            common.show_note(tr("explain.not_finite", lang))
-    with right:
-        st.markdown(tr("gates.input_at", lang, step=step))
-        st.text(tr("word.token", lang) + ": " + seq.tokens[step - 1])
-        with st.container(key="arith_inputs"):
-            st.text("xₜ = [" + ", ".join(fmt(v, DIGITS) for v in trace.x[step - 1]) + "]\n"
-                    "hₜ₋₁ = [" + ", ".join(fmt(v, DIGITS) for v in trace.h_prev[step - 1]) + "]")
-        if seq.mode != "numbers":
-            with st.expander(tr("gates.embedding", lang, dim=trace.x.shape[1])):
-                st.dataframe({tr("word.token", lang): [tok for tok, _ in seq.vocabulary()],
-                              "x": [", ".join(fmt(v, DIGITS) for v in vec)
-                                    for _, vec in seq.vocabulary()]}, hide_index=True)
-    share.gates_downloads(view, unit - 1, step - 1, lang)
-    share.link_box(lang)
-
-
 lang = common.page("nav.gates")
 st.caption(tr("gates.intro", lang))
 with st.expander(tr("share.controls", lang), expanded=not common.presenting()):
@@ -160,4 +113,4 @@ run = compute.gates_run_or_stop(view, lang)
 limits.stop_if_nonfinite([run.trace], lang, first_layer=run.layer)
 common.note_cut(run.sequence.total_steps, len(run.sequence.tokens), lang)
 st.session_state[keys.PLAYER_FULL_RUN] = True  # not a rerun of the player's fragment alone
-step_detail(view, lang)
+step_detail.show(view, lang)

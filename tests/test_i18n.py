@@ -58,7 +58,7 @@ def test_every_key_used_in_code_exists():
     for path in [*ROOT.glob("pages/*.py"), ROOT / "app.py", *ROOT.glob("ui/*.py"),
                  *ROOT.glob("lstm_viz/*.py"), *ROOT.glob("figures/*.py"),
                  *ROOT.glob("text/*.py"), *ROOT.glob("cli/*.py")]:
-        used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z_.]+)["']""", path.read_text()))
+        used |= set(re.findall(r"""\btr\(\s*["']([a-z_]+\.[a-z_.]+)["']""", path.read_text()))
     missing = sorted(used - set(catalogue("en")))
     assert len(used) > 100
     assert not missing

@@ -1,0 +1,62 @@
+"""The gates page's step detail: the player and the arithmetic of the step and unit it shows.
+
+A Streamlit fragment stays in the session as long as the session does, and a function
+defined in a page script would keep that script's whole run alive through its globals (its
+trace, its figures: issue 14); defined here, it keeps only this module.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lstm_viz.explain import DIGITS, explain_step, fmt
+from text.explain import sentences
+from text.i18n import tr
+from ui import common, compute, controls, keys, player, share
+from ui.views import GatesView
+
+_MONOSPACE = """<style>
+.st-key-arith_formulas [data-testid="stText"], .st-key-arith_formulas [data-testid="stText"] *,
+.st-key-arith_inputs [data-testid="stText"], .st-key-arith_inputs [data-testid="stText"] * {
+font-family: "Source Code Pro", monospace; font-size: 0.875rem; }
+</style>"""
+
+
+@st.fragment
+def show(view: GatesView, lang: str) -> None:
+    """The player and the arithmetic of the step and unit it shows: a step, a unit, Play or
+    a click reruns only this part of the page."""
+    run = compute.gates_run(view)
+    seq, trace = run.sequence, run.trace
+    step, unit = player.show(view, lang)  # the player says; the URL follows
+    if st.session_state.pop(keys.PLAYER_FULL_RUN, False):  # the link is checked on arrival
+        common.check_link(controls.link_values(view, step=step, unit=unit,
+                                               layer=str(view.layer + 1)), lang)
+    st.subheader(tr("gates.closer", lang))
+    st.caption(tr("player.sync", lang))
+    ex = explain_step(run.lstm, trace, step - 1, unit - 1)
+    left, right = st.columns([3, 2])
+    with left:
+        st.markdown(tr("gates.arith", lang, step=step, unit=unit))
+        if ex.finite:  # inf or NaN: no arithmetic to show (explain.not_finite says why)
+            st.html(_MONOSPACE)
+            with st.container(key="arith_formulas"):
+                st.text("\n".join(ex.formulas()))
+            st.caption(common.escape_markdown(tr("explain.rounding", lang, digits=DIGITS)))
+            for sentence in sentences(ex, lang):
+                st.markdown("- " + common.escape_markdown(sentence))
+        else:
+            common.show_note(tr("explain.not_finite", lang))
+    with right:
+        st.markdown(tr("gates.input_at", lang, step=step))
+        st.text(tr("word.token", lang) + ": " + seq.tokens[step - 1])
+        with st.container(key="arith_inputs"):
+            st.text("xₜ = [" + ", ".join(fmt(v, DIGITS) for v in trace.x[step - 1]) + "]\n"
+                    "hₜ₋₁ = [" + ", ".join(fmt(v, DIGITS) for v in trace.h_prev[step - 1]) + "]")
+        if seq.mode != "numbers":
+            with st.expander(tr("gates.embedding", lang, dim=trace.x.shape[1])):
+                st.dataframe({tr("word.token", lang): [tok for tok, _ in seq.vocabulary()],
+                              "x": [", ".join(fmt(v, DIGITS) for v in vec)
+                                    for _, vec in seq.vocabulary()]}, hide_index=True)
+    share.gates_downloads(view, unit - 1, step - 1, lang)
+    share.link_box(lang)
