@@ -397,7 +397,7 @@ class ProtocolLearner:
         widget_id = getattr(getattr(element, kind), "id", "")
         if isinstance(widget_id, str) and widget_id.startswith("$$ID-"):
             self.ids[widget_id.split("-", 2)[2]] = widget_id  # $$ID-<hash>-<key>
-        if kind == "plotly_chart":
+        if kind in ("plotly_chart", "bidi_component"):  # a Plotly chart, or the gates player
             run.charts.append(elapsed)
             if own:
                 self.tally.own_seen.add(self.n)

@@ -33,7 +33,7 @@ def page_callbacks(path: Path) -> list[str]:
             values.append(node.args[5])  # common.choice's format function
         for v in values:
             if isinstance(v, ast.Lambda) or (isinstance(v, ast.Name) and v.id in own):
-                found.append(ast.unparse(v))
+                found.append(ast.unparse(v).replace("lambda :", "lambda:"))  # 3.10 spaces it
     return found
 
 
