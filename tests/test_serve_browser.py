@@ -5,7 +5,7 @@ the pages still draw, and the step arithmetic is monospace plain text.
 from __future__ import annotations
 
 import pytest
-from test_browser import CHART, CHARTS_DRAWN, EXCEPTION, IDLE
+from test_browser import CHART, CHARTS_DRAWN, EXCEPTION, IDLE, PLAYER, PLAYER_DRAWN
 from test_serve import asgi_server  # noqa: F401  (the server fixture)
 
 pytestmark = pytest.mark.browser
@@ -31,17 +31,21 @@ def tab(browser, asgi_server):  # noqa: F811
     context.close()
 
 
-@pytest.mark.parametrize(("path", "charts"), [("/gates", 1), ("/params", 2)])
+@pytest.mark.parametrize(("path", "charts"), [("/gates", 0), ("/params", 2)])
 def test_pages_draw_through_the_wrapper_with_compressed_bundles(tab, path, charts):
     tab.goto(tab.base + path)
     tab.wait_for_selector(IDLE)
-    tab.wait_for_function(CHARTS_DRAWN, arg=charts)
+    if charts:
+        tab.wait_for_function(CHARTS_DRAWN, arg=charts)
+    else:  # /gates draws with its player (plotly.js served from /app/static/)
+        tab.wait_for_function(PLAYER_DRAWN)
+        assert tab.locator(PLAYER).count() == 1
     assert tab.locator(CHART).count() == charts
     assert tab.locator(EXCEPTION).count() == 0
     assert not tab.js_errors, tab.js_errors
     loaded = tab.evaluate(RESOURCES)
-    plotly = [r for r in loaded if "/PlotlyChart." in r[0]]
-    assert plotly, "the Plotly chunk was loaded from this server"
+    plotly = [r for r in loaded if "/PlotlyChart." in r[0] or "plotly" in r[0].lower()]
+    assert plotly or not charts, "the Plotly chunk was loaded from this server"
     for name, encoded, decoded, _ in loaded:
         if decoded > 10_000:  # every sizeable bundle came compressed
             assert encoded < 0.5 * decoded, (name, encoded, decoded)
@@ -49,19 +53,22 @@ def test_pages_draw_through_the_wrapper_with_compressed_bundles(tab, path, chart
 
 def test_a_second_visit_loads_the_bundles_from_the_cache(tab):
     tab.goto(tab.base + "/gates")
-    tab.wait_for_function(CHARTS_DRAWN, arg=1)
+    tab.wait_for_function(PLAYER_DRAWN)
     second = tab.context.new_page()
     second.goto(tab.base + "/gates")
-    second.wait_for_function(CHARTS_DRAWN, arg=1)
-    over_network = [r for r in second.evaluate(RESOURCES) if r[3] > 0]
+    second.wait_for_function(PLAYER_DRAWN)
+    # Streamlit's bundles; the player's plotly.js (/app/static/, Streamlit's own static
+    # serving) is not content-hashed: its caching is issue 17's open part
+    over_network = [r for r in second.evaluate(RESOURCES)
+                    if r[3] > 0 and "/app/static/" not in r[0]]
     assert not over_network, over_network
     second.close()
 
 
 def test_the_step_arithmetic_is_monospace_plain_text(tab):
-    tab.goto(tab.base + "/gates?seq=%3Cb%3Ebold%3C%2Fb%3E+**star**+cat")
+    tab.goto(tab.base + "/gates?model=random&seq=%3Cb%3Ebold%3C%2Fb%3E+**star**+cat")
     tab.wait_for_selector(IDLE)
-    tab.wait_for_function(CHARTS_DRAWN, arg=1)
+    tab.wait_for_function(PLAYER_DRAWN)
     for key in ("arith_formulas", "arith_inputs"):
         text = tab.locator(f".st-key-{key} [data-testid='stText']")
         assert text.count() == 1, key
