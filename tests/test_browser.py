@@ -11,6 +11,7 @@ Screenshots of every page in both languages go to ``$LSTM_VIZ_SCREENSHOTS`` or
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -95,12 +96,13 @@ def wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 6
     raise RuntimeError(f"streamlit did not answer ok within {timeout} s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
-def server(chromium, tmp_path_factory):
-    """The base URL of a fresh ``streamlit run app.py`` on a free local port."""
+@contextlib.contextmanager
+def streamlit_server(script: str, folder: Path, timeout: float | None = None):
+    """The base URL of a fresh ``streamlit run <script>`` on a free local port, its log in
+    ``folder``; stopped on leaving."""
     port = free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+    log = folder / "server.log"
+    cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
            "--server.address", "127.0.0.1", "--server.port", str(port),
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     with open(log, "wb") as out:
@@ -108,10 +110,17 @@ def server(chromium, tmp_path_factory):
                                 stdin=subprocess.DEVNULL, start_new_session=True)
     try:
         url = f"http://127.0.0.1:{port}"
-        wait_healthy(url, proc, log)
+        wait_healthy(url, proc, log, **({} if timeout is None else {"timeout": timeout}))
         yield url
     finally:
         stop(proc)
+
+
+@pytest.fixture(scope="session")
+def server(chromium, tmp_path_factory):
+    """The base URL of a fresh ``streamlit run app.py`` on a free local port."""
+    with streamlit_server("app.py", tmp_path_factory.mktemp("streamlit")) as url:
+        yield url
 
 
 @pytest.fixture

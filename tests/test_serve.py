@@ -17,7 +17,6 @@ import asyncio
 import gzip
 import http.client
 import json
-import subprocess
 import sys
 import urllib.error
 import urllib.parse
@@ -25,7 +24,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from test_browser import free_port, stop, wait_healthy
+from test_browser import streamlit_server
 
 from serve.precompressed import (
     ENCODINGS,
@@ -259,20 +258,8 @@ def test_a_base_url_and_a_mount_prefix_are_understood(static, bundle):
 def asgi_server(tmp_path_factory):
     """``streamlit run asgi.py`` on a free port, as ``make run`` starts it (the first start on
     a machine compresses the bundles into the user's cache: up to a few minutes)."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("asgi") / "server.log"
-    cmd = [sys.executable, "-m", "streamlit", "run", "asgi.py", "--server.headless", "true",
-           "--server.address", "127.0.0.1", "--server.port", str(port),
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_healthy(url, proc, log, timeout=600)
+    with streamlit_server("asgi.py", tmp_path_factory.mktemp("asgi"), timeout=600) as url:
         yield url
-    finally:
-        stop(proc)
 
 
 def get(url: str, headers: dict[str, str] | None = None, method: str = "GET",
