@@ -14,7 +14,8 @@ of ``--think`` seconds before every action:
 1. opens /gates;
 2. types a sequence of its own (words, 12-24 of them) that carries a marker no other
    session uses (``q007kfhw``: session number, four random letters);
-3. moves the step slider three times;
+3. moves the gates player three steps on (→ on its chart; a protocol client sends the
+   player's state, as the player does);
 4. visits two other pages (/stacked, /params, /why, /memory, rotating by session);
 5. opens /train, sets a seed of its own and ``--train-steps``, presses Train;
 6. goes back to /gates, and starts again (at most ``--rounds`` rounds) until ``--seconds``
@@ -77,6 +78,8 @@ from server import ROOT, start_server, stop  # benchmarks/server.py
 
 sys.path.insert(0, str(ROOT))
 
+from ui.keys import PLAYER as PLAYER_KEY  # noqa: E402 (the app's root, put on the path above)
+
 TARGET_P95 = 2.0  # seconds, action → updated chart
 OTHER_PAGES = ("stacked", "params", "why", "memory")  # each learner visits two of them
 CHARTS = {"gates": 1, "stacked": 3, "params": 2, "why": 5, "memory": 1, "train": 1}
@@ -84,6 +87,7 @@ WORDS = ("the cat sat on a mat and it was warm because the sun shone over the hi
          "while a dog slept by the old door").split()
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+RANDOM = "model=random"  # /gates opens on a trained demo, which reads only its own words
 NOT_OVERALL = ("train-start", "train-done")  # wait for a training slot: reported apart
 # A fresh Chromium page's first load: it downloads and compiles Streamlit's frontend and the
 # 4.7 MB plotly.js chunk (measured: 3.8-4.6 s with two sessions on an idle server, the
@@ -269,6 +273,7 @@ class ProtocolLearner:
         self.pages: dict[str, str] = {}  # URL path ("gates") → page script hash
         self.page_hash = ""
         self.ids: dict[str, str] = {}  # widget key → element id, on the current page
+        self.player_rev = 0  # the request the gates player answers (ui/player.py)
         self.states: dict[str, object] = {}  # element id → WidgetState the frontend keeps
         self.query = ""
         self.ws = None
@@ -310,7 +315,8 @@ class ProtocolLearner:
             setattr(state, name, v)
         self.states[state.id] = state
 
-    async def act(self, kind: str, page: str | None = None, click: str | None = None) -> Run:
+    async def act(self, kind: str, page: str | None = None, click: str | None = None,
+                  query: str = "") -> Run:
         """Send one rerun (another page, or this page with the widget states and a click)
         and wait for its end; time it as ``kind``."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -319,7 +325,7 @@ class ProtocolLearner:
         msg = BackMsg()
         rerun = msg.rerun_script
         if page is not None:  # a sidebar link: no widget states, the link's query string
-            self.ids, self.states, self.query = {}, {}, ""
+            self.ids, self.states, self.query = {}, {}, query
             if page in self.pages:
                 rerun.page_script_hash = self.pages[page]
             else:  # the first visit: the URL path names the page
@@ -397,6 +403,8 @@ class ProtocolLearner:
         widget_id = getattr(getattr(element, kind), "id", "")
         if isinstance(widget_id, str) and widget_id.startswith("$$ID-"):
             self.ids[widget_id.split("-", 2)[2]] = widget_id  # $$ID-<hash>-<key>
+        if kind == "bidi_component" and element.bidi_component.bytes[:8] == b"LSTMVIZ1":
+            self.player_rev = player_request(element.bidi_component.bytes)["rev"]
         if kind in ("plotly_chart", "bidi_component"):  # a Plotly chart, or the gates player
             run.charts.append(elapsed)
             if own:
@@ -439,7 +447,7 @@ async def protocol_learner(n: int, url: str, plan: Plan, leaks: Leaks, tally: Ta
         tally.error("disconnect", f"session {n}: could not connect: {err!r}")
         return
     try:
-        await learner.act("open", page="gates")
+        await learner.act("open", page="gates", query=RANDOM)
         for r in range(plan.rounds):
             if not await one_round(learner, n, r, plan, rng, stop_at):
                 break
@@ -461,7 +469,8 @@ async def one_round(s: ProtocolLearner, n: int, r: int, plan: Plan, rng: random.
     for step in sorted(rng.sample(range(2, len(tokens) + 1), 3)):
         if not await pause(plan, rng, stop_at):
             return False
-        s.set("step", doubles=[step])
+        s.set(PLAYER_KEY, json_value=json.dumps({"at": {"step": step, "unit": 1,
+                                                            "rev": s.player_rev}}))
         await s.act("step")
     for page in (*pages_of(n), "train"):
         if not await pause(plan, rng, stop_at):
@@ -477,8 +486,15 @@ async def one_round(s: ProtocolLearner, n: int, r: int, plan: Plan, rng: random.
     await s.act("train", click="train")
     if not await pause(plan, rng, stop_at):
         return False
-    await s.act("page", page="gates")
+    await s.act("page", page="gates", query=RANDOM)
     return True
+
+
+def player_request(blob: bytes) -> dict:
+    """Where the page asks the gates player to stand: its payload's header (the layout of
+    ``ui/player.py``: magic, header length, JSON header)."""
+    n = int.from_bytes(blob[8:12], "little")
+    return json.loads(blob[12:12 + n])["request"]
 
 
 # ---- the Chromium learners -------------------------------------------------------------------
@@ -488,28 +504,27 @@ EXCEPTION = "[data-testid='stException']"
 ERROR = "[data-testid='stAlertContentError']"
 DONE = """() => document.querySelector("[data-testid='stApp']")
                    ?.dataset.testScriptState === 'notRunning'"""
-GD = "document.querySelector(\"[data-testid='stPlotlyChart'] .js-plotly-plot\")"
+PLAYER = "document.querySelector('.lstm-player')"  # the gates player (ui/player.py)
 TYPED = f"""([marker, steps]) => {{
     if (!({DONE})()) return false;
-    const gd = {GD};
-    const sliders = gd && gd._fullLayout && gd._fullLayout.sliders;
-    const ok = sliders && sliders.length && sliders[0].steps.length === steps
-        && sliders[0].steps.some(s => String(s.label).includes(marker))
-        && gd.querySelector('.main-svg');
+    const root = {PLAYER};
+    const step = root && root.querySelector('.lp-step');
+    const ok = step && Number(step.max) === steps && root.dataset.drawn
+        && [...root.querySelectorAll('.lp-maps text')].some(n => n.textContent.includes(marker));
     return ok ? performance.now() : false;
 }}"""
-STEPPED = f"""(active) => {{
+STEPPED = f"""(step) => {{
     if (!({DONE})()) return false;
-    const gd = {GD};
-    const ok = gd && gd._fullLayout && gd._fullLayout.sliders
-        && gd._fullLayout.sliders[0].active === active && gd.querySelector('.main-svg');
+    const root = {PLAYER};
+    const ok = root && root.dataset.drawn && root.dataset.drawn.split(':')[0] === String(step);
     return ok ? performance.now() : false;
 }}"""
 PAGE_SHOWN = f"""([title, least]) => {{
     if (!({DONE})()) return false;
     const h1 = document.querySelector("[data-testid='stMain'] h1");
     if (!h1 || h1.innerText.trim() !== title) return false;
-    const charts = [...document.querySelectorAll("[data-testid='stPlotlyChart']")];
+    const charts = [...document.querySelectorAll(
+        "[data-testid='stPlotlyChart'], .lstm-player .lp-maps")];
     const ok = charts.length >= least && charts.every(c => {{
         const svg = c.querySelector('.main-svg');
         return svg && svg.getBoundingClientRect().width > 0;
@@ -587,7 +602,7 @@ async def browser_learner(n: int, context, url: str, plan: Plan, leaks: Leaks, t
     b = BrowserLearner(n, leaks.markers[n], page, plan, tally, stop_at + plan.grace)
     titles = {p: tr(f"nav.{p}.title", "en") for p in CHARTS}
     try:
-        await b.timed("open", lambda: page.goto(url + "/gates"), PAGE_SHOWN,
+        await b.timed("open", lambda: page.goto(f"{url}/gates?{RANDOM}"), PAGE_SHOWN,
                       [titles["gates"], 1], from_navigation=True)
         for r in range(plan.rounds):
             if not await browser_round(b, n, r, titles, rng, stop_at):
@@ -608,11 +623,11 @@ async def browser_round(b: BrowserLearner, n: int, r: int, titles: dict, rng: ra
     await box.fill(" ".join(tokens))
     b.tally.typed.add(n)
     await b.timed("type", lambda: box.press("Control+Enter"), TYPED, [tokens[0], len(tokens)])
-    thumb = page.locator(".st-key-step input[type=range]")  # react-aria's hidden input
-    for active in range(1, 4):  # Plotly's slider counts from 0: steps 2, 3, 4
+    chart = page.locator(".lstm-player .lp-chart")  # → steps the player, as a learner does
+    for step in range(2, 5):
         if not await pause(plan, rng, stop_at):
             return False
-        await b.timed("step", lambda: thumb.press("ArrowRight"), STEPPED, active)
+        await b.timed("step", lambda: chart.press("ArrowRight"), STEPPED, step)
     for path in (*pages_of(n), "train"):
         if not await pause(plan, rng, stop_at):
             return False

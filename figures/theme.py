@@ -65,7 +65,7 @@ PRIMARY = OKABE_ITO["blue"]
 SIGMOID = SIGMOID_GATES  # values in (0, 1), "how open": white to the gate's colour
 NEGATIVE = "#787887"       # the negative end of every diverging scale: a bluish grey
 INK = "#1A1A1A"            # text
-MUTED = "#5A5A5A"          # secondary text and the input bus
+MUTED = "#5A5A5A"          # secondary text and the input bus; Streamlit's grey text (config.toml)
 PAPER = "#FFFFFF"
 GRID = "#E6E6E6"           # grid lines, where a figure has them
 

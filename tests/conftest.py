@@ -94,9 +94,11 @@ def chromium() -> str:
     return chromium_path()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium):
-    """One Chromium with one English-locale context: tabs share its cache of Plotly's JS."""
+    """One Chromium per test module, with one English-locale context: its tabs share the cache
+    of Plotly's JS. Per module, not per session: Playwright's sync API keeps its event loop
+    marked as running while it is open, and later modules call ``asyncio.run``."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -127,6 +127,7 @@ def test_streamlit_accent_colour_is_the_themes():
     there and here, and this test keeps the two the same."""
     config = tomllib.loads((ROOT / ".streamlit/config.toml").read_text(encoding="utf-8"))
     assert config["theme"]["primaryColor"].upper() == PRIMARY.upper()
+    assert config["theme"]["grayTextColor"].upper() == theme.MUTED.upper()
     assert PRIMARY in OKABE_ITO.values()
 
 
