@@ -15,9 +15,11 @@ For each shape (T steps, H units), with a sequence of T numbers in numbers mode:
     *core* is encode + ``LSTM.random`` + ``run``; *payload* builds the player's bytes.
 (b) Bytes: the player's payload, and for comparison the JSON of the Plotly-frames figure
     (``gates_figure``) that the page sent before the player (and the HTML download keeps).
-(c) In headless Chromium against a real ``streamlit run`` (clocked in the page):
+(c) In headless Chromium against a real ``streamlit run`` (clocked in the page, from the
+    ``keydown`` event of the learner's key):
     *change → redrawn*: from Ctrl+Enter in the sequence box (one step shorter each time)
-    until the script is idle and the player has drawn the new run; *ws bytes*: what the
+    until the player has drawn the new run, and (*→ idle*) until the script has finished
+    sending the rest of the page; *ws bytes*: what the
     websocket brought for that change;
     *step → drawn / → arithmetic*: from → on the chart until the diagram shows the new step
     and until the page's arithmetic names it; *ws bytes/step*: what a step change brought;
@@ -58,19 +60,27 @@ TARGET_STEP_MS = 100
 SPEED_TOLERANCE = 0.10
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-REDRAWN = """(n) => {
+IDLE = """() => {
     const app = document.querySelector("[data-testid='stApp']");
-    if (!app || app.dataset.testScriptState !== 'notRunning') return false;
+    return app && app.dataset.testScriptState === 'notRunning' ? performance.now() : false;
+}"""
+# The player shows the new run (its step slider has the run's length and it has drawn);
+# the rest of the page (the arithmetic below it) may still be arriving: IDLE says when not.
+CHART_REDRAWN = """(n) => {
     const root = document.querySelector('.lstm-player');
     const step = root && root.querySelector('.lp-step');
     const done = step && Number(step.max) === n && root.dataset.drawn
                  && root.querySelector('.lp-maps .main-svg');
     return done ? performance.now() : false;
 }"""
+REDRAWN = f"""(n) => ({IDLE})() && ({CHART_REDRAWN})(n)"""
 DRAWN_AT = """(want) => {
     const root = document.querySelector('.lstm-player');
     return root && root.dataset.drawn === want ? performance.now() : false;
 }"""
+# When the learner's key went down, clocked in the page (not when Playwright sent it).
+KEY_CLOCK = """() => document.addEventListener('keydown',
+    () => { window.__keyAt = performance.now(); }, {capture: true})"""
 ARITHMETIC_AT = """(heading) =>
     document.body.innerText.includes(heading) ? performance.now() : false"""
 
@@ -178,6 +188,7 @@ def open_player(context, url: str, T: int, H: int):
     page.on("websocket", lambda ws: ws.on("framereceived", lambda p: received.append(len(p))))
     page.goto(url + "/gates?" + urlencode(dict(seq=numbers(T), mode="numbers", units=H)))
     page.wait_for_function(REDRAWN, arg=T)
+    page.evaluate(KEY_CLOCK)
     return page, received
 
 
@@ -187,23 +198,25 @@ def change_to_redrawn(context, url: str, T: int, H: int, repeats: int) -> dict:
     bytes a step change brings."""
     page, received = open_player(context, url, T, H)
     box = page.locator(".st-key-seq textarea")
-    redrawn, sizes = [], []
+    redrawn, idle, sizes = [], [], []
     for r in range(1, repeats + 1):
         box.fill(numbers(T - r, salt=r))  # one step fewer each time: a new run
         received.clear()
         page.evaluate("delete document.querySelector('.lstm-player').dataset.drawn")
-        t0 = page.evaluate("performance.now()")
         box.press("Control+Enter")
-        done = page.wait_for_function(REDRAWN, arg=T - r, polling="raf").json_value()
-        redrawn.append(done - t0)
+        drawn_at = page.wait_for_function(CHART_REDRAWN, arg=T - r, polling="raf").json_value()
+        idle_at = page.wait_for_function(IDLE, polling="raf").json_value()
+        key_at = page.evaluate("window.__keyAt")
+        redrawn.append(drawn_at - key_at)
+        idle.append(idle_at - key_at)
         sizes.append(sum(received))
     chart = page.locator(".lstm-player .lp-chart")
     chart.focus()
     drawn, arithmetic, step_sizes = [], [], []
     for step in range(2, repeats + 2):
         received.clear()
-        t0 = page.evaluate("performance.now()")
         chart.press("ArrowRight")
+        t0 = page.evaluate("window.__keyAt")
         d = page.wait_for_function(DRAWN_AT, arg=f"{step}:1", polling="raf").json_value()
         heading = f"Step {step}, unit 1:"
         a = page.wait_for_function(ARITHMETIC_AT, arg=heading, polling="raf").json_value()
@@ -213,6 +226,7 @@ def change_to_redrawn(context, url: str, T: int, H: int, repeats: int) -> dict:
         step_sizes.append(sum(received))
     page.close()
     return dict(redraw=statistics.median(redrawn), redraw_min=min(redrawn),
+                idle=statistics.median(idle),
                 ws=int(statistics.median(sizes)), step=statistics.median(drawn),
                 step_min=min(drawn), arith=statistics.median(arithmetic),
                 arith_min=min(arithmetic), ws_step=int(statistics.median(step_sizes)))
@@ -274,8 +288,9 @@ def verdict(value, target) -> str:
 
 def report(rows: dict, browser: dict | None, skipped: str | None) -> None:
     head = ("T", "H", "rerun warm", "rerun cold", "core", "payload ms", "player bytes",
-            "old figure", "change→drawn", "ws/change", "step→drawn", "step→arith", "ws/step")
-    widths = (4, 3, 11, 11, 5, 10, 12, 10, 13, 9, 11, 11, 7)
+            "old figure", "change→drawn", "→idle", "ws/change", "step→drawn", "step→arith",
+            "ws/step")
+    widths = (4, 3, 11, 11, 5, 10, 12, 10, 13, 6, 9, 11, 11, 7)
     print("times in ms: median (min); sizes in bytes; browser times are clocked in Chromium")
     print("  ".join(h.rjust(w) for h, w in zip(head, widths, strict=True)))
     for (T, H), row in rows.items():
@@ -284,6 +299,7 @@ def report(rows: dict, browser: dict | None, skipped: str | None) -> None:
                  f"{row['cold']:.0f} ({row['cold_min']:.0f})", f"{row['core']:.0f}",
                  f"{row['build']:.0f}", f"{row['payload']:,}", f"{row['old_json']:,}",
                  f"{b['redraw']:.0f} ({b['redraw_min']:.0f})" if b else "skipped",
+                 f"{b['idle']:.0f}" if b else "-",
                  f"{b['ws']:,}" if b else "-",
                  f"{b['step']:.0f} ({b['step_min']:.0f})" if b else "-",
                  f"{b['arith']:.0f} ({b['arith_min']:.0f})" if b else "-",
@@ -303,7 +319,8 @@ def report(rows: dict, browser: dict | None, skipped: str | None) -> None:
     for (T, H), target in TARGET_REDRAW_MS.items():
         b = browser[T, H]
         print(f"  change → redrawn ≤ {target} ms at T={T}, H={H}: {b['redraw']:.0f} ms "
-              f"({verdict(b['redraw'], target)}); websocket {b['ws'] / 1e6:.3f} MB "
+              f"({verdict(b['redraw'], target)}; the whole page idle at {b['idle']:.0f} ms); "
+              f"websocket {b['ws'] / 1e6:.3f} MB "
               f"({verdict(b['ws'], TARGET_PAYLOAD) if (T, H) == SHAPES[-1] else 'info'})")
         print(f"  step → diagram ≤ {TARGET_STEP_MS} ms at T={T}, H={H}: {b['step']:.0f} ms "
               f"({verdict(b['step'], TARGET_STEP_MS)}); → arithmetic {b['arith']:.0f} ms "
