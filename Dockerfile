@@ -33,9 +33,9 @@ COPY asgi.py ./
 
 # Streamlit's frontend bundles and the /gates player's plotly.js, compressed once here (gzip
 # and brotli, serve/), read-only at run time: asgi.py sends them as each browser accepts (a
-# first load of ~3 MB, not 15 MB). The same step puts plotly.js into /app/static/ as
-# plotly.<hash>.min.js (figures/plotly_js.py), served by the app itself (no CDN): the app
-# cannot write there at run time (ui/player.serve_plotly).
+# first load of /gates of 3.0 MB: README, "First load"). The same step puts plotly.js into
+# /app/static/ as plotly.<hash>.min.js (figures/plotly_js.py), served by the app itself (no
+# CDN): the app cannot write there at run time (ui/player.serve_plotly).
 ENV LSTM_VIZ_STATIC_CACHE=/app/.static-cache
 RUN python -m serve --cache /app/.static-cache
 
