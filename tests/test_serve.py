@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import hashlib
 import http.client
 import json
 import sys
@@ -260,6 +261,7 @@ def test_a_base_url_and_a_mount_prefix_are_understood(static, bundle):
 # ---- the app's own static files: plotly.js under a content-hashed name ---------------------------
 
 PLOTLY_JS = "app/static/plotly.0123456789ab.min.js"
+PLOTLY_FILE = PLOTLY_JS.rsplit("/", 1)[1]  # in the app's static/
 
 
 @pytest.fixture(scope="module")
@@ -268,7 +270,7 @@ def app_folder(tmp_path_factory):
     root = tmp_path_factory.mktemp("app")
     (root / "app.py").write_text("")
     (root / "static").mkdir()
-    (root / "static" / PLOTLY_JS.rsplit("/", 1)[1]).write_text(
+    (root / "static" / PLOTLY_FILE).write_text(
         "!function(){var Plotly={version:'3'};window.Plotly=Plotly}();\n" * 500)
     return root
 
@@ -286,7 +288,7 @@ def app_static(app_folder):
 
 @pytest.fixture(scope="module")
 def app_served(app_static, app_folder, static, tmp_path_factory):
-    extra = {PLOTLY_JS: app_folder / "static" / PLOTLY_JS.rsplit("/", 1)[1]}
+    extra = {PLOTLY_JS: app_folder / "static" / PLOTLY_FILE}
     bundle = ensure(static, tmp_path_factory.mktemp("app-cache"), quality=5, extra=extra)
     assert set(bundle.files[PLOTLY_JS]) == set(ENCODINGS)
     return PrecompressedStatic(app_static, bundle, base_url="")
@@ -296,7 +298,7 @@ def app_served(app_static, app_folder, static, tmp_path_factory):
 def test_the_apps_plotly_js_is_served_compressed_and_cached_for_a_year(
         app_served, app_static, app_folder, encoding):
     status, headers, body = call(app_served, "/" + PLOTLY_JS, {"Accept-Encoding": encoding})
-    plain = (app_folder / "static" / PLOTLY_JS.rsplit("/", 1)[1]).read_bytes()
+    plain = (app_folder / "static" / PLOTLY_FILE).read_bytes()
     assert status == 200 and headers["content-encoding"] == encoding
     assert DECODE[encoding](body) == plain and len(body) < len(plain) / 10
     assert headers["cache-control"] == "public, immutable, max-age=31536000"
@@ -315,7 +317,7 @@ def test_the_apps_plotly_js_is_served_compressed_and_cached_for_a_year(
 def test_the_apps_plain_plotly_js_is_cached_for_a_year_too(app_served, app_folder, headers):
     status, got, body = call(app_served, "/" + PLOTLY_JS, headers)
     assert status in (200, 206) and "content-encoding" not in got
-    assert body in (app_folder / "static" / PLOTLY_JS.rsplit("/", 1)[1]).read_bytes()
+    assert body in (app_folder / "static" / PLOTLY_FILE).read_bytes()
     assert got["cache-control"] == "public, immutable, max-age=31536000"
     assert got["vary"] == "Accept-Encoding"
 
@@ -334,7 +336,7 @@ def test_a_missing_app_file_is_not_cached(app_served):
 
 
 def test_new_plotly_js_content_makes_a_new_name_and_a_new_cache(static, app_folder, tmp_path):
-    extra = {PLOTLY_JS: app_folder / "static" / PLOTLY_JS.rsplit("/", 1)[1]}
+    extra = {PLOTLY_JS: app_folder / "static" / PLOTLY_FILE}
     first = ensure(static, tmp_path, quality=1, extra=extra)
     changed = tmp_path / "changed.js"
     changed.write_text("window.Plotly = {version: '4'};\n" * 500)
@@ -343,7 +345,7 @@ def test_new_plotly_js_content_makes_a_new_name_and_a_new_cache(static, app_fold
     assert gzip.decompress(second.files[PLOTLY_JS]["gzip"][0].read_bytes()) == \
         changed.read_bytes()
     name = plotly_js.served_name()
-    digest = __import__("hashlib").sha256(plotly_js.source().read_bytes()).hexdigest()[:12]
+    digest = hashlib.sha256(plotly_js.source().read_bytes()).hexdigest()[:12]
     assert name == f"plotly.{digest}.min.js"
     assert app_files() == {f"app/static/{name}": plotly_js.source()}
 
