@@ -31,14 +31,13 @@ COPY lstm_viz/ lstm_viz/
 COPY serve/ serve/
 COPY asgi.py ./
 
-# Streamlit's frontend bundles, compressed once here (gzip and brotli, serve/), read-only at
-# run time: asgi.py sends them as each browser accepts (a first load of ~3 MB, not 11 MB).
+# Streamlit's frontend bundles and the /gates player's plotly.js, compressed once here (gzip
+# and brotli, serve/), read-only at run time: asgi.py sends them as each browser accepts (a
+# first load of /gates of 3.0 MB: README, "First load"). The same step puts plotly.js into
+# /app/static/ as plotly.<hash>.min.js (figures/plotly_js.py), served by the app itself (no
+# CDN): the app cannot write there at run time (ui/player.serve_plotly).
 ENV LSTM_VIZ_STATIC_CACHE=/app/.static-cache
 RUN python -m serve --cache /app/.static-cache
-
-# plotly.js for the /gates player, served by the app itself from /app/static/ (no CDN); the
-# app cannot write here at run time (ui/player.serve_plotly).
-RUN mkdir static && python -c "import pathlib, shutil, plotly; shutil.copy(pathlib.Path(plotly.__file__).parent / 'package_data' / 'plotly.min.js', 'static/')"
 
 RUN useradd --uid 10001 --user-group --create-home --home-dir /home/app --shell /usr/sbin/nologin app
 USER 10001:10001

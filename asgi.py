@@ -1,12 +1,12 @@
-"""The app as an ASGI application: Streamlit's own (``st.App``) with its frontend bundles
-precompressed (serve/precompressed.py).
+"""The app as an ASGI application: Streamlit's own (``st.App``) with its frontend bundles and
+the gates player's plotly.js precompressed (serve/precompressed.py).
 
     streamlit run asgi.py          # what `make run` and the container start
 
 ``streamlit run`` finds ``app`` below and serves it with the same settings as
 ``streamlit run app.py`` (.streamlit/config.toml, ``--server.*`` flags, STREAMLIT_* variables,
 ``server.enableWebsocketCompression``). The first start on a machine compresses the bundles
-into the cache (about 30 s on two cores; ``python -m serve`` does it ahead); if the
+into the cache (about a minute on two cores; ``python -m serve`` does it ahead); if the
 cache cannot be written the server still starts and sends them uncompressed.
 
 Before the server takes its first session, :func:`preload` imports ``ui/preload.py``
@@ -25,15 +25,14 @@ import streamlit as st
 from starlette.middleware import Middleware
 from streamlit.logger import get_logger
 
-from serve import PrecompressedStatic, ensure
+from serve import PrecompressedStatic, ensure_app
 
 try:
-    bundle = ensure()
+    bundle = ensure_app()
 except OSError as err:
     logging.getLogger("lstm_viz.serve").warning(
         "frontend bundles will be sent uncompressed: cannot write their cache (%s)", err)
     bundle = None
-
 
 
 @asynccontextmanager

@@ -15,7 +15,9 @@ teacher tries the link before class), then:
    ``Network.loadingFinished.encodedDataLength`` summed over the page's HTTP requests
    (headers included; the websocket apart, its decoded payload reported as "ws");
    Resource Timing's ``transferSize`` is the cross-check. Time to first chart: navigation
-   start → the first ``.main-svg`` of a Plotly chart in the page (a MutationObserver).
+   start → the first ``.main-svg`` of a Plotly chart in the page, or the gates player drawn
+   (``.lstm-player`` with ``data-drawn`` set and its heatmaps' ``.main-svg``; it loads
+   plotly.js from ``/app/static/``), seen by a MutationObserver.
 2. **The burst** (``--burst`` learners, default 30, in the same second): ``--burst-browsers``
    fresh Chromium contexts, and the rest as protocol clients that load what a fresh
    Chromium loaded for /gates in step 1 (the same URLs and Accept-Encoding, six
@@ -57,16 +59,18 @@ from server import start_server, stop  # benchmarks/server.py
 
 ENTRIES = {"app.py": "before: streamlit run app.py", "asgi.py": "after: streamlit run asgi.py"}
 PAGES = ("gates", "params")
-CHART_SVG = "[data-testid='stPlotlyChart'] .main-svg"
+CHART_SVG = "[data-testid='stPlotlyChart'] .main-svg"  # a chart of st.plotly_chart
+PLAYER_SVG = ".lstm-player[data-drawn] .lp-maps .main-svg"  # the gates player (ui/player.py)
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 FIRST_CHART = f"""
 window.__firstChart = null;
 new MutationObserver((_, observer) => {{
-    if (document.querySelector("{CHART_SVG}")) {{
+    if (document.querySelector("{CHART_SVG}, {PLAYER_SVG}")) {{
         window.__firstChart = performance.now();
         observer.disconnect();
     }}
-}}).observe(document, {{subtree: true, childList: true}});
+}}).observe(document, {{subtree: true, childList: true, attributes: true,
+                         attributeFilter: ["data-drawn"]}});
 """
 TRANSFER = """() => [...performance.getEntriesByType('navigation'),
                      ...performance.getEntriesByType('resource')]
@@ -337,7 +341,7 @@ async def measure(entry: str, args, tmp: Path) -> dict:
             if args.burst:
                 gates = learners["gates"]["first"]
                 paths = [urlsplit(u).path for u in gates["urls"]
-                         if urlsplit(u).path.startswith("/static/")
+                         if urlsplit(u).path.startswith(("/static/", "/app/static/"))
                          or urlsplit(u).path.endswith((".png", ".json"))]
                 result["burst"] = await burst(chrome, url, proc.pid, args.burst,
                                               args.burst_browsers, paths,
@@ -361,7 +365,7 @@ def show(result: dict) -> None:
                   + (f" · JS errors {len(v['js_errors'])}" if v["js_errors"] else ""))
         print(f"  Accept-Encoding sent: {visits['first']['accept_encoding']}")
         print("  biggest: " + ", ".join(f"{p.rsplit('/', 1)[-1]} {b / 1e6:.2f}"
-                                        for b, p in visits["first"]["biggest"][:6]))
+                                        for b, p in visits["first"]["biggest"]))
     w = result.get("ws")
     if w:
         print(f"websocket, one /gates run at T={w['steps']}, H={w['units']}: "

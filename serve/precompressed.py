@@ -6,11 +6,16 @@ Two halves:
   JSON, SVG) with gzip and brotli, once, into a cache folder named after the files' content
   (``<cache>/<sha256 prefix>/static/js/x.js.br``), with an ``index.json`` of what it made.
   A new Streamlit version has new content, so a new folder; nothing is compressed per request.
+  ``extra`` files join the same folder under the URL path they are served at: the app's own
+  plotly.js (:func:`app_files`, ``app/static/plotly.<hash>.min.js``), which Streamlit's
+  static serving (``server.enableStaticServing``) would otherwise gzip on every request.
 - :class:`PrecompressedStatic`, an ASGI middleware in front of Streamlit's app: a GET or HEAD
   for one of those files gets the best variant its ``Accept-Encoding`` allows, with
   ``Content-Encoding`` and ``Vary: Accept-Encoding`` and Streamlit's own content type and
   cache headers; anything else (another path, no acceptable encoding, a ``Range`` request)
-  goes to Streamlit untouched, its static answers marked ``Vary: Accept-Encoding`` too.
+  goes to Streamlit untouched, its static answers marked ``Vary: Accept-Encoding`` too. A
+  file of the app's ``static/`` folder in the index has a content-hashed name, so it is
+  cached for a year like Streamlit's bundles, compressed or not.
 
 Only paths in the index are ever answered here (a dictionary look-up, no path built from the
 request), so the middleware adds no way to reach a file Streamlit would not serve.
@@ -43,6 +48,9 @@ GZIP_LEVEL = 9
 NO_CACHE = re.compile(r"(?:\.html$|^manifest\.json$)")
 CACHE_FOREVER = "public, immutable, max-age=31536000"
 INDEX = "index.json"
+APP_STATIC = "app/static/"  # Streamlit's URL for the app's static/ folder (enableStaticServing)
+# Streamlit's own headers on an app/static/ answer (starlette_routes.py), kept on ours
+APP_STATIC_HEADERS = {"access-control-allow-origin": "*", "x-content-type-options": "nosniff"}
 
 
 # ---- making the variants ---------------------------------------------------------------------
@@ -69,11 +77,25 @@ def compressible(source: Path) -> list[str]:
                   if p.is_file() and p.suffix in COMPRESSIBLE and p.stat().st_size >= MIN_SIZE)
 
 
-def fingerprint(source: Path, files: list[str]) -> str:
-    """A name for this exact content: sha256 over every compressible file's path and bytes."""
+def app_files() -> dict[str, Path]:
+    """The app's own files to send compressed, by URL path: plotly.js for the gates player,
+    under its content-hashed name (figures/plotly_js.py)."""
+    from figures import plotly_js
+
+    return {APP_STATIC + plotly_js.served_name(): plotly_js.source()}
+
+
+def sources(source: Path, extra: Mapping[str, Path] | None = None) -> dict[str, Path]:
+    """Every file to compress, by its path relative to the server's root: ``source``'s
+    compressible files, and ``extra``."""
+    return {rel: source / rel for rel in compressible(source)} | dict(extra or {})
+
+
+def fingerprint(files: Mapping[str, Path]) -> str:
+    """A name for this exact content: sha256 over every file's path and bytes."""
     digest = hashlib.sha256()
-    for rel in files:
-        digest.update(rel.encode() + b"\0" + (source / rel).read_bytes() + b"\0")
+    for rel in sorted(files):
+        digest.update(rel.encode() + b"\0" + files[rel].read_bytes() + b"\0")
     return digest.hexdigest()[:24]
 
 
@@ -81,8 +103,8 @@ def _compress(job: tuple[str, str, str, int]) -> tuple[str, dict[str, int]]:
     """Write ``rel``'s variants that save enough; return their sizes by encoding."""
     import brotli
 
-    source, dest, rel, quality = job
-    plain = (Path(source) / rel).read_bytes()
+    path, dest, rel, quality = job
+    plain = Path(path).read_bytes()
     made = {"br": brotli.compress(plain, quality=quality),
             "gzip": gzip.compress(plain, compresslevel=GZIP_LEVEL, mtime=0)}
     sizes = {}
@@ -96,14 +118,17 @@ def _compress(job: tuple[str, str, str, int]) -> tuple[str, dict[str, int]]:
 
 
 def build(source: Path, dest: Path, quality: int = BROTLI_QUALITY,
-          workers: int | None = None) -> dict[str, dict[str, int]]:
-    """Compress ``source``'s compressible files into ``dest`` (which must not exist yet) and
-    write its ``index.json``: {relative path: {encoding: compressed size}}."""
-    files = compressible(source)
+          workers: int | None = None,
+          extra: Mapping[str, Path] | None = None) -> dict[str, dict[str, int]]:
+    """Compress ``source``'s compressible files and ``extra`` into ``dest`` (which must not
+    exist yet) and write its ``index.json``: {relative path: {encoding: compressed size}}."""
+    files = sources(source, extra)
     dest.mkdir(parents=True)
-    jobs = [(str(source), str(dest), rel, quality) for rel in files]
+    # the largest first (plotly.js: ~25 s at brotli 11), so it does not start last
+    jobs = [(str(files[rel]), str(dest), rel, quality)
+            for rel in sorted(files, key=lambda rel: -files[rel].stat().st_size)]
     with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-        index = dict(pool.map(_compress, jobs, chunksize=4))
+        index = dict(pool.map(_compress, jobs, chunksize=1))
     index = {rel: sizes for rel, sizes in sorted(index.items()) if sizes}
     (dest / INDEX).write_text(json.dumps({"source": str(source), "files": index}, indent=0))
     return index
@@ -133,19 +158,19 @@ class Bundle:
 
 
 def ensure(source: Path | None = None, cache_root: Path | None = None,
-           quality: int = BROTLI_QUALITY) -> Bundle:
-    """The bundle for ``source`` (Streamlit's static folder), made now if it is not in
-    ``cache_root`` yet. Safe when two servers start at once: each builds in a folder of its
-    own and renames it into place; the first rename wins. Raises OSError if the cache
-    cannot be written."""
+           quality: int = BROTLI_QUALITY, extra: Mapping[str, Path] | None = None) -> Bundle:
+    """The bundle for ``source`` (Streamlit's static folder) and ``extra`` (URL path → file),
+    made now if it is not in ``cache_root`` yet. Safe when two servers start at once: each
+    builds in a folder of its own and renames it into place; the first rename wins. Raises
+    OSError if the cache cannot be written."""
     source = source or static_dir()
     cache_root = cache_root or default_cache_root()
-    target = cache_root / fingerprint(source, compressible(source))
+    target = cache_root / fingerprint(sources(source, extra))
     if not (target / INDEX).is_file():
         cache_root.mkdir(parents=True, exist_ok=True)
         scratch = Path(tempfile.mkdtemp(prefix=".building-", dir=cache_root))
         try:
-            build(source, scratch / "bundle", quality)
+            build(source, scratch / "bundle", quality, extra=extra)
             try:
                 os.rename(scratch / "bundle", target)
             except OSError:  # another process got there first
@@ -154,6 +179,12 @@ def ensure(source: Path | None = None, cache_root: Path | None = None,
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
     return Bundle.load(target)
+
+
+def ensure_app(cache_root: Path | None = None, quality: int = BROTLI_QUALITY) -> Bundle:
+    """What ``streamlit run asgi.py`` serves compressed: Streamlit's bundles and
+    :func:`app_files`."""
+    return ensure(static_dir(), cache_root, quality, extra=app_files())
 
 
 # ---- serving them ----------------------------------------------------------------------------
@@ -202,6 +233,11 @@ def cache_control(rel: str) -> str:
     return "no-cache" if NO_CACHE.search(rel) else CACHE_FOREVER
 
 
+def own_headers(rel: str) -> dict[str, str]:
+    """Headers Streamlit's own answer for ``rel`` has that ours must keep."""
+    return dict(APP_STATIC_HEADERS) if rel.startswith(APP_STATIC) else {}
+
+
 def _strip(path: str, prefix: str) -> str | None:
     """``path`` without the path segment(s) ``prefix``, or None if it is not under it."""
     prefix = "/" + prefix.strip("/") if prefix.strip("/") else ""
@@ -245,8 +281,9 @@ class PrecompressedStatic:
         request = Headers(scope=scope)
         encoding = None if "range" in request else \
             choose_encoding(request.get("accept-encoding", ""), variants)
-        if encoding is None:
-            await self.app(scope, receive, _with_vary(send))
+        if encoding is None:  # Streamlit's plain answer; an app file's is cached like ours
+            cached = {"cache-control": cache_control(rel)} if rel.startswith(APP_STATIC) else {}
+            await self.app(scope, receive, _with_vary(send, cached))
             return
         await self.response(rel, *variants[encoding], encoding, request)(scope, receive, send)
 
@@ -259,24 +296,31 @@ class PrecompressedStatic:
         answer = FileResponse(path, stat_result=stat, media_type=content_type(rel),
                               headers={"cache-control": cache_control(rel),
                                        "content-encoding": encoding,
-                                       "vary": "Accept-Encoding"})
+                                       "vary": "Accept-Encoding", **own_headers(rel)})
         del answer.headers["accept-ranges"]  # a Range request gets the plain file instead
         if StaticFiles.is_not_modified(None, answer.headers, request):
             return NotModifiedResponse(answer.headers)
         return answer
 
 
-def _with_vary(send):
+def _with_vary(send, cached: Mapping[str, str] | None = None):
     """``send`` that adds ``Vary: Accept-Encoding`` to the response's headers: a shared cache
-    must not hand this plain answer to a client that accepts a compressed one, or back."""
+    must not hand this plain answer to a client that accepts a compressed one, or back.
+    ``cached`` headers replace the answer's own on a success (200, 206, 304) only: a 404
+    must not be kept for a year."""
 
     async def wrapped(message) -> None:
         if message["type"] == "http.response.start":
             headers = list(message.get("headers", []))
             vary = [v for k, v in headers if k.lower() == b"vary"]
             value = b", ".join([*vary, b"Accept-Encoding"])
-            headers = [(k, v) for k, v in headers if k.lower() != b"vary"]
-            message = {**message, "headers": [*headers, (b"vary", value)]}
+            replaced = {b"vary"}
+            added = [(b"vary", value)]
+            if message["status"] in (200, 206, 304):
+                replaced |= {k.encode() for k in cached or {}}
+                added += [(k.encode(), v.encode()) for k, v in (cached or {}).items()]
+            headers = [(k, v) for k, v in headers if k.lower() not in replaced]
+            message = {**message, "headers": [*headers, *added]}
         await send(message)
 
     return wrapped

@@ -306,7 +306,7 @@ def _serve_like_the_image(python: Path, tmp: Path) -> None:
 
 
 def _assert_bundles_compressed(url: str) -> None:
-    """The served page's entry bundle comes compressed from the image's cache."""
+    """The served page's entry bundle and plotly.js come compressed from the image's cache."""
     import urllib.request
 
     html = urllib.request.urlopen(url + "/", timeout=30).read().decode()
@@ -314,6 +314,15 @@ def _assert_bundles_compressed(url: str) -> None:
     request = urllib.request.Request(f"{url}/{entry}", headers={"Accept-Encoding": "br, gzip"})
     with urllib.request.urlopen(request, timeout=30) as answer:
         assert answer.headers["Content-Encoding"] == "br", dict(answer.headers)
+    # the player's plotly.js: compressed from the cache, plain from /app/static/ (the same RUN)
+    from figures import plotly_js
+
+    for accept, encoding in (("br, gzip", "br"), ("identity", None)):
+        request = urllib.request.Request(f"{url}/app/static/{plotly_js.served_name()}",
+                                         headers={"Accept-Encoding": accept})
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            assert answer.headers["Content-Encoding"] == encoding, dict(answer.headers)
+            assert "immutable" in answer.headers["Cache-Control"]
 
 
 @pytest.fixture

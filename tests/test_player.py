@@ -2,6 +2,7 @@
 from the catalogue, a compact payload) and its state round trip through AppTest (the
 player's JavaScript is tested in Chromium: tests/test_browser.py)."""
 
+import hashlib
 import math
 
 import numpy as np
@@ -152,9 +153,11 @@ def test_plotly_js_is_served_by_this_server():
 
     path = player.serve_plotly()
     source = plotly.__file__.replace("__init__.py", "package_data/plotly.min.js")
-    assert path.name == "plotly.min.js" and path.read_bytes() == open(source, "rb").read()
+    content = open(source, "rb").read()
+    digest = hashlib.sha256(content).hexdigest()[:12]
+    assert path.name == f"plotly.{digest}.min.js" and path.read_bytes() == content
     header, _ = player.read_payload(player.payload(view_of(), "en", 1, 1, 0))
-    assert header["plotly"] == "app/static/plotly.min.js"  # relative: this server, no CDN
+    assert header["plotly"] == f"app/static/{path.name}"  # relative: this server, no CDN
     js = (player.HERE / "player.js").read_text()
     assert "http://" not in js and "https://" not in js and "cdn" not in js.lower()
     assert "innerHTML" not in js  # tokens are set as textContent

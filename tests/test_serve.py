@@ -5,9 +5,11 @@ Two layers:
 - the middleware in front of Streamlit's own static-file handler, on a small folder made
   here: each encoding is served where accepted and decodes to the plain file's bytes, with
   Streamlit's content type and cache headers; the plain file otherwise (no Accept-Encoding,
-  a refused coding, a Range request, a path outside the index);
+  a refused coding, a Range request, a path outside the index); the same in front of
+  Streamlit's app static serving (``/app/static/``, the player's content-hashed plotly.js),
+  cached for a year either way;
 - ``streamlit run asgi.py`` (what ``make run`` and the image start), over HTTP: real bundles
-  in each encoding, the plain file without one, and the security settings of
+  and plotly.js in each encoding, the plain file without one, and the security settings of
   .streamlit/config.toml still in force (XSRF, upload limit, the [client] options).
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import hashlib
 import http.client
 import json
 import sys
@@ -26,10 +29,13 @@ from pathlib import Path
 import pytest
 from test_browser import streamlit_server
 
+from figures import plotly_js
+from serve.__main__ import main as serve_main
 from serve.precompressed import (
     ENCODINGS,
     Bundle,
     PrecompressedStatic,
+    app_files,
     build,
     choose_encoding,
     ensure,
@@ -252,6 +258,113 @@ def test_a_base_url_and_a_mount_prefix_are_understood(static, bundle):
     assert headers.get("content-encoding") == "gzip"
 
 
+# ---- the app's own static files: plotly.js under a content-hashed name ---------------------------
+
+PLOTLY_JS = "app/static/plotly.0123456789ab.min.js"
+PLOTLY_FILE = PLOTLY_JS.rsplit("/", 1)[1]  # in the app's static/
+
+
+@pytest.fixture(scope="module")
+def app_folder(tmp_path_factory):
+    """An app's folder: its main script and static/ with a (fake) content-hashed plotly.js."""
+    root = tmp_path_factory.mktemp("app")
+    (root / "app.py").write_text("")
+    (root / "static").mkdir()
+    (root / "static" / PLOTLY_FILE).write_text(
+        "!function(){var Plotly={version:'3'};window.Plotly=Plotly}();\n" * 500)
+    return root
+
+
+@pytest.fixture(scope="module")
+def app_static(app_folder):
+    """Streamlit's own app static serving (server.enableStaticServing) for that folder."""
+    from starlette.applications import Starlette
+    from streamlit.web.server.starlette.starlette_routes import (
+        create_app_static_serving_routes,
+    )
+
+    return Starlette(routes=create_app_static_serving_routes(str(app_folder / "app.py"), None))
+
+
+@pytest.fixture(scope="module")
+def app_served(app_static, app_folder, static, tmp_path_factory):
+    extra = {PLOTLY_JS: app_folder / "static" / PLOTLY_FILE}
+    bundle = ensure(static, tmp_path_factory.mktemp("app-cache"), quality=5, extra=extra)
+    assert set(bundle.files[PLOTLY_JS]) == set(ENCODINGS)
+    return PrecompressedStatic(app_static, bundle, base_url="")
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_the_apps_plotly_js_is_served_compressed_and_cached_for_a_year(
+        app_served, app_static, app_folder, encoding):
+    status, headers, body = call(app_served, "/" + PLOTLY_JS, {"Accept-Encoding": encoding})
+    plain = (app_folder / "static" / PLOTLY_FILE).read_bytes()
+    assert status == 200 and headers["content-encoding"] == encoding
+    assert DECODE[encoding](body) == plain and len(body) < len(plain) / 10
+    assert headers["cache-control"] == "public, immutable, max-age=31536000"
+    assert headers["vary"] == "Accept-Encoding"
+    _, theirs, _ = call(app_static, "/" + PLOTLY_JS)  # Streamlit's own answer
+    for name in ("content-type", "x-content-type-options", "access-control-allow-origin"):
+        assert headers[name] == theirs[name], name
+    assert "cache-control" not in theirs, "Streamlit would let the browser guess"
+    status, _, body = call(app_served, "/" + PLOTLY_JS, {"Accept-Encoding": encoding,
+                                                         "If-None-Match": headers["etag"]})
+    assert status == 304 and body == b""
+
+
+@pytest.mark.parametrize("headers", [{"Accept-Encoding": "identity"},
+                                     {"Accept-Encoding": "br, gzip", "Range": "bytes=0-99"}])
+def test_the_apps_plain_plotly_js_is_cached_for_a_year_too(app_served, app_folder, headers):
+    status, got, body = call(app_served, "/" + PLOTLY_JS, headers)
+    assert status in (200, 206) and "content-encoding" not in got
+    assert body in (app_folder / "static" / PLOTLY_FILE).read_bytes()
+    assert got["cache-control"] == "public, immutable, max-age=31536000"
+    assert got["vary"] == "Accept-Encoding"
+
+
+def test_a_missing_app_file_is_not_cached(app_served):
+    """A plain request goes to Streamlit: where static/ lacks the file (it could not be
+    written), Streamlit's 404 must not be kept for a year."""
+    other = "app/static/plotly.ffffffffffff.min.js"
+    served = PrecompressedStatic(app_served.app, Bundle(app_served.bundle.root, {
+        other: app_served.bundle.files[PLOTLY_JS]}), base_url="")
+    status, headers, _ = call(served, "/" + other, {"Accept-Encoding": "identity"})
+    assert status == 404 and "immutable" not in headers.get("cache-control", "")
+    assert headers["vary"] == "Accept-Encoding"
+    status, headers, _ = call(app_served, "/app/static/other.js", {"Accept-Encoding": "br"})
+    assert status == 404 and "content-encoding" not in headers, "only what the index names"
+
+
+def test_new_plotly_js_content_makes_a_new_name_and_a_new_cache(static, app_folder, tmp_path):
+    extra = {PLOTLY_JS: app_folder / "static" / PLOTLY_FILE}
+    first = ensure(static, tmp_path, quality=1, extra=extra)
+    changed = tmp_path / "changed.js"
+    changed.write_text("window.Plotly = {version: '4'};\n" * 500)
+    second = ensure(static, tmp_path, quality=1, extra={PLOTLY_JS: changed})
+    assert first.root != second.root
+    assert gzip.decompress(second.files[PLOTLY_JS]["gzip"][0].read_bytes()) == \
+        changed.read_bytes()
+    name = plotly_js.served_name()
+    digest = hashlib.sha256(plotly_js.source().read_bytes()).hexdigest()[:12]
+    assert name == f"plotly.{digest}.min.js"
+    assert app_files() == {f"app/static/{name}": plotly_js.source()}
+
+
+def test_python_m_serve_compresses_plotly_js_and_puts_it_into_static(tmp_path, capsys):
+    assert serve_main(["--cache", str(tmp_path / "cache"), "--quality", "1",
+                       "--app-static", str(tmp_path / "static")]) == 0
+    copied = tmp_path / "static" / plotly_js.served_name()
+    assert copied.read_bytes() == plotly_js.source().read_bytes()
+    assert str(copied) in capsys.readouterr().out
+    (root,) = (tmp_path / "cache").iterdir()
+    bundle = Bundle.load(root)
+    variants = bundle.files[f"app/static/{copied.name}"]
+    assert brotli.decompress(variants["br"][0].read_bytes()) == copied.read_bytes()
+    assert serve_main(["--cache", str(tmp_path / "cache"), "--quality", "1",
+                       "--app-static", str(tmp_path / "static")]) == 0
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == [root.name], "made once"
+
+
 # ---- streamlit run asgi.py ----------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -291,6 +404,30 @@ def test_the_server_sends_each_encoding_of_the_real_bundles(asgi_server, encodin
         assert headers["Vary"] == "Accept-Encoding"
         assert "immutable" in headers["Cache-Control"]
         assert DECODE[encoding](body) == (static_dir() / rel).read_bytes(), rel
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_the_server_sends_plotly_js_compressed_under_its_hashed_name(asgi_server, encoding):
+    plotly_js.install(ROOT / "static")  # as the player does before it names the file
+    url = f"{asgi_server}/app/static/{plotly_js.served_name()}"
+    status, headers, body = get(url, {"Accept-Encoding": encoding})
+    assert status == 200 and headers["Content-Encoding"] == encoding
+    assert headers["Cache-Control"] == "public, immutable, max-age=31536000"
+    assert headers["Vary"] == "Accept-Encoding"
+    plain = get(url, {"Accept-Encoding": "identity"})[1]  # Streamlit's own answer
+    assert headers["Content-Type"] == plain["Content-Type"]
+    assert headers["X-Content-Type-Options"] == plain["X-Content-Type-Options"] == "nosniff"
+    assert DECODE[encoding](body) == plotly_js.source().read_bytes()
+    assert len(body) < 0.35 * plotly_js.source().stat().st_size
+
+
+def test_the_server_sends_plain_plotly_js_without_accept_encoding(asgi_server):
+    plotly_js.install(ROOT / "static")  # as the player does before it names the file
+    status, headers, body = get(f"{asgi_server}/app/static/{plotly_js.served_name()}",
+                                {"Accept-Encoding": "identity"})
+    assert status == 200 and headers.get("Content-Encoding") is None
+    assert headers["Cache-Control"] == "public, immutable, max-age=31536000"
+    assert body == plotly_js.source().read_bytes()
 
 
 def test_the_server_sends_the_plain_file_without_accept_encoding(asgi_server):

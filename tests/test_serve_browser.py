@@ -1,8 +1,11 @@
-"""The app through ``streamlit run asgi.py`` in headless Chromium: bundles arrive compressed,
-the pages still draw, and the step arithmetic is monospace plain text.
+"""The app through ``streamlit run asgi.py`` in headless Chromium: bundles and the player's
+plotly.js arrive compressed and come from the cache on the next visit, the pages still draw,
+and the step arithmetic is monospace plain text.
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from test_browser import CHART, CHARTS_DRAWN, EXCEPTION, IDLE, PLAYER, PLAYER_DRAWN
@@ -10,9 +13,10 @@ from test_serve import asgi_server  # noqa: F401  (the server fixture)
 
 pytestmark = pytest.mark.browser
 
-# Every script and style sheet the page loaded, with its bytes on the wire and decoded.
+# Every script and style sheet the page loaded (Streamlit's bundles, the player's plotly.js from
+# /app/static/), with its bytes on the wire and decoded.
 RESOURCES = """() => performance.getEntriesByType('resource')
-    .filter(e => /\\/static\\/(js|css)\\//.test(e.name))
+    .filter(e => /\\/static\\/(js|css)\\/|\\/app\\/static\\/.*\\.js$/.test(e.name))
     .map(e => [new URL(e.name).pathname, e.encodedBodySize, e.decodedBodySize,
                e.transferSize])"""
 
@@ -40,12 +44,15 @@ def test_pages_draw_through_the_wrapper_with_compressed_bundles(tab, path, chart
     else:  # /gates draws with its player (plotly.js served from /app/static/)
         tab.wait_for_function(PLAYER_DRAWN)
         assert tab.locator(PLAYER).count() == 1
+        assert [r for r in tab.evaluate(RESOURCES)
+                if re.fullmatch(r"/app/static/plotly\.[0-9a-f]{12}\.min\.js", r[0])], \
+            "the player's plotly.js, under its content-hashed name"
     assert tab.locator(CHART).count() == charts
     assert tab.locator(EXCEPTION).count() == 0
     assert not tab.js_errors, tab.js_errors
     loaded = tab.evaluate(RESOURCES)
     plotly = [r for r in loaded if "/PlotlyChart." in r[0] or "plotly" in r[0].lower()]
-    assert plotly or not charts, "the Plotly chunk was loaded from this server"
+    assert plotly, "the Plotly chunk or plotly.js was loaded from this server"
     for name, encoded, decoded, _ in loaded:
         if decoded > 10_000:  # every sizeable bundle came compressed
             assert encoded < 0.5 * decoded, (name, encoded, decoded)
@@ -57,10 +64,10 @@ def test_a_second_visit_loads_the_bundles_from_the_cache(tab):
     second = tab.context.new_page()
     second.goto(tab.base + "/gates")
     second.wait_for_function(PLAYER_DRAWN)
-    # Streamlit's bundles; the player's plotly.js (/app/static/, Streamlit's own static
-    # serving) is not content-hashed: its caching is issue 17's open part
-    over_network = [r for r in second.evaluate(RESOURCES)
-                    if r[3] > 0 and "/app/static/" not in r[0]]
+    # Streamlit's bundles and the player's plotly.js: from the cache, not even revalidated
+    loaded = second.evaluate(RESOURCES)
+    assert any("/app/static/plotly." in r[0] for r in loaded), loaded
+    over_network = [r for r in loaded if r[3] > 0]
     assert not over_network, over_network
     second.close()
 

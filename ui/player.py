@@ -3,12 +3,13 @@ the URL.
 
 A Streamlit custom component (v2, ``ui/player.js`` and ``ui/player.css``) receives one run
 once, as compact integer arrays, draws it with plotly.js (served by this server from
-``static/``, never from a CDN) and steps through it in the browser: Play/Pause, a step
-slider, the unit, speed and loop, a click on a heatmap cell, ← → Home End. It sends back
-the step and unit it shows as its state ``at`` = ``{"step", "unit", "rev"}`` (1-based); the
-page shows that step's arithmetic and writes both into the URL. While playing, the player
-tells Python at most every :data:`SYNC_MS` (and at once on pause); the diagram, the frame
-marker and the spoken line are drawn in the browser at every step.
+``static/`` under a content-hashed name, figures/plotly_js.py; never from a CDN) and steps
+through it in the browser: Play/Pause, a step slider, the unit, speed and loop, a click on
+a heatmap cell, ← → Home End. It sends back the step and unit it shows as its state ``at``
+= ``{"step", "unit", "rev"}`` (1-based); the page shows that step's arithmetic and writes
+both into the URL. While playing, the player tells Python at most every :data:`SYNC_MS` (and
+at once on pause); the diagram, the frame marker and the spoken line are drawn in the
+browser at every step.
 
 Python can move the player too (a link's ``?step=&unit=``, a shorter sequence, a model
 whose known unit should be shown): it sends a *request* ``{"step", "unit", "rev"}`` with the
@@ -34,14 +35,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import shutil
 from functools import cache
 from pathlib import Path
 
 import numpy as np
-import plotly
 import streamlit as st
 
+from figures import plotly_js
 from figures.gates import BOXES, FRAME_MS, MAPS, T_BOXES, T_STATES, player_figures
 from figures.theme import colour_scale, colours_at, plain, value_range
 from lstm_viz.gates import QUANTITIES
@@ -54,7 +54,6 @@ __all__ = ["SPEEDS", "SYNC_MS", "payload", "show", "thousandths"]
 _LOG = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 STATIC = HERE.parent / "static"  # served at /app/static/ (server.enableStaticServing)
-PLOTLY_JS = "plotly.min.js"
 MAGIC = b"LSTMVIZ1"
 SPEEDS = (0.25, 0.5, 1, 2, 4)  # × the base of FRAME_MS a step
 SYNC_MS = 500                  # while playing, Python hears the step at most this often
@@ -171,7 +170,7 @@ def _header(run, lang: str, step: int, unit: int, rev: int) -> dict:
         maps_title=tr("fig.gates.maps_title", lang, unit="{unit}"),
         colours=_box_colours(trace), text=_texts(lang), speeds=list(SPEEDS),
         request=dict(step=step, unit=unit, rev=rev), frame_ms=FRAME_MS, sync_ms=SYNC_MS,
-        plotly=f"app/static/{PLOTLY_JS}", config=common.PLOTLY_CONFIG,
+        plotly=f"app/static/{plotly_js.served_name()}", config=common.PLOTLY_CONFIG,
         arrays=[], id="",
     )
 
@@ -217,27 +216,20 @@ def read_payload(blob: bytes) -> tuple[dict, dict[str, np.ndarray]]:
 
 @cache
 def serve_plotly() -> Path | None:
-    """Copy plotly.py's own plotly.js into ``static/`` (once per process, and only if it
-    differs): the browser loads it from this server, so a classroom can be offline.
+    """Copy plotly.py's own plotly.js into ``static/`` as ``plotly.<hash>.min.js`` (once per
+    process, and only if it is not there): the browser loads it from this server, so a
+    classroom can be offline. ``streamlit run asgi.py`` sends it precompressed (serve/).
 
-    Where the app's folder is read-only (the Docker image copies the file at build time),
-    a missing copy is logged and the player says in the page that its chart cannot load;
-    the page itself keeps working. Returns the file served, or None.
+    Where the app's folder is read-only (the Docker image puts the file there at build time,
+    ``python -m serve``), a missing copy is logged and the player says in the page that its
+    chart cannot load; the page itself keeps working. Returns the file served, or None.
     """
-    source = Path(plotly.__file__).parent / "package_data" / PLOTLY_JS
-    target = STATIC / PLOTLY_JS
-    if target.exists() and target.stat().st_size == source.stat().st_size:
-        return target
     try:
-        STATIC.mkdir(exist_ok=True)
-        partial = target.with_suffix(".part")
-        shutil.copyfile(source, partial)
-        partial.replace(target)  # atomic: a browser never gets half a file
+        return plotly_js.install(STATIC)
     except OSError as err:
         _LOG.warning("cannot put plotly.js in %s (%s): /gates cannot draw its chart", STATIC,
                      err)
         return None
-    return target
 
 
 # ---- where the player stands ---------------------------------------------------------------
