@@ -57,7 +57,7 @@ def test_the_control_shows_both_export_snippets():
     at = open_page("gates")
     assert_clean(at)
     assert "Use your own model" in [e.label for e in at.expander]
-    text = "\n".join(m.value for m in at.markdown)
+    text = "\n".join(m.value for m in at.text)  # plain text in the code font, not st.code
     assert "model.state_dict()" in text and "layer.get_weights()" in text
     assert at.file_uploader(key=keys.UPLOAD_FILE).allowed_type == [".npz"]
 

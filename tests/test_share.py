@@ -89,7 +89,7 @@ def test_present_travels_with_the_page_links():
 def test_link_box_names_every_query_param_and_the_language():
     at = open_page("gates", seq="x, y & z", units=5, step=2)
     assert_clean(at)
-    link = at.code[-1].value
+    link = at.text[-1].value
     query = parse_qs(urlsplit(link).query)
     assert query["seq"] == ["x, y & z"] and query["units"] == ["5"] and query["step"] == ["2"]
     assert query["lang"] == ["en"]

@@ -51,7 +51,7 @@ def presenting() -> bool:
 # second line instead of being clipped by a narrow column ("Numbers", /train's "0.1").
 # Charts whose labels sit a fixed number of pixels apart (/memory's, by chart key, and the
 # lesson's) keep a least width and scroll sideways on a phone instead of drawing their
-# labels over each other.
+# labels over each other. monospace()'s text is set in Streamlit's code font.
 _BASE_CSS = """<style>
 [data-testid="stCaptionContainer"] { color: #595959 !important; opacity: 1 !important; }
 [data-testid="stButtonGroup"] [role="radiogroup"] { flex-wrap: wrap; }
@@ -60,6 +60,8 @@ _BASE_CSS = """<style>
 .st-key-lesson_figure { min-width: 500px; }
 [data-testid="stVerticalBlock"]:has(> .st-key-memory_figure),
 [data-testid="stVerticalBlock"]:has(> .st-key-lesson_figure) { overflow-x: auto; }
+[class*="st-key-mono_"] [data-testid="stText"], [class*="st-key-mono_"] [data-testid="stText"] * {
+font-family: "Source Code Pro", monospace; font-size: 0.875rem; }
 </style>"""
 
 # A projector at 1280×720 read from the back of a room: text, inputs and numbers larger
@@ -208,6 +210,14 @@ def _infinite(raw: str) -> bool:
         return math.isinf(float(raw))
     except ValueError:  # not a number at all: Streamlit refuses it itself
         return False
+
+
+def monospace(text: str, key: str) -> None:
+    """``text`` as plain text (never Markdown) in the code font, line breaks kept: the
+    arithmetic, code to copy, a link. Not st.code, whose syntax highlighter is a 0.4–0.5 MB
+    download for text that needs no colours (README, "First load")."""
+    with st.container(key=f"mono_{key}"):
+        st.text(text)
 
 
 def show_error(message: str) -> None:

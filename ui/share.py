@@ -26,10 +26,10 @@ def share_url(base: str, params: dict[str, str], lang: str) -> str:
 
 
 def link_box(lang: str) -> None:
-    """The full link of this view, in a code box whose copy icon copies it (plain text)."""
+    """The full link of this view, as plain text to select and copy."""
     base = st.context.url or ""
     st.caption(tr("share.link", lang), help=tr("share.link.help", lang))
-    st.code(share_url(base, dict(st.query_params), lang), language=None, wrap_lines=True)
+    common.monospace(share_url(base, dict(st.query_params), lang), "share_link")
 
 
 @cached

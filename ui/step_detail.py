@@ -15,12 +15,6 @@ from text.i18n import tr
 from ui import common, compute, controls, keys, player, share
 from ui.views import GatesView
 
-_MONOSPACE = """<style>
-.st-key-arith_formulas [data-testid="stText"], .st-key-arith_formulas [data-testid="stText"] *,
-.st-key-arith_inputs [data-testid="stText"], .st-key-arith_inputs [data-testid="stText"] * {
-font-family: "Source Code Pro", monospace; font-size: 0.875rem; }
-</style>"""
-
 
 @st.fragment
 def show(view: GatesView, lang: str) -> None:
@@ -39,9 +33,7 @@ def show(view: GatesView, lang: str) -> None:
     with left:
         st.markdown(tr("gates.arith", lang, step=step, unit=unit))
         if ex.finite:  # inf or NaN: no arithmetic to show (explain.not_finite says why)
-            st.html(_MONOSPACE)
-            with st.container(key="arith_formulas"):
-                st.text("\n".join(ex.formulas()))
+            common.monospace("\n".join(ex.formulas()), "arith_formulas")
             st.caption(common.escape_markdown(tr("explain.rounding", lang, digits=DIGITS)))
             for sentence in sentences(ex, lang):
                 st.markdown("- " + common.escape_markdown(sentence))
@@ -50,9 +42,9 @@ def show(view: GatesView, lang: str) -> None:
     with right:
         st.markdown(tr("gates.input_at", lang, step=step))
         st.text(tr("word.token", lang) + ": " + seq.tokens[step - 1])
-        with st.container(key="arith_inputs"):
-            st.text("xₜ = [" + ", ".join(fmt(v, DIGITS) for v in trace.x[step - 1]) + "]\n"
-                    "hₜ₋₁ = [" + ", ".join(fmt(v, DIGITS) for v in trace.h_prev[step - 1]) + "]")
+        common.monospace("xₜ = [" + ", ".join(fmt(v, DIGITS) for v in trace.x[step - 1]) + "]\n"
+                         "hₜ₋₁ = [" + ", ".join(fmt(v, DIGITS) for v in trace.h_prev[step - 1])
+                         + "]", "arith_inputs")
         if seq.mode != "numbers":
             with st.expander(tr("gates.embedding", lang, dim=trace.x.shape[1])):
                 st.dataframe({tr("word.token", lang): [tok for tok, _ in seq.vocabulary()],

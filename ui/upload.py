@@ -78,11 +78,10 @@ def upload_control(lang: str, on_model: Callable[[], None] | None = None) -> Non
     error = st.session_state.get(keys.UPLOAD_ERROR)
     with st.expander(tr("upload.title", lang), expanded=error is not None):
         st.caption(tr("upload.intro", lang))
-        # Fenced Markdown, not st.code: the page's st.code blocks are its arithmetic.
         st.markdown(tr("upload.pytorch", lang))
-        st.markdown(f"```python\n{PYTORCH_SNIPPET}\n```")
+        common.monospace(PYTORCH_SNIPPET, "snippet_pytorch")
         st.markdown(tr("upload.keras", lang))
-        st.markdown(f"```python\n{KERAS_SNIPPET}\n```")
+        common.monospace(KERAS_SNIPPET, "snippet_keras")
         st.file_uploader(tr("upload.file", lang), type=["npz"], key=keys.UPLOAD_FILE,
                          on_change=_on_upload, args=(on_model,),
                          help=tr("upload.file.help", lang))
