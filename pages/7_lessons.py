@@ -40,11 +40,12 @@ def nav_buttons(lang: str, part: int, step: int) -> None:
     first = part == 1 and step == 1
     last = part == len(lessons.PARTS) and step == len(lessons.PARTS[-1].steps)
     back, info, forward = st.columns([1, 2, 1], vertical_alignment="center")
-    back.button(tr("lesson.back", lang), on_click=callbacks.lesson_move, args=(-1,), disabled=first,
-                icon=":material/arrow_back:", width="stretch", key="back")
+    back.button(tr("lesson.back", lang), on_click=callbacks.lesson_move, args=(-1,),
+                disabled=first, icon=":material/arrow_back:", width="stretch", key="back")
     info.caption(tr("lesson.step", lang, step=step, count=len(lessons.PARTS[part - 1].steps)))
-    forward.button(tr("lesson.next", lang), on_click=callbacks.lesson_move, args=(1,), disabled=last,
-                   icon=":material/arrow_forward:", width="stretch", type="primary", key="next")
+    forward.button(tr("lesson.next", lang), on_click=callbacks.lesson_move, args=(1,),
+                   disabled=last, icon=":material/arrow_forward:", width="stretch",
+                   type="primary", key="next")
 
 
 def step_figure(lesson: lessons.Step, lang: str):

@@ -53,7 +53,7 @@ def test_the_check_finds_a_page_lambda_as_a_format_function(tmp_path):
     # as /memory, /why and /lessons did: a choice's labels, a radio's format_func
     page = tmp_path / "p.py"
     page.write_text("lang = 'en'\n"
-                    "common.choice(box.segmented_control, 'l', O, 'k', 'a', lambda m: tr(m, lang))\n"
+                    "common.choice(box.radio, 'l', O, 'k', 'a', lambda m: tr(m, lang))\n"
                     "st.radio('p', (1, 2), key='part', format_func=lambda p: str(p))\n")
     assert page_callbacks(page) == ["lambda m: tr(m, lang)", "lambda p: str(p)"]
 
