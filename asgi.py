@@ -12,7 +12,9 @@ cache cannot be written the server still starts and sends them uncompressed.
 Before the server takes its first session, :func:`preload` imports ``ui/preload.py``
 (pandas in full, Plotly's validators and JSON encoder): the server opens its port only
 after its lifespan has started, so even a class that connects in the same second as the
-health check answers finds them loaded (issue 14, the first burst).
+health check answers finds them loaded (issue 14, the first burst). It then starts
+``ui/cache.py``'s collector of finished runs' garbage, with what is loaded so far frozen
+out of every full collection (docs/deploy.md, "Memory: what one server keeps").
 """
 
 import importlib
@@ -41,6 +43,7 @@ async def preload(_app):
     uvicorn listens (a few seconds at the start; nothing is being served yet)."""
     began = time.perf_counter()
     importlib.import_module("ui.preload")
+    importlib.import_module("ui.cache").start_collector(freeze=True)  # docs/deploy.md, Memory
     get_logger("lstm_viz.serve").info(
         "preloaded ui.preload before the first session in %.1f s", time.perf_counter() - began)
     yield

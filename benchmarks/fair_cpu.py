@@ -7,8 +7,9 @@ for the heaviest /why view, back to back.
 ``--heavy`` clients (default 3) each open, one after another, the heaviest /why view there
 is (a random layer of 64 units reading 500 characters: every section, gradients through
 time included), each time with a new seed so that nothing comes from the cache, in a fresh
-session. Meanwhile one innocent learner opens /gates once and then moves its step slider
-every ``--every`` seconds (default 1); its latencies (BackMsg → end of run) are reported.
+session. Meanwhile one innocent learner opens /gates once (random weights) and then moves
+the gates player one step every ``--every`` seconds (default 1), sending the player's state
+as ``ui/player.js`` does; its latencies (BackMsg → end of run) are reported.
 
 Target (issue 14): the innocent learner's p95 < 1 s. Exit status 1 on errors or a miss.
 """
@@ -24,7 +25,16 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from classroom_load import Leaks, Plan, ProtocolLearner, Tally, loadavg, percentiles
+from classroom_load import (
+    PLAYER_KEY,
+    RANDOM,
+    Leaks,
+    Plan,
+    ProtocolLearner,
+    Tally,
+    loadavg,
+    percentiles,
+)
 from memory_load import open_link
 from server import ROOT, start_server, stop
 
@@ -55,12 +65,13 @@ async def innocent(url: str, plan: Plan, tally: Tally, until: float, every: floa
     await s.connect()
     times = []
     try:
-        await s.act("open", page="gates")
+        await s.act("open", page="gates", query=RANDOM)  # its default sequence, 9+ steps
         step = 1
         while time.monotonic() < until:
             await asyncio.sleep(every)
-            step = step % 9 + 1
-            s.set("step", doubles=[step])
+            step = step % 9 + 1  # the player's state, as ui/player.js sends it on a step
+            s.set(PLAYER_KEY, json_value=json.dumps({"at": {"step": step, "unit": 1,
+                                                            "rev": s.player_rev}}))
             start = time.perf_counter()
             await s.act("step")
             times.append(time.perf_counter() - start)

@@ -2,6 +2,7 @@
 
     python benchmarks/memory_load.py                 # 3 clients × (8 /stacked + 8 /gates)
     python benchmarks/memory_load.py --views 4 --after 30
+    python benchmarks/memory_load.py --close-each --entry asgi.py   # as `make run` serves
 
 ``--clients`` clients (default 3) each open, one after another, ``--views`` distinct largest
 /stacked views (8 × 256 units, a dense head of 16, as many steps as one view may have:
@@ -103,6 +104,9 @@ def main(argv=None) -> int:
                         help="close each session right after its view (default: all stay open "
                              "until every view is done)")
     parser.add_argument("--st", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--entry", default="app.py", choices=("app.py", "asgi.py"),
+                        help="what the server runs: app.py (default) or asgi.py (`make run`'s: "
+                             "the collector starts frozen in its lifespan)")
     parser.add_argument("--json")
     args = parser.parse_args(argv)
     print("command: " + " ".join([Path(sys.executable).name, *sys.argv]))
@@ -111,7 +115,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "server.log"
         load = loadavg()
-        proc, url = start_server(log, args.st)
+        proc, url = start_server(log, args.st, script=args.entry)
         sampler = Sampler(proc.pid)
         sampler.start()
         try:
@@ -132,7 +136,8 @@ def main(argv=None) -> int:
     times = [x for v in tally.latencies.values() for x in v]
     errors = {k: len(v) for k, v in tally.errors.items()}
     print(f"{args.clients} clients × ({args.views} /stacked + {args.views} /gates) largest "
-          f"views in {closed - start:.0f} s; load average before {load}, after {loadavg()}")
+          f"views in {closed - start:.0f} s on {args.entry}; load average before {load}, "
+          f"after {loadavg()}")
     print(f"views: {len(times)}, slowest {max(times, default=0):.1f} s · errors "
           f"{sum(errors.values())} {errors or ''}")
     for line in [x for v in tally.errors.values() for x in v][:5] + bad[:5]:

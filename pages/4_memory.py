@@ -6,22 +6,11 @@ from lstm_viz.explain import fmt
 from lstm_viz.story import PLACES
 from text.i18n import tr
 from text.story import distance_summary, forget_summary, narrate
-from ui import common, compute, controls, keys, nav
+from ui import callbacks, common, compute, controls, keys, nav
 from ui.controls import STORIES  # the story each model opens with
 
 MAX_CHARS = 4000
 SEGMENT = {"words": "memory.segment.words", "chars": "memory.segment.chars"}
-
-
-def _new_demo() -> None:
-    """Another model reads another language: start from its own story."""
-    st.session_state[keys.SEQ] = STORIES[st.session_state["demo"]]
-
-
-def _load_example() -> None:
-    if st.session_state.get("example"):
-        st.session_state[keys.SEQ] = st.session_state["example"]
-    st.session_state["example"] = None  # the picker goes back to its placeholder
 
 
 def _story_box(name: str, lang: str) -> str:
@@ -44,11 +33,12 @@ def memory_controls(lang: str) -> tuple[str, str]:
     left, right = st.columns([2, 3])
     name = common.choice(left.segmented_control, tr("memory.demo", lang), compute.MEMORY_DEMOS,
                          "demo", controls.opening_demo(lang),
-                         lambda m: tr(f"memory.demo.{m}", lang),
-                         on_change=_new_demo, help=tr("memory.demo.help", lang))
+                         callbacks.labels("memory.demo.", lang),
+                         on_change=callbacks.memory_demo_changed, help=tr("memory.demo.help", lang))
     texts = compute.model_examples(compute.demo_chosen(name), 8)
     right.selectbox(tr("memory.example", lang), texts, index=None,
-                    key="example", on_change=_load_example, help=tr("memory.example.help", lang),
+                    key="example", on_change=callbacks.take_pick, args=("example", keys.SEQ),
+                    help=tr("memory.example.help", lang),
                     placeholder=tr("memory.example.placeholder", lang))
     return name, _story_box(name, lang)
 
@@ -65,10 +55,6 @@ def show_metrics(name: str, unit: int, lang: str) -> None:
                    help=tr(f"memory.metric.{key}.help", lang, unit=unit + 1))
 
 
-def _load_preset(text: str) -> None:
-    st.session_state[keys.SEQ] = text
-
-
 def break_buttons(name: str, lang: str) -> None:
     """"Try to break it": one button per preset story, which loads it into the story box."""
     st.markdown("**" + common.escape_markdown(tr("memory.break", lang)) + "** · "
@@ -76,7 +62,7 @@ def break_buttons(name: str, lang: str) -> None:
     presets = compute.break_presets(name)
     for col, preset in zip(st.columns(len(presets)), presets, strict=True):
         col.button(tr(f"memory.break.{preset.key}", lang), key=f"break_{preset.key}",
-                   on_click=_load_preset, args=(preset.text,), width="stretch",
+                   on_click=callbacks.set_state, args=({keys.SEQ: preset.text},), width="stretch",
                    help=tr(f"memory.break.{preset.key}.help", lang))
 
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from figures.train import training_figure
 from text.i18n import tr
-from ui import common, training
+from ui import callbacks, common, training
 from ui.training import DEFAULTS, SEEDS, STEPS, UNITS
 
 GATES_PAGE = "pages/1_gates.py"
@@ -15,7 +15,7 @@ def train_controls(lang: str) -> training.Settings:
     """The task and the run's settings, as plain values."""
     cols = st.columns([4, 2, 5, 2, 2])  # the learning rates fit on one line (0.1 was clipped)
     task = common.choice(cols[0].selectbox, tr("train.task", lang), training.TASK_NAMES, "task",
-                         training.default_task(lang), lambda n: tr(f"task.{n}.title", lang),
+                         training.default_task(lang), callbacks.labels("task.", lang, ".title"),
                          help=tr("train.task.help", lang))
     units = common.number(cols[1], tr("train.units", lang), *UNITS, DEFAULTS["units"], "units",
                           help=tr("train.units.help", lang))

@@ -12,7 +12,7 @@ from figures.why import (
 from lstm_viz.explain import fmt
 from lstm_viz.why import MAP_MAX_STEPS
 from text.i18n import tr
-from ui import common, compute, controls, keys, limits, nav
+from ui import callbacks, common, compute, controls, keys, limits, nav
 from ui.views import RANDOM, GatesView
 
 WHO = ("unit", "all")     # the surgery acts on the chosen unit, or on every unit
@@ -43,12 +43,12 @@ def why_controls(lang: str) -> GatesView:
 def surgery_controls(lang: str) -> tuple[str, str, str]:
     cols = st.columns([10, 4, 5])
     surgery = common.choice(cols[0].segmented_control, tr("why.surgery", lang), compute.SURGERIES,
-                            "surgery", "f1", lambda s: tr(f"why.surgery.{s}", lang),
+                            "surgery", "f1", callbacks.labels("why.surgery.", lang),
                             help=tr("why.surgery.help", lang))
     who = common.choice(cols[1].segmented_control, tr("why.who", lang), WHO, "who", "unit",
-                        lambda w: tr(f"why.who.{w}", lang))
+                        callbacks.labels("why.who.", lang))
     when = common.choice(cols[2].segmented_control, tr("why.when", lang), WHEN, "when", "all",
-                         lambda w: tr(f"why.when.{w}", lang))
+                         callbacks.labels("why.when.", lang))
     return surgery, who, when
 
 

@@ -12,7 +12,7 @@ from figures.stacked import unrolled_figure
 from lstm_viz.params import ARTICLE
 from text.glossary import headers, rows
 from text.i18n import tr
-from ui import checks, common, lessons, nav
+from ui import callbacks, checks, common, lessons, nav
 
 PART_NUMBERS = tuple(range(1, len(lessons.PARTS) + 1))
 
@@ -24,26 +24,12 @@ def _start() -> None:
         st.session_state["part"], st.session_state["step"] = part, step
 
 
-def _new_part() -> None:
-    st.session_state["step"] = 1
-
-
-def _move(by: int) -> None:
-    """One step forward or back, into the next or previous part at either end."""
-    part, step = st.session_state["part"], st.session_state["step"] + by
-    if step < 1 and part > 1:
-        part -= 1
-        step = len(lessons.PARTS[part - 1].steps)
-    elif step > len(lessons.PARTS[part - 1].steps) and part < len(lessons.PARTS):
-        part, step = part + 1, 1
-    st.session_state["part"], st.session_state["step"] = lessons.position(part, step)
-
-
 def lesson_controls(lang: str) -> tuple[int, int]:
     """The part picker; returns the (part, step) to show, both 1-based, and keeps them in
     the URL."""
     st.radio(tr("lesson.pick", lang), PART_NUMBERS, key="part", horizontal=True,
-             format_func=lambda p: tr(lessons.PARTS[p - 1].key, lang), on_change=_new_part)
+             format_func=callbacks.lesson_part_labels(lang), on_change=callbacks.set_state,
+             args=({"step": 1},))
     part, step = lessons.position(st.session_state["part"], st.session_state["step"])
     st.session_state["step"] = step
     st.query_params["part"], st.query_params["step"] = str(part), str(step)
@@ -54,11 +40,12 @@ def nav_buttons(lang: str, part: int, step: int) -> None:
     first = part == 1 and step == 1
     last = part == len(lessons.PARTS) and step == len(lessons.PARTS[-1].steps)
     back, info, forward = st.columns([1, 2, 1], vertical_alignment="center")
-    back.button(tr("lesson.back", lang), on_click=_move, args=(-1,), disabled=first,
-                icon=":material/arrow_back:", width="stretch", key="back")
+    back.button(tr("lesson.back", lang), on_click=callbacks.lesson_move, args=(-1,),
+                disabled=first, icon=":material/arrow_back:", width="stretch", key="back")
     info.caption(tr("lesson.step", lang, step=step, count=len(lessons.PARTS[part - 1].steps)))
-    forward.button(tr("lesson.next", lang), on_click=_move, args=(1,), disabled=last,
-                   icon=":material/arrow_forward:", width="stretch", type="primary", key="next")
+    forward.button(tr("lesson.next", lang), on_click=callbacks.lesson_move, args=(1,),
+                   disabled=last, icon=":material/arrow_forward:", width="stretch",
+                   type="primary", key="next")
 
 
 def step_figure(lesson: lessons.Step, lang: str):

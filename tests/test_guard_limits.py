@@ -164,6 +164,96 @@ def test_many_distinct_largest_stacked_views_stay_within_the_budget(monkeypatch)
     cache.shared.clear()
 
 
+# ---- the garbage of finished runs: collected when the server grows ---------------------------
+
+def test_a_collection_is_due_after_growth_from_the_lowest_point_and_a_pause():
+    c = cache.Collector(growth=100, pause=2.0)
+    assert not c.due(1000, 0.0)    # the first reading is the floor
+    assert not c.due(1099, 1.0)
+    assert not c.due(900, 1.5)     # memory freed: growth counts from here
+    assert not c.due(999, 2.0)
+    assert c.due(1000, 3.0)        # 100 above the lowest point
+    c._last = 3.0                  # as run() does after collecting
+    assert not c.due(1200, 4.0)    # within the pause
+    assert c.due(1200, 5.0)
+
+
+def test_the_collector_frees_a_finished_runs_cycle_that_python_would_keep():
+    """A page's globals and its functions form a cycle; with Python's automatic collection
+    off (as its gen-2 threshold effectively is on a big server), only the collector frees
+    the 32 MB the cycle holds."""
+    import gc
+    import types
+    import weakref
+
+    class Globals(dict):  # a dict that a weak reference can follow
+        pass
+
+    readings = iter([0, 0, 40 * MB, 40 * MB, 0, 0, 0, 0] + [0] * 1000)
+    collector = cache.Collector(growth=16 * MB, every=0.01, pause=0.0,
+                                resident=lambda: next(readings))
+    gc.disable()
+    try:
+        run = Globals(trace=np.ones(4 * MB))  # 32 MB
+        run["show"] = types.FunctionType((lambda: None).__code__, run)  # __globals__ is run
+        gone = weakref.ref(run)
+        del run
+        assert gone() is not None         # refcounting alone cannot free a cycle
+        collector.start()
+        deadline = time.monotonic() + 10
+        while (gone() is not None or not collector.collections) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert gone() is None and collector.collections >= 1
+    finally:
+        collector.halt.set()
+        gc.enable()
+
+
+def test_the_collectors_growth_comes_from_the_environment(monkeypatch):
+    monkeypatch.delenv("LSTM_VIZ_GC_MB", raising=False)
+    assert cache.collector_growth() == cache.GROWTH == 128 * MB
+    monkeypatch.setenv("LSTM_VIZ_GC_MB", "64")
+    assert cache.collector_growth() == 64 * MB
+    monkeypatch.setenv("LSTM_VIZ_GC_MB", "0")
+    assert cache.collector_growth() == 0   # off
+    for bad in ("lots", "nan", "inf"):
+        monkeypatch.setenv("LSTM_VIZ_GC_MB", bad)
+        assert cache.collector_growth() == cache.GROWTH
+
+
+def test_a_page_starts_the_servers_one_collector():
+    open_page("params")
+    collector = cache.start_collector()
+    assert isinstance(collector, cache.Collector) and collector.is_alive()
+    assert cache.start_collector() is collector
+    assert cache.resident_bytes() > 10 * MB
+    cache.release_freed()  # glibc here: returns; elsewhere a no-op
+
+
+def test_a_server_started_with_freeze_skips_what_it_loaded_in_every_collection():
+    """asgi.py's lifespan: the modules loaded before any session are frozen, so a full
+    collection need not walk them. In a process of its own: a frozen pytest would hide
+    objects from the other tests' gc.get_objects()."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import gc, time\n"
+            "import ui.preload\n"
+            "from ui import cache\n"
+            "c = cache.start_collector(freeze=True)\n"
+            "assert c.is_alive() and cache.start_collector() is c\n"
+            "t = time.perf_counter(); gc.collect(); took = time.perf_counter() - t\n"
+            "print(gc.get_freeze_count(), took)\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120, env={**os.environ,
+                                                      "LSTM_VIZ_GC_MB": "128"})
+    assert out.returncode == 0, out.stderr
+    frozen, took = out.stdout.split()
+    assert int(frozen) > 50_000      # pandas, Plotly, Streamlit, NumPy
+    assert float(took) < 0.05        # a full collection walks only what came after
+
+
 # ---- the work of one view ---------------------------------------------------------------------
 
 def test_work_limit_message_says_the_limit_and_how_to_stay_under():

@@ -3,8 +3,8 @@
 A widget callback stays in the session's state until the session is dropped (a closed one
 is kept ``server.disconnectedSessionTTL`` s). A callback defined in a page script keeps the
 script's globals through ``__globals__``: its trace and figures, ~25 MB after a largest
-/stacked view. The pages of the memory benchmark (/gates, /stacked) and /params hand widgets
-callbacks from ``ui/callbacks.py`` instead.
+/stacked view. Every page hands its widgets callbacks and format functions from
+``ui/callbacks.py`` instead: no function defined in a page, no lambda.
 """
 
 from __future__ import annotations
@@ -37,9 +37,25 @@ def page_callbacks(path: Path) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("page", ["1_gates.py", "2_stacked.py", "3_params.py"])
+PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
+
+
+def test_every_page_is_checked():
+    assert len(PAGES) >= 7 and {"4_memory.py", "6_why.py", "7_lessons.py"} <= set(PAGES)
+
+
+@pytest.mark.parametrize("page", PAGES)
 def test_widget_callbacks_are_not_defined_in_the_page(page):
     assert page_callbacks(ROOT / "pages" / page) == []
+
+
+def test_the_check_finds_a_page_lambda_as_a_format_function(tmp_path):
+    # as /memory, /why and /lessons did: a choice's labels, a radio's format_func
+    page = tmp_path / "p.py"
+    page.write_text("lang = 'en'\n"
+                    "common.choice(box.radio, 'l', O, 'k', 'a', lambda m: tr(m, lang))\n"
+                    "st.radio('p', (1, 2), key='part', format_func=lambda p: str(p))\n")
+    assert page_callbacks(page) == ["lambda m: tr(m, lang)", "lambda p: str(p)"]
 
 
 def test_the_check_finds_a_page_callback(tmp_path):
@@ -60,6 +76,9 @@ def test_set_state_keeps_no_page_globals():
 @pytest.mark.parametrize("page, query", [
     ("gates", dict(mode="chars", units=64, seed=7, seq="abcdef" * 20)),
     ("stacked", dict(mode="chars", units="8,8", seed=7, seq="abcdef" * 20)),
+    ("memory", dict(demo="pronoun-en")),
+    ("why", dict(model="random", mode="chars", units=8, seed=7, seq="abcdef" * 5)),
+    ("lessons", dict(part=1, step=2)),
 ])
 def test_a_sessions_state_keeps_no_page_run(page, query):
     # The session (its widget state) is alive as long as `at` is, as a closed session is
@@ -73,5 +92,5 @@ def test_a_sessions_state_keeps_no_page_run(page, query):
     gc.collect()
     script = PAGES[page]
     held = [o for o in gc.get_objects() if isinstance(o, dict)
-            and str(o.get("__file__", "")).endswith(script) and "run" in o]
+            and str(o.get("__file__", "")).endswith(script) and "lang" in o]  # a page's run
     assert held == [], f"{script}'s globals are still alive after its run"

@@ -19,17 +19,22 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 import inspect
+import logging
 import os
 import sys
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["MB", "ByteCache", "budget_bytes", "cached", "memory_bytes", "size_of", "shared"]
+__all__ = ["MB", "ByteCache", "Collector", "budget_bytes", "cached", "collector_growth",
+           "memory_bytes", "release_freed", "resident_bytes", "size_of", "shared",
+           "start_collector"]
 
 MB = 1 << 20
 # budget = clamp((M − BASE − SESSIONS × PER_SESSION) / 2, FLOOR, CEILING): docs/deploy.md
@@ -197,6 +202,123 @@ class ByteCache:
 shared = ByteCache(budget_bytes())  # the server's one cache: every cached function draws on it
 
 
+# ---- the garbage of finished runs --------------------------------------------------------
+#
+# A page's run ends as garbage in a reference cycle: the functions the page defines point to
+# its globals (``__globals__``), which point back to them, and the globals hold the run's
+# trace and figures (~25 MB after a largest /stacked view). Only a full collection frees such
+# a cycle. Streamlit's collection after every run (``runner.postScriptGC``) is turned off in
+# .streamlit/config.toml: with 30 sessions it took 59 % of the server's time. Python's own
+# full collections wait until the long-lived objects have grown by a quarter, and a server
+# holds millions of them (Plotly, Streamlit, pandas): 48 largest views took it to 1.3 GB.
+# So the server collects when it has *grown*, not after every run, and then hands the freed
+# memory back to the system (glibc's ``malloc_trim``): without that the freed memory stays
+# resident, the next runs' garbage piles up in it unseen, and growth stops being a signal
+# (measured: collections alone still let the server reach 754 MB; README, "Limits and memory").
+
+GROWTH = 128 * MB  # a full collection once the server has grown this much since the last one
+PAUSE = 2.0        # seconds at least between two (one holds the interpreter 0.1–0.6 s)
+_LOG = logging.getLogger(__name__)
+
+
+def resident_bytes() -> int | None:
+    """This process's resident memory (Linux's /proc), or None where it cannot be read."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def collector_growth() -> int:
+    """Bytes of growth that start a full collection: ``LSTM_VIZ_GC_MB`` if set (0 turns the
+    collector off), else :data:`GROWTH`."""
+    try:
+        wanted = float(os.environ.get("LSTM_VIZ_GC_MB", ""))
+    except ValueError:
+        return GROWTH
+    return max(0, int(wanted * MB)) if wanted == wanted and wanted != float("inf") else GROWTH
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim`` (Linux), or None (macOS, musl, Windows)."""
+    try:
+        import ctypes
+
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+def release_freed() -> None:
+    """Hand memory that is free inside the allocator's arenas back to the system."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+class Collector(threading.Thread):
+    """Every ``every`` s, a full ``gc.collect()`` and :func:`release_freed` if the process's
+    resident memory has grown ``growth`` bytes above the lowest it was since the last
+    collection (and ``pause`` s have passed since then)."""
+
+    def __init__(self, growth: int = GROWTH, every: float = 0.5, pause: float = PAUSE,
+                 resident: Callable[[], int | None] = resident_bytes):
+        super().__init__(name="lstm-viz-collector", daemon=True)
+        self.growth, self.every, self.pause, self.resident = growth, every, pause, resident
+        self.collections = 0
+        self.halt = threading.Event()
+        self._floor: int | None = None
+        self._last = float("-inf")
+
+    def due(self, rss: int, now: float) -> bool:
+        """Whether a collection is due at resident memory ``rss`` and time ``now``; keeps
+        the lowest ``rss`` seen as the point growth is measured from."""
+        if self._floor is None or rss < self._floor:
+            self._floor = rss
+        return rss - self._floor >= self.growth and now - self._last >= self.pause
+
+    def run(self) -> None:
+        while not self.halt.wait(self.every):
+            rss = self.resident()
+            if rss is None or not self.due(rss, time.monotonic()):
+                continue
+            start = time.monotonic()
+            gc.collect()
+            release_freed()
+            self.collections += 1
+            self._last, self._floor = time.monotonic(), self.resident()
+            _LOG.debug("collected: %.0f MB → %.0f MB in %.2f s", rss / MB,
+                       (self._floor or 0) / MB, self._last - start)
+
+
+_collector: list[Collector | None] = []  # the process's one, once asked for
+_collector_lock = threading.Lock()
+
+
+def start_collector(freeze: bool = False) -> Collector | None:
+    """The server's one :class:`Collector`, started on first use; None where it is turned
+    off (``LSTM_VIZ_GC_MB=0``) or resident memory cannot be read.
+
+    ``freeze`` (for a server that has imported its modules and serves no session yet:
+    asgi.py's lifespan) first moves every object there is into the collector's permanent
+    generation (``gc.freeze()``), which full collections skip: one then takes a few ms
+    instead of ~400 ms. Never while a page runs: a cycle that includes a frozen object is
+    never freed, so a run frozen halfway would stay for good."""
+    with _collector_lock:
+        if not _collector:
+            growth = collector_growth()
+            on = growth and resident_bytes() is not None
+            if on and freeze:
+                gc.collect()
+                gc.freeze()
+            _collector.append(Collector(growth) if on else None)
+            if on:
+                _collector[0].start()
+    return _collector[0]
+
+
 def cached(fn: Callable | None = None, *, cache: ByteCache | None = None):
     """Decorate a pure function: its results are kept in ``cache`` (the server's ``shared``
     one unless given), keyed by the function and every argument whose name does not start
@@ -211,6 +333,8 @@ def cached(fn: Callable | None = None, *, cache: ByteCache | None = None):
         bound = signature.bind(*args, **kwargs)
         bound.apply_defaults()
         key = (name, *((k, v) for k, v in bound.arguments.items() if not k.startswith("_")))
+        if not _collector:  # every page computes through here: the server is serving
+            start_collector()
         return (shared if cache is None else cache).get_or_compute(key, lambda: fn(*args, **kwargs))
 
     wrapper.clear = lambda: (shared if cache is None else cache).clear()

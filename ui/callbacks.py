@@ -15,9 +15,10 @@ from functools import partial
 import streamlit as st
 
 from text.i18n import tr
-from ui import compute, controls, keys
+from ui import compute, controls, keys, lessons
 
-__all__ = ["gates_model_changed", "labels", "set_state"]
+__all__ = ["gates_model_changed", "labels", "lesson_move", "lesson_part_labels",
+           "memory_demo_changed", "set_state", "take_pick"]
 
 
 def set_state(values: dict) -> None:
@@ -34,10 +35,45 @@ def gates_model_changed() -> None:
         st.session_state[keys.UNIT] = known[1] + 1
 
 
-def _label(prefix: str, lang: str, value) -> str:
-    return tr(f"{prefix}{value}", lang)
+def take_pick(pick: str, target: str) -> None:
+    """A picker that loads its choice into another widget (``pick`` → ``target``), then
+    goes back to its placeholder."""
+    if st.session_state.get(pick):
+        st.session_state[target] = st.session_state[pick]
+    st.session_state[pick] = None
 
 
-def labels(prefix: str, lang: str):
-    """A choice's format function: option ``v`` shown as the catalogue's ``<prefix><v>``."""
-    return partial(_label, prefix, lang)
+def memory_demo_changed() -> None:
+    """/memory: another model reads another language; start from its own story."""
+    st.session_state[keys.SEQ] = controls.STORIES[st.session_state["demo"]]
+
+
+def lesson_move(by: int) -> None:
+    """/lessons: ``by`` steps forward or back (±1), into the next or previous part at
+    either end."""
+    part, step = st.session_state["part"], st.session_state["step"] + by
+    if step < 1 and part > 1:
+        part -= 1
+        step = len(lessons.PARTS[part - 1].steps)
+    elif step > len(lessons.PARTS[part - 1].steps) and part < len(lessons.PARTS):
+        part, step = part + 1, 1
+    st.session_state["part"], st.session_state["step"] = lessons.position(part, step)
+
+
+def _label(prefix: str, lang: str, suffix: str, value) -> str:
+    return tr(f"{prefix}{value}{suffix}", lang)
+
+
+def labels(prefix: str, lang: str, suffix: str = ""):
+    """A choice's format function: option ``v`` shown as the catalogue's
+    ``<prefix><v><suffix>``."""
+    return partial(_label, prefix, lang, suffix)
+
+
+def _part_label(lang: str, part: int) -> str:
+    return tr(lessons.PARTS[part - 1].key, lang)
+
+
+def lesson_part_labels(lang: str):
+    """/lessons: the part picker's format function, part ``p`` (1-based) by its title."""
+    return partial(_part_label, lang)
