@@ -34,7 +34,7 @@ if tuple(int(p) for p in streamlit.__version__.split(".")[:2]) < (1, 67):
 
 # Pages whose text must not overlap, at every size. The gates page joins this list once its
 # player lands (its chart and step detail are being rebuilt): add "gates" here.
-NO_OVERLAP = ("memory", "lessons")
+NO_OVERLAP = ("gates", "memory", "lessons")
 LESSON_STEPS = ("part=1&step=3", "part=3&step=3")  # the cell diagram; the article's stack
 
 
@@ -82,6 +82,8 @@ OVERLAPS_JS = """() => {
   const main = document.querySelector("[data-testid='stMain']");
   const items = [];
   const visible = (el) => {
+    // a folded expander's content is laid out but not rendered (closed <details>)
+    if (!el.checkVisibility({opacityProperty: true, visibilityProperty: true})) return false;
     for (let e = el; e && e !== main; e = e.parentElement) {
       const s = getComputedStyle(e);
       if (s.display === "none" || s.visibility === "hidden" || parseFloat(s.opacity) === 0)
