@@ -42,7 +42,18 @@ import numpy as np
 import plotly
 import streamlit as st
 
-from figures.gates import BOXES, FRAME_MS, MAPS, T_BOXES, T_STATES, player_figures
+from figures.gates import (
+    BOXES,
+    FITS,
+    FRAME_MS,
+    MAPS,
+    NARROW_PX,
+    T_BOXES,
+    T_STATES,
+    Fit,
+    player_figures,
+    title_template,
+)
 from figures.theme import colour_scale, colours_at, plain, value_range
 from lstm_viz.gates import QUANTITIES
 from text.i18n import tr
@@ -156,19 +167,30 @@ def _box_colours(trace) -> dict[str, dict]:
     return colours
 
 
-def _header(run, lang: str, step: int, unit: int, rev: int) -> dict:
+def _figures(run, lang: str, step: int, unit: int, fit: Fit) -> dict:
+    """The two figures the player draws, fitted to one kind of screen, and their titles
+    with ``{unit}`` to fill in."""
     trace, tokens = run.trace, list(run.sequence.tokens)
     diagram, maps = (json.loads(fig.to_json()) for fig in
-                     player_figures(trace, tokens, unit=unit - 1, step=step - 1, lang=lang))
+                     player_figures(trace, tokens, unit=unit - 1, step=step - 1, lang=lang,
+                                    fit=fit))
+    return dict(diagram=diagram, maps_figure=maps,
+                title=title_template("fig.gates.title", lang, fit),
+                maps_title=title_template("fig.gates.maps_title", lang, fit))
+
+
+def _header(run, lang: str, step: int, unit: int, rev: int) -> dict:
+    trace, tokens = run.trace, list(run.sequence.tokens)
+    wide = _figures(run, lang, step, unit, FITS["wide"])
     return dict(
         steps=trace.steps, units=trace.hidden_size, maps=list(MAPS), gates=list(BOXES),
         symbols={k: QUANTITIES[k].symbol for k in MAPS},
         tokens=tokens, labels=[plain(tok, 16) for tok in tokens],  # text; Plotly's text
-        diagram=diagram, maps_figure=maps, traces=dict(boxes=T_BOXES, states=T_STATES),
+        **wide, traces=dict(boxes=T_BOXES, states=T_STATES),
+        # below narrow_px of its own width (a phone) the player draws the narrow figures
+        narrow=_figures(run, lang, step, unit, FITS["narrow"]), narrow_px=NARROW_PX,
         frame_shape=len(MAPS),  # maps' shapes: the unit's dashed rows, then the step's frame
-        maps_note=len(maps["layout"]["annotations"]) - 1,
-        title=tr("fig.gates.title", lang, unit="{unit}"),
-        maps_title=tr("fig.gates.maps_title", lang, unit="{unit}"),
+        maps_note=len(wide["maps_figure"]["layout"]["annotations"]) - 1,
         colours=_box_colours(trace), text=_texts(lang), speeds=list(SPEEDS),
         request=dict(step=step, unit=unit, rev=rev), frame_ms=FRAME_MS, sync_ms=SYNC_MS,
         plotly=f"app/static/{PLOTLY_JS}", config=common.PLOTLY_CONFIG,
