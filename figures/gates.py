@@ -113,15 +113,17 @@ class Fit:
     op_font: tuple = (22, 24, 22, 15, 22)
     state_font: int = 17                    # C, h and x_t with their values
     state_lift: int = 4                     # C and h labels: how far above their lines
-    xt_left: bool = False                   # x_t's token starts at its arrow (no cut at the edge)
+    xt_at: str = "below"                    # x_t's token: "below" its arrow, "below right" (no
+                                            # cut at the edge), "beside" it (no room below)
     name_font: int = 16                     # the gate names under the boxes
     name_split: str = "space"               # "space": two lines at the first space; "half":
                                             # also long unspaced (Chinese) names; "none"
     name_y: int = Y_NAME
     note_font: int = 15                     # "cell state C / long-term memory", h's role
     c_note_x: float = 60                    # where C's name sits on its line
-    title_font: int = 19
+    title_font: int = 19                    # 0: no title (the player's spoken line says it)
     wrap_titles: bool = False               # titles break at their " · "
+    diagram_px: int = DIAGRAM_PX            # the drawing's height (its y axis runs 0…360)
     margin: int = 20                        # left and right, both figures
     map_x: tuple = MAP_X                    # x domain of the heatmaps
     short_bands: bool = False               # bands named by their symbol alone (f, i, C̃ …)
@@ -131,13 +133,21 @@ class Fit:
     bar: tuple = (14, 13)                   # colour bar: thickness, tick font
 
 
-# The player switches to NARROW below NARROW_PX of its own width (a phone: 390 px wide).
+# The player draws "narrow" below NARROW_PX of its own width (a phone: 390 px wide), and
+# "projector" instead of "wide" in presentation mode: the values that matter (boxes, C, h)
+# at 24 px or more, and the drawing squat enough to end above the fold at 1280×720.
 FITS = {
     "wide": Fit(),
-    "narrow": Fit(box_px=44, box_font=15, op_px=(30, 30, 30, 38, 30), op_font=(18, 20, 18, 13, 18),
-                  state_font=14, state_lift=19, xt_left=True, name_font=13, name_split="half",
-                  name_y=Y_NAME + 6, note_font=13, c_note_x=64, title_font=17, wrap_titles=True,
-                  margin=4, map_x=(0.15, 0.8), short_bands=True, band_font=15, tick_font=13,
+    "projector": Fit(box_px=84, box_font=26, op_px=(40, 40, 40, 56, 40),
+                     op_font=(26, 28, 26, 19, 26), state_font=24, xt_at="beside", name_font=20,
+                     name_split="none", name_y=Y_NAME - 10, note_font=19, title_font=0,
+                     diagram_px=310, map_x=(0.22, 0.9), band_font=20, tick_font=18,
+                     time_room=64, bar=(18, 17)),
+    "narrow": Fit(box_px=44, box_font=15, op_px=(30, 30, 30, 38, 30),
+                  op_font=(18, 20, 18, 13, 18), state_font=14, state_lift=19,
+                  xt_at="below right", name_font=13, name_split="half", name_y=Y_NAME + 6,
+                  note_font=13, c_note_x=64, title_font=17, wrap_titles=True, margin=4,
+                  map_x=(0.15, 0.8), short_bands=True, band_font=15, tick_font=13,
                   time_room=30, bar=(10, 12)),
 }
 NARROW_PX = 600
@@ -215,14 +225,15 @@ def player_figures(trace, tokens, unit: int = 0, step: int = 0, lang: str = "en"
     ranges = {k: value_range(k, values[k]) for k in MAPS}
     parts = _diagram_parts(trace, values, ranges, tokens, unit, lang)
     shapes, annotations, ops = _skeleton(lang, fit)
-    top = MARGIN_T + (24 if fit.wrap_titles else 0)  # a title on two lines
+    top = (MARGIN_T + (24 if fit.wrap_titles else 0)) if fit.title_font else 10  # the title
+    bottom = 10
+    title = dict(text=_title("fig.gates.title", lang, fit, unit=unit + 1) if fit.title_font
+                 else "", font=dict(size=fit.title_font or None))
     diagram = go.Figure(
         data=[ops, _boxes_trace(*parts["boxes"][step], size=fit.box_px, font=fit.box_font),
               _states_trace(parts["states"][step], fit)],
-        layout=dict(template=TEMPLATE, height=top + DIAGRAM_PX + 10, showlegend=False,
-                    margin=dict(l=fit.margin, r=fit.margin, t=top, b=10),
-                    title=dict(text=_title("fig.gates.title", lang, fit, unit=unit + 1),
-                               font=dict(size=fit.title_font)),
+        layout=dict(template=TEMPLATE, height=top + fit.diagram_px + bottom, showlegend=False,
+                    margin=dict(l=fit.margin, r=fit.margin, t=top, b=bottom), title=title,
                     xaxis=_diagram_axis(X_RANGE), yaxis=_diagram_axis(Y_RANGE, (0.0, 1.0)),
                     shapes=shapes, annotations=annotations))
     bands = _Bands(H, controls=0, diagram=0)
@@ -241,7 +252,10 @@ def player_figures(trace, tokens, unit: int = 0, step: int = 0, lang: str = "en"
 
 
 def title_template(key: str, lang: str, fit: Fit) -> str:
-    """A title of the player's figures with its ``{unit}`` left to fill in (in the browser)."""
+    """A title of the player's figures with its ``{unit}`` left to fill in (in the browser);
+    empty for the diagram of a fit that draws it without one."""
+    if key == "fig.gates.title" and not fit.title_font:
+        return ""
     return _title(key, lang, fit, unit="{unit}")
 
 
@@ -430,9 +444,11 @@ def _boxes_trace(fill, text, hover, size=BOX_PX, font=19) -> dict:
 def _states_trace(text, fit: Fit = FITS["wide"]) -> dict:
     """C_{t-1}, C_t, h_{t-1}, h_t on their lines and x_t under its arrow."""
     y_c, y_h = Y_C + fit.state_lift, Y_BUS + 4
-    x_in, xt_at = (X_IN - 2, "bottom right") if fit.xt_left else (X_IN, "bottom center")
+    x_in, y_in, xt_at = {"below": (X_IN, 20, "bottom center"),
+                         "below right": (X_IN - 2, 20, "bottom right"),
+                         "beside": (X_IN + 1, 40, "middle right")}[fit.xt_at]
     return dict(type="scatter", mode="text", text=list(text), hoverinfo="skip",
-                x=[0.5, 99.5, 0.5, 99.5, x_in], y=[y_c, y_c, y_h, y_h, 20],
+                x=[0.5, 99.5, 0.5, 99.5, x_in], y=[y_c, y_c, y_h, y_h, y_in],
                 textposition=["top right", "top left", "top right", "top left", xt_at],
                 textfont=dict(size=fit.state_font, color=INK), xaxis="x", yaxis="y")
 

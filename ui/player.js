@@ -361,6 +361,7 @@ class Player {
     if (!this.drawn) {
       this.drawn = true;
       this.fit = this.fitted();
+      this.root.dataset.fit = this.fit === this.h.narrow ? "narrow" : "wide"; // (tests)
       const diagram = JSON.parse(JSON.stringify(this.fit.diagram));
       const maps = this.mapsFigure(this.fit);
       await Plotly.newPlot(this.diagramDiv, diagram.data, diagram.layout, config);
@@ -400,7 +401,8 @@ class Player {
         moves[`shapes[${k}].y1`] = u + 1.5;
       }
       moves[`annotations[${this.h.maps_note}].text`] = fill(this.fit.maps_title, { unit: u + 1 });
-      await Plotly.relayout(this.diagramDiv, { "title.text": fill(this.fit.title, { unit: u + 1 }) });
+      if (this.fit.title) // a projector's diagram has none: the spoken line above says it
+        await Plotly.relayout(this.diagramDiv, { "title.text": fill(this.fit.title, { unit: u + 1 }) });
       this.shownUnit = u;
     }
     await Plotly.relayout(this.mapsDiv, moves);

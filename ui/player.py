@@ -179,9 +179,9 @@ def _figures(run, lang: str, step: int, unit: int, fit: Fit) -> dict:
                 maps_title=title_template("fig.gates.maps_title", lang, fit))
 
 
-def _header(run, lang: str, step: int, unit: int, rev: int) -> dict:
+def _header(run, lang: str, step: int, unit: int, rev: int, present: bool) -> dict:
     trace, tokens = run.trace, list(run.sequence.tokens)
-    wide = _figures(run, lang, step, unit, FITS["wide"])
+    wide = _figures(run, lang, step, unit, FITS["projector" if present else "wide"])
     return dict(
         steps=trace.steps, units=trace.hidden_size, maps=list(MAPS), gates=list(BOXES),
         symbols={k: QUANTITIES[k].symbol for k in MAPS},
@@ -203,12 +203,14 @@ def _pad(n: int) -> int:
 
 
 @st.cache_data(max_entries=64, show_spinner=False, hash_funcs=HASH_FUNCS)
-def payload(view: GatesView, lang: str, step: int, unit: int, rev: int) -> bytes:
+def payload(view: GatesView, lang: str, step: int, unit: int, rev: int,
+            present: bool = False) -> bytes:
     """The player's data for ``view`` in ``lang``, starting at ``step`` and ``unit``
-    (1-based; request ``rev``): see the module's docstring for the layout."""
+    (1-based; request ``rev``), its figures sized for a projector if ``present``: see the
+    module's docstring for the layout."""
     run = compute.gates_run(view)
     arrays = _arrays(run.trace)
-    header = _header(run, lang, step, unit, rev)
+    header = _header(run, lang, step, unit, rev, present)
     offset, blobs = 0, []
     for name, a in arrays:
         header["arrays"].append(dict(name=name, dtype=a.dtype.name, offset=offset,
@@ -306,7 +308,8 @@ def show(view: GatesView, lang: str, key: str = keys.PLAYER) -> tuple[int, int]:
     steps, units = run.trace.steps, run.trace.hidden_size
     serve_plotly()
     request = _request(view, lang, steps, units)
-    data = payload(view, lang, request["step"], request["unit"], request["rev"])
+    data = payload(view, lang, request["step"], request["unit"], request["rev"],
+                   common.presenting())
     result = _component()(key=key, data=data, on_at_change=_noop)
     step, unit = request["step"], request["unit"]
     at = result.get("at") if hasattr(result, "get") else None
