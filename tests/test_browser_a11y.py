@@ -180,6 +180,10 @@ def test_the_gates_player_redraws_for_the_width_it_gets(page):
         page.wait_for_function(f"() => ({PLAYER_FIT})() === '{fit}'", timeout=10_000)
         page.wait_for_timeout(800)
         assert overlapping_text(page) == [], size
+        # a phone's pair has no toolbar over its titles
+        shown = page.evaluate("document.querySelector('.lstm-player .lp-diagram')"
+                              "._context.displayModeBar")
+        assert (shown is False) == (fit == "narrow")
 
 
 # The diagram's numbers: the four boxes' values and C_{t-1}, C_t, h_{t-1}, h_t.

@@ -357,11 +357,15 @@ class Player {
       this.message.textContent = this.h.text.failed;
       return;
     }
-    const config = { ...this.h.config, responsive: true };
     if (!this.drawn) {
       this.drawn = true;
       this.fit = this.fitted();
-      this.root.dataset.fit = this.fit === this.h.narrow ? "narrow" : "wide"; // (tests)
+      const narrow = this.fit === this.h.narrow;
+      this.root.dataset.fit = narrow ? "narrow" : "wide"; // (tests)
+      // On a phone the toolbar would cover the titles it sits on; its zoom has no room there.
+      // (Named either way: plotly.js keeps a div's old config keys through newPlot.)
+      const bar = narrow ? false : (this.h.config.displayModeBar ?? "hover");
+      const config = { ...this.h.config, responsive: true, displayModeBar: bar };
       const diagram = JSON.parse(JSON.stringify(this.fit.diagram));
       const maps = this.mapsFigure(this.fit);
       await Plotly.newPlot(this.diagramDiv, diagram.data, diagram.layout, config);
