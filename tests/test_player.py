@@ -129,6 +129,9 @@ def test_markup_in_tokens_is_escaped_for_plotly_and_kept_as_typed_for_text():
     assert header["tokens"] == ["<b>x</b>", "<img", "src=x", "onerror=alert(1)>", "$y$"]
     assert header["labels"][0] == "&lt;b&gt;x&lt;/b&gt;"
     assert not any("<" in label or "$" in label for label in header["labels"])
+    for pair in (header, header["narrow"]):  # the phone's figures as well as the laptop's
+        figures = str(pair["diagram"]) + str(pair["maps_figure"])
+        assert "<b>x</b>" not in figures and "<img" not in figures
 
 
 def test_the_box_colours_are_the_figures_colour_of_each_value():
