@@ -7,7 +7,9 @@ down a column to see what every gate did at the same step. Plotly frames move bo
 through the sequence in the browser: frame ``t`` restyles only the diagram's boxes and
 labels and the step marker; the heatmaps are sent once.
 
-``cell_diagram()`` is the same drawing without numbers.
+``cell_diagram()`` is the same drawing without numbers. ``player_figures()`` splits it into
+the diagram and the maps that ``ui/player.js`` steps through, sized by a :class:`Fit` for a
+laptop, a projector or a phone's narrow column.
 
 Steps and units are shown 1-based, as people count; the arguments are 0-based.
 

@@ -10,6 +10,10 @@ page shows that step's arithmetic and writes both into the URL. While playing, t
 tells Python at most every :data:`SYNC_MS` (and at once on pause); the diagram, the frame
 marker and the spoken line are drawn in the browser at every step.
 
+The figures come in two pairs (``figures.gates.FITS``): the laptop's (the projector's in
+presentation mode: values at 24 px and more, the diagram above the fold at 1280×720) and a
+narrow one that the player draws while its own width is under ``NARROW_PX`` (a phone).
+
 Python can move the player too (a link's ``?step=&unit=``, a shorter sequence, a model
 whose known unit should be shown): it sends a *request* ``{"step", "unit", "rev"}`` with the
 data, and ``rev`` tells the two apart: the player adopts a request whose ``rev`` it has not
