@@ -128,6 +128,9 @@ class Fit:
     diagram_px: int = DIAGRAM_PX            # the drawing's height (its y axis runs 0…360)
     margin: int = 20                        # left and right, both figures
     map_x: tuple = MAP_X                    # x domain of the heatmaps
+    maps_margin: tuple | None = None        # (left, right) pixels for the band names and the
+                                            # colour bars, the heatmaps spanning the rest
+                                            # (map_x (0, 1)): none cut at any width
     short_bands: bool = False               # bands named by their symbol alone (f, i, C̃ …)
     band_font: int = 15
     tick_font: int = 14                     # the units' and the time axis's ticks
@@ -139,20 +142,20 @@ class Fit:
 # "projector" instead of "wide" in presentation mode: the values that matter (boxes, C, h)
 # at 24 px or more, and the drawing squat enough to end above the fold at 1280×720.
 FITS = {
-    "wide": Fit(),
-    "projector": Fit(box_px=84, box_font=26, op_px=(40, 40, 40, 56, 40),
+    "wide": Fit(map_x=(0, 1), maps_margin=(160, 80)),
+    "projector": Fit(maps_margin=(210, 100), box_px=84, box_font=26, op_px=(40, 40, 40, 56, 40),
                      op_font=(26, 28, 26, 19, 26), state_font=24, xt_at="beside", name_font=20,
                      name_split="none", name_y=Y_NAME - 10, note_font=19, title_font=0,
-                     diagram_px=310, map_x=(0.22, 0.9), band_font=20, tick_font=18,
+                     diagram_px=310, map_x=(0, 1), band_font=20, tick_font=18,
                      time_room=64, bar=(18, 17)),
     "narrow": Fit(box_px=44, box_font=15, op_px=(30, 30, 30, 38, 30),
                   op_font=(18, 20, 18, 13, 18), state_font=14, state_lift=19,
                   xt_at="below right", name_font=13, name_split="half", name_y=Y_NAME + 6,
                   note_font=13, c_note_x=64, title_font=17, wrap_titles=True, margin=4,
-                  map_x=(0.15, 0.8), short_bands=True, band_font=15, tick_font=13,
+                  map_x=(0, 1), maps_margin=(66, 66), short_bands=True, band_font=15, tick_font=13,
                   time_room=30, bar=(10, 12)),
 }
-NARROW_PX = 600
+NARROW_PX = 760
 
 
 def cell_diagram(lang: str = "en", highlight: str | None = None) -> go.Figure:
@@ -246,9 +249,10 @@ def player_figures(trace, tokens, unit: int = 0, step: int = 0, lang: str = "en"
                  y0=bands.paper(PAD_PX - 2), y1=bands.paper(bands.region - PAD_PX + 2),
                  line=dict(color=INK, width=3 if T <= 100 else 2))
     top = 10 + (36 if fit.wrap_titles else 0)  # the maps' title on three lines
+    left, right = fit.maps_margin or (fit.margin, fit.margin)
     maps = go.Figure(data=maps, layout=dict(
         template=TEMPLATE, height=top + bands.plot + MARGIN_B, showlegend=False,
-        margin=dict(l=fit.margin, r=fit.margin, t=top, b=MARGIN_B), **axes,
+        margin=dict(l=left, r=right, t=top, b=MARGIN_B), **axes,
         shapes=rows + [frame], annotations=notes))
     return diagram, maps
 
@@ -332,7 +336,7 @@ def _label(x, y, text, size=15, colour=MUTED, **kw) -> dict:
                 font=dict(size=size, color=colour), **kw)
 
 
-def _skeleton(lang: str, fit: Fit = FITS["wide"]) -> tuple[list, list, dict]:
+def _skeleton(lang: str, fit: Fit = Fit()) -> tuple[list, list, dict]:
     """The static drawing: lines (shapes), arrows and names (annotations), × + tanh nodes."""
     return _lines(), _notes(lang, fit), _nodes(fit)
 
@@ -356,7 +360,7 @@ def _lines() -> list[dict]:
     ]
 
 
-def _notes(lang: str, fit: Fit = FITS["wide"]) -> list[dict]:
+def _notes(lang: str, fit: Fit = Fit()) -> list[dict]:
     """Arrowheads where C and h leave and x_t enters; the names of the lines and boxes."""
     c, h = GATE_COLOURS["c"], GATE_COLOURS["h"]
     notes = [
@@ -383,7 +387,7 @@ def _gate_name(k: str, lang: str, split: str) -> str:
     return name
 
 
-def _nodes(fit: Fit = FITS["wide"]) -> dict:
+def _nodes(fit: Fit = Fit()) -> dict:
     """The × + tanh operations, as white circles."""
     xs, ys, text = zip(*OPS, strict=True)
     return dict(type="scatter", x=xs, y=ys, text=text, mode="markers+text", hoverinfo="skip",
@@ -443,7 +447,7 @@ def _boxes_trace(fill, text, hover, size=BOX_PX, font=19) -> dict:
                 hoverinfo="text" if hover else "skip", xaxis="x", yaxis="y")
 
 
-def _states_trace(text, fit: Fit = FITS["wide"]) -> dict:
+def _states_trace(text, fit: Fit = Fit()) -> dict:
     """C_{t-1}, C_t, h_{t-1}, h_t on their lines and x_t under its arrow."""
     y_c, y_h = Y_C + fit.state_lift, Y_BUS + 4
     x_in, y_in, xt_at = {"below": (X_IN, 20, "bottom center"),
@@ -518,7 +522,7 @@ class _Bands:
 
 
 def _heatmaps(values, ranges, tokens, unit, lang, bands: _Bands, with_z: bool = True,
-              fit: Fit = FITS["wide"]):
+              fit: Fit = Fit()):
     """The six band traces, their axes, their names and the dashed rows of ``unit``."""
     T = len(tokens)
     hover = tr("fig.common.hover", lang, step="%{x:d}", unit="%{y:d}")  # numbers, not tick text
@@ -538,14 +542,15 @@ def _heatmaps(values, ranges, tokens, unit, lang, bands: _Bands, with_z: bool = 
                            line=dict(color=INK, width=1.5, dash="dot")))
     axes[f"yaxis{MARK_Y}"] = dict(overlaying="y2", anchor=TIME_X, range=[bands.region, 0],
                                   visible=False, fixedrange=True)
-    notes.append(dict(x=0, y=bands.paper(bands.region + 8), xref="paper", yref="paper",
-                      xanchor="left", yanchor="bottom", showarrow=False, align="left",
+    indent = fit.maps_margin[0] - fit.margin if fit.maps_margin else 0  # the band names' room
+    notes.append(dict(x=0, xshift=-indent, y=bands.paper(bands.region + 8), xref="paper",
+                      yref="paper", xanchor="left", yanchor="bottom", showarrow=False, align="left",
                       font=dict(size=fit.band_font, color=MUTED),
                       text=_title("fig.gates.maps_title", lang, fit, unit=unit + 1)))
     return traces, axes, notes, shapes
 
 
-def _time_axis(tokens, fit: Fit = FITS["wide"]) -> dict:
+def _time_axis(tokens, fit: Fit = Fit()) -> dict:
     """Steps 1…T across the full width, labelled with their tokens (as many as fit)."""
     tickvals, ticktext = time_ticks(tokens, fit.time_room)
     axis = dict(domain=list(fit.map_x), anchor="y2", range=[0.5, len(tokens) + 0.5],
@@ -556,7 +561,7 @@ def _time_axis(tokens, fit: Fit = FITS["wide"]) -> dict:
     return axis
 
 
-def _band_axis(k: int, bands: _Bands, fit: Fit = FITS["wide"]) -> dict:
+def _band_axis(k: int, bands: _Bands, fit: Fit = Fit()) -> dict:
     """Band k's y axis: units 1…H downwards, its range shifted so the band fills its strip."""
     H, top = bands.H, bands.top(k)
     per_px = H / bands.band  # units per pixel
@@ -570,7 +575,7 @@ def _band_axis(k: int, bands: _Bands, fit: Fit = FITS["wide"]) -> dict:
     return axis
 
 
-def _band_name(name: str, title: str, n: int, H: int, fit: Fit = FITS["wide"]) -> dict:
+def _band_name(name: str, title: str, n: int, H: int, fit: Fit = Fit()) -> dict:
     """The band's name, left of its middle row, after a swatch of its colour."""
     swatch = f"<span style='color:{GATE_COLOURS[name]}'>■</span>"
     return dict(x=fit.map_x[0], xref="paper", xanchor="right", xshift=-26, y=(H + 1) / 2,
@@ -585,7 +590,7 @@ def _colourbar(k: int, bands: _Bands) -> tuple[float, float]:
 
 
 def _heatmap_trace(name, values, zrange, n, colourbar, hovertemplate, with_z=True,
-                   fit: Fit = FITS["wide"]) -> dict:
+                   fit: Fit = Fit()) -> dict:
     """The band of quantity ``name``, ``values`` (T, H), on y axis n; its colour bar right
     of it at ``colourbar`` = (middle, length). Without ``with_z`` the values are left out
     (the player fills them in the browser)."""

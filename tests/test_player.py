@@ -324,11 +324,13 @@ def test_the_projector_draws_the_values_at_24_px_and_a_squatter_diagram():
 
 
 def test_the_payload_carries_the_narrow_pair_and_sizes_for_a_projector():
+    from figures.gates import NARROW_PX
+
     view = view_of()
     header, _ = player.read_payload(player.payload(view, "zh", 1, 1, 0))
     shown, _ = player.read_payload(player.payload(view, "zh", 1, 1, 0, present=True))
     narrow = header["narrow"]
-    assert header["narrow_px"] == 600
+    assert header["narrow_px"] == NARROW_PX
     assert narrow["title"] == tr("fig.gates.title", "zh", unit="{unit}").replace(" · ", "<br>")
     assert narrow["maps_title"].count("<br>") == 2 and "{unit}" in narrow["maps_title"]
     assert narrow["diagram"]["layout"]["margin"]["l"] < header["diagram"]["layout"]["margin"]["l"]
