@@ -228,15 +228,15 @@ def player_figures(trace, tokens, unit: int = 0, step: int = 0, lang: str = "en"
     tokens = list(tokens)
     values = {k: np.asarray(getattr(trace, k), dtype=np.float64) for k in MAPS}  # each (T, H)
     ranges = {k: value_range(k, values[k]) for k in MAPS}
-    parts = _diagram_parts(trace, values, ranges, tokens, unit, lang)
+    parts = _diagram_parts(trace, values, ranges, tokens, unit, lang, steps=[step])
     shapes, annotations, ops = _skeleton(lang, fit)
     top = (MARGIN_T + (24 if fit.wrap_titles else 0)) if fit.title_font else 10  # the title
     bottom = 10
     title = dict(text=_title("fig.gates.title", lang, fit, unit=unit + 1) if fit.title_font
                  else "", font=dict(size=fit.title_font or None))
     diagram = go.Figure(
-        data=[ops, _boxes_trace(*parts["boxes"][step], size=fit.box_px, font=fit.box_font),
-              _states_trace(parts["states"][step], fit)],
+        data=[ops, _boxes_trace(*parts["boxes"][0], size=fit.box_px, font=fit.box_font),
+              _states_trace(parts["states"][0], fit)],
         layout=dict(template=TEMPLATE, height=top + fit.diagram_px + bottom, showlegend=False,
                     margin=dict(l=fit.margin, r=fit.margin, t=top, b=bottom), title=title,
                     xaxis=_diagram_axis(X_RANGE), yaxis=_diagram_axis(Y_RANGE, (0.0, 1.0)),
@@ -459,15 +459,16 @@ def _states_trace(text, fit: Fit = Fit()) -> dict:
                 textfont=dict(size=fit.state_font, color=INK), xaxis="x", yaxis="y")
 
 
-def _diagram_parts(trace, values, ranges, tokens, unit, lang) -> dict:
-    """For every step, what the boxes and the state labels show."""
+def _diagram_parts(trace, values, ranges, tokens, unit, lang, steps=None) -> dict:
+    """For every step (or only ``steps``, in that order), what the boxes and the state
+    labels show."""
     T = len(tokens)
     fills = {k: colours_at(colour_scale(k), values[k][:, unit], *ranges[k]) for k in BOXES}
     names = {k: tr(f"fig.common.{k}", lang) for k in BOXES}
     boxes, states = [], []
     c_prev, h_prev = trace.c_prev[:, unit], trace.h_prev[:, unit]
     c, h = values["c"][:, unit], values["h"][:, unit]
-    for s in range(T):
+    for s in range(T) if steps is None else steps:
         v = {k: float(values[k][s, unit]) for k in BOXES}
         boxes.append(([fills[k][s] for k in BOXES],
                       [f"<b>{QUANTITIES[k].symbol}</b><br>{fmt(v[k], 2)}" for k in BOXES],
