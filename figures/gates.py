@@ -7,7 +7,9 @@ down a column to see what every gate did at the same step. Plotly frames move bo
 through the sequence in the browser: frame ``t`` restyles only the diagram's boxes and
 labels and the step marker; the heatmaps are sent once.
 
-``cell_diagram()`` is the same drawing without numbers.
+``cell_diagram()`` is the same drawing without numbers. ``player_figures()`` splits it into
+the diagram and the maps that ``ui/player.js`` steps through, sized by a :class:`Fit` for a
+laptop, a projector or a phone's narrow column.
 
 Steps and units are shown 1-based, as people count; the arguments are 0-based.
 
@@ -43,8 +45,8 @@ from lstm_viz.explain import fmt
 from lstm_viz.gates import DISPLAY, QUANTITIES
 from text.i18n import tr
 
-__all__ = ["DIGITS", "FRAME_MS", "HIGHLIGHTS", "cell_diagram", "gates_figure", "player_figures",
-           "time_ticks"]
+__all__ = ["DIGITS", "FITS", "FRAME_MS", "HIGHLIGHTS", "NARROW_PX", "Fit", "cell_diagram",
+           "gates_figure", "player_figures", "time_ticks", "title_template"]
 
 FRAME_MS = 600            # one step of the animation
 BOXES = tuple(k for k in DISPLAY if QUANTITIES[k].is_layer)  # the four layers, left to right
@@ -95,6 +97,65 @@ GAP_PX, PAD_PX = 14, 5           # between two bands; above the first and below 
 MAP_X = (0.17, 0.925)            # x domain of the heatmaps: band names left, colour bars right
 TIME_X = "x2"                    # the time axis every band shares
 MARK_Y = 2 + len(MAPS)           # the bands use y axes 2…7, the step marker y axis 8
+
+
+@dataclass(frozen=True)
+class Fit:
+    """Text sizes and room of the player's two figures for one kind of screen: a laptop's
+    (the defaults, as :func:`gates_figure` draws), a phone's narrow column, a projector.
+
+    The drawing keeps its geometry (x 0…100, y 0…360); what changes is how big the text and
+    boxes are, where a label sits so it clears its neighbours, and how much of a long name
+    is written out (every word stays in the hover text and the player's table).
+    """
+
+    box_px: int = BOX_PX                    # a gate box
+    box_font: int = 19                      # its symbol and value
+    op_px: tuple = (34, 34, 34, 46, 34)     # the × + × tanh × circles (see OPS)
+    op_font: tuple = (22, 24, 22, 15, 22)
+    state_font: int = 17                    # C, h and x_t with their values
+    state_lift: int = 4                     # C and h labels: how far above their lines
+    xt_at: str = "below"                    # x_t's token: "below" its arrow, "below right" (no
+                                            # cut at the edge), "beside" it (no room below)
+    name_font: int = 16                     # the gate names under the boxes
+    name_split: str = "space"               # "space": two lines at the first space; "half":
+                                            # also long unspaced (Chinese) names; "none"
+    name_y: int = Y_NAME
+    note_font: int = 15                     # "cell state C / long-term memory", h's role
+    c_note_x: float = 60                    # where C's name sits on its line
+    title_font: int = 19                    # 0: no title (the player's spoken line says it)
+    wrap_titles: bool = False               # titles break at their " · "
+    diagram_px: int = DIAGRAM_PX            # the drawing's height (its y axis runs 0…360)
+    margin: int = 20                        # left and right, both figures
+    map_x: tuple = MAP_X                    # x domain of the heatmaps
+    maps_margin: tuple | None = None        # (left, right) pixels for the band names and the
+                                            # colour bars, the heatmaps spanning the rest
+                                            # (map_x (0, 1)): none cut at any width
+    short_bands: bool = False               # bands named by their symbol alone (f, i, C̃ …)
+    band_font: int = 15
+    tick_font: int = 14                     # the units' and the time axis's ticks
+    time_room: int = 90                     # the time axis's width, in Latin letters
+    bar: tuple = (14, 13)                   # colour bar: thickness, tick font
+
+
+# The player draws "narrow" below NARROW_PX of its own width (a phone: 390 px wide), and
+# "projector" instead of "wide" in presentation mode: the values that matter (boxes, C, h)
+# at 24 px or more, and the drawing squat enough to end above the fold at 1280×720.
+FITS = {
+    "wide": Fit(map_x=(0, 1), maps_margin=(160, 80)),
+    "projector": Fit(maps_margin=(210, 100), box_px=84, box_font=26, op_px=(40, 40, 40, 56, 40),
+                     op_font=(26, 28, 26, 19, 26), state_font=24, xt_at="beside", name_font=20,
+                     name_split="none", name_y=Y_NAME - 10, note_font=19, title_font=0,
+                     diagram_px=310, map_x=(0, 1), band_font=20, tick_font=18,
+                     time_room=64, bar=(18, 17)),
+    "narrow": Fit(box_px=44, box_font=15, op_px=(30, 30, 30, 38, 30),
+                  op_font=(18, 20, 18, 13, 18), state_font=14, state_lift=19,
+                  xt_at="below right", name_font=13, name_split="half", name_y=Y_NAME + 6,
+                  note_font=13, c_note_x=64, title_font=17, wrap_titles=True, margin=4,
+                  map_x=(0, 1), maps_margin=(66, 66), short_bands=True, band_font=15, tick_font=13,
+                  time_room=30, bar=(10, 12)),
+}
+NARROW_PX = 760
 
 
 def cell_diagram(lang: str = "en", highlight: str | None = None) -> go.Figure:
@@ -154,39 +215,60 @@ def gates_figure(trace, tokens, unit: int = 0, step: int = 0, lang: str = "en") 
     return go.Figure(data=data, layout=layout, frames=frames)
 
 
-def player_figures(trace, tokens, unit: int = 0, step: int = 0,
-                   lang: str = "en") -> tuple[go.Figure, go.Figure]:
+def player_figures(trace, tokens, unit: int = 0, step: int = 0, lang: str = "en",
+                   fit: Fit = FITS["wide"]) -> tuple[go.Figure, go.Figure]:
     """What ``ui/player.js`` draws and steps through in the browser, as two figures so that
     a step redraws only what changes: the cell ``diagram`` (its boxes and state labels are
     restyled at each step) and the six ``maps`` with no values (the player sends those once,
     as compact arrays, and fills ``z``), the step's frame and the unit's dashed rows drawn
     as shapes (moved at each step or unit). The last shape is the step's frame.
-    Arguments as for :func:`gates_figure`.
+    Arguments as for :func:`gates_figure`; ``fit`` sizes the text for a kind of screen.
     """
     T, H = _check(trace, tokens, unit, step)
     tokens = list(tokens)
     values = {k: np.asarray(getattr(trace, k), dtype=np.float64) for k in MAPS}  # each (T, H)
     ranges = {k: value_range(k, values[k]) for k in MAPS}
-    parts = _diagram_parts(trace, values, ranges, tokens, unit, lang)
-    shapes, annotations, ops = _skeleton(lang)
+    parts = _diagram_parts(trace, values, ranges, tokens, unit, lang, steps=[step])
+    shapes, annotations, ops = _skeleton(lang, fit)
+    top = (MARGIN_T + (24 if fit.wrap_titles else 0)) if fit.title_font else 10  # the title
+    bottom = 10
+    title = dict(text=_title("fig.gates.title", lang, fit, unit=unit + 1) if fit.title_font
+                 else "", font=dict(size=fit.title_font or None))
     diagram = go.Figure(
-        data=[ops, _boxes_trace(*parts["boxes"][step]), _states_trace(parts["states"][step])],
-        layout=dict(template=TEMPLATE, height=MARGIN_T + DIAGRAM_PX + 10, showlegend=False,
-                    margin=dict(l=20, r=20, t=MARGIN_T, b=10),
-                    title=dict(text=tr("fig.gates.title", lang, unit=unit + 1)),
+        data=[ops, _boxes_trace(*parts["boxes"][0], size=fit.box_px, font=fit.box_font),
+              _states_trace(parts["states"][0], fit)],
+        layout=dict(template=TEMPLATE, height=top + fit.diagram_px + bottom, showlegend=False,
+                    margin=dict(l=fit.margin, r=fit.margin, t=top, b=bottom), title=title,
                     xaxis=_diagram_axis(X_RANGE), yaxis=_diagram_axis(Y_RANGE, (0.0, 1.0)),
                     shapes=shapes, annotations=annotations))
     bands = _Bands(H, controls=0, diagram=0)
-    maps, axes, notes, rows = _heatmaps(values, ranges, tokens, unit, lang, bands, with_z=False)
+    maps, axes, notes, rows = _heatmaps(values, ranges, tokens, unit, lang, bands, with_z=False,
+                                        fit=fit)
     axes.pop(f"yaxis{MARK_Y}")  # the frame is a shape here, in paper coordinates
     frame = dict(type="rect", xref=TIME_X, yref="paper", x0=step + 0.5, x1=step + 1.5,
                  y0=bands.paper(PAD_PX - 2), y1=bands.paper(bands.region - PAD_PX + 2),
                  line=dict(color=INK, width=3 if T <= 100 else 2))
+    top = 10 + (36 if fit.wrap_titles else 0)  # the maps' title on three lines
+    left, right = fit.maps_margin or (fit.margin, fit.margin)
     maps = go.Figure(data=maps, layout=dict(
-        template=TEMPLATE, height=10 + bands.plot + MARGIN_B, showlegend=False,
-        margin=dict(l=20, r=20, t=10, b=MARGIN_B), **axes, shapes=rows + [frame],
-        annotations=notes))
+        template=TEMPLATE, height=top + bands.plot + MARGIN_B, showlegend=False,
+        margin=dict(l=left, r=right, t=top, b=MARGIN_B), **axes,
+        shapes=rows + [frame], annotations=notes))
     return diagram, maps
+
+
+def title_template(key: str, lang: str, fit: Fit) -> str:
+    """A title of the player's figures with its ``{unit}`` left to fill in (in the browser);
+    empty for the diagram of a fit that draws it without one."""
+    if key == "fig.gates.title" and not fit.title_font:
+        return ""
+    return _title(key, lang, fit, unit="{unit}")
+
+
+def _title(key: str, lang: str, fit: Fit, **values) -> str:
+    """Catalogue text ``key``; on a narrow screen broken into lines at its " · "."""
+    text = tr(key, lang, **values)
+    return text.replace(" · ", "<br>") if fit.wrap_titles else text
 
 
 def _drawing(trace, tokens, unit, step, lang, controls_px):
@@ -254,9 +336,9 @@ def _label(x, y, text, size=15, colour=MUTED, **kw) -> dict:
                 font=dict(size=size, color=colour), **kw)
 
 
-def _skeleton(lang: str) -> tuple[list, list, dict]:
+def _skeleton(lang: str, fit: Fit = Fit()) -> tuple[list, list, dict]:
     """The static drawing: lines (shapes), arrows and names (annotations), × + tanh nodes."""
-    return _lines(), _notes(lang), _nodes()
+    return _lines(), _notes(lang, fit), _nodes(fit)
 
 
 def _lines() -> list[dict]:
@@ -278,27 +360,40 @@ def _lines() -> list[dict]:
     ]
 
 
-def _notes(lang: str) -> list[dict]:
+def _notes(lang: str, fit: Fit = Fit()) -> list[dict]:
     """Arrowheads where C and h leave and x_t enters; the names of the lines and boxes."""
     c, h = GATE_COLOURS["c"], GATE_COLOURS["h"]
     notes = [
         _arrow(100, Y_C, 94, Y_C, c), _arrow(100, Y_BUS, 94, Y_BUS, h),
         _arrow(X_IN, Y_BUS - 8, X_IN, 22, MUTED),
-        _label(60, Y_C - 10, _two_lines("c", lang), yanchor="top"),
-        _label(99.5, Y_BUS - 6, _two_lines("h", lang), xanchor="right", yanchor="top",
-               align="right"),
+        _label(fit.c_note_x, Y_C - 10, _two_lines("c", lang), size=fit.note_font, yanchor="top"),
+        _label(99.5, Y_BUS - 6, _two_lines("h", lang), size=fit.note_font, xanchor="right",
+               yanchor="top", align="right"),
     ]
-    return notes + [_label(GATE_X[k], Y_NAME, tr(f"fig.cell.{k}", lang).replace(" ", "<br>", 1),
-                           size=16, colour=INK, bgcolor=CELL_FILL) for k in BOXES]
+    return notes + [_label(GATE_X[k], fit.name_y, _gate_name(k, lang, fit.name_split),
+                           size=fit.name_font, colour=INK, bgcolor=CELL_FILL) for k in BOXES]
 
 
-def _nodes() -> dict:
+def _gate_name(k: str, lang: str, split: str) -> str:
+    """The name under box ``k``: on two lines at its first space ("space"), and a long name
+    without one (Chinese) also halved ("half"); or on one line ("none")."""
+    name = tr(f"fig.cell.{k}", lang)
+    if split == "none":
+        return name
+    if " " in name:
+        return name.replace(" ", "<br>", 1)
+    if split == "half" and _width(name) > max(6, len(name)):  # wide characters: Chinese
+        return f"{name[:len(name) // 2]}<br>{name[len(name) // 2:]}"
+    return name
+
+
+def _nodes(fit: Fit = Fit()) -> dict:
     """The × + tanh operations, as white circles."""
     xs, ys, text = zip(*OPS, strict=True)
     return dict(type="scatter", x=xs, y=ys, text=text, mode="markers+text", hoverinfo="skip",
-                marker=dict(size=[34, 34, 34, 46, 34], color="#FFFFFF",
+                marker=dict(size=list(fit.op_px), color="#FFFFFF",
                             line=dict(color=INK, width=2)),
-                textfont=dict(size=[22, 24, 22, 15, 22], color=INK), xaxis="x", yaxis="y")
+                textfont=dict(size=list(fit.op_font), color=INK), xaxis="x", yaxis="y")
 
 
 def _emphasise(part: str, shapes, annotations, ops, boxes, states) -> None:
@@ -336,7 +431,7 @@ def _two_lines(name: str, lang: str) -> str:
     return f"{tr(f'fig.common.{name}', lang)}<br>{tr(f'fig.cell.{name}_role', lang)}"
 
 
-def _boxes_trace(fill, text, hover, size=BOX_PX) -> dict:
+def _boxes_trace(fill, text, hover, size=BOX_PX, font=19) -> dict:
     """The boxes of the four layers f, i, C̃, o (three gates and the candidate): fill
     colours, text inside, hover text.
 
@@ -345,30 +440,35 @@ def _boxes_trace(fill, text, hover, size=BOX_PX) -> dict:
     """
     return dict(type="scatter", x=[GATE_X[k] for k in BOXES], y=[Y_GATE] * 4,
                 mode="markers+text", text=list(text), textposition="middle center",
-                textfont=dict(size=19, color=BOX_INK),
+                textfont=dict(size=font, color=BOX_INK),
                 marker=dict(symbol="square", size=size, color=list(fill),
                             line=dict(color=[GATE_COLOURS[k] for k in BOXES], width=4)),
                 hovertext=list(hover) if hover else None,
                 hoverinfo="text" if hover else "skip", xaxis="x", yaxis="y")
 
 
-def _states_trace(text) -> dict:
+def _states_trace(text, fit: Fit = Fit()) -> dict:
     """C_{t-1}, C_t, h_{t-1}, h_t on their lines and x_t under its arrow."""
+    y_c, y_h = Y_C + fit.state_lift, Y_BUS + 4
+    x_in, y_in, xt_at = {"below": (X_IN, 20, "bottom center"),
+                         "below right": (X_IN - 2, 20, "bottom right"),
+                         "beside": (X_IN + 1, 40, "middle right")}[fit.xt_at]
     return dict(type="scatter", mode="text", text=list(text), hoverinfo="skip",
-                x=[0.5, 99.5, 0.5, 99.5, X_IN], y=[Y_C + 4, Y_C + 4, Y_BUS + 4, Y_BUS + 4, 20],
-                textposition=["top right", "top left", "top right", "top left", "bottom center"],
-                textfont=dict(size=17, color=INK), xaxis="x", yaxis="y")
+                x=[0.5, 99.5, 0.5, 99.5, x_in], y=[y_c, y_c, y_h, y_h, y_in],
+                textposition=["top right", "top left", "top right", "top left", xt_at],
+                textfont=dict(size=fit.state_font, color=INK), xaxis="x", yaxis="y")
 
 
-def _diagram_parts(trace, values, ranges, tokens, unit, lang) -> dict:
-    """For every step, what the boxes and the state labels show."""
+def _diagram_parts(trace, values, ranges, tokens, unit, lang, steps=None) -> dict:
+    """For every step (or only ``steps``, in that order), what the boxes and the state
+    labels show."""
     T = len(tokens)
     fills = {k: colours_at(colour_scale(k), values[k][:, unit], *ranges[k]) for k in BOXES}
     names = {k: tr(f"fig.common.{k}", lang) for k in BOXES}
     boxes, states = [], []
     c_prev, h_prev = trace.c_prev[:, unit], trace.h_prev[:, unit]
     c, h = values["c"][:, unit], values["h"][:, unit]
-    for s in range(T):
+    for s in range(T) if steps is None else steps:
         v = {k: float(values[k][s, unit]) for k in BOXES}
         boxes.append(([fills[k][s] for k in BOXES],
                       [f"<b>{QUANTITIES[k].symbol}</b><br>{fmt(v[k], 2)}" for k in BOXES],
@@ -422,47 +522,53 @@ class _Bands:
         return px / self.plot
 
 
-def _heatmaps(values, ranges, tokens, unit, lang, bands: _Bands, with_z: bool = True):
+def _heatmaps(values, ranges, tokens, unit, lang, bands: _Bands, with_z: bool = True,
+              fit: Fit = Fit()):
     """The six band traces, their axes, their names and the dashed rows of ``unit``."""
     T = len(tokens)
     hover = tr("fig.common.hover", lang, step="%{x:d}", unit="%{y:d}")  # numbers, not tick text
     traces, notes, shapes = [], [], []
-    axes = {"xaxis2": _time_axis(tokens)}
+    axes = {"xaxis2": _time_axis(tokens, fit)}
     for k, name in enumerate(MAPS):
         n = k + 2  # y axes 2…7; axis 1 is the diagram
         title = tr(f"fig.common.{name}", lang)
         traces.append(_heatmap_trace(name, values[name], ranges[name], n, _colourbar(k, bands),
                                      f"{hover}<br>{title} = %{{z:.{DIGITS['states']}f}}"
-                                     "<extra></extra>", with_z))
-        axes[f"yaxis{n}"] = _band_axis(k, bands)
-        notes.append(_band_name(name, title, n, bands.H))
+                                     "<extra></extra>", with_z, fit))
+        axes[f"yaxis{n}"] = _band_axis(k, bands, fit)
+        notes.append(_band_name(name, QUANTITIES[name].symbol if fit.short_bands else title, n,
+                                bands.H, fit))
         shapes.append(dict(type="rect", xref=TIME_X, yref=f"y{n}", x0=0.5, x1=T + 0.5,
                            y0=unit + 0.5, y1=unit + 1.5,
                            line=dict(color=INK, width=1.5, dash="dot")))
     axes[f"yaxis{MARK_Y}"] = dict(overlaying="y2", anchor=TIME_X, range=[bands.region, 0],
                                   visible=False, fixedrange=True)
-    notes.append(dict(x=0, y=bands.paper(bands.region + 8), xref="paper", yref="paper",
-                      xanchor="left", yanchor="bottom", showarrow=False,
-                      font=dict(size=15, color=MUTED),
-                      text=tr("fig.gates.maps_title", lang, unit=unit + 1)))
+    indent = fit.maps_margin[0] - fit.margin if fit.maps_margin else 0  # the band names' room
+    notes.append(dict(x=0, xshift=-indent, y=bands.paper(bands.region + 8), xref="paper",
+                      yref="paper", xanchor="left", yanchor="bottom", showarrow=False, align="left",
+                      font=dict(size=fit.band_font, color=MUTED),
+                      text=_title("fig.gates.maps_title", lang, fit, unit=unit + 1)))
     return traces, axes, notes, shapes
 
 
-def _time_axis(tokens) -> dict:
-    """Steps 1…T across the full width, labelled with their tokens."""
-    tickvals, ticktext = time_ticks(tokens)
-    return dict(domain=list(MAP_X), anchor="y2", range=[0.5, len(tokens) + 0.5],
+def _time_axis(tokens, fit: Fit = Fit()) -> dict:
+    """Steps 1…T across the full width, labelled with their tokens (as many as fit)."""
+    tickvals, ticktext = time_ticks(tokens, fit.time_room)
+    axis = dict(domain=list(fit.map_x), anchor="y2", range=[0.5, len(tokens) + 0.5],
                 tickvals=tickvals, ticktext=ticktext, tickangle=0, ticks="outside", ticklen=4,
                 tickcolor=MUTED)
+    if fit.tick_font != FITS["wide"].tick_font:
+        axis["tickfont"] = dict(size=fit.tick_font)
+    return axis
 
 
-def _band_axis(k: int, bands: _Bands) -> dict:
+def _band_axis(k: int, bands: _Bands, fit: Fit = Fit()) -> dict:
     """Band k's y axis: units 1…H downwards, its range shifted so the band fills its strip."""
     H, top = bands.H, bands.top(k)
     per_px = H / bands.band  # units per pixel
     axis = dict(anchor=TIME_X, range=[0.5 + (bands.region - top) * per_px, 0.5 - top * per_px],
                 fixedrange=True, tickvals=sorted({1, H}) if H > 1 else [],  # 1 would touch the name
-                tickfont=dict(size=14, color=MUTED))
+                tickfont=dict(size=fit.tick_font, color=MUTED))
     if k == 0:
         axis["domain"] = [0.0, bands.paper(bands.region)]
     else:
@@ -470,11 +576,11 @@ def _band_axis(k: int, bands: _Bands) -> dict:
     return axis
 
 
-def _band_name(name: str, title: str, n: int, H: int) -> dict:
+def _band_name(name: str, title: str, n: int, H: int, fit: Fit = Fit()) -> dict:
     """The band's name, left of its middle row, after a swatch of its colour."""
     swatch = f"<span style='color:{GATE_COLOURS[name]}'>■</span>"
-    return dict(x=MAP_X[0], xref="paper", xanchor="right", xshift=-26, y=(H + 1) / 2,
-                yref=f"y{n}", yanchor="middle", showarrow=False, font=dict(size=15),
+    return dict(x=fit.map_x[0], xref="paper", xanchor="right", xshift=-26, y=(H + 1) / 2,
+                yref=f"y{n}", yanchor="middle", showarrow=False, font=dict(size=fit.band_font),
                 text=f"{swatch} <b>{title}</b>")
 
 
@@ -484,7 +590,8 @@ def _colourbar(k: int, bands: _Bands) -> tuple[float, float]:
     return bands.paper(middle), bands.paper(bands.band)
 
 
-def _heatmap_trace(name, values, zrange, n, colourbar, hovertemplate, with_z=True) -> dict:
+def _heatmap_trace(name, values, zrange, n, colourbar, hovertemplate, with_z=True,
+                   fit: Fit = Fit()) -> dict:
     """The band of quantity ``name``, ``values`` (T, H), on y axis n; its colour bar right
     of it at ``colourbar`` = (middle, length). Without ``with_z`` the values are left out
     (the player fills them in the browser)."""
@@ -497,8 +604,9 @@ def _heatmap_trace(name, values, zrange, n, colourbar, hovertemplate, with_z=Tru
         z=np.ascontiguousarray(values.T, dtype=np.float32),  # (H, T): units down, time across
         colorscale=colour_scale(name), zmin=lo, zmax=hi,
         xgap=1 if T <= 60 else 0, ygap=1 if H <= 16 else 0,
-        colorbar=dict(x=MAP_X[1] + 0.008, xanchor="left", y=middle, yanchor="middle",
-                      len=length, thickness=14, outlinewidth=0, tickfont=dict(size=13),
+        colorbar=dict(x=fit.map_x[1] + 0.008, xanchor="left", y=middle, yanchor="middle",
+                      len=length, thickness=fit.bar[0], outlinewidth=0,
+                      tickfont=dict(size=fit.bar[1]),
                       tickvals=[lo, (lo + hi) / 2, hi], ticktext=ticktext),
     )
     if not with_z:

@@ -130,6 +130,9 @@ def test_markup_in_tokens_is_escaped_for_plotly_and_kept_as_typed_for_text():
     assert header["tokens"] == ["<b>x</b>", "<img", "src=x", "onerror=alert(1)>", "$y$"]
     assert header["labels"][0] == "&lt;b&gt;x&lt;/b&gt;"
     assert not any("<" in label or "$" in label for label in header["labels"])
+    for pair in (header, header["narrow"]):  # the phone's figures as well as the laptop's
+        figures = str(pair["diagram"]) + str(pair["maps_figure"])
+        assert "<b>x</b>" not in figures and "<img" not in figures
 
 
 def test_the_box_colours_are_the_figures_colour_of_each_value():
@@ -248,3 +251,92 @@ def test_player_figures_split_the_diagram_from_the_maps_and_leave_out_the_values
     assert len(rows) == len(MAPS) and all((r.y0, r.y1) == (2.5, 3.5) for r in rows)  # unit 3
     assert (frame.x0, frame.x1) == (3.5, 4.5) and frame.yref == "paper"  # step 4's column
     assert not maps.frames and not maps.layout.sliders and not diagram.layout.updatemenus
+
+
+# ---- the figures for a phone and for a projector ------------------------------------------
+
+def fitted(fit_name: str, tokens=None, lang="en", H=4):
+    from figures.gates import FITS, player_figures
+
+    tokens = tokens or "the cat sat on a mat".split()
+    seq = encode(" ".join(tokens), "words", seed=1)
+    trace = LSTM.random(seq.x.shape[1], H, seed=1).run(seq.x)
+    return player_figures(trace, seq.tokens, unit=1, step=2, lang=lang, fit=FITS[fit_name])
+
+
+@pytest.mark.parametrize("fit", ["narrow", "projector"])
+def test_every_fit_has_the_marks_the_player_moves_at_the_same_places(fit):
+    """ui/player.js restyles traces T_BOXES and T_STATES, moves shapes by index and rewrites
+    the maps' last note, in whichever pair it drew."""
+    wide, fitted_pair = fitted("wide"), fitted(fit)
+    for a, b in zip(wide, fitted_pair, strict=True):
+        assert [t.type for t in a.data] == [t.type for t in b.data]
+        assert len(a.layout.shapes) == len(b.layout.shapes)
+        assert len(a.layout.annotations) == len(b.layout.annotations)
+    assert fitted_pair[1].layout.annotations[-1].text.startswith(
+        tr("fig.gates.maps_title", "en", unit=2).split(" · ")[0])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_narrow_figures_break_titles_and_name_the_bands_by_symbol(lang):
+    from figures.gates import MAPS
+    from lstm_viz.gates import QUANTITIES
+
+    diagram, maps = fitted("narrow", lang=lang)
+    lines = tr("fig.gates.title", lang, unit=2).split(" · ")
+    assert diagram.layout.title.text == "<br>".join(lines)
+    assert maps.layout.annotations[-1].text.count("<br>") == 2  # three short lines
+    names = maps.layout.annotations[:len(MAPS)]
+    assert [n.text.rsplit("<b>", 1)[1] for n in names] == [
+        f"{QUANTITIES[k].symbol}</b>" for k in MAPS]
+    # the full name stays in every cell's hover
+    assert all(tr(f"fig.common.{k}", lang) in t.hovertemplate
+               for k, t in zip(MAPS, maps.data, strict=True))
+
+
+def test_the_narrow_gate_names_fit_two_short_lines_in_both_languages():
+    from figures.gates import _gate_name
+
+    assert _gate_name("f", "en", "half") == "forget<br>gate"
+    assert _gate_name("g", "en", "half") == "candidate"  # one word stays whole
+    assert _gate_name("g", "zh", "half") == "候选<br>记忆元"
+    assert _gate_name("f", "zh", "half") == "遗忘门"
+    assert _gate_name("g", "zh", "space") == "候选记忆元"  # the laptop's drawing: one line
+    assert _gate_name("f", "en", "none") == "forget gate"
+
+
+def test_the_narrow_time_axis_labels_only_as_many_words_as_fit():
+    tokens = [f"word{k:02d}" for k in range(28)]
+    wide = fitted("wide", tokens)[1].layout.xaxis2
+    narrow = fitted("narrow", tokens)[1].layout.xaxis2
+    assert len(narrow.tickvals) < len(wide.tickvals) <= 28
+    assert len(narrow.tickvals) * (len("word00") + 2) <= 30  # FITS["narrow"].time_room
+    assert list(narrow.ticktext) == [tokens[v - 1] for v in narrow.tickvals]
+
+
+def test_the_projector_draws_the_values_at_24_px_and_a_squatter_diagram():
+    from figures.gates import T_BOXES, T_STATES
+
+    wide, _ = fitted("wide")
+    diagram, maps = fitted("projector")
+    assert diagram.data[T_BOXES].textfont.size >= 24
+    assert diagram.data[T_STATES].textfont.size >= 24
+    assert wide.data[T_BOXES].textfont.size < 24  # the laptop's stay as they were
+    assert not diagram.layout.title.text  # the spoken line above the chart says it
+    assert diagram.layout.height < wide.layout.height
+
+
+def test_the_payload_carries_the_narrow_pair_and_sizes_for_a_projector():
+    from figures.gates import NARROW_PX
+
+    view = view_of()
+    header, _ = player.read_payload(player.payload(view, "zh", 1, 1, 0))
+    shown, _ = player.read_payload(player.payload(view, "zh", 1, 1, 0, present=True))
+    narrow = header["narrow"]
+    assert header["narrow_px"] == NARROW_PX
+    assert narrow["title"] == tr("fig.gates.title", "zh", unit="{unit}").replace(" · ", "<br>")
+    assert narrow["maps_title"].count("<br>") == 2 and "{unit}" in narrow["maps_title"]
+    assert narrow["diagram"]["layout"]["margin"]["l"] < header["diagram"]["layout"]["margin"]["l"]
+    boxes = shown["diagram"]["data"][header["traces"]["boxes"]]
+    assert boxes["textfont"]["size"] >= 24 and shown["title"] == ""
+    assert shown["narrow"] == narrow  # a presenter's narrow window still gets the phone's

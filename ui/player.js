@@ -183,7 +183,17 @@ class Player {
     this.keysNote = el("p", { className: "lp-keys" });
     box.append(this.controls, this.live, this.message, this.chart, this.summary, this.details, this.keysNote);
     this.root.appendChild(box);
+    // A phone's column gets the narrow figures; turning it (or resizing a window) across
+    // narrow_px draws the other pair.
+    new ResizeObserver(() => {
+      if (this.drawn && this.fitted() !== this.fit) { this.drawn = false; this.drawChart(); }
+    }).observe(this.root);
     this.relabel();
+  }
+
+  fitted() { // the figures for the player's width: header.narrow below narrow_px, else header
+    const width = this.root.clientWidth;
+    return this.h.narrow && width > 0 && width < this.h.narrow_px ? this.h.narrow : this.h;
   }
 
   relabel() { // the texts that depend on the language and the run's size
@@ -347,11 +357,17 @@ class Player {
       this.message.textContent = this.h.text.failed;
       return;
     }
-    const config = { ...this.h.config, responsive: true };
     if (!this.drawn) {
       this.drawn = true;
-      const diagram = JSON.parse(JSON.stringify(this.h.diagram));
-      const maps = this.mapsFigure();
+      this.fit = this.fitted();
+      const narrow = this.fit === this.h.narrow;
+      this.root.dataset.fit = narrow ? "narrow" : "wide"; // (tests)
+      // On a phone the toolbar would cover the titles it sits on; its zoom has no room there.
+      // (Named either way: plotly.js keeps a div's old config keys through newPlot.)
+      const bar = narrow ? false : (this.h.config.displayModeBar ?? "hover");
+      const config = { ...this.h.config, responsive: true, displayModeBar: bar };
+      const diagram = JSON.parse(JSON.stringify(this.fit.diagram));
+      const maps = this.mapsFigure(this.fit);
       await Plotly.newPlot(this.diagramDiv, diagram.data, diagram.layout, config);
       await Plotly.newPlot(this.mapsDiv, maps.data, maps.layout, config);
       this.mapsDiv.on("plotly_click", (e) => {
@@ -388,16 +404,17 @@ class Player {
         moves[`shapes[${k}].y0`] = u + 0.5;
         moves[`shapes[${k}].y1`] = u + 1.5;
       }
-      moves[`annotations[${this.h.maps_note}].text`] = fill(this.h.maps_title, { unit: u + 1 });
-      await Plotly.relayout(this.diagramDiv, { "title.text": fill(this.h.title, { unit: u + 1 }) });
+      moves[`annotations[${this.h.maps_note}].text`] = fill(this.fit.maps_title, { unit: u + 1 });
+      if (this.fit.title) // a projector's diagram has none: the spoken line above says it
+        await Plotly.relayout(this.diagramDiv, { "title.text": fill(this.fit.title, { unit: u + 1 }) });
       this.shownUnit = u;
     }
     await Plotly.relayout(this.mapsDiv, moves);
     this.root.dataset.drawn = `${s + 1}:${u + 1}`; // what the chart shows (tests)
   }
 
-  mapsFigure() { // the maps from Python, with their values filled in
-    const fig = JSON.parse(JSON.stringify(this.h.maps_figure));
+  mapsFigure(fit) { // the maps from Python, with their values filled in
+    const fig = JSON.parse(JSON.stringify(fit.maps_figure));
     const { T, H } = this;
     this.h.maps.forEach((q, k) => {
       const z = []; // (H, T): units down, time across, as in figures/gates.py

@@ -11,6 +11,10 @@ both into the URL. While playing, the player tells Python at most every :data:`S
 at once on pause); the diagram, the frame marker and the spoken line are drawn in the
 browser at every step.
 
+The figures come in two pairs (``figures.gates.FITS``): the laptop's (the projector's in
+presentation mode: values at 24 px and more, the diagram above the fold at 1280×720) and a
+narrow one that the player draws while its own width is under ``NARROW_PX`` (a phone).
+
 Python can move the player too (a link's ``?step=&unit=``, a shorter sequence, a model
 whose known unit should be shown): it sends a *request* ``{"step", "unit", "rev"}`` with the
 data, and ``rev`` tells the two apart: the player adopts a request whose ``rev`` it has not
@@ -42,7 +46,18 @@ import numpy as np
 import streamlit as st
 
 from figures import plotly_js
-from figures.gates import BOXES, FRAME_MS, MAPS, T_BOXES, T_STATES, player_figures
+from figures.gates import (
+    BOXES,
+    FITS,
+    FRAME_MS,
+    MAPS,
+    NARROW_PX,
+    T_BOXES,
+    T_STATES,
+    Fit,
+    player_figures,
+    title_template,
+)
 from figures.theme import colour_scale, colours_at, plain, value_range
 from lstm_viz.gates import QUANTITIES
 from text.i18n import tr
@@ -155,19 +170,30 @@ def _box_colours(trace) -> dict[str, dict]:
     return colours
 
 
-def _header(run, lang: str, step: int, unit: int, rev: int) -> dict:
+def _figures(run, lang: str, step: int, unit: int, fit: Fit) -> dict:
+    """The two figures the player draws, fitted to one kind of screen, and their titles
+    with ``{unit}`` to fill in."""
     trace, tokens = run.trace, list(run.sequence.tokens)
     diagram, maps = (json.loads(fig.to_json()) for fig in
-                     player_figures(trace, tokens, unit=unit - 1, step=step - 1, lang=lang))
+                     player_figures(trace, tokens, unit=unit - 1, step=step - 1, lang=lang,
+                                    fit=fit))
+    return dict(diagram=diagram, maps_figure=maps,
+                title=title_template("fig.gates.title", lang, fit),
+                maps_title=title_template("fig.gates.maps_title", lang, fit))
+
+
+def _header(run, lang: str, step: int, unit: int, rev: int, present: bool) -> dict:
+    trace, tokens = run.trace, list(run.sequence.tokens)
+    wide = _figures(run, lang, step, unit, FITS["projector" if present else "wide"])
     return dict(
         steps=trace.steps, units=trace.hidden_size, maps=list(MAPS), gates=list(BOXES),
         symbols={k: QUANTITIES[k].symbol for k in MAPS},
         tokens=tokens, labels=[plain(tok, 16) for tok in tokens],  # text; Plotly's text
-        diagram=diagram, maps_figure=maps, traces=dict(boxes=T_BOXES, states=T_STATES),
+        **wide, traces=dict(boxes=T_BOXES, states=T_STATES),
+        # below narrow_px of its own width (a phone) the player draws the narrow figures
+        narrow=_figures(run, lang, step, unit, FITS["narrow"]), narrow_px=NARROW_PX,
         frame_shape=len(MAPS),  # maps' shapes: the unit's dashed rows, then the step's frame
-        maps_note=len(maps["layout"]["annotations"]) - 1,
-        title=tr("fig.gates.title", lang, unit="{unit}"),
-        maps_title=tr("fig.gates.maps_title", lang, unit="{unit}"),
+        maps_note=len(wide["maps_figure"]["layout"]["annotations"]) - 1,
         colours=_box_colours(trace), text=_texts(lang), speeds=list(SPEEDS),
         request=dict(step=step, unit=unit, rev=rev), frame_ms=FRAME_MS, sync_ms=SYNC_MS,
         plotly=f"app/static/{plotly_js.served_name()}", config=common.PLOTLY_CONFIG,
@@ -180,12 +206,14 @@ def _pad(n: int) -> int:
 
 
 @st.cache_data(max_entries=64, show_spinner=False, hash_funcs=HASH_FUNCS)
-def payload(view: GatesView, lang: str, step: int, unit: int, rev: int) -> bytes:
+def payload(view: GatesView, lang: str, step: int, unit: int, rev: int,
+            present: bool = False) -> bytes:
     """The player's data for ``view`` in ``lang``, starting at ``step`` and ``unit``
-    (1-based; request ``rev``): see the module's docstring for the layout."""
+    (1-based; request ``rev``), its figures sized for a projector if ``present``: see the
+    module's docstring for the layout."""
     run = compute.gates_run(view)
     arrays = _arrays(run.trace)
-    header = _header(run, lang, step, unit, rev)
+    header = _header(run, lang, step, unit, rev, present)
     offset, blobs = 0, []
     for name, a in arrays:
         header["arrays"].append(dict(name=name, dtype=a.dtype.name, offset=offset,
@@ -276,7 +304,8 @@ def show(view: GatesView, lang: str, key: str = keys.PLAYER) -> tuple[int, int]:
     steps, units = run.trace.steps, run.trace.hidden_size
     serve_plotly()
     request = _request(view, lang, steps, units)
-    data = payload(view, lang, request["step"], request["unit"], request["rev"])
+    data = payload(view, lang, request["step"], request["unit"], request["rev"],
+                   common.presenting())
     result = _component()(key=key, data=data, on_at_change=_noop)
     step, unit = request["step"], request["unit"]
     at = result.get("at") if hasattr(result, "get") else None
