@@ -15,9 +15,11 @@ from functools import partial
 import streamlit as st
 
 from text.i18n import tr
-from ui import compute, controls, keys
+from ui import compute, controls, keys, live
 
-__all__ = ["gates_model_changed", "labels", "set_state"]
+__all__ = ["gates_model_changed", "labels", "live_answer", "live_ask", "live_close", "live_join",
+           "live_leave", "live_model_changed", "live_reveal", "live_start", "live_steer",
+           "set_state"]
 
 
 def set_state(values: dict) -> None:
@@ -41,3 +43,41 @@ def _label(prefix: str, lang: str, value) -> str:
 def labels(prefix: str, lang: str):
     """A choice's format function: option ``v`` shown as the catalogue's ``<prefix><v>``."""
     return partial(_label, prefix, lang)
+
+
+# ---- the live class (ui/live.py does the work) ---------------------------------------------
+
+def live_start() -> None:
+    live.start()
+
+
+def live_join() -> None:
+    live.join(st.session_state.get("live_code", ""), st.session_state.get("live_nickname", ""))
+
+
+def live_leave() -> None:
+    live.leave()
+
+
+def live_steer() -> None:
+    live.steer()
+
+
+def live_model_changed() -> None:
+    live.steer(model_changed=True)
+
+
+def live_ask() -> None:
+    live.ask(st.session_state.get("live_gate", "f"))
+
+
+def live_close(question: int) -> None:
+    live.close(question)
+
+
+def live_reveal(question: int) -> None:
+    live.reveal(question)
+
+
+def live_answer(question: int) -> None:
+    live.answer(question)
