@@ -355,16 +355,17 @@ class Store:
                 JoinFailure.client == client_key, JoinFailure.at > now - FAILURE_WINDOW))
             if failures >= self.max_failures:
                 raise RateLimited()
+            refusal, class_id = None, None
             try:
                 code = normal_code(typed_code)
                 class_id = s.scalar(select(ClassRow.id).where(ClassRow.code == code,
                                                               ClassRow.expires_at > now))
-            except ClassError:
-                class_id = None
+            except ClassError as err:  # not even a code: a failure too, and says so
+                refusal = err
             if class_id is None:
                 s.add(JoinFailure(client=client_key, at=now))
         if class_id is None:  # the failure is committed: the transaction above has ended
-            raise ClassGone()
+            raise refusal or ClassGone()
         with Session(self.writer) as s, s.begin():
             student = s.scalar(select(StudentRow).where(StudentRow.class_id == class_id,
                                                         StudentRow.sid == sid))

@@ -179,7 +179,7 @@ def student_question(lang: str, snap) -> None:
 def summary_download(lang: str) -> None:
     header = [tr(f"live.csv.{name}", lang) for name in
               ("question", "gate", "step", "unit", "token", "truth", "nickname", "answer")]
-    st.download_button(tr("live.csv", lang), live.summary_csv({"header": header}),
+    st.download_button(tr("live.csv", lang), live.summary_csv(live.summary(), header),
                        "class-summary.csv", "text/csv", key="live_csv", on_click="ignore",
                        help=tr("live.csv.help", lang), icon=":material/table:")
 

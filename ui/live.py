@@ -182,7 +182,8 @@ def reveal(question: int) -> None:
 def answer(question: int) -> None:
     """Send the value of this student's answer slider."""
     try:
-        store().answer(code(), student_id(), question, float(st.session_state["live_answer"]))
+        value = float(st.session_state[f"live_answer_{question}"])
+        store().answer(code(), student_id(), question, value)
         st.session_state[keys.LIVE_SENT] = question
     except ClassError as err:
         fail(err)
@@ -234,14 +235,19 @@ def qr_png(link: str) -> bytes:
     return out.getvalue()
 
 
-def summary_csv(lang_names: dict) -> str:
-    """The class's questions, truths and answers as CSV, one row per answer (a question
-    nobody answered: one row with an empty answer). Cells a spreadsheet would run as a
-    formula are neutralised; nicknames are written as typed (plain text)."""
-    rows = store().summary(code(), token())
+def summary() -> list:
+    """The teacher's class summary (:meth:`classroom.store.Store.summary`)."""
+    return store().summary(code(), token())
+
+
+def summary_csv(rows, header) -> str:
+    """The class's questions, truths and answers (``rows``, from :func:`summary`) as CSV
+    under ``header``, one row per answer (a question nobody answered: one row with an empty
+    answer). Cells a spreadsheet would run as a formula are neutralised; nicknames are
+    written as typed (plain text)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(lang_names["header"])
+    writer.writerow(header)
     for k, row in enumerate(rows, start=1):
         p = row.question.params
         head = [k, p["gate"], p["step"] + 1, p["unit"] + 1, p["token"], f"{row.truth:.4f}"]
