@@ -59,6 +59,20 @@ def page():
     return open_page
 
 
+@pytest.fixture(autouse=True, scope="session")
+def class_database(tmp_path_factory):
+    """Live classes made by the tests go to a file of this test session, never to the
+    learner's ~/.cache/lstm-viz (a test may set its own LSTM_VIZ_DATABASE_URL)."""
+    before = os.environ.get("LSTM_VIZ_DATABASE_URL")
+    url = f"sqlite:///{tmp_path_factory.mktemp('classes') / 'classes.sqlite3'}"
+    os.environ["LSTM_VIZ_DATABASE_URL"] = url
+    yield url
+    if before is None:
+        os.environ.pop("LSTM_VIZ_DATABASE_URL", None)
+    else:
+        os.environ["LSTM_VIZ_DATABASE_URL"] = before
+
+
 # ---- the one headless Chromium of a test session ---------------------------------------
 # Playwright's sync API runs one event loop per process, so every browser test shares it.
 
