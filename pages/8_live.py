@@ -100,7 +100,7 @@ def view_block(lang: str, view, step: int, unit: int, hidden: bool, key: str) ->
     if hidden:
         common.show_note(tr("live.hidden", lang))
         return
-    common.figure(compute.gates_view(gv, unit - 1, step - 1, lang), key=key)
+    common.figure(live.step_diagram(gv, unit - 1, step - 1, lang), key=key)
     gates_link(lang, view, step, unit)
 
 

@@ -21,9 +21,11 @@ import streamlit as st
 from classroom import models
 from classroom import store as classes
 from classroom.store import ClassError, ClassGone, ClassView, Snapshot, Store
+from figures.gates import player_figures
 from lstm_viz.export import neutralise
 from lstm_viz.gates import QUANTITIES
 from ui import compute, controls, keys
+from ui.cache import cached
 from ui.views import RANDOM, GatesView
 
 POLL_SECONDS = 1.0          # a student sees a change within this (plus one rerun)
@@ -207,6 +209,17 @@ def gates_view(view: ClassView) -> GatesView:
     chosen = compute.demo_chosen(view.model) if view.model in compute.DEMOS else None
     return controls.chosen_view(view.seq, view.mode, view.units, view.seed,
                                 view.model if chosen else RANDOM, 0, chosen)
+
+
+@cached
+def step_diagram(view: GatesView, unit: int, step: int, lang: str):
+    """The cell at one step (0-based step and unit) with its values: what every student's
+    page draws after each change. The gates page's animated figure, with every step's frame,
+    costs a whole class's worth of serialising at each change; this is one step's picture,
+    built once per view and shared by the class."""
+    run = compute.gates_run(view)
+    diagram, _ = player_figures(run.trace, run.sequence.tokens, unit=unit, step=step, lang=lang)
+    return diagram
 
 
 def join_link(found: str) -> str:
