@@ -217,14 +217,21 @@ async def lesson(args, urls: list[str]) -> dict:
                     {"gate": "f", "step": view.step, "unit": view.unit, "token": "x"},
                     core_value(view, "f"), 0.0, 1.0)
     asked = time.perf_counter()
-    await until(lambda: all(c.saw("What is the value", asked) and
-                            f"live_answer_{qid}" in c.ids for c in students), 15)
-    for k, s in enumerate(students):
-        s.set_slider(f"live_answer_{qid}", round((k % 11) / 10, 2))
+    slider = f"live_answer_{qid}"
+    await until(lambda: all(c.saw("What is the value", asked) and slider in c.ids
+                            for c in students), 15)
+    result["question_s"] = percentiles([(c.saw("What is the value", asked) or float("inf"))
+                                        - asked for c in students])
+    ready = [s for s in students if slider in s.ids and "live_send_button" in s.ids]
+    for s in students:
+        if s not in ready:
+            s.errors.append(f"{s.name}: no answer slider 15 s after the question")
+    for k, s in enumerate(ready):
+        s.set_slider(slider, round((k % 11) / 10, 2))
         await s.rerun(click="live_send_button")
-    await until(lambda: len(store.answers(started.code, qid)) == args.students, 30)
+    await until(lambda: len(store.answers(started.code, qid)) == len(ready), 30)
     last_in = time.perf_counter()
-    total = f"{args.students} / {args.students}"
+    total = f"{len(ready)} / {args.students}"
     shown = await until(lambda: projector.saw(total, last_in) is not None, 15)
     result["answers_to_projector_s"] = (projector.saw(total, last_in) - last_in) if shown \
         else None

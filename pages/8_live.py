@@ -234,7 +234,7 @@ if snap is None:  # the class expired while this session was in it
     lobby(lang)
     st.stop()
 teacher = live.token() is not None
-live.watch(live.signature(teacher), teacher)  # first: the poll runs even if a view stops
+live.watch(live.signature(snap, teacher), teacher)  # first: polls even if a view stops
 if teacher:
     teacher_page(lang, snap)
 else:

@@ -272,13 +272,17 @@ def summary_csv(rows, header) -> str:
 
 # ---- following -----------------------------------------------------------------------------
 
-def signature(teacher: bool) -> tuple:
+def signature(snap: Snapshot, teacher: bool) -> tuple:
     """What a poll compares: the version for a student; for the teacher's projector also
-    the students joined and the answers in."""
-    if not teacher:
-        return (store().version(code()),)
-    snap = store().snapshot(code())
-    return (snap.version, snap.students, snap.answered)
+    the students joined and the answers in. Taken from the very snapshot the page drew, so
+    that a change made while the page was drawing is still seen as a change."""
+    return (snap.version, snap.students, snap.answered) if teacher else (snap.version,)
+
+
+def _now_signature(teacher: bool) -> tuple:
+    if teacher:
+        return signature(store().snapshot(code()), teacher=True)
+    return (store().version(code()),)  # one small query
 
 
 @st.fragment(run_every=POLL_SECONDS)
@@ -286,7 +290,7 @@ def watch(seen: tuple, teacher: bool) -> None:
     """Once a second: rerun the whole page if the class moved since ``seen`` (the signature
     the page was drawn from). Draws nothing: an idle poll is one small query."""
     try:
-        moved = signature(teacher) != seen
+        moved = _now_signature(teacher) != seen
     except ClassGone:
         moved = True  # expired: the page says so
     if moved:
