@@ -42,11 +42,13 @@ def answers_figure(values, low: float, high: float, gate: str, truth: float | No
     fig.update_xaxes(range=[low, high], title=tr(f"gate.{gate}", lang))
     fig.update_yaxes(title=tr("live.answers.count", lang), rangemode="tozero",
                      dtick=max(1, int(np.ceil(counts.max(initial=1) / 5))))
-    for value, key, colour, dash in ((truth, "live.truth.short", INK, "solid"),
-                                     (own, "live.own.short", MUTED, "dash")):
+    # the truth labelled above the bars, the viewer's own answer below them: two close
+    # values never write over each other
+    for value, key, colour, dash, where in ((truth, "live.truth.short", INK, "solid", "top"),
+                                            (own, "live.own.short", MUTED, "dash", "bottom")):
         if value is not None:
             fig.add_vline(x=value, line=dict(color=colour, width=3, dash=dash),
                           annotation=dict(text=f"{tr(key, lang)} {value:.2f}",
-                                          font=dict(color=colour)),
-                          annotation_position="top")
+                                          font=dict(color=colour), bgcolor="rgba(255,255,255,0.8)"),
+                          annotation_position=where)
     return fig

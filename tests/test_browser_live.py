@@ -12,9 +12,11 @@ import re
 import time
 
 import pytest
+import test_browser
 from test_browser import IDLE, streamlit_server
 
 pytestmark = pytest.mark.browser
+server = test_browser.server  # the session's one app.py server (tests/test_browser.py)
 
 FOLLOW_WITHIN_MS = 10_000  # generous for a shared CI machine; benchmarks/live_class.py times it
 
@@ -98,3 +100,46 @@ def test_a_teacher_and_three_students_on_two_servers_sharing_postgres(browser, t
         student.close()
     assert not teacher.js_errors, teacher.js_errors
     teacher.close()
+
+
+# ---- typed markup stays text (tests/test_security.py's payloads and watcher) ---------------
+
+def test_typed_payloads_stay_text_on_live(browser, server):
+    from test_security import PAYLOADS, WATCH, assert_inert
+
+    def watched_tab():
+        page = browser.new_page()
+        page.set_default_timeout(30_000)
+        page.dialogs = []
+        page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+        page.add_init_script(WATCH)
+        page.goto(server + "/live")
+        page.wait_for_selector(IDLE)
+        return page
+
+    teacher = watched_tab()
+    teacher.locator(".st-key-live_start_button button").click()
+    says(teacher, "Students joined")
+    code = metric(teacher, "Join code")
+    student = watched_tab()
+    for payload in PAYLOADS:  # as a code, then as a nickname with the right code
+        for field, value in (("live_code", payload), ("live_nickname", payload[:24])):
+            student.locator(f".st-key-{field} input").fill(value)
+        student.locator(".st-key-live_join_button button").click()
+        student.wait_for_selector(IDLE)
+        assert_inert(student, f"code ← {payload}")
+    student.locator(".st-key-live_code input").fill(code)
+    student.locator(".st-key-live_join_button button").click()
+    says(student, "Step 1 of")
+    for payload in PAYLOADS:  # the teacher's sequence, shown on every student's page
+        teacher.wait_for_selector(IDLE)
+        box = teacher.locator(".st-key-live_seq textarea")
+        box.fill(payload)
+        box.press("Control+Enter")
+        teacher.wait_for_selector(IDLE)
+        assert_inert(teacher, f"sequence ← {payload}")
+        student.wait_for_timeout(2500)  # the student's poll and rerun
+        student.wait_for_selector(IDLE)
+        assert_inert(student, f"the class's sequence ← {payload}")
+    teacher.close()
+    student.close()
