@@ -48,7 +48,7 @@ def store() -> Store:
 
 def client() -> str:
     """The address the session came from, the unit of the wrong-code limit."""
-    address = st.context.ip_address
+    address = getattr(st.context, "ip_address", None)
     return address if isinstance(address, str) and address else "unknown"
 
 
@@ -233,8 +233,14 @@ def teacher_link(found: str, secret: str) -> str:
 
 
 def _base() -> str:
-    url = st.context.url
-    return url if isinstance(url, str) and url.startswith("http") else "http://localhost:8501/"
+    """This page's address as the browser sees it (``st.context.url``), else one made from
+    the request's Host header, else the address `make run` serves on."""
+    url = getattr(st.context, "url", None)
+    if isinstance(url, str) and url.startswith("http"):
+        return url
+    headers = getattr(st.context, "headers", None)
+    host = headers.get("Host") if hasattr(headers, "get") else None
+    return f"http://{host}/" if isinstance(host, str) and host else "http://localhost:8501/"
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
