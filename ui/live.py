@@ -37,7 +37,9 @@ MAX_NICKNAME = models.MAX_NICKNAME  # the length of the page's nickname box
 
 @st.cache_resource(show_spinner=False)
 def _store(url: str) -> Store:
-    return classes.connect(url)
+    store = classes.connect(url)
+    store.purge()  # classes that expired while no server ran; later, at each class start
+    return store
 
 
 def store() -> Store:
