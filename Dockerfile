@@ -28,6 +28,7 @@ COPY ui/ ui/
 COPY figures/ figures/
 COPY text/ text/
 COPY lstm_viz/ lstm_viz/
+COPY classroom/ classroom/
 COPY serve/ serve/
 COPY asgi.py ./
 

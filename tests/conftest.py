@@ -59,6 +59,20 @@ def page():
     return open_page
 
 
+@pytest.fixture(autouse=True, scope="session")
+def class_database(tmp_path_factory):
+    """Live classes made by the tests go to a file of this test session, never to the
+    learner's ~/.cache/lstm-viz (a test may set its own LSTM_VIZ_DATABASE_URL)."""
+    before = os.environ.get("LSTM_VIZ_DATABASE_URL")
+    url = f"sqlite:///{tmp_path_factory.mktemp('classes') / 'classes.sqlite3'}"
+    os.environ["LSTM_VIZ_DATABASE_URL"] = url
+    yield url
+    if before is None:
+        os.environ.pop("LSTM_VIZ_DATABASE_URL", None)
+    else:
+        os.environ["LSTM_VIZ_DATABASE_URL"] = before
+
+
 # ---- the one headless Chromium of a test session ---------------------------------------
 # Playwright's sync API runs one event loop per process, so every browser test shares it.
 
@@ -107,3 +121,79 @@ def browser(chromium):
         yield context
         context.close()
         chrome.close()
+
+
+# ---- a throw-away PostgreSQL server for the class storage tests --------------------------
+# Debian's postgresql package puts initdb and pg_ctl in /usr/lib/postgresql/<version>/bin.
+# PostgreSQL refuses to run as root: as root the cluster belongs to the `postgres` user
+# (the package makes it) or to `nobody`, in a temporary folder that user owns.
+
+def postgres_bin() -> Path | None:
+    """The folder of the newest PostgreSQL's initdb and pg_ctl, or None."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"),
+                   key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)
+    if found:
+        return found[-1].parent
+    on_path = shutil.which("pg_ctl")
+    return Path(on_path).parent if on_path else None
+
+
+def _as_user(user: str | None, command: list[str]) -> list[str]:
+    return command if user is None else ["runuser", "-u", user, "--", *command]
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """The URL of a PostgreSQL server started for this test session (stopped after it);
+    skips without PostgreSQL, or fails when LSTM_VIZ_REQUIRE_POSTGRES=1 (CI)."""
+    import pwd
+    import socket
+    import subprocess
+    import tempfile
+
+    bin_dir = postgres_bin()
+    if bin_dir is None or not (bin_dir / "initdb").exists():
+        reason = "no PostgreSQL: initdb/pg_ctl not found (apt-get install -y postgresql)"
+        if os.environ.get("LSTM_VIZ_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"LSTM_VIZ_REQUIRE_POSTGRES=1 but {reason}", pytrace=False)
+        pytest.skip(reason)
+    user = None
+    folder = Path(tempfile.mkdtemp(prefix="lstm-viz-pg-"))  # in /tmp: any user reaches it
+    if os.geteuid() == 0:
+        user = "postgres" if "postgres" in {p.pw_name for p in pwd.getpwall()} else "nobody"
+        entry = pwd.getpwnam(user)
+        os.chown(folder, entry.pw_uid, entry.pw_gid)
+    data = folder / "data"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+    try:
+        subprocess.run(_as_user(user, [str(bin_dir / "initdb"), "-D", str(data), "-A", "trust",
+                                       "-U", "lstm", "-E", "UTF8", "--no-sync"]),
+                       check=True, capture_output=True)
+        subprocess.run(_as_user(user, [str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options,
+                                       "-l", str(folder / "log"), "-w", "start"]),
+                       check=True, capture_output=True)
+    except subprocess.CalledProcessError as err:
+        shutil.rmtree(folder, ignore_errors=True)
+        pytest.fail(f"PostgreSQL did not start: {err.stderr.decode(errors='replace')}",
+                    pytrace=False)
+    try:
+        yield f"postgresql+psycopg://lstm@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(_as_user(user, [str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast",
+                                       "-w", "stop"]), capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_url(postgres_server, request):
+    """A fresh, empty database on the session's PostgreSQL server, for one test."""
+    import psycopg
+
+    name = f"t{abs(hash(request.node.nodeid)) % 10**9}_{os.getpid()}"
+    with psycopg.connect(postgres_server.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return postgres_server.rsplit("/", 1)[0] + f"/{name}"

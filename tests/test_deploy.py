@@ -112,7 +112,7 @@ def copied() -> list[str]:
 
 
 def test_image_copies_every_module_the_app_imports():
-    first_party = {"lstm_viz", "text", "ui", "figures", "serve"}
+    first_party = {"lstm_viz", "text", "ui", "figures", "serve", "classroom"}
     scripts = [ROOT / "app.py", ROOT / "asgi.py", *(ROOT / "pages").glob("*.py")]
     for folder in first_party:
         scripts += (ROOT / folder).rglob("*.py")

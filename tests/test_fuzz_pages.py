@@ -48,6 +48,7 @@ PARAMS = {
     "why": {**RANDOM_MODEL, "surgery": ("choice", compute.SURGERIES),
             "who": ("choice", ("unit", "all")), "when": ("choice", ("all", "from"))},
     "lessons": {"part": ("int", 1, 3), "step": ("int", 1, 1), "check": ("int", 1, 999_999)},
+    "live": {"class": ("text",), "teacher": ("text",)},
 }
 
 NASTY = [  # what people (and link mangling) put in URLs and text boxes
@@ -101,8 +102,10 @@ def charts(at) -> int:
 
 
 def assert_chart_or_message(at) -> None:
-    """The page drew its chart, or said in its place why not."""
-    assert charts(at) or at.error, "neither a chart nor an error message"
+    """The page drew its chart, or said in its place why not (or, on /live before a class
+    is started or joined, offers both)."""
+    lobby = any(b.key == "live_start_button" for b in at.button)
+    assert charts(at) or at.error or lobby, "neither a chart nor an error message"
 
 
 # ---- links --------------------------------------------------------------------------------

@@ -15,10 +15,12 @@ from functools import partial
 import streamlit as st
 
 from text.i18n import tr
-from ui import compute, controls, keys, lessons
+from ui import compute, controls, keys, lessons, live
 
-__all__ = ["gates_model_changed", "labels", "lesson_move", "lesson_part_labels",
-           "memory_demo_changed", "set_state", "take_pick"]
+__all__ = ["gates_model_changed", "labels", "lesson_move", "lesson_part_labels", "live_answer",
+           "live_ask", "live_close", "live_join", "live_leave", "live_model_changed",
+           "live_reveal", "live_start", "live_steer", "memory_demo_changed", "set_state",
+           "take_pick"]
 
 
 def set_state(values: dict) -> None:
@@ -77,3 +79,41 @@ def _part_label(lang: str, part: int) -> str:
 def lesson_part_labels(lang: str):
     """/lessons: the part picker's format function, part ``p`` (1-based) by its title."""
     return partial(_part_label, lang)
+
+
+# ---- the live class (ui/live.py does the work) ---------------------------------------------
+
+def live_start() -> None:
+    live.start()
+
+
+def live_join() -> None:
+    live.join(st.session_state.get("live_code", ""), st.session_state.get("live_nickname", ""))
+
+
+def live_leave() -> None:
+    live.leave()
+
+
+def live_steer() -> None:
+    live.steer()
+
+
+def live_model_changed() -> None:
+    live.steer(model_changed=True)
+
+
+def live_ask() -> None:
+    live.ask(st.session_state.get("live_gate", "f"))
+
+
+def live_close(question: int) -> None:
+    live.close(question)
+
+
+def live_reveal(question: int) -> None:
+    live.reveal(question)
+
+
+def live_answer(question: int) -> None:
+    live.answer(question)

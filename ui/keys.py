@@ -23,6 +23,11 @@ LINK_KEPT = "_link_kept"        # those values, kept over a rerun that common.nu
 LINKS_SEEN = "_links_seen"      # pages whose URL has been read once
 PLAYER_REQUEST = "_player_request"  # where /gates last asked its player to stand (ui/player.py)
 PLAYER_FULL_RUN = "_player_full_run"  # set by a whole run of /gates, not by its player's reruns
+LIVE_CLASS = "_live_class"      # the code of the live class this session is in (ui/live.py)
+LIVE_TOKEN = "_live_token"      # the teacher's token, in the teacher's session only
+LIVE_SID = "_live_sid"          # this session's anonymous student id
+LIVE_ERROR = "_live_error"      # the code of the last refused class action, until shown
+LIVE_SENT = "_live_sent"        # the question this student last sent an answer to
 
 
 def kept(key: str) -> str:
@@ -42,4 +47,5 @@ LAYER = "layer"
 STEP = "step"
 UNIT = "unit"
 UPLOAD_FILE = "upload_file"
+LIVE_FOLLOW = "live_follow"  # a student's "follow the teacher" toggle
 PLAYER = "gates_player"  # the gates player's state: {"at": {"step", "unit", "rev"}}

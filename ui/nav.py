@@ -31,6 +31,7 @@ PAGES = (  # in the sidebar's order; the home page first
     Page("memory", "pages/4_memory.py", "nav.memory", ":material/psychology:"),
     Page("train", "pages/5_train.py", "nav.train", ":material/model_training:"),
     Page("why", "pages/6_why.py", "nav.why", ":material/lightbulb:"),
+    Page("live", "pages/8_live.py", "nav.live", ":material/groups:"),
 )
 BY_NAME = {page.name: page for page in PAGES}
 
