@@ -11,6 +11,7 @@ from google.protobuf.message import Message
 
 from text.i18n import LANG_NAMES
 from ui import keys
+from ui.upload import KERAS_SNIPPET, PYTORCH_SNIPPET
 
 SCRIPTS = PAGES  # every page of ui.nav
 
@@ -131,13 +132,19 @@ def _title(title) -> str:
     return "" if title is None else str(title)
 
 
+CODE_TEXTS = {PYTORCH_SNIPPET, KERAS_SNIPPET}  # Python to copy, the same in every language
+
+
 def shown_text(at) -> list[str]:
-    """Every string on the page a learner can read, code blocks, style sheets and link
-    addresses left out."""
+    """Every string on the page a learner can read, code blocks (st.code, and the export
+    snippets shown as plain text in the code font), style sheets and link addresses left
+    out."""
     out: list[str] = []
     for node in _elements(at._tree):
         proto = getattr(node, "proto", None)
         if proto is None or type(proto).__name__ == "Code":
+            continue
+        if type(proto).__name__ == "Text" and proto.body in CODE_TEXTS:
             continue
         if type(proto).__name__ == "Html" and proto.body.lstrip().startswith("<style"):
             continue  # a constant style sheet (st.html), not text a learner reads
