@@ -74,7 +74,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from server import ROOT, start_server, stop  # benchmarks/server.py
+from server import ROOT, rerun_message, start_server, stop  # benchmarks/server.py
 
 sys.path.insert(0, str(ROOT))
 
@@ -319,30 +319,23 @@ class ProtocolLearner:
                   query: str = "") -> Run:
         """Send one rerun (another page, or this page with the widget states and a click)
         and wait for its end; time it as ``kind``."""
-        from streamlit.proto.BackMsg_pb2 import BackMsg
-        from streamlit.proto.WidgetStates_pb2 import WidgetState
-
-        msg = BackMsg()
-        rerun = msg.rerun_script
+        page_hash = page_name = ""
         if page is not None:  # a sidebar link: no widget states, the link's query string
             self.ids, self.states, self.query = {}, {}, query
             if page in self.pages:
-                rerun.page_script_hash = self.pages[page]
+                page_hash = self.pages[page]
             else:  # the first visit: the URL path names the page
-                rerun.page_name = page
+                page_name = page
         else:
-            rerun.page_script_hash = self.page_hash
-        rerun.query_string = self.query
-        rerun.widget_states.widgets.extend(self.states.values())
-        if click is not None:
-            rerun.widget_states.widgets.append(WidgetState(id=self.ids[click], trigger_value=True))
-        rerun.context_info.locale = "en-US"
-        rerun.context_info.timezone = "UTC"
-        rerun.context_info.url = f"{self.url}/{page or ''}"
+            page_hash = self.page_hash
+        message = rerun_message(self.url, self.query, self.states.values(),
+                                page_hash=page_hash, page_name=page_name,
+                                click_id=None if click is None else self.ids[click],
+                                path=page or "")
         while not self.inbox.empty():
             self.inbox.get_nowait()
         start = time.perf_counter()
-        await self.ws.send(msg.SerializeToString())
+        await self.ws.send(message)
         run = await self._until_finished(kind, start)
         self._count(kind, run)
         return run

@@ -20,8 +20,14 @@ Measured:
 - *leaks*: a second class runs beside, its sequence carrying a marker; no student of the
   first class may ever receive it.
 
+With ``--browsers N`` the idle measurement is taken a second way, with real pages: the
+projector and N students open the class in headless Chromium (the frontend's own fragment
+timer, its own messages), and the servers' CPU is measured while they sit on it
+(``browser_idle_cores``; the browsers' own CPU is theirs, on their devices, and not counted).
+
 Targets (issue 15): follow p95 ≤ 2 s, answers → projector ≤ 2 s, no errors, no leaks, idle
-polling ≤ 0.3 of a core. Exit status 1 on an error or a leak. ``--json FILE`` writes it all.
+polling ≤ 0.3 of a core. Exit status 1 on an error, a leak or a change a student never saw.
+``--json FILE`` writes it all.
 """
 
 from __future__ import annotations
@@ -38,8 +44,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
-from classroom_load import percentiles, process_tree, usage  # noqa: E402
-from server import start_server, stop  # noqa: E402
+from classroom_load import CHROMIUM_ARGS, chromium_path, percentiles, process_tree, usage  # noqa: E402
+from server import rerun_message, start_server, stop  # noqa: E402
 
 from classroom.store import ClassView, connect  # noqa: E402
 from lstm_viz import LSTM  # noqa: E402
@@ -112,27 +118,12 @@ class Client:
 
     async def rerun(self, page: str | None = None, click: str | None = None,
                     fragment: bool = False) -> None:
-        from streamlit.proto.BackMsg_pb2 import BackMsg
-        from streamlit.proto.WidgetStates_pb2 import WidgetState
-
-        msg = BackMsg()
-        rerun = msg.rerun_script
-        if page is not None:
-            rerun.page_name = page
-        else:
-            rerun.page_script_hash = self.page_hash
-        rerun.query_string = self.query
-        rerun.widget_states.widgets.extend(self.states.values())
-        if click is not None:
-            rerun.widget_states.widgets.append(WidgetState(id=self.ids[click], trigger_value=True))
-        if fragment:
-            rerun.fragment_id = self.fragment
-            rerun.is_auto_rerun = True
-        rerun.context_info.locale = "en-US"
-        rerun.context_info.timezone = "UTC"
-        rerun.context_info.url = f"{self.url}/live"
+        message = rerun_message(
+            self.url, self.query, self.states.values(), page_name=page or "",
+            page_hash=self.page_hash, click_id=None if click is None else self.ids[click],
+            fragment_id=self.fragment if fragment else "", path="live")
         self.finished.clear()
-        await self.ws.send(msg.SerializeToString())
+        await self.ws.send(message)
 
     def set_slider(self, key: str, value: float) -> None:
         from streamlit.proto.WidgetStates_pb2 import WidgetState
@@ -248,6 +239,40 @@ async def lesson(args, urls: list[str]) -> dict:
     return result
 
 
+async def browser_idle(args, urls: list[str]) -> dict:
+    """The projector and ``args.browsers`` students in Chromium, sitting on a class: the
+    servers' CPU over ``args.idle`` seconds once every page shows the class."""
+    from playwright.async_api import async_playwright
+
+    store = connect(args.database)
+    started = store.start_class(ClassView())
+    links = [f"{urls[k % len(urls)]}/live?class={started.code}" for k in range(args.browsers)]
+    links.append(f"{urls[0]}/live?class={started.code}&teacher={started.token}")
+    async with async_playwright() as pw:
+        chrome = await pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        pages = []
+        for link in links:  # one after another, as a class arrives: no cold burst measured
+            context = await chrome.new_context(viewport={"width": 390, "height": 844})
+            page = await context.new_page()
+            await page.goto(link)
+            pages.append(page)
+        shown = 0
+        for page in pages:
+            try:
+                await page.get_by_text("Step 1 of").first.wait_for(timeout=60_000)
+                shown += 1
+            except Exception:  # noqa: BLE001 (counted: a page that never showed the class)
+                pass
+        await asyncio.sleep(3)  # the last pages' first reruns settle
+        cpu0, t0 = server_cpu(args.procs), time.monotonic()
+        await asyncio.sleep(args.idle)
+        cores = (server_cpu(args.procs) - cpu0) / (time.monotonic() - t0)
+        await chrome.close()
+    store.engine.dispose()
+    return {"browser_pages": len(links), "browser_pages_showing_the_class": shown,
+            "browser_idle_cores": cores}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=30)
@@ -256,6 +281,8 @@ def main(argv=None) -> int:
                         "SQLite file); PostgreSQL for --servers 2 across machines")
     parser.add_argument("--idle", type=float, default=20.0, help="seconds of idle polling")
     parser.add_argument("--changes", type=int, default=5)
+    parser.add_argument("--browsers", type=int, default=0, help="then measure idle CPU again "
+                        "with the projector and this many students as Chromium pages")
     parser.add_argument("--json", help="write the results here")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="live-class-"))
@@ -268,6 +295,8 @@ def main(argv=None) -> int:
             args.procs.append(proc)
             urls.append(url)
         result = asyncio.run(lesson(args, urls))
+        if args.browsers:
+            result.update(asyncio.run(browser_idle(args, urls)))
     finally:
         for proc in args.procs:
             stop(proc)
@@ -276,7 +305,10 @@ def main(argv=None) -> int:
     print(json.dumps(result, indent=1))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=1))
-    return 1 if result["errors"] or result["leaks"] or not result["joined"] else 0
+    failed = result["errors"] or result["leaks"] or result["follow_missed"]
+    if args.browsers and result["browser_pages_showing_the_class"] < result["browser_pages"]:
+        failed = True
+    return 1 if failed or not result["joined"] else 0
 
 
 if __name__ == "__main__":

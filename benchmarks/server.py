@@ -1,5 +1,6 @@
 """A ``streamlit run app.py`` server for the benchmarks: started on a free local port with
-the settings of ``make run`` (one BLAS thread), stopped with its whole process group."""
+the settings of ``make run`` (one BLAS thread), stopped with its whole process group; and
+the one message a protocol client sends it (:func:`rerun_message`)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,34 @@ def start_server(log: Path, options: list[str] = (),
             time.sleep(0.2)
     stop(proc)
     raise RuntimeError(f"streamlit did not start:\n{log.read_text()}")
+
+
+def rerun_message(url: str, query: str, states, *, page_hash: str = "", page_name: str = "",
+                  click_id: str | None = None, fragment_id: str = "", path: str = "") -> bytes:
+    """A ``BackMsg.rerun_script`` as Streamlit's frontend sends it: the page (its hash, or
+    its URL name on the first visit), the query string, the widget ``states`` the page keeps,
+    a button's trigger (``click_id``) and, for the ``st.fragment(run_every=…)`` timer, the
+    fragment to rerun. ``path`` is the page's URL path after ``url``."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    msg = BackMsg()
+    rerun = msg.rerun_script
+    if page_name:
+        rerun.page_name = page_name
+    else:
+        rerun.page_script_hash = page_hash
+    rerun.query_string = query
+    rerun.widget_states.widgets.extend(states)
+    if click_id is not None:
+        rerun.widget_states.widgets.append(WidgetState(id=click_id, trigger_value=True))
+    if fragment_id:
+        rerun.fragment_id = fragment_id
+        rerun.is_auto_rerun = True
+    rerun.context_info.locale = "en-US"
+    rerun.context_info.timezone = "UTC"
+    rerun.context_info.url = f"{url}/{path}"
+    return msg.SerializeToString()
 
 
 def stop(proc: subprocess.Popen, first: int = signal.SIGTERM) -> None:
