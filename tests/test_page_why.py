@@ -283,3 +283,17 @@ def test_the_page_draws_a_long_view_inside_the_slot(monkeypatch):
     at = open_page("why", seq="ab" * 100, mode="chars", units=64)
     assert_clean(at)
     assert entered == [True] and len(plotly_specs(at)) == len(CHARTS) - 1
+
+
+@pytest.mark.parametrize("query", [{}, {"model": "random", "units": 16, "unit": 12}])
+def test_the_unit_slider_has_one_value_not_a_default_and_a_state(monkeypatch, query):
+    """A unit set through Session State (the demo's known unit, or a kept one) is the
+    slider's only value: Streamlit warns when a widget gets a default as well."""
+    from streamlit.elements.lib import policies
+
+    said = []
+    monkeypatch.setattr(policies._LOGGER, "warning", lambda *a, **k: said.append(a))
+    at = open_page("why", **query)
+    assert_clean(at)
+    at.slider(key="step").set_value(2).run()
+    assert said == []

@@ -245,6 +245,9 @@ def remembered_slider(label, key, high, default, **kw) -> int:
     if high == 1:
         st.session_state[kept] = 1
         return 1
-    value = st.slider(label, 1, high, min(default, high), key=key, bind="query-params", **kw)
+    # A value set through Session State above (kept, or cut to fit) is the slider's value:
+    # passing a default as well makes Streamlit warn that the two disagree.
+    start = None if key in st.session_state else min(default, high)
+    value = st.slider(label, 1, high, start, key=key, bind="query-params", **kw)
     st.session_state[kept] = value
     return value
