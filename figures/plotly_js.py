@@ -1,9 +1,14 @@
-"""plotly.js, the library that draws the figures in the browser: the copy plotly.py ships, and
-the name this app serves it under.
+"""plotly.js, the library that draws the gates player's figures in the browser: the bundle
+this app vendors, and the name it is served under.
+
+The bundle is plotly.js's official *cartesian* build (``figures/vendor/``, README there),
+of the version plotly.py 7.1 ships: the player draws only scatter and heatmap traces, and
+that build is a third of the full file, so a browser compiles a third as much before the
+first chart (issue 17). Pages drawn by ``st.plotly_chart`` use Streamlit's own plotly.js.
 
 The name carries the file's content hash (``plotly.<12 hex digits of its sha256>.min.js``),
 as Streamlit's own bundles do: a browser may keep it for a year (``immutable``), and a new
-plotly.py brings a new name, never a stale copy. The gates player (ui/player.py) asks for
+bundle brings a new name, never a stale copy. The gates player (ui/player.py) asks for
 ``app/static/<served_name()>``; serve/ sends it precompressed. No Streamlit in here.
 """
 
@@ -16,16 +21,18 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
-__all__ = ["install", "served_name", "source"]
+__all__ = ["TRACES", "install", "served_name", "source"]
 
-SHIPPED = "plotly.min.js"  # in plotly.py's package_data
+VENDORED = Path(__file__).resolve().parent / "vendor" / "plotly-cartesian.min.js"
+VENDORED_SHA256 = "79542150855a52c567260e3137095dbe2b744e6d702a5cabe67da246942fba7a"
+# The trace types of the cartesian bundle (its package's README): what the player may draw.
+TRACES = frozenset({"bar", "box", "contour", "heatmap", "histogram", "histogram2d",
+                    "histogram2dcontour", "image", "pie", "scatter", "scatterternary", "violin"})
 
 
 def source() -> Path:
-    """plotly.py's own plotly.min.js (the version its figures are written for)."""
-    import plotly
-
-    return Path(plotly.__file__).parent / "package_data" / SHIPPED
+    """The vendored plotly.js bundle that the player loads."""
+    return VENDORED
 
 
 @cache

@@ -30,6 +30,7 @@ import pytest
 from test_browser import streamlit_server
 
 from figures import plotly_js
+from figures.gates import FITS
 from serve.__main__ import main as serve_main
 from serve.precompressed import (
     ENCODINGS,
@@ -486,3 +487,25 @@ def test_the_security_settings_apply_through_the_asgi_entry(asgi_server):
         conn.endheaders()
         assert conn.getresponse().status == 413, "over server.maxUploadSize"
         conn.close()
+
+
+def test_the_vendored_plotly_js_is_the_recorded_cartesian_bundle():
+    """figures/vendor/plotly-cartesian.min.js is npm's plotly.js-cartesian-dist-min, as its
+    README records: the same bytes, a MIT licence beside it."""
+    body = plotly_js.source().read_bytes()
+    assert hashlib.sha256(body).hexdigest() == plotly_js.VENDORED_SHA256
+    assert body.startswith(b"/**\n* plotly.js (cartesian - minified) v")
+    assert "MIT License" in (plotly_js.source().parent / "LICENSE.plotly.js").read_text()
+
+
+@pytest.mark.parametrize("fit", sorted(FITS))
+def test_the_player_draws_only_traces_the_vendored_bundle_has(fit):
+    from figures.gates import player_figures
+    from lstm_viz import LSTM
+    from lstm_viz.inputs import encode
+
+    seq = encode("the cat sat on the mat", "words", seed=0)
+    trace = LSTM.random(seq.x.shape[1], 4, seed=0).run(seq.x)
+    figures = player_figures(trace, seq.tokens, lang="en", fit=FITS[fit])
+    types = {t.type for fig in figures for t in fig.data}
+    assert types <= plotly_js.TRACES and types >= {"scatter", "heatmap"}, types

@@ -244,7 +244,7 @@ def read_payload(blob: bytes) -> tuple[dict, dict[str, np.ndarray]]:
 
 @cache
 def serve_plotly() -> Path | None:
-    """Copy plotly.py's own plotly.js into ``static/`` as ``plotly.<hash>.min.js`` (once per
+    """Copy the vendored plotly.js (figures/plotly_js.py) into ``static/`` as ``plotly.<hash>.min.js`` (once per
     process, and only if it is not there): the browser loads it from this server, so a
     classroom can be offline. ``streamlit run asgi.py`` sends it precompressed (serve/).
 
