@@ -48,7 +48,7 @@ def test_the_migrations_make_the_models_tables(store):
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     assert diff == []
-    assert version == "0001"
+    assert version == "0002"
     assert set(inspect(store.engine).get_table_names()) >= {
         "classes", "students", "questions", "answers", "join_failures"}
 

@@ -266,13 +266,16 @@ def test_the_summary_csv_has_every_answer_and_neutralises_formulas():
     store = connect(live.classes.database_url())
     rows = store.summary(code, teacher_token(teacher))
     assert rows[0].answers == (('=HYPERLINK("http://x")', 0.4),)
-    header = ["question", "gate", "step", "unit", "token", "true value", "nickname", "answer"]
+    header = list(live.CSV_COLUMNS)
     table = list(csv.reader(io.StringIO(live.summary_csv(rows, header))))
     assert table[0] == header
-    assert table[1][:5] == ["1", "f", "1", "1", "the"]
-    assert table[1][6] == "'=HYPERLINK(\"http://x\")"  # a spreadsheet shows it, never runs it
-    assert table[1][7] == "0.4000"
-    assert np.isclose(float(table[1][5]), core_value("f", 0, 0), atol=1e-4)
+    row = dict(zip(header, table[1], strict=True))
+    assert [row[k] for k in ("question", "kind", "gate", "step", "unit", "token")] == [
+        "1", "gate", "f", "1", "1", "the"]
+    assert row["threshold"] == row["input_size"] == row["detail"] == ""  # not this kind's
+    assert row["nickname"] == "'=HYPERLINK(\"http://x\")"  # a spreadsheet shows it, never runs it
+    assert row["answer"] == "0.4000"
+    assert np.isclose(float(row["truth"]), core_value("f", 0, 0), atol=1e-4)
     store.engine.dispose()
 
 
