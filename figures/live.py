@@ -79,8 +79,9 @@ def _bars(labels, counts, colours, right, lang: str) -> go.Figure:
                     layout=dict(template=TEMPLATE, height=320, bargap=0.3,
                                 margin=dict(l=50, r=20, t=40, b=70)))
     fig.update_xaxes(tickvals=list(range(len(labels))), ticktext=list(labels))
-    fig.update_yaxes(title=tr("live.answers.count", lang), rangemode="tozero",
-                     range=[0, max(counts, default=0) * 1.25 + 1])
+    top = max(counts, default=0)
+    fig.update_yaxes(title=tr("live.answers.count", lang), range=[0, top * 1.25 + 1],
+                     dtick=max(1, int(np.ceil(top / 5))))  # whole students only
     return fig
 
 

@@ -182,7 +182,8 @@ def truth_block(lang: str, q, own=None) -> None:
         st.markdown(tr("live.truth.closes", lang) + " " + " · ".join(
             f"{tr(f'gate.{g}', lang)} = {detail[g]:.3f}" for g in CLOSING))
     elif q.kind == "count":
-        st.caption(tr("live.truth.count", lang))
+        if p["layers"] > 1:
+            st.caption(tr("live.truth.count", lang))
         lines = [tr("live.truth.layer", lang, k=k) + " " + formula
                  for k, formula in enumerate(detail["formulas"], start=1)]
         common.monospace("\n".join(lines), key="live_formula")
