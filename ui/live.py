@@ -6,7 +6,7 @@ the class code, the teacher's token (the teacher's session only, never in a URL 
 arrival) or the student's anonymous id. Every change the teacher makes is written there and
 raises the class's version; each student's page polls that version once a second in a
 fragment (:func:`watch`) and reruns when it moved. Callbacks (ui/callbacks.py) call the
-actions here; a failed action leaves its reason's code in :data:`keys.LIVE_ERROR`.
+actions here; a failed action leaves its reason's code and values in :data:`keys.LIVE_ERROR`.
 """
 
 from __future__ import annotations
