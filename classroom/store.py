@@ -26,10 +26,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
-from lstm_viz.questions import KINDS
-
 from classroom import models
 from classroom.models import AnswerRow, ClassRow, JoinFailure, QuestionRow, StudentRow
+from lstm_viz.questions import KINDS
 
 __all__ = [
     "CODE_ALPHABET", "ClassError", "ClassGone", "ClassView", "Question", "RateLimited",

@@ -44,6 +44,7 @@ from lstm_viz.params import CONVENTIONS, ParamsError, count_params
 
 __all__ = [
     "CLOSING", "KINDS", "LAYERS", "MAX_COUNT", "MAX_COUNT_LAYERS", "MAX_COUNT_SIZE", "SIDES",
+    "THRESHOLD_PLACES",
     "Kind", "Question", "QuestionError", "closes_question", "count_question", "gate_question",
     "read_count", "threshold_question",
 ]
@@ -54,6 +55,7 @@ CLOSING = SIGMOID_GATES           # f, i, o: a "closes" answer is its index, as 
 MAX_COUNT = 10**12                # the largest parameter count a student may type
 MAX_COUNT_SIZE = 10_000           # the largest input size or unit count a teacher may set
 MAX_COUNT_LAYERS = 8              # the most stacked layers a count question may have
+THRESHOLD_PLACES = 2              # a threshold is rounded to this many decimals, as shown
 
 
 class QuestionError(ValueError):
@@ -140,8 +142,12 @@ def gate_question(trace, tokens, gate: str, step: int, unit: int) -> Question:
 def threshold_question(trace, tokens, gate: str, step: int, unit: int,
                        threshold: float) -> Question:
     """Is the value of ``gate`` of ``unit`` at ``step`` above ``threshold`` or below? The
-    threshold lies strictly inside the gate's range (else every value is on one side)."""
+    threshold is rounded to :data:`THRESHOLD_PLACES` decimals (the question shows it so, and
+    the truth is decided against the number shown) and lies strictly inside the gate's range
+    (else every value is on one side)."""
     q = QUANTITIES[_layer(gate)]
+    if isinstance(threshold, (int, float)) and math.isfinite(threshold):
+        threshold = round(float(threshold), THRESHOLD_PLACES)
     if not (isinstance(threshold, (int, float)) and q.low < threshold < q.high):
         raise QuestionError("threshold", f"the threshold lies strictly between {q.low:g} and "
                                          f"{q.high:g}", low=f"{q.low:g}", high=f"{q.high:g}")

@@ -11,7 +11,7 @@ st.text or escaped: never read as Markdown or HTML.
 import streamlit as st
 
 from lstm_viz.params import CONVENTIONS
-from lstm_viz.questions import CLOSING, KINDS, MAX_COUNT_LAYERS, MAX_COUNT_SIZE
+from lstm_viz.questions import CLOSING, KINDS, MAX_COUNT_LAYERS, MAX_COUNT_SIZE, THRESHOLD_PLACES
 from text.i18n import tr
 from ui import callbacks, common, compute, controls, keys, live
 
@@ -128,7 +128,7 @@ def question_text(lang: str, q) -> None:
     gate = tr(f"gate.{p['gate']}", lang) if "gate" in p else ""
     values = dict(gate=gate, step=p["step"] + 1, unit=p["unit"] + 1)
     if q.kind == "threshold":
-        values["threshold"] = f"{p['threshold']:.2f}"
+        values["threshold"] = f"{p['threshold']:.{THRESHOLD_PLACES}f}"
     st.markdown("**" + tr(f"live.q.{q.kind}", lang, **values) + "**")
     if q.kind != "gate":
         st.caption(tr(f"live.rule.{q.kind}", lang, **values))
@@ -145,7 +145,7 @@ def ask_controls(lang: str) -> None:
                           format_func=callbacks.labels("gate.", lang))
     if kind == "threshold":
         cols[1].number_input(tr("live.ask.threshold", lang), value=0.5, step=0.05,
-                             format="%.2f", key="live_threshold",
+                             format=f"%.{THRESHOLD_PLACES}f", key="live_threshold",
                              help=tr("live.ask.threshold.help", lang))
     if kind == "closes":
         st.caption(tr("live.rule.closes", lang))
@@ -156,18 +156,19 @@ def ask_controls(lang: str) -> None:
                                                    ("layers", 1, MAX_COUNT_LAYERS)), strict=False):
             col.number_input(tr(f"live.ask.{key}", lang), 1, high, default, 1,
                              key=f"live_{key}")
-        cols[3].selectbox(tr("params.convention", lang), CONVENTIONS, index=1,
+        cols[3].selectbox(tr("params.convention", lang), CONVENTIONS,
+                          index=CONVENTIONS.index(live.COUNT_CONVENTION),
                           key="live_convention", format_func=callbacks.labels("conv.", lang))
     st.button(tr("live.ask", lang), on_click=callbacks.live_ask, key="live_ask_button",
               type="primary", icon=":material/quiz:")
 
 
-def truth_block(lang: str, q, own=None) -> None:
-    """The revealed truth, the numbers behind it, and the viewer's own answer beside it."""
+def truth_block(lang: str, q, student: bool, own=None) -> None:
+    """The revealed truth, the numbers behind it, and a student's own answer beside it."""
     label = "live.truth" if q.kind == "gate" else "live.right"
     cols = st.columns(2)
     cols[0].metric(tr(label, lang), live.answer_text(q.kind, q.truth, lang))
-    if own is not False:
+    if student:
         cols[1].metric(tr("live.own", lang),
                        "–" if own is None else live.answer_text(q.kind, own, lang))
         if own is not None and q.kind != "gate":
@@ -176,7 +177,8 @@ def truth_block(lang: str, q, own=None) -> None:
     detail, p = q.detail or {}, q.params
     if q.kind == "threshold":
         st.markdown(tr("live.truth.threshold", lang, gate=tr(f"gate.{p['gate']}", lang),
-                       value=f"{detail['value']:.3f}", threshold=f"{p['threshold']:.2f}",
+                       value=f"{detail['value']:.4f}",
+                       threshold=f"{p['threshold']:.{THRESHOLD_PLACES}f}",
                        side=live.answer_text(q.kind, q.truth, lang)))
     elif q.kind == "closes":
         st.markdown(tr("live.truth.closes", lang) + " " + " · ".join(
@@ -209,7 +211,7 @@ def teacher_question(lang: str, snap) -> None:
         st.button(tr("live.reveal", lang), on_click=callbacks.live_reveal, args=(q.id,),
                   key="live_reveal_button", type="primary", icon=":material/visibility:")
     else:
-        truth_block(lang, q, own=False)
+        truth_block(lang, q, student=False)
 
 
 def answer_input(lang: str, q, own) -> None:
@@ -252,7 +254,7 @@ def student_question(lang: str, snap) -> None:
             st.metric(tr("live.own", lang), live.answer_text(q.kind, own, lang))
         return
     values = live.store().answers(snap.code, q.id)
-    truth_block(lang, q, own)
+    truth_block(lang, q, student=True, own=own)
     common.figure(live.answers_chart(q, values, own, lang), key="live_answers")
 
 

@@ -357,9 +357,9 @@ def test_above_or_below_a_threshold(lang):
     assert metric(student, tr("live.own", lang)) == tr(f"live.side.{('below', 'above')[wrong]}",
                                                        lang)
     assert tr("live.verdict.wrong", lang) in texts(student)
-    assert f"{value:.3f}" in texts(student) and f"{value:.3f}" in texts(teacher)
+    assert f"{value:.4f}" in texts(student) and f"{value:.4f}" in texts(teacher)
     if lang == "en":
-        assert f"The model computes the input gate here as {value:.3f}: {right} 0.40." \
+        assert f"The model computes the input gate here as {value:.4f}: {right} 0.40." \
             in texts(student)
 
 

@@ -3,14 +3,24 @@ the checks on what a teacher sets and a student types."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
 from lstm_viz import LSTM
 from lstm_viz.params import count_params
 from lstm_viz.questions import (
-    CLOSING, KINDS, MAX_COUNT, SIDES, QuestionError, closes_question, count_question,
-    gate_question, read_count, threshold_question,
+    CLOSING,
+    KINDS,
+    MAX_COUNT,
+    SIDES,
+    QuestionError,
+    closes_question,
+    count_question,
+    gate_question,
+    read_count,
+    threshold_question,
 )
 
 
@@ -41,12 +51,16 @@ def test_a_gate_value_is_read_off_the_trace(run):
 def test_above_or_below_puts_the_value_on_its_side(run, step, unit):
     trace, tokens = run
     value = float(trace.f[step, unit])
-    below, above = value + 1e-6, value - 1e-6  # thresholds just over and just under it
-    assert threshold_question(trace, tokens, "f", step, unit, below).truth == 0.0
-    assert threshold_question(trace, tokens, "f", step, unit, above).truth == 1.0
-    equal = threshold_question(trace, tokens, "f", step, unit, value)
-    assert SIDES[int(equal.truth)] == "below"  # equal counts as below, as the page says
-    assert equal.detail == {"value": value} and equal.params["threshold"] == value
+    over, under = round(value, 2) + 0.01, round(value, 2) - 0.01  # thresholds around it
+    assert threshold_question(trace, tokens, "f", step, unit, over).truth == 0.0  # below
+    assert threshold_question(trace, tokens, "f", step, unit, under).truth == 1.0  # above
+    assert threshold_question(trace, tokens, "f", step, unit, over).detail == {"value": value}
+
+
+def test_a_value_equal_to_the_threshold_is_below():
+    trace = SimpleNamespace(f=np.array([[0.25]]), h=np.zeros((1, 1)))  # (T, H) = (1, 1)
+    q = threshold_question(trace, ["a"], "f", 0, 0, 0.25)
+    assert SIDES[int(q.truth)] == "below" and q.params["threshold"] == 0.25
 
 
 @pytest.mark.parametrize("gate, threshold", [("f", 0.0), ("i", 1.0), ("o", 1.5), ("g", -1.0),
@@ -119,3 +133,14 @@ def test_a_count_that_is_not_one_is_refused_with_its_reason(typed, code):
     with pytest.raises(QuestionError) as err:
         read_count(typed)
     assert err.value.code == code
+
+
+def test_a_threshold_is_decided_as_shown_to_two_places(run):
+    trace, tokens = run
+    value = float(trace.i[2, 3])
+    typed = round(value, 2) + 0.004  # shows as round(value, 2): the truth is judged on that
+    q = threshold_question(trace, tokens, "i", 2, 3, typed)
+    assert q.params["threshold"] == round(value, 2)
+    assert SIDES[int(q.truth)] == ("above" if value > round(value, 2) else "below")
+    with pytest.raises(QuestionError):  # 0.996 shows as 1.00: not strictly inside
+        threshold_question(trace, tokens, "i", 2, 3, 0.996)

@@ -35,6 +35,7 @@ from ui.views import RANDOM, GatesView
 POLL_SECONDS = 1.0          # a student sees a change within this (plus one rerun)
 MODELS = (RANDOM, *compute.DEMOS)  # what a class can show: a model every server has
 QUESTION_GATES = questions.LAYERS  # the four layers a gate or threshold question asks about
+COUNT_CONVENTION = "keras"  # a count question's convention until the teacher picks another
 # The CSV summary's columns (the catalogue's live.csv.<name> heads them): the question, its
 # kind, every kind's parameters (empty where a kind has none), the right answer and the
 # numbers behind it, then who answered what.
@@ -180,7 +181,7 @@ def _question(kind: str, state) -> questions.Question:
     if kind == "count":
         return questions.count_question(
             int(state.get("live_input_size") or 0), int(state.get("live_units") or 0),
-            int(state.get("live_layers") or 0), state.get("live_convention") or "keras")
+            int(state.get("live_layers") or 0), state.get("live_convention") or COUNT_CONVENTION)
     view = store().snapshot(code()).view
     run = compute.gates_run(gates_view(view))
     T, H = run.trace.h.shape
