@@ -69,7 +69,9 @@ class StudentRow(Base):
 
 class QuestionRow(Base):
     """A question the teacher asked: its kind, its parameters (JSON), its state ("open",
-    "closed", "revealed") and the true value, computed by the core when it was asked."""
+    "closed", "revealed"), the true answer computed by the core when it was asked (stored as
+    answers are: :mod:`lstm_viz.questions`) and the numbers behind it (``detail``, JSON; none
+    for the first kind, added by revision 0002), both shown to the class only once revealed."""
 
     __tablename__ = "questions"
 
@@ -79,6 +81,7 @@ class QuestionRow(Base):
     params: Mapped[dict] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(String(10))
     truth: Mapped[float] = mapped_column(Float)
+    detail: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     asked_at: Mapped[datetime] = mapped_column(DateTime)
 
 

@@ -28,6 +28,7 @@ from sqlalchemy.pool import StaticPool
 
 from classroom import models
 from classroom.models import AnswerRow, ClassRow, JoinFailure, QuestionRow, StudentRow
+from lstm_viz.questions import KINDS
 
 __all__ = [
     "CODE_ALPHABET", "ClassError", "ClassGone", "ClassView", "Question", "RateLimited",
@@ -40,7 +41,6 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRTUVWXY346789"
 HOURS = 12.0                      # a class and its answers are deleted this long after start
 MAX_FAILURES = 20                 # wrong codes per client within FAILURE_WINDOW, then refused
 FAILURE_WINDOW = timedelta(minutes=10)
-KINDS = ("gate",)                 # question kinds the store accepts
 STATES = ("open", "closed", "revealed")
 MIGRATIONS = Path(__file__).with_name("migrations")
 _PG_LOCK = 1515  # pg_advisory_xact_lock key: one server at a time runs the migrations
@@ -100,8 +100,9 @@ class Started:
 
 @dataclass(frozen=True)
 class Question:
-    """A question as a student or the projector sees it. ``truth`` is None until revealed
-    (for the teacher too: :meth:`Store.truth` reads it)."""
+    """A question as a student or the projector sees it. ``truth`` (the right answer,
+    stored as answers are: :mod:`lstm_viz.questions`) and ``detail`` (the numbers behind
+    it) are None until revealed (for the teacher too: :meth:`Store.truth` reads it)."""
 
     id: int
     kind: str
@@ -110,6 +111,7 @@ class Question:
     truth: float | None
     low: float
     high: float
+    detail: dict | None = field(default=None, hash=False)
 
 
 @dataclass(frozen=True)
@@ -286,13 +288,16 @@ class Store:
             return s.scalar(select(ClassRow.version).where(ClassRow.id == row.id))
 
     def ask(self, code: str, token: str, kind: str, params: dict, truth: float,
-            low: float, high: float, now: datetime | None = None) -> int:
-        """Ask the class a question whose true value is ``truth`` (answers lie in [low, high]);
-        questions asked before it are closed. Returns its id."""
+            low: float, high: float, now: datetime | None = None,
+            detail: dict | None = None) -> int:
+        """Ask the class a question of ``kind`` (:data:`lstm_viz.questions.KINDS`) whose
+        true answer is ``truth`` (answers lie in [low, high], whole numbers for a kind that
+        says so), with the numbers behind it in ``detail``; questions asked before it are
+        closed. Returns its id."""
         if kind not in KINDS:
-            raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
-        if not (math.isfinite(truth) and low <= truth <= high):
-            raise ValueError(f"the truth {truth!r} lies outside [{low}, {high}]")
+            raise ValueError(f"kind must be one of {tuple(KINDS)}, not {kind!r}")
+        if not KINDS[kind].accepts(truth, low, high):
+            raise ValueError(f"the truth {truth!r} is no {kind} answer in [{low}, {high}]")
         now = now or _now()
         with Session(self.writer) as s, s.begin():
             row = self._teacher_row(s, code, token, now)
@@ -300,7 +305,8 @@ class Store:
                                                 QuestionRow.state == "open")
                       .values(state="closed"))
             question = QuestionRow(class_id=row.id, kind=kind, state="open", truth=float(truth),
-                                   params={**params, "low": low, "high": high}, asked_at=now)
+                                   params={**params, "low": low, "high": high}, asked_at=now,
+                                   detail=detail)
             s.add(question)
             self._bump(s, row)
             s.flush()
@@ -385,9 +391,8 @@ class Store:
             if q.state != "open":
                 raise ClassError("closed", "answers to this question are closed")
             low, high = q.params["low"], q.params["high"]
-            if not (isinstance(value, (int, float)) and math.isfinite(value)
-                    and low <= value <= high):
-                raise ClassError("range", f"an answer lies between {low} and {high}")
+            if not KINDS[q.kind].accepts(value, low, high):
+                raise ClassError("range", f"a {q.kind} answer lies between {low} and {high}")
             student = s.scalar(select(StudentRow).where(StudentRow.class_id == row.id,
                                                         StudentRow.sid == sid))
             if student is None:
@@ -503,4 +508,4 @@ def _view(row: ClassRow) -> ClassView:
 def _question(q: QuestionRow, reveal: bool) -> Question:
     params = {k: v for k, v in q.params.items() if k not in ("low", "high")}
     return Question(q.id, q.kind, params, q.state, q.truth if reveal else None,
-                    q.params["low"], q.params["high"])
+                    q.params["low"], q.params["high"], (q.detail or {}) if reveal else None)

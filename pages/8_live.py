@@ -1,4 +1,7 @@
-"""A live class: the teacher steers, every student's page follows, predict a gate, reveal it.
+"""A live class: the teacher steers, every student's page follows, predict, reveal the truth.
+
+The teacher asks one of four kinds of question (lstm_viz/questions.py): a gate's value, above
+or below a threshold, which gate closes, a parameter count.
 
 The class lives in the database (classroom/, through ui/live.py); this page only draws what
 this session's role sees. Text a person typed (the sequence's tokens, a code) is shown with
@@ -7,7 +10,8 @@ st.text or escaped: never read as Markdown or HTML.
 
 import streamlit as st
 
-from figures.live import answers_figure
+from lstm_viz.params import CONVENTIONS
+from lstm_viz.questions import CLOSING, KINDS, MAX_COUNT_LAYERS, MAX_COUNT_SIZE, THRESHOLD_PLACES
 from text.i18n import tr
 from ui import callbacks, common, compute, controls, keys, live
 
@@ -18,7 +22,8 @@ def show_refusal(lang: str) -> None:
     """The reason the last class action was refused, once."""
     reason = st.session_state.pop(keys.LIVE_ERROR, None)
     if reason is not None:
-        common.show_error(tr(f"live.err.{reason}", lang))
+        code, values = reason
+        common.show_error(tr(f"live.err.{code}", lang, **values))
 
 
 def lobby(lang: str) -> None:
@@ -113,10 +118,77 @@ def gates_link(lang: str, view, step: int, unit: int) -> None:
 
 
 def question_text(lang: str, q) -> None:
+    """The question in the catalogue's words (numbers only), its rule, the token as text."""
     p = q.params
-    st.markdown("**" + tr("live.q.gate", lang, gate=tr(f"gate.{p['gate']}", lang),
-                          step=p["step"] + 1, unit=p["unit"] + 1) + "**")
+    if q.kind == "count":
+        key = "live.q.count" if p["layers"] == 1 else "live.q.count.stack"
+        st.markdown("**" + tr(key, lang, x=p["input_size"], h=p["units"], layers=p["layers"],
+                              convention=tr(f"check.count.{p['convention']}", lang)) + "**")
+        return
+    gate = tr(f"gate.{p['gate']}", lang) if "gate" in p else ""
+    values = dict(gate=gate, step=p["step"] + 1, unit=p["unit"] + 1)
+    if q.kind == "threshold":
+        values["threshold"] = f"{p['threshold']:.{THRESHOLD_PLACES}f}"
+    st.markdown("**" + tr(f"live.q.{q.kind}", lang, **values) + "**")
+    if q.kind != "gate":
+        st.caption(tr(f"live.rule.{q.kind}", lang, **values))
     st.text(tr("word.token", lang) + ": " + p["token"])
+
+
+def ask_controls(lang: str) -> None:
+    """What to ask: the kind, then its parameters (a gate, a threshold, the sizes)."""
+    kind = st.selectbox(tr("live.ask.kind", lang), tuple(KINDS), key="live_kind",
+                        format_func=callbacks.labels("live.kind.", lang))
+    cols = st.columns(2)
+    if kind in ("gate", "threshold"):
+        cols[0].selectbox(tr("live.ask.gate", lang), live.QUESTION_GATES, key="live_gate",
+                          format_func=callbacks.labels("gate.", lang))
+    if kind == "threshold":
+        cols[1].number_input(tr("live.ask.threshold", lang), value=0.5, step=0.05,
+                             format=f"%.{THRESHOLD_PLACES}f", key="live_threshold",
+                             help=tr("live.ask.threshold.help", lang))
+    if kind == "closes":
+        st.caption(tr("live.rule.closes", lang))
+    if kind == "count":
+        cols = st.columns(4)
+        for col, (key, default, high) in zip(cols, (("input_size", 5, MAX_COUNT_SIZE),
+                                                   ("units", 8, MAX_COUNT_SIZE),
+                                                   ("layers", 1, MAX_COUNT_LAYERS)), strict=False):
+            col.number_input(tr(f"live.ask.{key}", lang), 1, high, default, 1,
+                             key=f"live_{key}")
+        cols[3].selectbox(tr("params.convention", lang), CONVENTIONS,
+                          index=CONVENTIONS.index(live.COUNT_CONVENTION),
+                          key="live_convention", format_func=callbacks.labels("conv.", lang))
+    st.button(tr("live.ask", lang), on_click=callbacks.live_ask, key="live_ask_button",
+              type="primary", icon=":material/quiz:")
+
+
+def truth_block(lang: str, q, student: bool, own=None) -> None:
+    """The revealed truth, the numbers behind it, and a student's own answer beside it."""
+    label = "live.truth" if q.kind == "gate" else "live.right"
+    cols = st.columns(2)
+    cols[0].metric(tr(label, lang), live.answer_text(q.kind, q.truth, lang))
+    if student:
+        cols[1].metric(tr("live.own", lang),
+                       "–" if own is None else live.answer_text(q.kind, own, lang))
+        if own is not None and q.kind != "gate":
+            st.caption(tr("live.verdict.right" if own == q.truth else "live.verdict.wrong",
+                          lang))
+    detail, p = q.detail or {}, q.params
+    if q.kind == "threshold":
+        st.markdown(tr("live.truth.threshold", lang, gate=tr(f"gate.{p['gate']}", lang),
+                       value=f"{detail['value']:.4f}",
+                       threshold=f"{p['threshold']:.{THRESHOLD_PLACES}f}",
+                       side=live.answer_text(q.kind, q.truth, lang)))
+    elif q.kind == "closes":
+        st.markdown(tr("live.truth.closes", lang) + " " + " · ".join(
+            f"{tr(f'gate.{g}', lang)} = {detail[g]:.3f}" for g in CLOSING))
+    elif q.kind == "count":
+        if p["layers"] > 1:
+            st.caption(tr("live.truth.count", lang))
+        lines = [tr("live.truth.layer", lang, k=k) + " " + formula
+                 for k, formula in enumerate(detail["formulas"], start=1)]
+        common.monospace("\n".join(lines), key="live_formula")
 
 
 def teacher_question(lang: str, snap) -> None:
@@ -124,11 +196,7 @@ def teacher_question(lang: str, snap) -> None:
     st.subheader(tr("live.question", lang))
     q = snap.question
     if q is None or q.state == "revealed":
-        cols = st.columns([2, 1])
-        cols[0].selectbox(tr("live.ask.gate", lang), live.QUESTION_GATES, key="live_gate",
-                          format_func=callbacks.labels("gate.", lang))
-        cols[1].button(tr("live.ask", lang), on_click=callbacks.live_ask, key="live_ask_button",
-                       type="primary", icon=":material/quiz:")
+        ask_controls(lang)
     if q is None:
         return
     question_text(lang, q)
@@ -138,17 +206,39 @@ def teacher_question(lang: str, snap) -> None:
                   key="live_close_button", icon=":material/lock:")
         return
     values = live.store().answers(snap.code, q.id)
-    common.figure(answers_figure(values, q.low, q.high, q.params["gate"], truth=q.truth,
-                                 lang=lang), key="live_answers")
+    common.figure(live.answers_chart(q, values, None, lang), key="live_answers")
     if q.state == "closed":
         st.button(tr("live.reveal", lang), on_click=callbacks.live_reveal, args=(q.id,),
                   key="live_reveal_button", type="primary", icon=":material/visibility:")
     else:
-        st.metric(tr("live.truth", lang), f"{q.truth:.2f}")
+        truth_block(lang, q, student=False)
+
+
+def answer_input(lang: str, q, own) -> None:
+    """How a student answers ``q``: a slider (a value), a button per choice, a number box."""
+    if q.kind == "gate":
+        st.slider(tr("live.your_answer", lang), q.low, q.high, (q.low + q.high) / 2, 0.01,
+                  key=f"live_answer_{q.id}")
+        st.button(tr("live.send", lang), on_click=callbacks.live_answer, args=(q.id,),
+                  key="live_send_button", type="primary", icon=":material/send:")
+    elif q.kind == "count":
+        st.text_input(tr("live.your_count", lang), key=f"live_count_{q.id}", max_chars=40,
+                      placeholder="68608", help=tr("live.your_count.help", lang))
+        st.button(tr("live.send", lang), on_click=callbacks.live_count, args=(q.id,),
+                  key="live_send_button", type="primary", icon=":material/send:")
+    else:
+        cols = st.columns(len(KINDS[q.kind].choices))
+        for k, (col, label) in enumerate(zip(cols, live.choice_labels(q.kind, lang),
+                                             strict=True)):
+            col.button(label, on_click=callbacks.live_pick, args=(q.id, k),
+                       key=f"live_pick_{k}", width="stretch",
+                       type="primary" if own == k else "secondary")
+    if own is not None:
+        st.caption(tr("live.sent", lang, value=live.answer_text(q.kind, own, lang)))
 
 
 def student_question(lang: str, snap) -> None:
-    """Predict (a slider), wait, then see the class's answers, the truth and your own."""
+    """Predict, wait, then see the class's answers, the truth and your own."""
     q = snap.question
     if q is None:
         return
@@ -156,29 +246,20 @@ def student_question(lang: str, snap) -> None:
     question_text(lang, q)
     own = live.store().own_answer(snap.code, live.student_id(), q.id)
     if q.state == "open":
-        st.slider(tr("live.your_answer", lang), q.low, q.high, (q.low + q.high) / 2, 0.01,
-                  key=f"live_answer_{q.id}")
-        st.button(tr("live.send", lang), on_click=callbacks.live_answer, args=(q.id,),
-                  key="live_send_button", type="primary", icon=":material/send:")
-        if own is not None:
-            st.caption(tr("live.sent", lang, value=f"{own:.2f}"))
+        answer_input(lang, q, own)
         return
     if q.state == "closed":
         common.show_note(tr("live.closed", lang))
         if own is not None:
-            st.metric(tr("live.own", lang), f"{own:.2f}")
+            st.metric(tr("live.own", lang), live.answer_text(q.kind, own, lang))
         return
     values = live.store().answers(snap.code, q.id)
-    cols = st.columns(2)
-    cols[0].metric(tr("live.truth", lang), f"{q.truth:.2f}")
-    cols[1].metric(tr("live.own", lang), "–" if own is None else f"{own:.2f}")
-    common.figure(answers_figure(values, q.low, q.high, q.params["gate"], truth=q.truth,
-                                 own=own, lang=lang), key="live_answers")
+    truth_block(lang, q, student=True, own=own)
+    common.figure(live.answers_chart(q, values, own, lang), key="live_answers")
 
 
 def summary_download(lang: str) -> None:
-    header = [tr(f"live.csv.{name}", lang) for name in
-              ("question", "gate", "step", "unit", "token", "truth", "nickname", "answer")]
+    header = [tr(f"live.csv.{name}", lang) for name in live.CSV_COLUMNS]
     st.download_button(tr("live.csv", lang), live.summary_csv(live.summary(), header),
                        "class-summary.csv", "text/csv", key="live_csv", on_click="ignore",
                        help=tr("live.csv.help", lang), icon=":material/table:")
@@ -188,7 +269,7 @@ def teacher_page(lang: str, snap) -> None:
     present = common.presenting()
     join_box(lang, snap)
     st.divider()
-    unrevealed = snap.question is not None and snap.question.state != "revealed"
+    unrevealed = live.spoiled(snap.question)
     if present:
         view_block(lang, snap.view, snap.view.step + 1, snap.view.unit + 1, unrevealed,
                    "live_figure")
@@ -209,7 +290,7 @@ def student_page(lang: str, snap) -> None:
     st.session_state.setdefault(keys.LIVE_FOLLOW, True)
     follow = st.toggle(tr("live.follow", lang), key=keys.LIVE_FOLLOW,
                        help=tr("live.follow.help", lang))
-    unrevealed = snap.question is not None and snap.question.state != "revealed"
+    unrevealed = live.spoiled(snap.question)
     student_question(lang, snap)
     st.divider()
     if follow:

@@ -3,7 +3,8 @@ that share one PostgreSQL database (the throw-away server of tests/conftest.py).
 
 The teacher (server A) starts a class and moves the step; every student (two on server B,
 one on A) follows; the teacher asks for a gate's value, every student answers, the
-projector counts the answers and reveals the core's value.
+projector counts the answers and reveals the core's value; then the same for "which gate
+closes", answered with a button per gate.
 """
 
 from __future__ import annotations
@@ -96,6 +97,30 @@ def test_a_teacher_and_three_students_on_two_servers_sharing_postgres(browser, t
         says(student, "True value")
         assert metric(student, "True value") == truth
         assert metric(student, "Your answer") == "0.50"
+
+    # another kind: which gate closes, answered with a button per gate
+    teacher.wait_for_selector(IDLE)
+    teacher.locator(".st-key-live_kind").click()
+    teacher.get_by_role("option", name="which gate closes").click()
+    teacher.wait_for_selector(IDLE)
+    teacher.locator(".st-key-live_ask_button button").click()
+    for student in students:
+        says(student, "Which gate closes at step 4 for unit 1?")
+        student.wait_for_selector(".st-key-live_pick_0 button")
+        student.locator(".st-key-live_pick_0 button").click()
+        says(student, "Sent: forget gate")
+    teacher.wait_for_function(
+        "() => document.body.innerText.includes('3 / 3')", timeout=FOLLOW_WITHIN_MS)
+    teacher.locator(".st-key-live_close_button button").click()
+    teacher.locator(".st-key-live_reveal_button button").click()
+    says(teacher, "Right answer")
+    right = metric(teacher, "Right answer")
+    assert right in ("forget gate", "input gate", "output gate")
+    for student in students:
+        says(student, "Right answer")
+        assert metric(student, "Right answer") == right
+        assert metric(student, "Your answer") == "forget gate"
+        says(student, "The model's values here:")
         assert not student.js_errors, student.js_errors
         student.close()
     assert not teacher.js_errors, teacher.js_errors

@@ -10,12 +10,14 @@ import sqlite3
 import threading
 from datetime import datetime, timedelta
 
+import numpy as np
 import pytest
 from sqlalchemy import inspect, text
 
 from classroom import store as classes
 from classroom.models import Base
 from classroom.store import ClassError, ClassGone, ClassView, RateLimited, connect
+from lstm_viz import LSTM, questions
 
 T0 = datetime(2026, 12, 6, 9, 0, 0)
 
@@ -48,7 +50,7 @@ def test_the_migrations_make_the_models_tables(store):
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     assert diff == []
-    assert version == "0001"
+    assert version == "0002"
     assert set(inspect(store.engine).get_table_names()) >= {
         "classes", "students", "questions", "answers", "join_failures"}
 
@@ -296,6 +298,101 @@ def test_a_truth_outside_its_range_is_a_bug_not_a_question(store):
     new = started(store)
     with pytest.raises(ValueError):
         store.ask(new.code, new.token, "gate", {}, 1.5, 0.0, 1.0, now=T0)
+
+
+# ---- every kind of question (lstm_viz/questions.py: the truth from the core) --------------
+
+def core_trace():
+    """Seeded random weights reading four one-hot steps: (T, H) = (4, 3)."""
+    return LSTM.random(4, 3, seed=1).run(np.eye(4)), ["a", "b", "c", "d"]
+
+
+def kind_question(kind):
+    trace, tokens = core_trace()
+    if kind == "gate":
+        return questions.gate_question(trace, tokens, "g", 2, 1)
+    if kind == "threshold":
+        return questions.threshold_question(trace, tokens, "f", 2, 1, 0.5)
+    if kind == "closes":
+        return questions.closes_question(trace, tokens, 2, 1)
+    return questions.count_question(5, 8, 2, "pytorch")
+
+
+# answers each kind may take, and ones it must refuse (a choice is its index; counts whole)
+GOOD = {"gate": [-0.5, 0.25], "threshold": [0.0, 1.0], "closes": [0.0, 2.0],
+        "count": [992.0, 0.0]}
+BAD = {"gate": [1.5, float("nan")], "threshold": [0.5, 2.0, -1.0], "closes": [3.0, 1.5],
+       "count": [991.5, -1.0, 1e13, float("inf")]}
+
+
+@pytest.mark.parametrize("kind", sorted(questions.KINDS))
+def test_every_kind_is_asked_answered_and_revealed_with_its_detail(store, kind):
+    q = kind_question(kind)
+    new = started(store)
+    for sid in ("s1", "s2"):
+        store.join(new.code, "c", sid, now=T0)
+    qid = store.ask(new.code, new.token, q.kind, q.params, q.truth, q.low, q.high, now=T0,
+                    detail=q.detail)
+    for sid, value in zip(("s1", "s2"), GOOD[kind], strict=True):
+        store.answer(new.code, sid, qid, value, now=T0)
+    for value in BAD[kind]:
+        with pytest.raises(ClassError) as err:
+            store.answer(new.code, "s1", qid, value, now=T0)
+        assert err.value.code == "range", value
+    seen = store.snapshot(new.code, now=T0).question
+    assert (seen.kind, seen.params, seen.truth, seen.detail) == (kind, q.params, None, None)
+    store.close(new.code, new.token, qid, now=T0)
+    assert store.snapshot(new.code, now=T0).question.detail is None  # closed: still hidden
+    store.reveal(new.code, new.token, qid, now=T0)
+    seen = store.snapshot(new.code, now=T0).question
+    assert (seen.truth, seen.detail) == (q.truth, q.detail)
+    assert store.own_answer(new.code, "s2", qid, now=T0) == GOOD[kind][1]
+    (row,) = store.summary(new.code, new.token, now=T0)
+    assert row.question.kind == kind and row.truth == q.truth
+    assert row.question.detail == q.detail and row.question.params == q.params
+    assert [v for _, v in row.answers] == GOOD[kind]
+
+
+def test_the_truth_of_each_kind_is_the_cores():
+    trace, _ = core_trace()
+    f, i, o = (float(getattr(trace, g)[2, 1]) for g in ("f", "i", "o"))
+    assert kind_question("gate").truth == float(trace.g[2, 1])
+    assert kind_question("threshold").truth == float(f > 0.5)
+    assert kind_question("threshold").detail == {"value": f}
+    assert kind_question("closes").truth == float(np.argmin([f, i, o]))
+    assert kind_question("closes").detail == {"f": f, "i": i, "o": o}
+    # PyTorch: 4·H·(H + X) + 8·H per layer, the second reading the first's H = 8
+    assert kind_question("count").truth == (4 * 8 * 13 + 64) + (4 * 8 * 16 + 64)
+
+
+def test_a_truth_that_is_no_answer_of_its_kind_is_a_bug(store):
+    new = started(store)
+    for kind, truth, high in (("threshold", 0.5, 1.0), ("count", 10.5, 1e12),
+                              ("closes", 3.0, 2.0), ("quiz", 1.0, 1.0)):
+        with pytest.raises(ValueError):
+            store.ask(new.code, new.token, kind, {}, truth, 0.0, high, now=T0)
+
+
+def test_a_database_at_revision_0001_is_upgraded_and_keeps_its_questions(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    engine = classes.make_engine(url)
+    config = Config()
+    config.set_main_option("script_location", str(classes.MIGRATIONS))
+    with engine.connect() as conn, conn.begin():
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")  # a class database from before question details
+        conn.execute(text("INSERT INTO classes VALUES (1, 'ABCDEF', 'x', 'gates', 's', 'words',"
+                          " 8, 0, 'random', 0, 0, 1, '2026-12-06', '2099-01-01')"))
+        conn.execute(text("INSERT INTO questions VALUES (1, 1, 'gate', '{\"gate\": \"f\", "
+                          "\"low\": 0, \"high\": 1}', 'revealed', 0.5, '2026-12-06')"))
+    engine.dispose()
+    s = connect(url)
+    seen = s.snapshot("ABCDEF", now=T0).question
+    assert (seen.kind, seen.truth, seen.detail) == ("gate", 0.5, {})
+    s.engine.dispose()
 
 
 # ---- expiry --------------------------------------------------------------------------------

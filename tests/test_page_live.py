@@ -12,11 +12,12 @@ import io
 
 import numpy as np
 import pytest
-from conftest import assert_clean, open_page
+from conftest import assert_clean, decode, open_page, plotly_specs
 
 from classroom.store import CODE_ALPHABET
 from lstm_viz import LSTM
 from lstm_viz.inputs import encode
+from text.i18n import tr
 
 
 @pytest.fixture(autouse=True)
@@ -47,12 +48,12 @@ def start(lang: str = "en"):
     return teacher
 
 
-def class_code(teacher) -> str:
-    return metric(teacher, "Join code")
+def class_code(teacher, lang: str = "en") -> str:
+    return metric(teacher, tr("live.code", lang))
 
 
-def join(code: str, nickname: str = ""):
-    student = open_page("live")
+def join(code: str, nickname: str = "", lang: str = "en"):
+    student = open_page("live", lang=lang)
     student.text_input(key="live_code").input(code)
     if nickname:
         student.text_input(key="live_nickname").input(nickname)
@@ -266,13 +267,16 @@ def test_the_summary_csv_has_every_answer_and_neutralises_formulas():
     store = connect(live.classes.database_url())
     rows = store.summary(code, teacher_token(teacher))
     assert rows[0].answers == (('=HYPERLINK("http://x")', 0.4),)
-    header = ["question", "gate", "step", "unit", "token", "true value", "nickname", "answer"]
+    header = list(live.CSV_COLUMNS)
     table = list(csv.reader(io.StringIO(live.summary_csv(rows, header))))
     assert table[0] == header
-    assert table[1][:5] == ["1", "f", "1", "1", "the"]
-    assert table[1][6] == "'=HYPERLINK(\"http://x\")"  # a spreadsheet shows it, never runs it
-    assert table[1][7] == "0.4000"
-    assert np.isclose(float(table[1][5]), core_value("f", 0, 0), atol=1e-4)
+    row = dict(zip(header, table[1], strict=True))
+    assert [row[k] for k in ("question", "kind", "gate", "step", "unit", "token")] == [
+        "1", "gate", "f", "1", "1", "the"]
+    assert row["threshold"] == row["input_size"] == row["detail"] == ""  # not this kind's
+    assert row["nickname"] == "'=HYPERLINK(\"http://x\")"  # a spreadsheet shows it, never runs it
+    assert row["answer"] == "0.4000"
+    assert np.isclose(float(row["truth"]), core_value("f", 0, 0), atol=1e-4)
     store.engine.dispose()
 
 
@@ -292,3 +296,176 @@ def test_an_expired_class_sends_everyone_back_to_the_lobby(monkeypatch, database
     assert_clean(student)
     assert "No open class has this code" in texts(student)
     assert student.button(key="live_start_button")
+
+
+# ---- the other kinds: above or below a threshold, which gate closes, a parameter count -----
+
+def asked(lang: str, kind: str, **widgets):
+    """A teacher in ``lang`` on step 5, unit 2, one student in ``lang``, and a question of
+    ``kind`` asked with the teacher's ``widgets`` (key → value) set first."""
+    teacher = start(lang)
+    code = class_code(teacher, lang)
+    teacher.slider(key="live_step").set_value(5).run()
+    teacher.slider(key="live_unit").set_value(2).run()
+    student = join(code, lang=lang)
+    teacher.selectbox(key="live_kind").set_value(kind).run()
+    assert_clean(teacher)
+    for key, value in widgets.items():
+        kinds = {"live_gate": "selectbox", "live_convention": "selectbox"}
+        getattr(teacher, kinds.get(key, "number_input"))(key=key).set_value(value).run()
+    teacher.button(key="live_ask_button").click().run()
+    assert_clean(teacher)
+    assert not teacher.error, [e.value for e in teacher.error]
+    student.run()
+    assert_clean(student)
+    return teacher, student
+
+
+def close_and_reveal(teacher, student):
+    teacher.run()
+    teacher.button(key="live_close_button").click().run()
+    assert_clean(teacher)
+    assert teacher.get("plotly_chart")  # the class's answers, before the truth
+    teacher.button(key="live_reveal_button").click().run()
+    assert_clean(teacher)
+    student.run()
+    assert_clean(student)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_above_or_below_a_threshold(lang):
+    teacher, student = asked(lang, "threshold", live_gate="i", live_threshold=0.4)
+    value = core_value("i", 4, 1)
+    right = "above" if value > 0.4 else "below"
+    question = tr("live.q.threshold", lang, gate=tr("gate.i", lang), unit=2, step=5,
+                  threshold="0.40")
+    assert question in texts(student) and question in texts(teacher)
+    assert tr("live.rule.threshold", lang, threshold="0.40") in texts(student)
+    assert not student.get("slider") and not student.get("plotly_chart")  # no spoiler
+    picks = [student.button(key=f"live_pick_{k}") for k in (0, 1)]
+    assert [b.label for b in picks] == [tr("live.side.below", lang), tr("live.side.above", lang)]
+    wrong = 1 - ("below", "above").index(right)
+    student.button(key=f"live_pick_{wrong}").click().run()
+    assert_clean(student)
+    assert student.button(key=f"live_pick_{wrong}").proto.type == "primary"  # the pick shows
+    teacher.run()
+    assert metric(teacher, tr("live.answered", lang)) == "1 / 1"
+    close_and_reveal(teacher, student)
+    said = tr(f"live.side.{right}", lang)
+    assert metric(teacher, tr("live.right", lang)) == said
+    assert metric(student, tr("live.right", lang)) == said
+    assert metric(student, tr("live.own", lang)) == tr(f"live.side.{('below', 'above')[wrong]}",
+                                                       lang)
+    assert tr("live.verdict.wrong", lang) in texts(student)
+    assert f"{value:.4f}" in texts(student) and f"{value:.4f}" in texts(teacher)
+    if lang == "en":
+        assert f"The model computes the input gate here as {value:.4f}: {right} 0.40." \
+            in texts(student)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_which_gate_closes(lang):
+    teacher, student = asked(lang, "closes")
+    values = {g: core_value(g, 4, 1) for g in ("f", "i", "o")}
+    closing = min(values, key=values.get)
+    assert tr("live.q.closes", lang, step=5, unit=2) in texts(student)
+    assert tr("live.rule.closes", lang) in texts(student)  # the definition, on the page
+    labels = [student.button(key=f"live_pick_{k}").label for k in range(3)]
+    assert labels == [tr(f"gate.{g}", lang) for g in ("f", "i", "o")]
+    pick = ("f", "i", "o").index(closing)
+    student.button(key=f"live_pick_{pick}").click().run()
+    assert tr("live.sent", lang, value=tr(f"gate.{closing}", lang)) in texts(student)
+    close_and_reveal(teacher, student)
+    assert metric(student, tr("live.right", lang)) == tr(f"gate.{closing}", lang)
+    assert metric(student, tr("live.own", lang)) == tr(f"gate.{closing}", lang)
+    assert tr("live.verdict.right", lang) in texts(student)
+    for g, v in values.items():  # every gate's value, so the learner can check
+        assert f"{tr(f'gate.{g}', lang)} = {v:.3f}" in texts(student)
+    bars = [s for s in plotly_specs(student) if s["data"][0]["type"] == "bar"]
+    assert [int(n) for n in decode(bars[0]["data"][0]["y"])] == [
+        int(k == pick) for k in range(3)]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_parameter_count_with_its_formula(lang):
+    teacher, student = asked(lang, "count", live_input_size=5, live_units=8, live_layers=2,
+                             live_convention="keras")
+    # 4·(H·(H+X) + H) per layer: the first reads X = 5, the second the H = 8 below it
+    first, second = 4 * (8 * (8 + 5) + 8), 4 * (8 * (8 + 8) + 8)
+    question = tr("live.q.count.stack", lang, layers=2, h=8, x=5,
+                  convention=tr("check.count.keras", lang))
+    assert question in texts(student)
+    assert student.get("plotly_chart")  # a count gives nothing away: the step stays drawn
+    box = next(t.key for t in student.text_input if t.key.startswith("live_count_"))
+    for typed, error in (("12.5", "live.err.whole"), ("-992", "live.err.whole"),
+                         ("1e3", "live.err.whole"), ("9" * 13, "live.err.huge")):
+        student.text_input(key=box).input(typed)
+        student.button(key="live_send_button").click().run()
+        assert_clean(student)
+        message = tr(error, lang, high="1,000,000,000,000")
+        assert any(message.replace(".", "") in e.value.replace("\\", "").replace(".", "")
+                   for e in student.error), (typed, [e.value for e in student.error])
+    student.text_input(key=box).input(f"{first + second:,}")  # with a comma: fine
+    student.button(key="live_send_button").click().run()
+    assert not student.error
+    assert tr("live.sent", lang, value=f"{first + second:,}") in texts(student)
+    close_and_reveal(teacher, student)
+    for at in (teacher, student):
+        assert metric(at, tr("live.right", lang)) == f"{first + second:,}"
+        said = texts(at)
+        assert f"4·(8·(8+5) + 8) = {first}" in said and f"4·(8·(8+8) + 8) = {second}" in said
+    assert metric(student, tr("live.own", lang)) == f"{first + second:,}"
+    assert tr("live.verdict.right", lang) in texts(student)
+
+
+def test_a_threshold_outside_the_gates_range_is_refused_with_a_message():
+    teacher = start()
+    teacher.selectbox(key="live_kind").set_value("threshold").run()
+    teacher.number_input(key="live_threshold").set_value(1.5).run()
+    teacher.button(key="live_ask_button").click().run()
+    assert_clean(teacher)
+    assert "strictly between 0 and 1" in texts(teacher)
+    assert not teacher.button(key="live_ask_button").disabled
+    assert "live_close_button" not in [b.key for b in teacher.button]  # nothing was asked
+    teacher.selectbox(key="live_gate").set_value("g").run()
+    teacher.number_input(key="live_threshold").set_value(-0.5).run()
+    teacher.button(key="live_ask_button").click().run()
+    assert not teacher.error
+    assert teacher.button(key="live_close_button")
+
+
+def test_the_summary_csv_has_every_kind_with_its_parameters_and_truth():
+    from classroom.store import connect
+    from ui import live
+
+    teacher, student = asked("en", "threshold", live_gate="f", live_threshold=0.5)
+    student.button(key="live_pick_1").click().run()
+    close_and_reveal(teacher, student)
+    teacher.selectbox(key="live_kind").set_value("closes").run()
+    teacher.button(key="live_ask_button").click().run()
+    student.run()
+    student.button(key="live_pick_2").click().run()
+    close_and_reveal(teacher, student)
+    teacher.selectbox(key="live_kind").set_value("count").run()
+    teacher.button(key="live_ask_button").click().run()
+    student.run()
+    box = next(t.key for t in student.text_input if t.key.startswith("live_count_"))
+    student.text_input(key=box).input("416")
+    student.button(key="live_send_button").click().run()
+    store = connect(live.classes.database_url())
+    rows = store.summary(class_code(teacher), teacher_token(teacher))
+    table = list(csv.reader(io.StringIO(live.summary_csv(rows, list(live.CSV_COLUMNS)))))
+    store.engine.dispose()
+    got = [dict(zip(table[0], row, strict=True)) for row in table[1:]]
+    assert [r["kind"] for r in got] == ["threshold", "closes", "count"]
+    value = core_value("f", 4, 1)
+    assert got[0]["threshold"] == "0.5" and got[0]["gate"] == "f" and got[0]["step"] == "5"
+    assert got[0]["truth"] == ("above" if value > 0.5 else "below")
+    assert got[0]["detail"] == f"{value:.4f}" and got[0]["answer"] == "above"
+    values = {g: core_value(g, 4, 1) for g in ("f", "i", "o")}
+    assert got[1]["truth"] == min(values, key=values.get) and got[1]["answer"] == "o"
+    assert got[1]["detail"] == "; ".join(f"{g}={v:.4f}" for g, v in values.items())
+    assert (got[2]["input_size"], got[2]["units"], got[2]["layers"], got[2]["convention"]) == (
+        "5", "8", "1", "keras")
+    assert got[2]["truth"] == "448" and got[2]["answer"] == "416"  # 416: no biases
+    assert got[2]["detail"] == "4·(8·(8+5) + 8) = 448"

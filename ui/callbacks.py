@@ -18,9 +18,9 @@ from text.i18n import tr
 from ui import compute, controls, keys, lessons, live
 
 __all__ = ["gates_model_changed", "labels", "lesson_move", "lesson_part_labels", "live_answer",
-           "live_ask", "live_close", "live_join", "live_leave", "live_model_changed",
-           "live_reveal", "live_start", "live_steer", "memory_demo_changed", "set_state",
-           "take_pick"]
+           "live_ask", "live_close", "live_count", "live_join", "live_leave",
+           "live_model_changed", "live_pick", "live_reveal", "live_start", "live_steer",
+           "memory_demo_changed", "set_state", "take_pick"]
 
 
 def set_state(values: dict) -> None:
@@ -104,7 +104,7 @@ def live_model_changed() -> None:
 
 
 def live_ask() -> None:
-    live.ask(st.session_state.get("live_gate", "f"))
+    live.ask(st.session_state.get("live_kind") or "gate")
 
 
 def live_close(question: int) -> None:
@@ -116,4 +116,12 @@ def live_reveal(question: int) -> None:
 
 
 def live_answer(question: int) -> None:
-    live.answer(question)
+    live.send_value(question)
+
+
+def live_count(question: int) -> None:
+    live.send_count(question)
+
+
+def live_pick(question: int, choice: int) -> None:
+    live.answer(question, float(choice))

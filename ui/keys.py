@@ -26,7 +26,7 @@ PLAYER_FULL_RUN = "_player_full_run"  # set by a whole run of /gates, not by its
 LIVE_CLASS = "_live_class"      # the code of the live class this session is in (ui/live.py)
 LIVE_TOKEN = "_live_token"      # the teacher's token, in the teacher's session only
 LIVE_SID = "_live_sid"          # this session's anonymous student id
-LIVE_ERROR = "_live_error"      # the code of the last refused class action, until shown
+LIVE_ERROR = "_live_error"      # (code, values) of the last refused class action, until shown
 LIVE_SENT = "_live_sent"        # the question this student last sent an answer to
 
 

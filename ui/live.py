@@ -6,7 +6,7 @@ the class code, the teacher's token (the teacher's session only, never in a URL 
 arrival) or the student's anonymous id. Every change the teacher makes is written there and
 raises the class's version; each student's page polls that version once a second in a
 fragment (:func:`watch`) and reruns when it moved. Callbacks (ui/callbacks.py) call the
-actions here; a failed action leaves its reason's code in :data:`keys.LIVE_ERROR`.
+actions here; a failed action leaves its reason's code and values in :data:`keys.LIVE_ERROR`.
 """
 
 from __future__ import annotations
@@ -20,17 +20,28 @@ import streamlit as st
 
 from classroom import models
 from classroom import store as classes
-from classroom.store import ClassError, ClassGone, ClassView, Snapshot, Store
+from classroom.store import ClassError, ClassGone, ClassView, Question, Snapshot, Store
 from figures.gates import player_figures
+from figures.live import answers_figure, choices_figure, count_figure
+from figures.theme import GATE_COLOURS, NEGATIVE
+from lstm_viz import questions
 from lstm_viz.export import neutralise
-from lstm_viz.gates import QUANTITIES
+from lstm_viz.questions import KINDS, QuestionError
+from text.i18n import tr
 from ui import compute, controls, keys
 from ui.cache import cached
 from ui.views import RANDOM, GatesView
 
 POLL_SECONDS = 1.0          # a student sees a change within this (plus one rerun)
 MODELS = (RANDOM, *compute.DEMOS)  # what a class can show: a model every server has
-QUESTION_GATES = ("f", "i", "g", "o")  # the four layers a gate question can ask about
+QUESTION_GATES = questions.LAYERS  # the four layers a gate or threshold question asks about
+COUNT_CONVENTION = "keras"  # a count question's convention until the teacher picks another
+# The CSV summary's columns (the catalogue's live.csv.<name> heads them): the question, its
+# kind, every kind's parameters (empty where a kind has none), the right answer and the
+# numbers behind it, then who answered what.
+PARAM_COLUMNS = ("gate", "step", "unit", "token", "threshold", "input_size", "units", "layers",
+                 "convention")
+CSV_COLUMNS = ("question", "kind", *PARAM_COLUMNS, "truth", "detail", "nickname", "answer")
 DEFAULT_VIEW = ClassView()  # the first view of a new class
 MAX_NICKNAME = models.MAX_NICKNAME  # the length of the page's nickname box
 
@@ -71,9 +82,10 @@ def student_id() -> str:
     return st.session_state.setdefault(keys.LIVE_SID, secrets.token_hex(16))
 
 
-def fail(err: ClassError) -> None:
-    """Keep ``err``'s code for the page to show (callbacks cannot show it in place)."""
-    st.session_state[keys.LIVE_ERROR] = err.code
+def fail(err: ClassError | QuestionError) -> None:
+    """Keep ``err``'s code and values for the page to show (callbacks cannot show it in
+    place): the catalogue's ``live.err.<code>``."""
+    st.session_state[keys.LIVE_ERROR] = (err.code, getattr(err, "values", {}))
 
 
 def arrive() -> None:
@@ -153,20 +165,35 @@ def steer(model_changed: bool = False) -> None:
         fail(err)
 
 
-def ask(gate: str) -> None:
-    """Ask the class the value of ``gate`` at the view's step and unit, its truth computed
-    by the core now (and shown to nobody until revealed)."""
+def ask(kind: str) -> None:
+    """Ask the class a question of ``kind`` (:data:`lstm_viz.questions.KINDS`) set by the
+    teacher's widgets, about the view's step and unit or the sizes given; its truth is
+    computed by the core now (and shown to nobody until revealed)."""
+    try:
+        q = _question(kind, st.session_state)
+        store().ask(code(), token(), q.kind, q.params, q.truth, q.low, q.high, detail=q.detail)
+    except (ClassError, QuestionError) as err:
+        fail(err)
+
+
+def _question(kind: str, state) -> questions.Question:
+    """The question the teacher's widgets describe (``state``: the session's state)."""
+    if kind == "count":
+        return questions.count_question(
+            int(state.get("live_input_size") or 0), int(state.get("live_units") or 0),
+            int(state.get("live_layers") or 0), state.get("live_convention") or COUNT_CONVENTION)
     view = store().snapshot(code()).view
     run = compute.gates_run(gates_view(view))
     T, H = run.trace.h.shape
     step, unit = min(view.step, T - 1), min(view.unit, H - 1)
-    truth = float(getattr(run.trace, gate)[step, unit])  # trace.f is (T, H)
-    q = QUANTITIES[gate]
-    params = {"gate": gate, "step": step, "unit": unit, "token": run.sequence.tokens[step]}
-    try:
-        store().ask(code(), token(), "gate", params, truth, q.low, q.high)
-    except ClassError as err:
-        fail(err)
+    tokens, gate = run.sequence.tokens, state.get("live_gate") or "f"
+    if kind == "threshold":
+        threshold = state.get("live_threshold")
+        return questions.threshold_question(run.trace, tokens, gate, step, unit,
+                                            0.5 if threshold is None else float(threshold))
+    if kind == "closes":
+        return questions.closes_question(run.trace, tokens, step, unit)
+    return questions.gate_question(run.trace, tokens, gate, step, unit)
 
 
 def close(question: int) -> None:
@@ -183,14 +210,29 @@ def reveal(question: int) -> None:
         fail(err)
 
 
-def answer(question: int) -> None:
-    """Send the value of this student's answer slider."""
+def answer(question: int, value: float) -> None:
+    """Send this student's answer to ``question``, encoded as :mod:`lstm_viz.questions`
+    says (a value, a choice's index, a count)."""
     try:
-        value = float(st.session_state[f"live_answer_{question}"])
         store().answer(code(), student_id(), question, value)
         st.session_state[keys.LIVE_SENT] = question
     except ClassError as err:
         fail(err)
+
+
+def send_value(question: int) -> None:
+    """Send the value of this student's answer slider."""
+    answer(question, float(st.session_state[f"live_answer_{question}"]))
+
+
+def send_count(question: int) -> None:
+    """Send the count typed in this student's answer box, if it reads as one."""
+    try:
+        value = questions.read_count(st.session_state.get(f"live_count_{question}") or "")
+    except QuestionError as err:
+        fail(err)
+        return
+    answer(question, float(value))
 
 
 # ---- reading -------------------------------------------------------------------------------
@@ -263,19 +305,79 @@ def summary() -> list:
 
 def summary_csv(rows, header) -> str:
     """The class's questions, truths and answers (``rows``, from :func:`summary`) as CSV
-    under ``header``, one row per answer (a question nobody answered: one row with an empty
-    answer). Cells a spreadsheet would run as a formula are neutralised; nicknames are
-    written as typed (plain text)."""
+    under ``header`` (one head per :data:`CSV_COLUMNS`), one row per answer (a question
+    nobody answered: one row with an empty answer). Answers and the right answer are
+    written as :meth:`lstm_viz.questions.Kind.label` says (a value, a choice's name, a
+    count); steps and units count from 1. Cells a spreadsheet would run as a formula are
+    neutralised; nicknames are written as typed (plain text)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
     for k, row in enumerate(rows, start=1):
-        p = row.question.params
-        head = [k, p["gate"], p["step"] + 1, p["unit"] + 1, p["token"], f"{row.truth:.4f}"]
+        kind = KINDS[row.question.kind]
+        head = [k, kind.name, *_param_cells(row.question.params), kind.label(row.truth),
+                detail_text(row.question)]
         for nickname, value in row.answers or (("", None),):
             writer.writerow([neutralise(str(cell)) for cell in
-                             (*head, nickname, "" if value is None else f"{value:.4f}")])
+                             (*head, nickname, "" if value is None else kind.label(value))])
     return out.getvalue()
+
+
+def _param_cells(params: dict) -> list:
+    cells = {**params}
+    for name in ("step", "unit"):  # 1-based, as the page says them
+        if name in cells:
+            cells[name] += 1
+    return [cells.get(name, "") for name in PARAM_COLUMNS]
+
+
+def detail_text(q: Question) -> str:
+    """The numbers behind a revealed question's truth as one line of plain text: the value
+    (threshold), every gate's value (closes), each layer's formula (count); "" for a gate."""
+    detail = q.detail or {}
+    if q.kind == "threshold":
+        return f"{detail['value']:.4f}"
+    if q.kind == "closes":
+        return "; ".join(f"{gate}={detail[gate]:.4f}" for gate in questions.CLOSING)
+    if q.kind == "count":
+        return "; ".join(detail["formulas"])
+    return ""
+
+
+# ---- answers, by kind -----------------------------------------------------------------------
+
+def spoiled(q: Question | None) -> bool:
+    """Whether the step's picture would give ``q``'s answer away (a question about the
+    step, not yet revealed)."""
+    return q is not None and q.state != "revealed" and KINDS[q.kind].at_step
+
+
+def answer_text(kind: str, value: float, lang: str) -> str:
+    """An answer (or the truth) as the page says it: a value to 2 places, a choice's
+    name, a count with thousands separators."""
+    if KINDS[kind].choices:
+        return choice_labels(kind, lang)[int(value)]
+    return f"{int(value):,}" if kind == "count" else f"{value:.2f}"
+
+
+def choice_labels(kind: str, lang: str) -> list[str]:
+    """A choice question's options as the page says them (above/below, a gate's name)."""
+    prefix = "live.side." if kind == "threshold" else "gate."
+    return [tr(prefix + choice, lang) for choice in KINDS[kind].choices]
+
+
+def answers_chart(q: Question, values: list[float], own: float | None, lang: str):
+    """The class's answers to ``q``, drawn for its kind; the truth once revealed, and the
+    viewer's own answer (``own``, None for the projector)."""
+    if q.kind == "gate":
+        return answers_figure(values, q.low, q.high, q.params["gate"], truth=q.truth, own=own,
+                              lang=lang)
+    if q.kind == "count":
+        return count_figure(values, truth=q.truth, own=own, lang=lang)
+    colours = ([NEGATIVE, GATE_COLOURS[q.params["gate"]]] if q.kind == "threshold"
+               else [GATE_COLOURS[gate] for gate in questions.CLOSING])
+    return choices_figure(values, choice_labels(q.kind, lang), colours, truth=q.truth, own=own,
+                          lang=lang)
 
 
 # ---- following -----------------------------------------------------------------------------
