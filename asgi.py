@@ -1,5 +1,6 @@
 """The app as an ASGI application: Streamlit's own (``st.App``) with its frontend bundles and
-the gates player's plotly.js precompressed (serve/precompressed.py).
+the gates player's plotly.js precompressed (serve/precompressed.py), and the gates page's
+HTML asking for that plotly.js at once (serve/early.py).
 
     streamlit run asgi.py          # what `make run` and the container start
 
@@ -27,7 +28,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 from streamlit.logger import get_logger
 
-from serve import PrecompressedStatic, ensure_app
+from serve import EarlyScript, PrecompressedStatic, ensure_app
 
 try:
     bundle = ensure_app()
@@ -49,5 +50,9 @@ async def preload(_app):
     yield
 
 
+# The pages that draw the gates player (ui/step_detail.py): their HTML asks for its plotly.js.
+PLAYER_PAGES = ("gates",)
+
 app = st.App(Path(__file__).resolve().parent / "app.py", lifespan=preload,
-             middleware=[Middleware(PrecompressedStatic, bundle=bundle)])
+             middleware=[Middleware(PrecompressedStatic, bundle=bundle),
+                         Middleware(EarlyScript, pages=PLAYER_PAGES)])

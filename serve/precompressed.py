@@ -248,6 +248,14 @@ def _strip(path: str, prefix: str) -> str | None:
     return None
 
 
+def relative_path(scope, base_url: str) -> str | None:
+    """The request's path below the server's root path and ``base_url`` (``static/js/x.js``,
+    ``gates``), or None if it lies elsewhere."""
+    path = _strip(scope.get("path", ""), scope.get("root_path", ""))
+    path = _strip(path, base_url) if path is not None else None
+    return path[1:] if path and path.startswith("/") else None
+
+
 class PrecompressedStatic:
     """ASGI middleware: Streamlit's static files from ``bundle`` where the client accepts
     br or gzip; everything else from ``app``. With ``bundle=None`` it only passes through."""
@@ -262,9 +270,7 @@ class PrecompressedStatic:
 
     def relative(self, scope) -> str | None:
         """The request's path relative to Streamlit's static mount (``static/js/x.js``)."""
-        path = _strip(scope.get("path", ""), scope.get("root_path", ""))
-        path = _strip(path, self.base_url) if path is not None else None
-        return path[1:] if path and path.startswith("/") else None
+        return relative_path(scope, self.base_url)
 
     async def __call__(self, scope, receive, send) -> None:
         from starlette.datastructures import Headers

@@ -32,6 +32,7 @@ from test_browser import streamlit_server
 from figures import plotly_js
 from figures.gates import FITS
 from serve.__main__ import main as serve_main
+from serve.early import EarlyScript
 from serve.precompressed import (
     ENCODINGS,
     Bundle,
@@ -509,3 +510,76 @@ def test_the_player_draws_only_traces_the_vendored_bundle_has(fit):
     figures = player_figures(trace, seq.tokens, lang="en", fit=FITS[fit])
     types = {t.type for fig in figures for t in fig.data}
     assert types <= plotly_js.TRACES and types >= {"scatter", "heatmap"}, types
+
+
+# ---- the gates page asks for plotly.js at once (serve/early.py) ----------------------------
+
+PAGE = (b"<!DOCTYPE html><html><head><title>Streamlit</title></head>"
+        b"<body><div id=\"root\"></div></body></html>")
+
+
+def html_app(body: bytes = PAGE, status: int = 200, kind: str = "text/html; charset=utf-8",
+             encoding: str | None = None, parts: int = 2):
+    """A stand-in for Streamlit's index.html answer, in ``parts`` body messages; it keeps
+    the request headers it was given in ``app.seen``."""
+
+    async def app(scope, receive, send):
+        app.seen = dict(scope["headers"])
+        headers = [(b"content-type", kind.encode()), (b"content-length", str(len(body)).encode()),
+                   (b"etag", b'"abc"'), (b"last-modified", b"Sun, 06 Dec 2026 07:05:12 GMT"),
+                   (b"cache-control", b"no-cache")]
+        if encoding:
+            headers.append((b"content-encoding", encoding.encode()))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        cut = len(body) // parts
+        for k in range(parts):
+            chunk = body[k * cut:] if k == parts - 1 else body[k * cut:(k + 1) * cut]
+            await send({"type": "http.response.body", "body": chunk,
+                        "more_body": k < parts - 1})
+
+    return app
+
+
+def test_the_gates_page_preloads_the_players_plotly_js():
+    inner = html_app()
+    status, headers, body = call(EarlyScript(inner, pages=["gates"], base_url=""), "/gates",
+                                 {"Accept-Encoding": "gzip, br", "If-None-Match": '"abc"'})
+    tag = f'<link rel="preload" href="app/static/{plotly_js.served_name()}" as="script" />'
+    assert status == 200 and body == PAGE.replace(b"</head>", tag.encode() + b"\n  </head>")
+    assert headers["content-length"] == str(len(body))
+    assert "etag" not in headers and "last-modified" not in headers, "validators were Streamlit's"
+    assert headers["cache-control"] == "no-cache"
+    assert b"accept-encoding" not in inner.seen and b"if-none-match" not in inner.seen
+
+
+@pytest.mark.parametrize(("path", "base_url", "root_path"), [
+    ("/gates/", "", ""), ("/course/gates", "course", ""), ("/proxy/gates", "", "/proxy")])
+def test_the_page_is_found_under_a_base_url_or_root_path(path, base_url, root_path):
+    app = EarlyScript(html_app(), pages=["gates"], base_url=base_url)
+    assert b'rel="preload"' in call(app, path, root_path=root_path)[2]
+
+
+@pytest.mark.parametrize(("path", "method", "inner"), [
+    ("/params", "GET", html_app()),                        # another page
+    ("/", "GET", html_app()),                              # the home page
+    ("/gates", "HEAD", html_app()),                        # not a GET
+    ("/gates", "GET", html_app(status=404)),               # not a success
+    ("/gates", "GET", html_app(kind="application/json")),  # not HTML
+    ("/gates", "GET", html_app(encoding="gzip")),          # already encoded
+    ("/gates", "GET", html_app(body=b"<p>no head</p>")),   # nowhere to put it
+])
+def test_anything_else_passes_through_untouched(path, method, inner):
+    status, headers, body = call(EarlyScript(inner, pages=["gates"], base_url=""), path,
+                                 method=method)
+    assert b'rel="preload"' not in body
+    assert headers["etag"] == '"abc"' and headers["content-length"] == str(len(body))
+
+
+def test_the_served_gates_page_preloads_a_file_the_server_has(asgi_server):
+    status, headers, body = get(f"{asgi_server}/gates?lang=zh", {"Accept-Encoding": "gzip"})
+    assert status == 200 and headers.get("Content-Encoding") is None
+    href = f"app/static/{plotly_js.served_name()}"
+    assert f'<link rel="preload" href="{href}" as="script" />'.encode() in body
+    assert b'<div id="root">' in body
+    assert get(f"{asgi_server}/{href}")[0] == 200
+    assert b'rel="preload" href="app/static' not in get(f"{asgi_server}/params")[2]
