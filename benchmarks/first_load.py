@@ -3,6 +3,7 @@
     python benchmarks/first_load.py                        # before (app.py) and after (asgi.py)
     python benchmarks/first_load.py --entry asgi.py --burst 0
     python benchmarks/first_load.py --burst 30 --burst-browsers 3
+    python benchmarks/first_load.py --entry asgi.py --pages gates --burst 0 --repeats 5 [--mbit 10]
 
 For each entry (``streamlit run app.py``: Streamlit's own server, bundles uncompressed;
 ``streamlit run asgi.py``: what ``make run`` starts, bundles precompressed), one server
@@ -36,6 +37,7 @@ import argparse
 import asyncio
 import json
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -80,9 +82,11 @@ SETTLE = 1.5  # s after the chart and an idle app, for lazy chunks and fonts to 
 
 # ---- one learner in Chromium -----------------------------------------------------------------
 
-async def visit(context, url: str, timeout: float, accept: str | None) -> dict:
+async def visit(context, url: str, timeout: float, accept: str | None,
+                mbit: float | None = None) -> dict:
     """Open ``url`` in a new tab of ``context``; its bytes, requests and first chart time.
-    ``accept``: an Accept-Encoding to send instead of Chromium's own."""
+    ``accept``: an Accept-Encoding to send instead of Chromium's own; ``mbit``: the download
+    speed Chromium's network emulation allows (Mbit/s, 20 ms latency), None for loopback."""
     page = await context.new_page()
     cdp = await context.new_cdp_session(page)
     requests: dict[str, dict] = {}
@@ -120,6 +124,10 @@ async def visit(context, url: str, timeout: float, accept: str | None) -> dict:
     await cdp.send("Network.enable")
     if accept is not None:
         await cdp.send("Network.setExtraHTTPHeaders", {"headers": {"Accept-Encoding": accept}})
+    if mbit:
+        await cdp.send("Network.emulateNetworkConditions", {
+            "offline": False, "latency": 20, "downloadThroughput": mbit * 125_000,
+            "uploadThroughput": mbit * 125_000})
     errors = []
     page.on("pageerror", lambda err: errors.append(str(err)))
     await page.add_init_script(FIRST_CHART)
@@ -143,15 +151,28 @@ async def visit(context, url: str, timeout: float, accept: str | None) -> dict:
 
 
 async def one_learner(chrome, url: str, page: str, timeout: float,
-                      accept: str | None = None) -> dict:
+                      accept: str | None = None, mbit: float | None = None) -> dict:
     """First and second load of ``page`` in one fresh context."""
     context = await chrome.new_context(viewport={"width": 1400, "height": 900}, locale="en-US")
     try:
-        first = await visit(context, f"{url}/{page}", timeout, accept)
-        second = await visit(context, f"{url}/{page}", timeout, accept)
+        first = await visit(context, f"{url}/{page}", timeout, accept, mbit)
+        second = await visit(context, f"{url}/{page}", timeout, accept, mbit)
     finally:
         await context.close()
     return dict(first=first, second=second)
+
+
+async def learner_repeats(chrome, url: str, page: str, args) -> dict:
+    """:func:`one_learner` ``--repeats`` times (each a fresh context): the first one's
+    figures, with every first-chart time and their median."""
+    runs = [await one_learner(chrome, url, page, args.timeout, args.accept, args.mbit)
+            for _ in range(args.repeats)]
+    result = runs[0]
+    for which in ("first", "second"):
+        times = [r[which]["first_chart"] for r in runs]
+        result[which] = {**result[which], "first_chart_all": times,
+                         "first_chart": statistics.median(times)}
+    return result
 
 
 # ---- the burst -------------------------------------------------------------------------------
@@ -335,7 +356,7 @@ async def measure(entry: str, args, tmp: Path) -> dict:
                                               args=CHROMIUM_ARGS)
             for page in args.pages:  # the teacher's first look: imports, caches (untimed)
                 await one_learner(chrome, url, page, args.timeout)
-            learners = {page: await one_learner(chrome, url, page, args.timeout, args.accept)
+            learners = {page: await learner_repeats(chrome, url, page, args)
                         for page in args.pages}
             result = dict(entry=entry, learners=learners)
             if args.burst:
@@ -360,7 +381,9 @@ def show(result: dict) -> None:
             print(f"/{page:7} {which:6} {v['bytes'] / 1e6:6.2f} MB on the wire in "
                   f"{v['network_requests']:3} of {v['requests']:3} requests (Resource Timing "
                   f"{v['resource_timing_bytes'] / 1e6:.2f} MB; ws {v['ws_payload_bytes'] / 1e3:.0f}"
-                  f" kB) · first chart {v['first_chart']:.2f} s · encodings "
+                  f" kB) · first chart {v['first_chart']:.2f} s"
+                  + (f" (median of {', '.join(f'{t:.2f}' for t in v['first_chart_all'])})"
+                     if len(v["first_chart_all"]) > 1 else "") + " · encodings "
                   f"{','.join(v['encodings']) or 'none'}"
                   + (f" · JS errors {len(v['js_errors'])}" if v["js_errors"] else ""))
         print(f"  Accept-Encoding sent: {visits['first']['accept_encoding']}")
@@ -411,6 +434,10 @@ def main(argv=None) -> int:
     parser.add_argument("--ws-steps", type=int, default=200, help="T for --ws-only (200)")
     parser.add_argument("--ws-units", type=int, default=64, help="H for --ws-only (64)")
     parser.add_argument("--timeout", type=float, default=90, help="seconds per load (90)")
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="fresh learners per page; the first chart time is their median")
+    parser.add_argument("--mbit", type=float, help="the learner's download speed in Mbit/s "
+                        "(Chromium's network emulation, 20 ms latency; default: loopback)")
     parser.add_argument("--st", action="append", default=[], metavar="KEY=VALUE",
                         help="a config option for streamlit run (repeatable)")
     parser.add_argument("--json", help="also write the figures to this file")
