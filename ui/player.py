@@ -177,7 +177,7 @@ def _figures(run, lang: str, step: int, unit: int, fit: Fit) -> dict:
     diagram, maps = (json.loads(fig.to_json()) for fig in
                      player_figures(trace, tokens, unit=unit - 1, step=step - 1, lang=lang,
                                     fit=fit))
-    return dict(diagram=diagram, maps_figure=maps,
+    return dict(diagram=diagram, maps_figure=maps, h_sep=fit.h_sep,
                 title=title_template("fig.gates.title", lang, fit),
                 maps_title=title_template("fig.gates.maps_title", lang, fit))
 
