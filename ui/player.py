@@ -314,10 +314,13 @@ def show(view: GatesView, lang: str, key: str = keys.PLAYER) -> tuple[int, int]:
         unit = _within(at.get("unit"), units, unit)
     request["shown"] = (step, unit)
     for name, value in ((keys.STEP, step), (keys.UNIT, unit)):
-        if value == 1:
+        wanted = None if value == 1 else str(value)
+        if st.query_params.get(name) == wanted:  # unchanged: no new address for the browser
+            continue
+        if wanted is None:
             st.query_params.pop(name, None)
         else:
-            st.query_params[name] = str(value)
+            st.query_params[name] = wanted
     return step, unit
 
 
