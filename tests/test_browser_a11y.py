@@ -218,9 +218,9 @@ PLAY_AND_DIAGRAM = """() => ['.lp-play', '.lp-diagram'].map(s => {
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("size", ["laptop", "phone"])
-def test_a_laptop_and_a_phone_show_play_and_the_diagram_on_the_first_screen(page, size, lang):
-    """The model's settings start folded, the sequence stays in sight: Play is on the first
-    screen and the diagram starts there."""
+def test_the_gates_page_shows_play_and_the_diagram_on_a_first_screen(page, size, lang):
+    """On a laptop and a phone the model's settings start folded and the sequence stays in
+    sight: Play is on the first screen, and the diagram starts there."""
     width, height = SIZES[size]
     page.set_viewport_size({"width": width, "height": height})
     open_app(page, url("gates", lang))
