@@ -115,6 +115,8 @@ class Fit:
     op_font: tuple = (22, 24, 22, 15, 22)
     state_font: int = 17                    # C, h and x_t with their values
     state_lift: int = 4                     # C and h labels: how far above their lines
+    h_sep: str = " "                        # in "hₜ₋₁ = 0.000": "<br>" puts the value under
+                                            # its name, clear of the gate lines (a phone)
     xt_at: str = "below"                    # x_t's token: "below" its arrow, "below right" (no
                                             # cut at the edge), "beside" it (no room below)
     name_font: int = 16                     # the gate names under the boxes
@@ -149,7 +151,7 @@ FITS = {
                      diagram_px=310, map_x=(0, 1), band_font=20, tick_font=18,
                      time_room=64, bar=(18, 17)),
     "narrow": Fit(box_px=44, box_font=15, op_px=(30, 30, 30, 38, 30),
-                  op_font=(18, 20, 18, 13, 18), state_font=14, state_lift=19,
+                  op_font=(18, 20, 18, 13, 18), state_font=14, state_lift=19, h_sep="<br>",
                   xt_at="below right", name_font=13, name_split="half", name_y=Y_NAME + 6,
                   note_font=13, c_note_x=64, title_font=17, wrap_titles=True, margin=4,
                   map_x=(0, 1), maps_margin=(66, 66), short_bands=True, band_font=15, tick_font=13,
@@ -228,7 +230,8 @@ def player_figures(trace, tokens, unit: int = 0, step: int = 0, lang: str = "en"
     tokens = list(tokens)
     values = {k: np.asarray(getattr(trace, k), dtype=np.float64) for k in MAPS}  # each (T, H)
     ranges = {k: value_range(k, values[k]) for k in MAPS}
-    parts = _diagram_parts(trace, values, ranges, tokens, unit, lang, steps=[step])
+    parts = _diagram_parts(trace, values, ranges, tokens, unit, lang, steps=[step],
+                           h_sep=fit.h_sep)
     shapes, annotations, ops = _skeleton(lang, fit)
     top = (MARGIN_T + (24 if fit.wrap_titles else 0)) if fit.title_font else 10  # the title
     bottom = 10
@@ -459,9 +462,10 @@ def _states_trace(text, fit: Fit = Fit()) -> dict:
                 textfont=dict(size=fit.state_font, color=INK), xaxis="x", yaxis="y")
 
 
-def _diagram_parts(trace, values, ranges, tokens, unit, lang, steps=None) -> dict:
+def _diagram_parts(trace, values, ranges, tokens, unit, lang, steps=None,
+                   h_sep=" ") -> dict:
     """For every step (or only ``steps``, in that order), what the boxes and the state
-    labels show."""
+    labels show; ``h_sep`` between "hₜ =" and its value (:attr:`Fit.h_sep`)."""
     T = len(tokens)
     fills = {k: colours_at(colour_scale(k), values[k][:, unit], *ranges[k]) for k in BOXES}
     names = {k: tr(f"fig.common.{k}", lang) for k in BOXES}
@@ -474,7 +478,8 @@ def _diagram_parts(trace, values, ranges, tokens, unit, lang, steps=None) -> dic
                       [f"<b>{QUANTITIES[k].symbol}</b><br>{fmt(v[k], 2)}" for k in BOXES],
                       [f"{names[k]} = {fmt(v[k], 3)}" for k in BOXES]))
         states.append([f"C<sub>t−1</sub> = {fmt(c_prev[s], 3)}", f"C<sub>t</sub> = {fmt(c[s], 3)}",
-                       f"h<sub>t−1</sub> = {fmt(h_prev[s], 3)}", f"h<sub>t</sub> = {fmt(h[s], 3)}",
+                       f"h<sub>t−1</sub> ={h_sep}{fmt(h_prev[s], 3)}",
+                       f"h<sub>t</sub> ={h_sep}{fmt(h[s], 3)}",
                        f"x<sub>t</sub>: {plain(tokens[s], 16)}"])
     return dict(boxes=boxes, states=states)
 

@@ -25,11 +25,15 @@ def example_keys(lang: str) -> list[str]:
     return first + [k for k in EXAMPLES if k not in first]
 
 
-def gates_controls(lang: str) -> GatesView:
-    """The sequence and the model's settings, as one view."""
+def sequence_box(lang: str) -> str:
+    """The sequence the page runs."""
     opening = controls.opening_text(lang, controls.arrived_model())
-    seq = st.text_area(tr("gates.seq", lang), opening, key=keys.SEQ, bind="query-params",
-                       height=80, max_chars=20_000, help=tr("gates.seq.help", lang))
+    return st.text_area(tr("gates.seq", lang), opening, key=keys.SEQ, bind="query-params",
+                        height=80, max_chars=20_000, help=tr("gates.seq.help", lang))
+
+
+def gates_controls(seq: str, lang: str) -> GatesView:
+    """The model's settings for ``seq``, as one view."""
     left, right = st.columns([7, 3])
     # opens on a trained demo, whose gates visibly work; random weights one click away
     model = controls.model_picker(right, lang, "gates.model.help", callbacks.gates_model_changed,
@@ -107,8 +111,16 @@ def examples(chosen: Chosen | None, lang: str) -> None:
 
 lang = common.page("nav.gates")
 st.caption(tr("gates.intro", lang))
-with st.expander(tr("share.controls", lang), expanded=not common.presenting()):
-    view = gates_controls(lang)  # folded away for a projector; still read
+# Play and the diagram on the first screen of a phone, a laptop and a projector: the model's
+# settings start folded (still read), the sequence stays in sight (folded too on a projector).
+if common.presenting():
+    box = settings = st.expander(tr("share.controls", lang))
+else:
+    box, settings = st.container(), st.expander(tr("share.controls", lang))
+with box:
+    seq = sequence_box(lang)
+with settings:
+    view = gates_controls(seq, lang)
 run = compute.gates_run_or_stop(view, lang)
 limits.stop_if_nonfinite([run.trace], lang, first_layer=run.layer)
 common.note_cut(run.sequence.total_steps, len(run.sequence.tokens), lang)

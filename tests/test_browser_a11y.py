@@ -210,6 +210,27 @@ def test_a_projector_shows_play_and_the_diagram_with_large_values_on_the_first_s
     page.set_viewport_size(VIEWPORT)
 
 
+PLAY_AND_DIAGRAM = """() => ['.lp-play', '.lp-diagram'].map(s => {
+    const r = document.querySelector('.lstm-player ' + s).getBoundingClientRect();
+    return [r.top, r.bottom];
+})"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("size", ["laptop", "phone"])
+def test_the_gates_page_shows_play_and_the_diagram_on_a_first_screen(page, size, lang):
+    """On a laptop and a phone the model's settings start folded and the sequence stays in
+    sight: Play is on the first screen, and the diagram starts there."""
+    width, height = SIZES[size]
+    page.set_viewport_size({"width": width, "height": height})
+    open_app(page, url("gates", lang))
+    page.wait_for_timeout(500)
+    (_, play), (diagram, _) = page.evaluate(PLAY_AND_DIAGRAM)
+    assert play <= height and diagram < height - 100, (play, diagram)
+    assert page.locator(".st-key-seq textarea").is_visible()
+    page.set_viewport_size(VIEWPORT)
+
+
 def test_the_overlap_check_finds_text_drawn_over_text(page):
     """The check itself: two paragraphs pushed onto each other are reported."""
     open_app(page, url("lessons", "en"))

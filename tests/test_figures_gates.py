@@ -116,6 +116,19 @@ def test_frame_t_shows_the_gate_values_of_the_unit_at_step_t(unit):
         assert x.endswith("abcdef"[s])
 
 
+def test_on_a_phone_the_h_labels_put_their_value_under_their_name():
+    """One line, "hₜ₋₁ = 0.000" reaches across the forget gate's line on a 390 px screen."""
+    trace = run(T=6, H=3)
+    for fit, sep in (("wide", " "), ("narrow", "<br>")):
+        diagram, _ = gates.player_figures(trace, list("abcdef"), unit=1, step=2,
+                                          fit=gates.FITS[fit])
+        _, _, h_prev, h, _ = as_json(diagram)["data"][gates.T_STATES]["text"]
+        assert h_prev.startswith(f"h<sub>t−1</sub> ={sep}")
+        assert h.startswith(f"h<sub>t</sub> ={sep}")
+        assert number(h_prev) == pytest.approx(trace.h_prev[2, 1], abs=5e-4)
+        assert number(h) == pytest.approx(trace.h[2, 1], abs=5e-4)
+
+
 def test_heatmaps_hold_the_trace_arrays_over_time_and_unit():
     trace = run(T=5, H=4)
     spec = as_json(gates_figure(trace, list("abcde"), lang="en"))

@@ -61,7 +61,12 @@ def test_present_folds_the_settings_away_and_keeps_the_chart():
         assert_clean(at)
         assert len(player_elements(at)) == 1
     assert normal.expander[0].label == present.expander[0].label == "Settings"
-    assert normal.expander[0].proto.expanded and not present.expander[0].proto.expanded
+    # Folded on every screen, so Play and the diagram start on the first one; the sequence
+    # stays in sight above them, except on a projector.
+    assert not normal.expander[0].proto.expanded and not present.expander[0].proto.expanded
+    assert [w.key for w in normal.expander[0].text_area] == []
+    assert normal.text_area(key="seq").value.startswith("John met Mary")
+    assert [w.key for w in present.expander[0].text_area] == ["seq"]
     # The widgets are still there (they drive the view) and the toggle leaves the sidebar.
     assert present.text_area(key="seq").value.startswith("John met Mary")  # the opening story
     assert [w.key for w in present.sidebar.toggle] == []
@@ -82,7 +87,8 @@ def test_present_travels_with_the_page_links():
     at.toggle(key="present").set_value(False).run()
     assert_clean(at)
     assert "present" not in at.query_params
-    assert at.expander[0].proto.expanded  # the settings are back
+    assert [w.key for w in at.expander[0].text_area] == []  # the sequence is back in sight
+    assert at.text_area(key="seq").value
     assert all("present" not in link.proto.query_string for link in at.sidebar.get("page_link"))
 
 

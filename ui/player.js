@@ -390,7 +390,8 @@ class Player {
           marker: { color: colour }, hovertext: hover },
         { text: [
           `C<sub>t−1</sub> = ${fmt(this.before("c", s, u), 3)}`, `C<sub>t</sub> = ${fmt(this.k3("c", s, u), 3)}`,
-          `h<sub>t−1</sub> = ${fmt(this.before("h", s, u), 3)}`, `h<sub>t</sub> = ${fmt(this.k3("h", s, u), 3)}`,
+          `h<sub>t−1</sub> =${this.fit.h_sep}${fmt(this.before("h", s, u), 3)}`,
+          `h<sub>t</sub> =${this.fit.h_sep}${fmt(this.k3("h", s, u), 3)}`,
           `x<sub>t</sub>: ${this.h.labels[s]}`,
         ] },
       ],

@@ -177,7 +177,7 @@ def _figures(run, lang: str, step: int, unit: int, fit: Fit) -> dict:
     diagram, maps = (json.loads(fig.to_json()) for fig in
                      player_figures(trace, tokens, unit=unit - 1, step=step - 1, lang=lang,
                                     fit=fit))
-    return dict(diagram=diagram, maps_figure=maps,
+    return dict(diagram=diagram, maps_figure=maps, h_sep=fit.h_sep,
                 title=title_template("fig.gates.title", lang, fit),
                 maps_title=title_template("fig.gates.maps_title", lang, fit))
 
@@ -314,10 +314,13 @@ def show(view: GatesView, lang: str, key: str = keys.PLAYER) -> tuple[int, int]:
         unit = _within(at.get("unit"), units, unit)
     request["shown"] = (step, unit)
     for name, value in ((keys.STEP, step), (keys.UNIT, unit)):
-        if value == 1:
+        wanted = None if value == 1 else str(value)
+        if st.query_params.get(name) == wanted:  # unchanged: no new address for the browser
+            continue
+        if wanted is None:
             st.query_params.pop(name, None)
         else:
-            st.query_params[name] = str(value)
+            st.query_params[name] = wanted
     return step, unit
 
 

@@ -35,8 +35,9 @@ def show(view: GatesView, lang: str) -> None:
         if ex.finite:  # inf or NaN: no arithmetic to show (explain.not_finite says why)
             common.monospace("\n".join(ex.formulas()), "arith_formulas")
             st.caption(common.escape_markdown(tr("explain.rounding", lang, digits=DIGITS)))
-            for sentence in sentences(ex, lang):
-                st.markdown("- " + common.escape_markdown(sentence))
+            # one list, one element: each element a rerun sends is drawn again in the browser
+            st.markdown("\n".join("- " + common.escape_markdown(sentence)
+                                   for sentence in sentences(ex, lang)))
         else:
             common.show_note(tr("explain.not_finite", lang))
     with right:
