@@ -121,6 +121,8 @@ with box:
     seq = sequence_box(lang)
 with settings:
     view = gates_controls(seq, lang)
+if not common.presenting():  # which model is open, with the settings folded
+    st.caption(tr("gates.model.now", lang, name=controls.model_label(lang)(view.model)))
 run = compute.gates_run_or_stop(view, lang)
 limits.stop_if_nonfinite([run.trace], lang, first_layer=run.layer)
 common.note_cut(run.sequence.total_steps, len(run.sequence.tokens), lang)

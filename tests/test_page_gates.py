@@ -356,3 +356,15 @@ def test_the_learners_own_model_is_offered_only_when_there_is_one():
     assert np.allclose(player_values(at, "f"), run.trace.layers[1].f, atol=5e-4)
     assert player_data(at)[0]["units"] == 4
     assert any("Your own model" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize(("query", "model"), [
+    ({"lang": "en"}, "pronoun-en"), ({"lang": "zh"}, "pronoun-zh"),
+    ({"lang": "en", "model": "random"}, "random")])
+def test_the_open_model_is_named_outside_the_folded_settings(query, model):
+    at = open_page("gates", **query)
+    assert_clean(at)
+    said = tr("gates.model.now", query["lang"], name=tr(f"model.{model}", query["lang"]))
+    assert said in [c.value for c in at.caption]
+    presented = open_page("gates", present=1, **query)
+    assert said not in [c.value for c in presented.caption], "the projector's first screen"
