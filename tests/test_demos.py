@@ -93,10 +93,8 @@ def test_gender_unit_sign_tells_the_subjects_gender(fresh, name):
     assert agreement >= 0.95
 
 
-@pytest.mark.parametrize("name", [
-    missed("pronoun-en", "at the edge: f 0.43 at a named subject, 0.69 at a same-subject start "
-                         "here (gap 0.26); 0.41 and 0.72 (gap 0.30) on the script's stories"),
-    "pronoun-zh"])   # at the edge too: gap 0.32 here, 0.2997 on the script's stories
+@pytest.mark.parametrize("name", ["pronoun-en",
+                                  "pronoun-zh"])  # at the edge: gap 0.32 here, 0.2997 in the script
 def test_gender_unit_forgets_at_a_new_subject_not_at_every_sentence_start(fresh, name):
     demo, examples, layers, _ = fresh(name)
     _, (at_new, _), same_start = gender_numbers(demo, examples, layers)
