@@ -31,14 +31,6 @@ N = 300  # fresh stories per demo
 FORGET_GAP = 0.3
 
 
-def missed(name, why):
-    """A target the shipped model misses, as measured (README, tools/train_demos.py): an
-    expected failure, strict, so a retrained model that meets it fails here until the
-    mark is removed."""
-    return pytest.param(name, marks=pytest.mark.xfail(strict=True, raises=AssertionError,
-                                                      reason=why))
-
-
 def _fresh(name):
     """The demo, N fresh stories and the model's layer-0 trace and logits on each story,
     run on its own (no padding: the path the app takes)."""
