@@ -96,7 +96,7 @@ class Recipe:
 #    English, forget bias 3 (f ≈ σ(3) ≈ 0.95 at the start: a unit must learn to drop f):
 #      seed 0: families 100%, gap 0.42, far 81% (misses far); seed 1: families 95.3%, far
 #      68%; seed 2: families 98.8%, far 100%, agreement 99.1%, gap 0.30 (f 0.41 at a new
-#      subject, 0.72 at a same-subject start): shipped; the gap is at the edge (0.26 on
+#      subject, 0.72 at a same-subject start): shipped until 4; the gap is at the edge (0.26 on
 #      the 300 fresh stories of tests/test_demos.py, a strict xfail there).
 #    Chinese: seed 0, forget bias 3: families 100%, far 100%, agreement 97.4%, gap 0.03 (f
 #      0.77 at a new subject, 0.79 at a same-subject start): gap missed; seed 1:
@@ -112,8 +112,52 @@ class Recipe:
 #      94.9%, gap 0.2997 (f 0.56 at a new subject, 0.86 at a same-subject start) on the
 #      script's stories, 95.3% and 0.32 on the fresh stories of tests/test_demos.py: at the
 #      edge of two targets, but the one unit that forgets at new subjects: shipped.
+# 4. Longer training (same weights, forget bias 3), seeds trained side by side with
+#    lstm_viz.train.train_together (bit for bit train()), each measured at checkpoints as
+#    if the recipe's steps were the checkpoint (far distance from the training stream
+#    replayed up to there); "fresh" = the 300 stories of tests/test_demos.py (gap, far).
+#    English, lr 0.01, checkpoints 1500 / 2000 / 2500 / 3000 steps:
+#      seed 0: families 100 / 97.6 / 97.6 / 100%, far 81 / 100 / 79 / 96.3%, agreement
+#        97.1 / 93.6 / 94.9 / 97.8%, gap 0.42 / 0.46 / 0.35 / 0.37 (fresh 0.37 at 3000):
+#        all four at 3000 only, with far at 96.3%, and the unit changes on the way (1 → 27);
+#      seed 1: gap 0.19–0.21, far 68–81%, families 95–99% at every checkpoint;
+#      seed 2 (the old ship): gap 0.30 / 0.30 / 0.31 / 0.32 (fresh 0.26–0.27), families
+#        98.8 / 100 / 100 / 100%, far 100%, agreement 99%: the gap stays at the edge;
+#      seed 3: 1500: gap 0.29 (fresh 0.23); 2000, 2500, 3000: families 100%, far 100%,
+#        agreement 97.5 / 97.7 / 97.6%, gap 0.489 / 0.489 / 0.491 (fresh 0.43), unit 28
+#        throughout: settled by 2000 steps. Shipped: seed 3, 2000 steps.
+#    Chinese, lr 0.02, checkpoints 1500 / 2000 / 2500 / 3000: nothing moves after 1500
+#      steps but one unit swap: seed 0 gap 0.03–0.04 (families, far 100%); seed 1 gap
+#      −0.04, far 74–75%; seed 2 families 94.1% (worst family 50%) throughout, gap 0.17
+#      until 2500, then 0.54 at 3000 (another unit, agreement 95.7%); seed 3 gap −0.14,
+#      far 78–80%, families 94–95%.
+#    Chinese, lr 0.01, checkpoints 2000 / 3000: seed 0 gap −0.12, far 79–81%; seed 1
+#      families 98.8%, far 99%, agreement 98.8%, gap 0.09 (f 0.54 at a new subject, 0.63
+#      at a same-subject start); seed 2 gap 0.44 (f 0.42 / 0.87) but families 95.3 /
+#      96.5%, far 80 / 88%, agreement 95.3 / 95.4%; seed 3 gap −0.02, far 56 / 65%; seed 4
+#      gap −0.16 / −0.06, far 54 / 99%; seed 5 gap −0.12, far 58–59%. None.
+#    Chinese, lr 0.01, checkpoints 1500 / 2000, seeds 6–11: seed 6 families 92.9%, gap
+#      −0.04 / −0.07; seed 7 families 100%, far 71 / 90%, gap 0.07 / 0.12; seed 8 gap 0.08,
+#      far 66 / 67%; seed 9 families 100%, gap 0.08, far 63–64%; seed 10 families 100%,
+#      far 99.3%, agreement 99.0%, gap 0.15 (f 0.62 / 0.77); seed 11 families 96.5%, gap
+#      −0.06, far 79 / 81%. None: the chosen units' f at a new subject stays at
+#      0.62–0.93.
+#    Chinese, 48 units (E 16, lr 0.02; the file would be ~60 KB), checkpoints 1500 / 2000:
+#      seed 0 families 100%, far 99.7 / 99.0%, gap 0.05 (f 0.92 / 0.96); seed 1 gap 0.18,
+#      far 75 / 69%; seed 2 far 94.7 / 95.0%, agreement 99.6%, gap 0.33 / 0.34 (f 0.36 at
+#      a new subject, 0.70 at a same-subject start; fresh 0.33, far 96%) but families 95.3%
+#      (worst family 60%); seed 3 families 100%, gap 0.18, far 88 / 86%. 2000 steps,
+#      seeds 4–7: seed 4 gap 0.16, far 86%; seed 5 gap 0.32 (fresh 0.27), families
+#      96.5%, far 81%; seed 6 families 91.8%, gap 0.18; seed 7 families 100%, agreement
+#      98.9%, gap 0.31 (fresh 0.31) but far 85% (fresh 88%). 1500 steps, seeds 8–11:
+#      seed 8 gap 0.14, far 70%; seed 9 families 100%, far 99.7%, gap 0.04; seed 10 gap
+#      −0.03, far 78%; seed 11 families 100%, gap −0.04, far 82%. None; the search stopped
+#      there (issue 12's time box). Next untried: generator weights that put more new
+#      subjects right after a sentence start (Chinese only, so that the English data and
+#      its shipped model stay as they are), or 48 units with more seeds.
+# The Chinese demo stays seed 4 of 3.
 RECIPES = {
-    "pronoun-en": Recipe("pronoun-en", seed=2, steps=1500, units=32, embed_dim=16,
+    "pronoun-en": Recipe("pronoun-en", seed=3, steps=2000, units=32, embed_dim=16,
                          forget_bias=3.0),
     "pronoun-zh": Recipe("pronoun-zh", seed=4, steps=1500, units=32, embed_dim=16, lr=0.02,
                          forget_bias=3.0),
