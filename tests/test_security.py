@@ -194,7 +194,7 @@ FIELDS = [
 # /live's fields keep no value in the URL and appear only after a class is started or
 # joined: tests/test_browser_live.py types the payloads into them.
 LIVE_FIELDS = [("/live", "live_code", "input"), ("/live", "live_nickname", "input"),
-               ("/live", "live_seq", "area")]
+               ("/live", "live_seq", "area"), ("/live", "live_count_{}", "input")]
 QUERY = {  # URL path → the query parameters the page reads (README's table, and the code)
     "/": [],
     "/gates": ["seq", "mode", "units", "seed", "model", "step", "unit", "layer"],
@@ -265,10 +265,14 @@ def text_fields() -> set[tuple[str, str, str]]:
 
 
 def _key(node: ast.expr) -> str:
-    """A widget's key as written: a string, or a name from ui.keys (``keys.SEQ``)."""
+    """A widget's key as written: a string, a name from ui.keys (``keys.SEQ``), or an
+    f-string with ``{}`` for each value in it (``f"live_count_{q.id}"`` → ``live_count_{}``)."""
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
             and node.value.id == "keys":
         return getattr(keys, node.attr)
+    if isinstance(node, ast.JoinedStr):
+        return "".join(part.value if isinstance(part, ast.Constant) else "{}"
+                       for part in node.values)
     return node.value
 
 
