@@ -244,9 +244,10 @@ def read_payload(blob: bytes) -> tuple[dict, dict[str, np.ndarray]]:
 
 @cache
 def serve_plotly() -> Path | None:
-    """Copy the vendored plotly.js (figures/plotly_js.py) into ``static/`` as ``plotly.<hash>.min.js`` (once per
-    process, and only if it is not there): the browser loads it from this server, so a
-    classroom can be offline. ``streamlit run asgi.py`` sends it precompressed (serve/).
+    """Copy the vendored plotly.js (figures/plotly_js.py) into ``static/`` as
+    ``plotly.<hash>.min.js`` (once per process, and only if it is not there): the browser
+    loads it from this server, so a classroom can be offline. ``streamlit run asgi.py``
+    sends it precompressed (serve/).
 
     Where the app's folder is read-only (the Docker image puts the file there at build time,
     ``python -m serve``), a missing copy is logged and the player says in the page that its
