@@ -205,13 +205,13 @@ def teacher_question(lang: str, snap) -> None:
         st.button(tr("live.close", lang), on_click=callbacks.live_close, args=(q.id,),
                   key="live_close_button", icon=":material/lock:")
         return
-    values = live.store().answers(snap.code, q.id)
-    common.figure(live.answers_chart(q, values, None, lang), key="live_answers")
     if q.state == "closed":
         st.button(tr("live.reveal", lang), on_click=callbacks.live_reveal, args=(q.id,),
                   key="live_reveal_button", type="primary", icon=":material/visibility:")
-    else:
+    else:  # the truth first: on the projector's screen with the answers, not below them
         truth_block(lang, q, student=False)
+    values = live.store().answers(snap.code, q.id)
+    common.figure(live.answers_chart(q, values, None, lang), key="live_answers")
 
 
 def answer_input(lang: str, q, own) -> None:

@@ -80,6 +80,13 @@ def scroll_to(page, selector: str) -> None:
     page.wait_for_timeout(300)
 
 
+def heading(page, lang: str) -> None:
+    """Scroll to the question: its words, the truth and the answers on one screen."""
+    page.get_by_text(tr("live.question", lang), exact=True).first.evaluate(
+        "e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(300)
+
+
 def click(page, key: str) -> None:
     settle(page, 200)
     page.locator(f".st-key-{key} button").first.click()
@@ -148,7 +155,7 @@ def lesson(context_for, base: str, out: Path, lang: str, laptop_shots: bool) -> 
         says(student, tr("live.right", lang))
     if laptop_shots:
         settle(teacher, 1500)
-        scroll_to(teacher, "[data-testid='stPlotlyChart'] >> nth=-1")
+        heading(teacher, lang)
         save(teacher, out / "laptop-closes-revealed.png")
         settle(students[2], 1500)
         save(students[2], out / "phone-closes-revealed.png")
@@ -174,12 +181,12 @@ def lesson(context_for, base: str, out: Path, lang: str, laptop_shots: bool) -> 
     for student in students:
         says(student, tr("live.truth", lang))
     settle(projector, 3000)  # the projector's poll, then its charts
-    scroll_to(projector, "[data-testid='stPlotlyChart'] >> nth=-1")
+    heading(projector, lang)
     save(projector, out / "live-projector-answers.png")
     settle(students[0], 1500)
     save(students[0], out / "live-phone-reveal.png")
     if laptop_shots:
-        scroll_to(teacher, "[data-testid='stPlotlyChart'] >> nth=-1")
+        heading(teacher, lang)
         save(teacher, out / "laptop-gate-revealed.png")
 
 
