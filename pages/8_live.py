@@ -195,8 +195,8 @@ def teacher_question(lang: str, snap) -> None:
     """Ask, close, reveal; the answers' count, then their distribution, then the truth."""
     st.subheader(tr("live.question", lang))
     q = snap.question
-    if q is None or q.state == "revealed":
-        ask_controls(lang)
+    if (q is None or q.state == "revealed") and not common.presenting():
+        ask_controls(lang)  # asked from the laptop: on the projector it hid the answers
     if q is None:
         return
     question_text(lang, q)
