@@ -50,7 +50,8 @@ def answers_figure(values, low: float, high: float, gate: str, truth: float | No
                            marker_color=GATE_COLOURS[gate], customdata=labels,
                            hovertemplate="%{customdata}: %{y}<extra></extra>"),
                     layout=dict(template=TEMPLATE, height=320, bargap=0.1,
-                                margin=dict(l=50, r=20, t=40, b=50)))
+                                margin=dict(l=50, r=20, t=64, b=50)))  # t: the truth's label
+    # sits below Plotly's mode bar (it was drawn under the icons on a phone)
     fig.update_xaxes(range=[low, high], title=tr(f"gate.{gate}", lang))
     fig.update_yaxes(title=tr("live.answers.count", lang), rangemode="tozero",
                      dtick=max(1, int(np.ceil(counts.max(initial=1) / 5))))

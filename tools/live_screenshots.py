@@ -182,8 +182,11 @@ def lesson(context_for, base: str, out: Path, lang: str, laptop_shots: bool) -> 
         says(student, tr("live.truth", lang))
     settle(projector, 3000)  # the projector's poll, then its charts
     heading(projector, lang)
+    projector.evaluate("window.scrollBy(0, 60)")  # the chart's axis title on the screen
+    projector.wait_for_timeout(300)
     save(projector, out / "live-projector-answers.png")
     settle(students[0], 1500)
+    heading(students[0], lang)  # the truth, the student's answer and the class's below
     save(students[0], out / "live-phone-reveal.png")
     if laptop_shots:
         heading(teacher, lang)
