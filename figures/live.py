@@ -31,7 +31,11 @@ def answer_counts(values, low: float, high: float,
     """How many of ``values`` fall in each of ``bins`` equal bins over [low, high] (the top
     edge belongs to the last bin), and the bins' edges, of shape (bins + 1,)."""
     edges = np.linspace(low, high, bins + 1)
-    counts, _ = np.histogram(np.asarray(values, dtype=float), bins=edges)
+    # the bin from the value rounded as the page shows it: a slider's 0.30 arrives as
+    # 0.29999999999999993 and the edge is 0.30000000000000004, yet 0.30 belongs in 0.3–0.4
+    where = np.round((np.asarray(values, dtype=float) - low) / (high - low) * bins, 6)
+    where = where[(where >= 0) & (where <= bins)]
+    counts = np.bincount(np.minimum(np.floor(where).astype(int), bins - 1), minlength=bins)
     return counts, edges
 
 
@@ -46,7 +50,8 @@ def answers_figure(values, low: float, high: float, gate: str, truth: float | No
                            marker_color=GATE_COLOURS[gate], customdata=labels,
                            hovertemplate="%{customdata}: %{y}<extra></extra>"),
                     layout=dict(template=TEMPLATE, height=320, bargap=0.1,
-                                margin=dict(l=50, r=20, t=40, b=50)))
+                                margin=dict(l=50, r=20, t=64, b=50)))  # t: the truth's label
+    # sits below Plotly's mode bar (it was drawn under the icons on a phone)
     fig.update_xaxes(range=[low, high], title=tr(f"gate.{gate}", lang))
     fig.update_yaxes(title=tr("live.answers.count", lang), rangemode="tozero",
                      dtick=max(1, int(np.ceil(counts.max(initial=1) / 5))))

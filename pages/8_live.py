@@ -163,12 +163,15 @@ def ask_controls(lang: str) -> None:
               type="primary", icon=":material/quiz:")
 
 
-def truth_block(lang: str, q, student: bool, own=None) -> None:
-    """The revealed truth, the numbers behind it, and a student's own answer beside it."""
+def truth_block(lang: str, q, student: bool, own=None, answered: str = "") -> None:
+    """The revealed truth, the numbers behind it, and beside it a student's own answer or,
+    for the teacher, how many answered (``answered``)."""
     label = "live.truth" if q.kind == "gate" else "live.right"
     cols = st.columns(2)
     cols[0].metric(tr(label, lang), live.answer_text(q.kind, q.truth, lang))
-    if student:
+    if not student:
+        cols[1].metric(tr("live.answered", lang), answered)
+    else:
         cols[1].metric(tr("live.own", lang),
                        "–" if own is None else live.answer_text(q.kind, own, lang))
         if own is not None and q.kind != "gate":
@@ -195,23 +198,25 @@ def teacher_question(lang: str, snap) -> None:
     """Ask, close, reveal; the answers' count, then their distribution, then the truth."""
     st.subheader(tr("live.question", lang))
     q = snap.question
-    if q is None or q.state == "revealed":
-        ask_controls(lang)
+    if (q is None or q.state == "revealed") and not common.presenting():
+        ask_controls(lang)  # asked from the laptop: on the projector it hid the answers
     if q is None:
         return
     question_text(lang, q)
-    st.metric(tr("live.answered", lang), f"{snap.answered} / {snap.students}")
+    answered = f"{snap.answered} / {snap.students}"
+    if q.state != "revealed":
+        st.metric(tr("live.answered", lang), answered)
     if q.state == "open":
         st.button(tr("live.close", lang), on_click=callbacks.live_close, args=(q.id,),
                   key="live_close_button", icon=":material/lock:")
         return
-    values = live.store().answers(snap.code, q.id)
-    common.figure(live.answers_chart(q, values, None, lang), key="live_answers")
     if q.state == "closed":
         st.button(tr("live.reveal", lang), on_click=callbacks.live_reveal, args=(q.id,),
                   key="live_reveal_button", type="primary", icon=":material/visibility:")
-    else:
-        truth_block(lang, q, student=False)
+    else:  # the truth first: on the projector's screen with the answers, not below them
+        truth_block(lang, q, student=False, answered=answered)
+    values = live.store().answers(snap.code, q.id)
+    common.figure(live.answers_chart(q, values, None, lang), key="live_answers")
 
 
 def answer_input(lang: str, q, own) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from figures.live import choices_figure, count_bars, count_figure
+from figures.live import answer_counts, choices_figure, count_bars, count_figure
 
 
 def test_a_choice_counts_each_option_and_marks_the_truth_and_your_own():
@@ -34,3 +34,12 @@ def test_a_count_figure_marks_the_true_count():
     assert list(fig.layout.xaxis.ticktext) == ["416<br>(you)", "448<br>(true)"]
     assert list(fig.data[0].y) == [1, 2]
     assert list(fig.data[0].marker.line.width) == [0, 4]
+
+
+def test_an_answer_on_a_bins_edge_counts_in_the_bin_it_starts():
+    # a slider's 0.50 - 20 * 0.01 is a hair under 0.3, the edge a hair over: the page says
+    # "0.30", so its bar must be 0.3–0.4 (it was drawn in 0.2–0.3); 1.0 is the last bin's
+    slid = 0.5 - sum([0.01] * 20)
+    counts, edges = answer_counts([slid, 0.0, 1.0, 0.7, 1.5, -0.2], 0.0, 1.0)
+    assert list(counts) == [1, 0, 0, 1, 0, 0, 0, 1, 0, 1]
+    assert len(edges) == 11

@@ -110,6 +110,10 @@ def test_presentation_mode_shows_code_qr_and_count_but_never_the_token():
     assert token not in shown and "teacher=" not in shown
     assert len(teacher.get("image")) == 1
     assert not teacher.text_area  # no steering controls on the projector
+    assert not [b for b in teacher.button if b.key == "live_ask_button"]  # nor what to ask
+    assert not [s for s in teacher.selectbox if s.key == "live_kind"]
+    teacher.toggle(key="present").set_value(False).run()
+    assert teacher.button(key="live_ask_button")  # the laptop asks
 
 
 def test_students_join_and_the_teacher_sees_the_count():
