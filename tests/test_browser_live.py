@@ -166,5 +166,20 @@ def test_typed_payloads_stay_text_on_live(browser, server):
         student.wait_for_timeout(2500)  # the student's poll and rerun
         student.wait_for_selector(IDLE)
         assert_inert(student, f"the class's sequence ← {payload}")
+    teacher.wait_for_selector(IDLE)  # a parameter count: the one answer a student types
+    kind = teacher.locator(".st-key-live_kind input")
+    kind.fill("a parameter count")
+    kind.press("Enter")
+    teacher.wait_for_selector(IDLE)
+    says(teacher, "Input size X")
+    teacher.locator(".st-key-live_ask_button button").click()
+    box = student.locator("[class*='st-key-live_count_'] input")
+    box.wait_for(timeout=FOLLOW_WITHIN_MS)
+    for payload in PAYLOADS:
+        box.fill(payload[:40])  # the box takes at most 40 characters
+        student.locator(".st-key-live_send_button button").click()
+        student.wait_for_selector(IDLE)
+        says(student, "Type the count as a whole number")
+        assert_inert(student, f"count ← {payload}")
     teacher.close()
     student.close()
