@@ -155,6 +155,15 @@ def shots(request) -> Path:
         reporter.write_line(line)
 
 
+def open_settings(page) -> None:
+    """Unfold /gates' Settings: it starts folded, so that Play is on the first screen."""
+    details = page.locator("[data-testid='stExpander'] details",
+                           has=page.locator("summary", has_text=tr("share.controls", "en"))).first
+    if details.get_attribute("open") is None:
+        details.locator("summary").first.click()
+        page.wait_for_function("(d) => d.open", arg=details.element_handle())
+
+
 def open_app(page, path: str, charts: int = 1) -> None:
     """Go to ``path`` (with its query string); wait until the script ran and charts drew
     (on /gates: the player)."""
@@ -250,6 +259,7 @@ def test_a_shared_link_reproduces_the_view_and_widgets_update_the_url(page):
     assert player_at(page) == (3, 2)
     heading = tr("gates.arith", "en", step=3, unit=2).strip("*")
     assert heading in page.inner_text("body")
+    open_settings(page)
     units = page.locator(".st-key-units input")
     units.fill("6")
     units.press("Enter")
@@ -267,6 +277,7 @@ def test_an_infinite_number_in_a_link_is_dropped_and_the_box_stays_in_the_url(pa
     open_app(page, "/gates?units=inf&seed=4")
     assert page.locator(EXCEPTION).count() == 0
     assert "units=inf" in page.inner_text("body")  # the note names what the link asked for
+    open_settings(page)
     units = page.locator(".st-key-units input")
     assert units.input_value() == "8"
     units.fill("12")
@@ -301,6 +312,7 @@ def test_typed_markup_stays_text(page):
 
 def test_bad_numbers_give_a_message_not_a_traceback(page):
     open_app(page, "/gates?model=random")  # the reading modes are random weights' settings
+    open_settings(page)
     page.locator(".st-key-mode button", has_text=tr("mode.numbers", "en")).click()
     settle(page, charts=0)
     settle_player(page)
