@@ -38,6 +38,23 @@ def says(page, text: str, timeout: float = FOLLOW_WITHIN_MS) -> None:
                            timeout=timeout)
 
 
+def choose_kind(teacher, label: str) -> None:
+    """The teacher picks the kind of question to ask (typed into the select box)."""
+    teacher.wait_for_selector(IDLE)
+    kind = teacher.locator(".st-key-live_kind input")
+    kind.fill(label)
+    kind.press("Enter")
+    teacher.wait_for_selector(IDLE)
+
+
+def close_and_reveal(teacher, answers: str) -> None:
+    """Once ``answers`` ("3 / 3") are in: close the answers, then reveal the truth."""
+    teacher.wait_for_function("(t) => document.body.innerText.includes(t)", arg=answers,
+                              timeout=FOLLOW_WITHIN_MS)
+    teacher.locator(".st-key-live_close_button button").click()
+    teacher.locator(".st-key-live_reveal_button button").click()
+
+
 def metric(page, label: str) -> str:
     box = page.locator("[data-testid='stMetric']", has_text=label).first
     return box.locator("[data-testid='stMetricValue']").inner_text().strip()
@@ -87,10 +104,7 @@ def test_a_teacher_and_three_students_on_two_servers_sharing_postgres(browser, t
         says(student, "What is the value of the forget gate of unit 1 at step 4?")
         student.locator(".st-key-live_send_button button").click()
         says(student, "Sent: 0.50")
-    teacher.wait_for_function(
-        "() => document.body.innerText.includes('3 / 3')", timeout=FOLLOW_WITHIN_MS)
-    teacher.locator(".st-key-live_close_button button").click()
-    teacher.locator(".st-key-live_reveal_button button").click()
+    close_and_reveal(teacher, "3 / 3")
     says(teacher, "True value")
     truth = metric(teacher, "True value")
     for student in students:
@@ -99,20 +113,14 @@ def test_a_teacher_and_three_students_on_two_servers_sharing_postgres(browser, t
         assert metric(student, "Your answer") == "0.50"
 
     # another kind: which gate closes, answered with a button per gate
-    teacher.wait_for_selector(IDLE)
-    teacher.locator(".st-key-live_kind").click()
-    teacher.get_by_role("option", name="which gate closes").click()
-    teacher.wait_for_selector(IDLE)
+    choose_kind(teacher, "which gate closes")
     teacher.locator(".st-key-live_ask_button button").click()
     for student in students:
         says(student, "Which gate closes at step 4 for unit 1?")
         student.wait_for_selector(".st-key-live_pick_0 button")
         student.locator(".st-key-live_pick_0 button").click()
         says(student, "Sent: forget gate")
-    teacher.wait_for_function(
-        "() => document.body.innerText.includes('3 / 3')", timeout=FOLLOW_WITHIN_MS)
-    teacher.locator(".st-key-live_close_button button").click()
-    teacher.locator(".st-key-live_reveal_button button").click()
+    close_and_reveal(teacher, "3 / 3")
     says(teacher, "Right answer")
     right = metric(teacher, "Right answer")
     assert right in ("forget gate", "input gate", "output gate")
@@ -166,11 +174,7 @@ def test_typed_payloads_stay_text_on_live(browser, server):
         student.wait_for_timeout(2500)  # the student's poll and rerun
         student.wait_for_selector(IDLE)
         assert_inert(student, f"the class's sequence ← {payload}")
-    teacher.wait_for_selector(IDLE)  # a parameter count: the one answer a student types
-    kind = teacher.locator(".st-key-live_kind input")
-    kind.fill("a parameter count")
-    kind.press("Enter")
-    teacher.wait_for_selector(IDLE)
+    choose_kind(teacher, "a parameter count")  # the one answer a student types
     says(teacher, "Input size X")
     teacher.locator(".st-key-live_ask_button button").click()
     box = student.locator("[class*='st-key-live_count_'] input")
