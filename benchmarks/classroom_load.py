@@ -39,8 +39,10 @@ event → the app idle and the chart redrawn with the new content, clocked in th
 
 "train-start" (click → first live curve) and "train-done" (click → finished) include the
 wait for a training slot (``ui/training.py``: one run per CPU − 1 at a time, the others
-queue); they are listed apart and left out of "overall". So is "chromium open", a fresh
-browser's first load of the page, bound by the browser compiling the frontend and plotly.js.
+queue); they are listed apart and left out of "overall". So is "chromium open", the class's
+link to /gates loaded at the start of each round (each page takes its settings from its own
+URL, so the sidebar's link would open /gates on its demo): the first one is a fresh browser's
+first load, bound by the browser compiling the frontend and plotly.js.
 A training waits as a learner would, as long as the page keeps saying where it is in the
 queue (``--train-timeout``, 600 s; silent for ``--timeout`` s is a timeout).
 
@@ -554,6 +556,7 @@ class BrowserLearner:
             done = await self.page.wait_for_function(condition, arg=arg, polling="raf",
                                                      timeout=1000 * timeout)
         except PlaywrightError as err:
+            await self.check(kind)  # the page's own message, if it shows one, says why
             self.tally.error("timeout", f"chromium session {self.n} {kind}: "
                              f"{str(err).splitlines()[0]}")
             raise Aborted from None
@@ -595,9 +598,12 @@ async def browser_learner(n: int, context, url: str, plan: Plan, leaks: Leaks, t
     b = BrowserLearner(n, leaks.markers[n], page, plan, tally, stop_at + plan.grace)
     titles = {p: tr(f"nav.{p}.title", "en") for p in CHARTS}
     try:
-        await b.timed("open", lambda: page.goto(f"{url}/gates?{RANDOM}"), PAGE_SHOWN,
-                      [titles["gates"], 1], from_navigation=True)
         for r in range(plan.rounds):
+            # the class's link to /gates, opened again each round as the protocol learners do:
+            # the sidebar's link would open the page's own default, a demo that reads only its
+            # own words (each page takes its settings from its URL: ui/common.py)
+            await b.timed("open", lambda: page.goto(f"{url}/gates?{RANDOM}"), PAGE_SHOWN,
+                          [titles["gates"], 1], from_navigation=True)
             if not await browser_round(b, n, r, titles, rng, stop_at):
                 break
     except Aborted:
@@ -632,10 +638,7 @@ async def browser_round(b: BrowserLearner, n: int, r: int, titles: dict, rng: ra
     if not await pause(plan, rng, stop_at):
         return False
     await b.timed("train-done", page.locator(".st-key-train button").click, TRAINED)
-    if not await pause(plan, rng, stop_at):
-        return False
-    await b.go("gates", titles["gates"])
-    return True
+    return await pause(plan, rng, stop_at)
 
 
 # ---- the class -------------------------------------------------------------------------------
@@ -727,8 +730,9 @@ def report(plan: Plan, tally: Tally, res: dict, loads: tuple[str, str], log_line
     print("\nLatency, action → updated chart, seconds. protocol: BackMsg sent → script_finished "
           "with the chart(s) received;\nchromium: input event → app idle and chart redrawn "
           "(clocked in the page). train-*: click → first live curve / → finished,\n"
-          "waiting for a training slot included; not in overall. chromium open: a fresh "
-          "browser's first load (frontend + plotly.js compiled),\nnot in overall.")
+          "waiting for a training slot included; not in overall. chromium open: the class's "
+          "link loaded at each round's start\n(the first time in a fresh browser: frontend + "
+          "plotly.js compiled), not in overall.")
     print(f"{'client action':24}{'n':>5}{'p50':>8}{'p95':>8}{'max':>8}")
     for name, row in rows.items():
         apart = "train" in name or name == "chromium open"

@@ -39,11 +39,24 @@ def says(page, text: str, timeout: float = FOLLOW_WITHIN_MS) -> None:
 
 
 def choose_kind(teacher, label: str) -> None:
-    """The teacher picks the kind of question to ask (typed into the select box)."""
+    """The teacher picks the kind of question to ask: types it into the select box, opens
+    the list (now filtered to that one option) with ↓ and clicks it, then waits until the
+    box shows it and the rerun is over. Streamlit 1.65's select box shows the choice as
+    text, 1.67's combobox as its input's value, and does not open its list on typing.
+    The tab is brought to the front first: here the teacher and a student share one browser,
+    and with a student's tab in front 1.67's list did not open."""
+    teacher.bring_to_front()
     teacher.wait_for_selector(IDLE)
     kind = teacher.locator(".st-key-live_kind input")
     kind.fill(label)
-    kind.press("Enter")
+    kind.press("ArrowDown")
+    teacher.get_by_role("option", name=label, exact=True).click()
+    teacher.wait_for_function(
+        """(t) => {
+            const box = document.querySelector('.st-key-live_kind');
+            return box.innerText.includes(t)
+                || [...box.querySelectorAll('input')].some(i => i.value === t);
+        }""", arg=label)
     teacher.wait_for_selector(IDLE)
 
 
