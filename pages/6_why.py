@@ -2,13 +2,6 @@
 
 import streamlit as st
 
-from figures.why import (
-    gradients_figure,
-    ledger_bars_figure,
-    ledger_map_figure,
-    saturation_figure,
-    surgery_figure,
-)
 from lstm_viz.explain import fmt
 from lstm_viz.why import MAP_MAX_STEPS
 from text.i18n import tr
@@ -62,18 +55,16 @@ def gates_link(view: GatesView, unit: int, lang: str) -> dict:
     return common.link_query({**query, keys.UNIT: unit}, lang)
 
 
-def ledger_section(view: GatesView, trace, tokens, step: int, unit: int, lang: str) -> None:
+def ledger_section(view: GatesView, tokens, step: int, unit: int, lang: str) -> None:
     st.subheader(tr("why.ledger.head", lang))
     st.markdown(tr("why.ledger.text", lang))
-    parts = compute.why_ledger(view, unit - 1).parts[:, :, 0]  # (T, T)
-    common.figure(ledger_bars_figure(parts[step - 1], trace.c[step - 1, unit - 1], tokens,
-                                     step - 1, unit - 1, lang), key="why_ledger")
+    common.figure(compute.why_ledger_view(view, step - 1, unit - 1, lang), key="why_ledger")
     if not compute.why_map_fits(len(tokens)):  # a T × T map: too much for a shared server
         common.show_note(tr("why.map.capped", lang, steps=len(tokens), limit=MAP_MAX_STEPS))
         return
     left, right = st.columns([3, 2])
     with left:
-        common.figure(ledger_map_figure(parts, tokens, step - 1, unit - 1, lang), key="why_map")
+        common.figure(compute.why_map_view(view, step - 1, unit - 1, lang), key="why_map")
     with right:
         st.markdown(tr("why.map.text", lang, step=step))
 
@@ -85,10 +76,8 @@ def surgery_section(view: GatesView, tokens, step: int, unit: int, lang: str) ->
     run = compute.why_surgery(view, surgery=surgery,
                               unit=unit - 1 if who == "unit" else None,
                               start=step - 1 if when == "from" else None)
-    what = tr(f"why.surgery.{surgery}", lang)
-    common.figure(surgery_figure(run.before, run.after, tokens, unit - 1, what, lang,
-                                 start=step - 1 if when == "from" else None,
-                                 p_before=run.p_before, p_after=run.p_after, choice=run.choice),
+    common.figure(compute.why_surgery_view(view, surgery, unit - 1, who == "all",
+                                           step - 1 if when == "from" else None, lang),
                   key="why_surgery")
     last = len(tokens) - 1
     st.markdown(tr("why.surgery.result", lang, unit=unit, steps=last + 1,
@@ -108,8 +97,7 @@ def gradients_section(view: GatesView, tokens, unit: int, lang: str) -> None:
         common.show_note(tr("why.grad.capped", lang, steps=len(tokens), most=most))
         return
     grads = compute.why_gradients(view)
-    common.figure(gradients_figure(grads.lstm, grads.rnn, grads.forget[:, unit - 1], tokens,
-                                   unit - 1, lang), key="why_gradients")
+    common.figure(compute.why_gradients_view(view, unit - 1, lang), key="why_gradients")
     st.markdown(tr("why.grad.numbers", lang, lstm=f"{grads.lstm[0]:.1e}",
                   rnn=f"{grads.rnn[0]:.1e}", unit=unit, forget=f"{grads.forget[0, unit - 1]:.1e}",
                   steps=len(tokens)))
@@ -123,7 +111,7 @@ def saturation_section(view: GatesView, unit: int, lang: str) -> None:
     st.subheader(tr("why.sat.head", lang))
     st.markdown(tr("why.sat.text", lang))
     sat = compute.why_saturation(view)
-    common.figure(saturation_figure(sat, unit - 1, lang), key="why_saturation")
+    common.figure(compute.why_saturation_view(view, unit - 1, lang), key="why_saturation")
     if view.model == RANDOM:
         common.show_note(tr("why.sat.random", lang))
     cols = st.columns(4)
@@ -150,7 +138,7 @@ step, unit = controls.step_and_unit(lang, trace.steps, trace.hidden_size, texts=
                                     start_at_end=True)
 tokens = seq.tokens
 with compute.why_slot(trace.steps, trace.hidden_size):  # a long view waits its turn
-    ledger_section(view, trace, tokens, step, unit, lang)
+    ledger_section(view, tokens, step, unit, lang)
     st.divider()
     surgery = surgery_section(view, tokens, step, unit, lang)
     st.divider()

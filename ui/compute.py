@@ -19,6 +19,13 @@ import streamlit as st
 
 from figures.gates import gates_figure
 from figures.memory import distance_figure, memory_figure
+from figures.why import (
+    gradients_figure,
+    ledger_bars_figure,
+    ledger_map_figure,
+    saturation_figure,
+    surgery_figure,
+)
 from lstm_viz import LSTM, StackedLSTM, StackedTrace, count_params, demos, tasks
 from lstm_viz.cell import LSTMTrace
 from lstm_viz.evaluate import DistanceAccuracy, distance_curve
@@ -524,3 +531,47 @@ def memory_units(sat, n: int = 3) -> list[int]:
     units never nearly open are left out."""
     share = sat.right["f"]
     return [int(k) for k in np.argsort(-share, kind="stable")[:n] if share[k] > 0]
+
+
+# The /why figures, built once per view and shared like gates_view's (never mutated): a fresh
+# visit to /why builds five Plotly figures, about half a second of the interpreter on its
+# defaults, the same for every learner of a class. Steps and units are 0-based here.
+
+@cached
+def why_ledger_view(view: GatesView, step: int, unit: int, lang: str) -> go.Figure:
+    """The bars of one step of one unit's memory ledger."""
+    trace = gates_run(view).trace
+    parts = why_ledger(view, unit).parts[:, :, 0]  # (T, T)
+    return ledger_bars_figure(parts[step], trace.c[step, unit], gates_run(view).sequence.tokens,
+                              step, unit, lang)
+
+
+@cached
+def why_map_view(view: GatesView, step: int, unit: int, lang: str) -> go.Figure:
+    """One unit's whole ledger, a T × T map (drawn only where :func:`why_map_fits`)."""
+    parts = why_ledger(view, unit).parts[:, :, 0]
+    return ledger_map_figure(parts, gates_run(view).sequence.tokens, step, unit, lang)
+
+
+@cached
+def why_surgery_view(view: GatesView, surgery: str, unit: int, whole_layer: bool,
+                     start: int | None, lang: str) -> go.Figure:
+    """Unit ``unit`` before and after ``surgery`` (on the whole layer with ``whole_layer``,
+    from step ``start`` on unless None)."""
+    run = why_surgery(view, surgery=surgery, unit=None if whole_layer else unit, start=start)
+    return surgery_figure(run.before, run.after, gates_run(view).sequence.tokens, unit,
+                          tr(f"why.surgery.{surgery}", lang), lang, start=start,
+                          p_before=run.p_before, p_after=run.p_after, choice=run.choice)
+
+
+@cached
+def why_gradients_view(view: GatesView, unit: int, lang: str) -> go.Figure:
+    grads = why_gradients(view)
+    return gradients_figure(grads.lstm, grads.rnn, grads.forget[:, unit],
+                            gates_run(view).sequence.tokens, unit, lang)
+
+
+@cached
+def why_saturation_view(view: GatesView, unit: int, lang: str) -> go.Figure:
+    return saturation_figure(why_saturation(view), unit, lang)
+
