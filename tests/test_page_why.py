@@ -297,3 +297,34 @@ def test_the_unit_slider_has_one_value_not_a_default_and_a_state(monkeypatch, qu
     assert_clean(at)
     at.slider(key="step").set_value(2).run()
     assert said == []
+
+
+def test_a_second_learner_on_the_same_view_gets_the_figures_already_built(monkeypatch):
+    """The five figures are built once per view and shared (ui/compute why_*_view): a class
+    opening /why on its defaults builds them once, and every learner sees the same charts;
+    another unit, surgery or language is another figure."""
+    import ui.compute as compute
+
+    built = []
+    for name in ("ledger_bars_figure", "ledger_map_figure", "surgery_figure",
+                 "gradients_figure", "saturation_figure"):
+        real = getattr(compute, name)
+        monkeypatch.setattr(compute, name,
+                            lambda *a, _real=real, _name=name, **k: built.append(_name)
+                            or _real(*a, **k))
+    compute.why_ledger_view.clear()  # the server's shared cache, emptied for this test
+    first = open_page("why")
+    assert_clean(first)
+    assert sorted(built) == sorted(["ledger_bars_figure", "ledger_map_figure", "surgery_figure",
+                                    "gradients_figure", "saturation_figure"])
+    second = open_page("why")
+    assert_clean(second)
+    assert len(built) == 5, "the second learner's run built no figure"
+    assert charts(second) == charts(first)
+    built.clear()
+    open_page("why", unit="2")
+    assert set(built) == {"ledger_bars_figure", "ledger_map_figure", "surgery_figure",
+                          "gradients_figure", "saturation_figure"}, "another unit: new figures"
+    built.clear()
+    open_page("why", lang="zh")
+    assert len(built) == 5, "another language: new figures"
