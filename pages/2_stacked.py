@@ -4,7 +4,6 @@ from itertools import pairwise
 
 import streamlit as st
 
-from figures.stacked import head_output_figure, stack_heatmaps, unrolled_figure
 from lstm_viz.inputs import MODES
 from lstm_viz.params import ARTICLE as LESSON
 from text.i18n import tr
@@ -63,21 +62,18 @@ common.check_link({keys.SEQ: view.text, keys.MODE: view.mode, keys.UNITS: view.u
                    "dense": view.dense, keys.SEED: view.seed, keys.MODEL: view.model}, lang)
 run = compute.run_or_stop(lambda: compute.stacked_run(view), lang)
 limits.stop_if_nonfinite(run.trace.layers, lang, y=run.trace.y)
-units = run.stack.units
-dense = run.stack.head.units if run.stack.head is not None else None
 if view.stack is not None:
     st.caption(upload.summary(upload.uploaded(), lang))
 
 seq = run.sequence
 common.note_cut(seq.total_steps, len(seq.tokens), lang)
-common.figure(unrolled_figure(run.stack.input_size, units, dense,
-                              steps=min(4, len(seq.tokens)), lang=lang), key="unrolled")
+unrolled, heatmaps, head = compute.stacked_figures(view, lang)
+common.figure(unrolled, key="unrolled")
 st.subheader(tr("stacked.shapes", lang))
 st.dataframe(shapes_table(lang, run), hide_index=True)
 st.caption(tr("stacked.shapes.note", lang))
 st.subheader(tr("stacked.hidden", lang))
-common.figure(stack_heatmaps(run.trace, seq.tokens, lang=lang), key="stack_heatmaps")
-head = head_output_figure(run.trace, seq.tokens, lang=lang)
+common.figure(heatmaps, key="stack_heatmaps")
 if head is not None:
     st.subheader(tr("stacked.head", lang))
     common.figure(head, key="head_output")

@@ -75,3 +75,29 @@ def test_query_parameters_reproduce_the_view():
     assert at.text_input(key="units").value == "6,5"
     assert at.number_input(key="dense").value == 2
     assert len(at.dataframe[0].value) == 2
+
+
+def test_a_second_learner_on_the_same_view_gets_the_figures_already_built(monkeypatch):
+    """The page's three figures are built once per view and shared (ui/compute
+    stacked_figures): the same charts for the next learner, none built again; other layer
+    sizes or another language are another view."""
+    import ui.compute as compute
+
+    built = []
+    for name in ("unrolled_figure", "stack_heatmaps", "head_output_figure"):
+        real = getattr(compute, name)
+        monkeypatch.setattr(compute, name,
+                            lambda *a, _real=real, _name=name, **k: built.append(_name)
+                            or _real(*a, **k))
+    compute.stacked_figures.clear()  # the server's shared cache, emptied for this test
+    first = open_page("stacked")
+    assert_clean(first)
+    assert sorted(built) == ["head_output_figure", "stack_heatmaps", "unrolled_figure"]
+    second = open_page("stacked")
+    assert_clean(second)
+    assert len(built) == 3, "the second learner's run built no figure"
+    assert plotly_specs(second) == plotly_specs(first)
+    for query in ({"units": "4, 2"}, {"lang": "zh"}):
+        built.clear()
+        assert_clean(open_page("stacked", **query))
+        assert len(built) == 3, query

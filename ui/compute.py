@@ -19,6 +19,7 @@ import streamlit as st
 
 from figures.gates import gates_figure
 from figures.memory import distance_figure, memory_figure
+from figures.stacked import head_output_figure, stack_heatmaps, unrolled_figure
 from figures.why import (
     gradients_figure,
     ledger_bars_figure,
@@ -336,6 +337,22 @@ def stacked_run(view: StackedView) -> StackRun:
     if view.stack is not None:
         return uploaded_stack_run(view.text, view.mode, view.seed, view.key, view.stack)
     return stack_run(view.text, view.mode, units, view.seed, view.dense)
+
+
+@cached
+def stacked_figures(view: StackedView, lang: str) -> tuple[go.Figure, go.Figure,
+                                                            go.Figure | None]:
+    """The stacked page's figures of one view, built once and shared like gates_view's
+    (never mutated): the unrolled stack, every layer's hidden states, and the dense head's
+    output (None without a head). A fresh visit built them in about 0.3 s of the interpreter."""
+    run = stacked_run(view)
+    head = run.stack.head
+    tokens = run.sequence.tokens
+    return (unrolled_figure(run.stack.input_size, run.stack.units,
+                            head.units if head is not None else None,
+                            steps=min(4, len(tokens)), lang=lang),
+            stack_heatmaps(run.trace, tokens, lang=lang),
+            head_output_figure(run.trace, tokens, lang=lang))
 
 
 @cached
