@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from figures.params import conventions_figure, params_figure
 from lstm_viz.inputs import InputError, parse_units
 from lstm_viz.params import ARTICLE as LESSON
 from lstm_viz.params import CONVENTIONS, MAX_SIZE
@@ -77,12 +76,13 @@ st.markdown(tr("params.gap", lang, keras=f"{others['keras']:,}", pytorch=f"{othe
               dirs="2·" if view.bidirectional else ""))
 st.subheader(tr("params.per_layer", lang))
 st.dataframe(layer_rows(lang, breakdown), hide_index=True)
+layers, conventions = compute.params_figures(view.input_size, units, view.dense,
+                                             view.convention, view.bidirectional, lang)
 left, right = st.columns([3, 2])
 with left:
-    common.figure(params_figure(breakdown, lang=lang), key="params_figure")
+    common.figure(layers, key="params_figure")
 with right:
-    common.figure(conventions_figure(view.input_size, units, view.dense or None,
-                                     view.bidirectional, lang=lang), key="conventions")
+    common.figure(conventions, key="conventions")
 st.subheader(tr("params.faq", lang))
 for k in ("units", "time", "batch", "stack", "bias"):
     with st.expander(tr(f"params.faq.{k}.q", lang)):

@@ -1,7 +1,7 @@
 """pages/3_params.py through AppTest."""
 
 import pytest
-from conftest import assert_clean, open_page
+from conftest import assert_clean, open_page, plotly_specs
 
 
 def totals(at):
@@ -71,3 +71,28 @@ def test_confusions_are_answered():
     labels = [e.label for e in at.expander]
     assert any("time steps" in label for label in labels)
     assert any("batch" in label for label in labels)
+
+
+def test_a_second_learner_on_the_same_question_gets_the_figures_already_built(monkeypatch):
+    """The calculator's two figures are built once per question and shared (ui/compute
+    params_figures); another convention or language is another question."""
+    import ui.compute as compute
+
+    built = []
+    for name in ("params_figure", "conventions_figure"):
+        real = getattr(compute, name)
+        monkeypatch.setattr(compute, name,
+                            lambda *a, _real=real, _name=name, **k: built.append(_name)
+                            or _real(*a, **k))
+    compute.params_figures.clear()  # the server's shared cache, emptied for this test
+    first = open_page("params")
+    assert_clean(first)
+    assert sorted(built) == ["conventions_figure", "params_figure"]
+    second = open_page("params")
+    assert_clean(second)
+    assert len(built) == 2, "the second learner's run built no figure"
+    assert plotly_specs(second) == plotly_specs(first)
+    for query in ({"convention": "pytorch"}, {"lang": "zh"}):
+        built.clear()
+        assert_clean(open_page("params", **query))
+        assert len(built) == 2, query

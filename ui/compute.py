@@ -19,6 +19,7 @@ import streamlit as st
 
 from figures.gates import gates_figure
 from figures.memory import distance_figure, memory_figure
+from figures.params import conventions_figure, params_figure
 from figures.stacked import head_output_figure, stack_heatmaps, unrolled_figure
 from figures.why import (
     gradients_figure,
@@ -359,6 +360,16 @@ def stacked_figures(view: StackedView, lang: str) -> tuple[go.Figure, go.Figure,
 def params(input_size, units, dense, convention, bidirectional):
     return count_params(input_size, list(units), dense=dense or None, convention=convention,
                         bidirectional=bidirectional)
+
+
+@cached
+def params_figures(input_size, units, dense, convention, bidirectional,
+                   lang: str) -> tuple[go.Figure, go.Figure]:
+    """The calculator's two figures (one convention's layers, the three conventions side by
+    side), built once and shared like gates_view's (never mutated); about 0.15 s a visit."""
+    breakdown = params(input_size, units, dense, convention, bidirectional)
+    return (params_figure(breakdown, lang=lang),
+            conventions_figure(input_size, units, dense or None, bidirectional, lang=lang))
 
 
 METRICS = (  # (catalogue key, the demo's metrics key, shown as a percentage)
