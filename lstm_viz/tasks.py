@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 
 import numpy as np
@@ -190,21 +191,38 @@ class Task:
         """
         if not examples:
             raise ValueError("collate needs at least one example")
-        token_id = {tok: k for k, tok in enumerate(self.vocab)}
-        label_id = {lab: k for k, lab in enumerate(self.labels)}
-        T, B = max(len(ex) for ex in examples), len(examples)
-        ids = np.zeros((T, B), dtype=np.int64)       # (T, B), PAD everywhere to start
-        targets = np.zeros((T, B), dtype=np.int64)   # (T, B)
-        mask = np.zeros((T, B), dtype=bool)          # (T, B)
-        for b, ex in enumerate(examples):
-            unknown = [tok for tok in ex.tokens if tok not in token_id]
-            if unknown:
-                raise ValueError(f"tokens {unknown[:5]} are not in task {self.name!r}'s vocab")
-            ids[:len(ex), b] = [token_id[tok] for tok in ex.tokens]
-            for t, y in enumerate(ex.targets):
-                if y:
-                    targets[t, b], mask[t, b] = label_id[y], True
-        return ids, targets, mask
+        lengths = np.array([len(ex) for ex in examples])                    # (B,)
+        T, B = int(lengths.max()), len(examples)
+        inside = np.arange(T) < lengths[:, None]     # (B, T): True on tokens, False on padding
+        ids = np.zeros((B, T), dtype=np.int64)       # (B, T), PAD everywhere to start
+        targets = np.full((B, T), -1, dtype=np.int64)  # (B, T), -1 where there is no target
+        ids[inside] = self._ids(self._token_id, examples, "tokens", "vocab")  # row b: example b
+        targets[inside] = self._ids(self._label_id, examples, "targets", "labels")
+        mask = targets >= 0
+        return tuple(np.ascontiguousarray(a.T) for a in (ids, np.maximum(targets, 0), mask))
+
+    def _ids(self, table: Mapping[str, int], examples: Sequence[Example], what: str,
+             where: str) -> np.ndarray:
+        """The ids of every example's ``what`` ("tokens" or "targets"), one example after
+        the other, of shape (total length,); a ValueError names any not in ``table``."""
+        try:
+            return np.array([table[item] for ex in examples for item in getattr(ex, what)],
+                            dtype=np.int64)
+        except KeyError:
+            unknown = [item for ex in examples for item in getattr(ex, what) if item not in table]
+            raise ValueError(f"{what} {unknown[:5]} are not in task {self.name!r}'s "
+                             f"{where}") from None
+
+    # Made once per task on first use, then only read (a plain dict: a lookup through
+    # MappingProxyType costs collate twice the time).
+    @cached_property
+    def _token_id(self) -> dict[str, int]:
+        return {tok: k for k, tok in enumerate(self.vocab)}
+
+    @cached_property
+    def _label_id(self) -> dict[str, int]:
+        """Label ids, and -1 for "" (a step without a target)."""
+        return {"": -1, **{lab: k for k, lab in enumerate(self.labels)}}
 
     def batch(self, rng: np.random.Generator, size: int):
         """``collate(sample(rng, size))``: ids, targets, mask, each of shape (T, size)."""
@@ -278,25 +296,36 @@ def _pronoun_example(pieces: list[Piece], deciding: Mapping, labels, stop: str) 
     tokens, subject, new_subject = [], [], []
     current = ""
     for toks, cls in pieces:
-        for k, tok in enumerate(toks):
-            settles = bool(cls) and k == deciding[toks]
-            current = cls if settles else current
-            tokens.append(tok)
-            subject.append(current)
-            new_subject.append(settles)
-    targets = tuple(nxt if nxt in labels else "" for nxt in tokens[1:]) + ("",)
-    starts = tuple(k == 0 or tokens[k - 1] == stop for k in range(len(tokens)))
+        n = len(toks)
+        tokens += toks
+        if cls:   # a subject: the class changes at its deciding token
+            k = deciding[toks]
+            subject += [current] * k + [cls] * (n - k)
+            new_subject += [False] * k + [True] + [False] * (n - k - 1)
+            current = cls
+        else:
+            subject += [current] * n
+            new_subject += [False] * n
+    targets = tuple([nxt if nxt in labels else "" for nxt in tokens[1:]]) + ("",)
+    starts = (True,) + tuple([tok == stop for tok in tokens[:-1]])
     notes = Annotations(subject=tuple(subject), new_subject=tuple(new_subject),
-                        slot=tuple(bool(y) for y in targets), sentence_start=starts)
+                        slot=tuple(map(bool, targets)), sentence_start=starts)
     return Example(tuple(tokens), targets, notes)
 
 
 def _noun(rng, nouns, avoid=()) -> Piece:
     """A noun phrase of a uniformly drawn class, none of the phrases in ``avoid`` (the
     class is drawn among those that have a phrase left)."""
-    left = {cls: [p for p in nouns[cls] if p not in avoid] for cls in SUBJECT_CLASSES}
-    cls = _pick(rng, [c for c in SUBJECT_CLASSES if left[c]])
-    return _pick(rng, left[cls]), cls
+    avoid = set(avoid)
+    left = []   # (class, its phrases not avoided), for the classes that have one
+    for cls in SUBJECT_CLASSES:
+        phrases = nouns[cls]
+        if not avoid.isdisjoint(phrases):   # most calls avoid one class's phrase or none
+            phrases = [p for p in phrases if p not in avoid]
+        if phrases:
+            left.append((cls, phrases))
+    cls, phrases = _pick(rng, left)
+    return _pick(rng, phrases), cls
 
 
 def _subjects(rng, nouns, count) -> list[Piece]:
