@@ -159,7 +159,7 @@ class Recipe:
 RECIPES = {
     "pronoun-en": Recipe("pronoun-en", seed=3, steps=2000, units=32, embed_dim=16,
                          forget_bias=3.0),
-    "pronoun-zh": Recipe("pronoun-zh", seed=4, steps=1500, units=32, embed_dim=16, lr=0.02,
+    "pronoun-zh": Recipe("pronoun-zh", seed=4, steps=4000, units=32, embed_dim=16, lr=0.02,
                          forget_bias=3.0),
     "brackets": Recipe("brackets", seed=0, steps=1000, units=8, embed_dim=4),
     "first-symbol": Recipe("first-symbol", seed=0, steps=500, units=8, embed_dim=4),
