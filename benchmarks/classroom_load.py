@@ -317,6 +317,12 @@ class ProtocolLearner:
             setattr(state, name, v)
         self.states[state.id] = state
 
+    def set_step(self, step: int) -> None:
+        """Stand the gates player at ``step`` (1-based) of unit 1, as its keys and clicks
+        do: its state "at" (ui/player.py), with the run it was drawn from."""
+        self.set(PLAYER_KEY, json_value=json.dumps({"at": {"step": step, "unit": 1,
+                                                           "rev": self.player_rev}}))
+
     async def act(self, kind: str, page: str | None = None, click: str | None = None,
                   query: str = "") -> Run:
         """Send one rerun (another page, or this page with the widget states and a click)
@@ -464,8 +470,7 @@ async def one_round(s: ProtocolLearner, n: int, r: int, plan: Plan, rng: random.
     for step in sorted(rng.sample(range(2, len(tokens) + 1), 3)):
         if not await pause(plan, rng, stop_at):
             return False
-        s.set(PLAYER_KEY, json_value=json.dumps({"at": {"step": step, "unit": 1,
-                                                            "rev": s.player_rev}}))
+        s.set_step(step)
         await s.act("step")
     for page in (*pages_of(n), "train"):
         if not await pause(plan, rng, stop_at):

@@ -106,6 +106,8 @@ if too_big:
                         seconds=round(training.seconds(settings)),
                         limit=round(training.max_seconds()),
                         max_steps=training.max_steps(settings.task, settings.units)))
+elif training.store().get(settings) is not None:  # trained here already: shown at once
+    note_slot.caption(tr("train.estimate_ready", lang))
 else:
     secs, others = training.seconds_now(settings)
     note_slot.caption(tr("train.estimate_shared", lang, seconds=seconds_text(secs), others=others)

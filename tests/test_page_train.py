@@ -149,6 +149,23 @@ def test_identical_settings_are_reused_across_sessions_without_training(count_ru
     assert count_runs == [30, 30]
 
 
+def test_settings_trained_already_are_said_to_show_at_once(count_runs):
+    """Beside Train, before the press: settings trained on this server already are shown
+    at once (no estimate of a run that will not happen); any other settings get one."""
+    query = dict(task="brackets", units=3, steps=30, seed=9160, lr="0.03")
+    captions = lambda at: [c.value for c in at.caption]  # noqa: E731
+    before = open_train(**query)
+    assert tr("train.estimate_ready") not in captions(before)
+    press_train(before)
+    again = open_train(**query)  # another learner, same settings
+    assert_clean(again)
+    assert tr("train.estimate_ready") in captions(again)
+    assert not [c for c in captions(again) if c.startswith("About ")], "no estimate"
+    other = open_train(**{**query, "seed": 9161})
+    assert tr("train.estimate_ready") not in captions(other)
+    assert [c for c in captions(other) if c.startswith("About ")]
+
+
 def test_a_link_reproduces_the_settings():
     query = dict(task="pronoun-zh", units=12, lr="0.03", steps=120, seed=77)
     at = open_train(**query)
