@@ -1,25 +1,16 @@
-"""The gates page asks for its plotly.js in its first HTML, and runs it once the page has
-loaded, not after its player appears.
+"""The gates page asks for its plotly.js in its first HTML, not after its player appears.
 
 Without help, a fresh browser opening ``/gates`` boots Streamlit's frontend, waits for the
 page script's first messages, mounts the player, and only then fetches plotly.js and runs it
-(about a second of the browser's main thread before any chart; issue 17). The player needs
-nothing but ``window.Plotly``: ``ui/player.js`` ``loadPlotly`` uses it, or waits on the
-promise ``window.__lstmVizPlotly`` of a load already started. So :class:`EarlyScript` adds
-two things to the ``<head>`` of Streamlit's ``index.html`` when it answers a page that draws
-the player:
+(a few hundred milliseconds of the browser's main thread before any chart; issue 17). The
+player needs nothing but ``window.Plotly`` (``ui/player.js`` ``loadPlotly`` uses it when it
+is there), so the page's HTML can ask for the file at the start: :class:`EarlyScript` adds one
+``<script defer src=…>`` to the ``<head>`` of Streamlit's ``index.html`` when it is the answer
+to a page that draws the player. ``defer`` runs it once the document is parsed, after
+Streamlit's own module script, while the browser waits for the server's first run.
 
-- ``<link rel="preload" … as="script">``: the file is downloaded while the frontend starts;
-- a small inline script that, at the window's ``load`` event (Streamlit's own module script
-  has run by then, and the browser waits for the server's first run), adds the plotly.js
-  ``<script>`` and leaves that promise for the player, unless the player started first.
-
-A ``<script defer>`` in the head was tried first and dropped: it runs before Streamlit's
-frontend starts, and the first chart came later, not sooner. At ``load``, plotly.js compiles
-while the page waits for the server instead (README "First load" has the measurements).
-
-Both tags are constant text made here from the file's content-hashed name; nothing from the
-request goes into them. A rewritten page goes without ``ETag``/``Last-Modified`` (Streamlit's
+The tag is constant text made here from the file's content-hashed name; nothing from the
+request goes into it. A rewritten page goes without ``ETag``/``Last-Modified`` (Streamlit's
 validators describe its own file); the request's conditional and ``Accept-Encoding`` headers
 are dropped, so it is always answered in full and plain (8 kB, ``no-cache`` as before;
 Streamlit would gzip it to 3 kB). Any other path, method, status or
@@ -28,7 +19,6 @@ encoding passes through untouched.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
 from figures import plotly_js
@@ -41,23 +31,9 @@ DROPPED_ANSWER = {b"content-length", b"etag", b"last-modified"}
 
 
 def preload_tag(src: str) -> bytes:
-    """The tags added to the page: the file's preload, and the script that runs it at the
-    window's ``load`` (the promise it leaves is the one ``ui/player.js`` ``loadPlotly``
-    waits on). ``src`` is relative like Streamlit's own ``./static/…`` links, so it resolves
-    under a base URL path as the player's own request does."""
-    starter = (
-        'addEventListener("load",function(){'
-        "if(window.Plotly||window.__lstmVizPlotly)return;"  # the player started it already
-        "var p=window.__lstmVizPlotly=new Promise(function(ok,fail){"
-        'var s=document.createElement("script");s.src=' + json.dumps(src) + ";"
-        "s.onload=function(){ok(window.Plotly)};"
-        "s.onerror=function(){window.__lstmVizPlotly=null;"
-        'fail(new Error("plotly.js did not load"))};'
-        "document.head.appendChild(s)});"
-        "p.catch(function(){})})"  # a failure is the player's to show, when it asks
-    )
-    return (f'<link rel="preload" href="{src}" as="script" />\n  '
-            f"<script>{starter}</script>").encode()
+    """The tag added to the page: relative like Streamlit's own ``./static/…`` links, so it
+    resolves under a base URL path as the player's own request does."""
+    return f'<link rel="preload" href="{src}" as="script" />'.encode()
 
 
 def add_to_head(html: bytes, tag: bytes) -> bytes | None:

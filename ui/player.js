@@ -8,8 +8,6 @@ const PLAYERS = new WeakMap(); // root element → its Player (the function runs
 const TYPES = { int8: Int8Array, int16: Int16Array, int32: Int32Array };
 const MAGIC = "LSTMVIZ1";
 
-// plotly.js, once per page: window.Plotly, or the promise of a load already started, by an
-// earlier player or by the page itself at its load event (serve/early.py, `make run`).
 function loadPlotly(src) {
   if (window.Plotly) return Promise.resolve(window.Plotly);
   if (!window.__lstmVizPlotly) {
