@@ -35,6 +35,17 @@ def open_page(page: str, **query):
     return at.run()
 
 
+def count_calls(monkeypatch, module, names) -> list[str]:
+    """Wrap each function ``names`` of ``module`` so that every call records its name in the
+    list returned, then runs as before (how many figures a page run built, say)."""
+    calls = []
+    for name in names:
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, _real=real, _name=name, **k:
+                            calls.append(_name) or _real(*a, **k))
+    return calls
+
+
 def assert_clean(at) -> None:
     """No exception reached the learner."""
     assert not at.exception, [e.value for e in at.exception]

@@ -1,7 +1,7 @@
 """pages/3_params.py through AppTest."""
 
 import pytest
-from conftest import assert_clean, open_page, plotly_specs
+from conftest import assert_clean, count_calls, open_page, plotly_specs
 
 
 def totals(at):
@@ -78,12 +78,7 @@ def test_a_second_learner_on_the_same_question_gets_the_figures_already_built(mo
     params_figures); another convention or language is another question."""
     import ui.compute as compute
 
-    built = []
-    for name in ("params_figure", "conventions_figure"):
-        real = getattr(compute, name)
-        monkeypatch.setattr(compute, name,
-                            lambda *a, _real=real, _name=name, **k: built.append(_name)
-                            or _real(*a, **k))
+    built = count_calls(monkeypatch, compute, ("params_figure", "conventions_figure"))
     compute.params_figures.clear()  # the server's shared cache, emptied for this test
     first = open_page("params")
     assert_clean(first)

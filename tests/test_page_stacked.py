@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import assert_clean, decode, open_page, plotly_specs
+from conftest import assert_clean, count_calls, decode, open_page, plotly_specs
 
 from lstm_viz import StackedLSTM
 from lstm_viz.inputs import encode
@@ -83,12 +83,8 @@ def test_a_second_learner_on_the_same_view_gets_the_figures_already_built(monkey
     sizes or another language are another view."""
     import ui.compute as compute
 
-    built = []
-    for name in ("unrolled_figure", "stack_heatmaps", "head_output_figure"):
-        real = getattr(compute, name)
-        monkeypatch.setattr(compute, name,
-                            lambda *a, _real=real, _name=name, **k: built.append(_name)
-                            or _real(*a, **k))
+    built = count_calls(monkeypatch, compute,
+                        ("unrolled_figure", "stack_heatmaps", "head_output_figure"))
     compute.stacked_figures.clear()  # the server's shared cache, emptied for this test
     first = open_page("stacked")
     assert_clean(first)
