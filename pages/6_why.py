@@ -73,11 +73,10 @@ def surgery_section(view: GatesView, tokens, step: int, unit: int, lang: str) ->
     st.subheader(tr("why.surgery.head", lang))
     st.markdown(tr("why.surgery.text", lang))
     surgery, who, when = surgery_controls(lang)
-    run = compute.why_surgery(view, surgery=surgery,
-                              unit=unit - 1 if who == "unit" else None,
-                              start=step - 1 if when == "from" else None)
-    common.figure(compute.why_surgery_view(view, surgery, unit - 1, who == "all",
-                                           step - 1 if when == "from" else None, lang),
+    target = unit - 1 if who == "unit" else None  # None: every unit of the layer
+    start = step - 1 if when == "from" else None
+    run = compute.why_surgery(view, surgery=surgery, unit=target, start=start)
+    common.figure(compute.why_surgery_view(view, surgery, target, start, unit - 1, lang),
                   key="why_surgery")
     last = len(tokens) - 1
     st.markdown(tr("why.surgery.result", lang, unit=unit, steps=last + 1,

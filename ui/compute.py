@@ -568,9 +568,9 @@ def memory_units(sat, n: int = 3) -> list[int]:
 @cached
 def why_ledger_view(view: GatesView, step: int, unit: int, lang: str) -> go.Figure:
     """The bars of one step of one unit's memory ledger."""
-    trace = gates_run(view).trace
+    run = gates_run(view)
     parts = why_ledger(view, unit).parts[:, :, 0]  # (T, T)
-    return ledger_bars_figure(parts[step], trace.c[step, unit], gates_run(view).sequence.tokens,
+    return ledger_bars_figure(parts[step], run.trace.c[step, unit], run.sequence.tokens,
                               step, unit, lang)
 
 
@@ -582,11 +582,11 @@ def why_map_view(view: GatesView, step: int, unit: int, lang: str) -> go.Figure:
 
 
 @cached
-def why_surgery_view(view: GatesView, surgery: str, unit: int, whole_layer: bool,
-                     start: int | None, lang: str) -> go.Figure:
-    """Unit ``unit`` before and after ``surgery`` (on the whole layer with ``whole_layer``,
-    from step ``start`` on unless None)."""
-    run = why_surgery(view, surgery=surgery, unit=None if whole_layer else unit, start=start)
+def why_surgery_view(view: GatesView, surgery: str, target: int | None, start: int | None,
+                     unit: int, lang: str) -> go.Figure:
+    """Unit ``unit`` before and after :func:`why_surgery` with ``surgery``, ``target`` and
+    ``start`` (its unit, None for the whole layer, and its first step)."""
+    run = why_surgery(view, surgery=surgery, unit=target, start=start)
     return surgery_figure(run.before, run.after, gates_run(view).sequence.tokens, unit,
                           tr(f"why.surgery.{surgery}", lang), lang, start=start,
                           p_before=run.p_before, p_after=run.p_after, choice=run.choice)
@@ -602,4 +602,3 @@ def why_gradients_view(view: GatesView, unit: int, lang: str) -> go.Figure:
 @cached
 def why_saturation_view(view: GatesView, unit: int, lang: str) -> go.Figure:
     return saturation_figure(why_saturation(view), unit, lang)
-
