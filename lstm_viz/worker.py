@@ -10,7 +10,9 @@ Protocol (over a pipe). Every run has a member number, given by the parent
 architecture (task, batch, units, embedding size, dtype) train together, as one batched
 computation (:func:`lstm_viz.train.train_together`), each bit for bit the run it would be
 alone. A run sent while others train joins them at their next step; one of another
-architecture waits until they have all ended::
+architecture waits until they have all ended. Runs of a group whose random streams stand
+at the same point (the same seed, the same step) are given one batch, made once
+(:class:`Batches`): a class on the same seed trains its models on one stream of stories::
 
     parent → worker   (member, model bytes, Job(...))      start (or join) training
     parent → worker   ("stop", member)                     end that run after the step in progress
@@ -40,6 +42,7 @@ import os
 import subprocess
 import sys
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -47,9 +50,10 @@ from pathlib import Path
 from lstm_viz.model import TokenModel
 from lstm_viz.train import TrainResult
 
-__all__ = ["Done", "Failed", "Job", "Step", "Worker", "WorkerDied", "wait_for_end"]
+__all__ = ["Batches", "Done", "Failed", "Job", "Step", "Worker", "WorkerDied", "wait_for_end"]
 
 STOP = "stop"
+BATCHES_KEPT_BYTES = 64 << 20  # a group's batches kept for runs that reach them later
 ROOT = Path(__file__).resolve().parents[1]  # where ``lstm_viz`` is imported from
 
 
@@ -96,6 +100,58 @@ def wait_for_end(poll, timeout: float) -> Done | Failed | None:
             return None
         if not isinstance(events[-1], Step):
             return events[-1]
+
+
+class Batches:
+    """The batches of one task and size, each made once for every run that asks for it.
+
+    A batch is a function of nothing but the random generator's state when it is asked for
+    (``task.batch(rng, size)``): runs whose generators stand at the same point get the same
+    batch, and their generators are moved on exactly as making it would move them. So a run
+    given a kept batch is bit for bit the run that made its own. Batches are kept, oldest
+    out first, up to ``kept_bytes``, and are read-only (runs share them).
+
+    >>> from lstm_viz.tasks import TASKS
+    >>> import numpy as np
+    >>> batches = Batches(TASKS["first-symbol"], 4)
+    >>> a, b = np.random.default_rng(7), np.random.default_rng(7)
+    >>> batches(a)[0] is batches(b)[0], batches.made, batches.given
+    (True, 1, 2)
+    >>> a.bit_generator.state == b.bit_generator.state
+    True
+    """
+
+    def __init__(self, task, size: int, kept_bytes: int = BATCHES_KEPT_BYTES):
+        self.task, self.size, self.kept_bytes = task, size, kept_bytes
+        self._kept: OrderedDict[tuple, tuple] = OrderedDict()  # state → (batch, state after)
+        self._bytes = 0
+        self.made = self.given = 0
+
+    def __call__(self, rng):
+        key = _state_key(rng)
+        kept = self._kept.get(key)
+        self.given += 1
+        if kept is not None:
+            batch, after = kept
+            rng.bit_generator.state = after
+            return batch
+        batch = self.task.batch(rng, self.size)
+        for a in batch:
+            a.flags.writeable = False
+        self.made += 1
+        self._kept[key] = (batch, rng.bit_generator.state)
+        self._bytes += sum(a.nbytes for a in batch)
+        while self._bytes > self.kept_bytes and len(self._kept) > 1:
+            old, _ = self._kept.popitem(last=False)[1]
+            self._bytes -= sum(a.nbytes for a in old)
+        return batch
+
+
+def _state_key(rng) -> tuple:
+    """A generator's state as a hashable key (the whole state: equal keys, equal draws)."""
+    state = rng.bit_generator.state
+    return (state["bit_generator"], repr(state["state"]), state.get("has_uint32"),
+            state.get("uinteger"))
 
 
 class WorkerDied(RuntimeError):
@@ -235,10 +291,12 @@ def _train_group(inbox: Connection, outbox: Connection, queued: list[tuple[int, 
                  ) -> list[tuple[int, Job]]:
     """Train the first queued run with every run of its architecture, queued or sent while
     they train, as one computation; returns the runs of other architectures, in order."""
+    from lstm_viz.tasks import TASKS
     from lstm_viz.train import train_together
 
     shape = _shape(queued[0][1])
     joining, later, known, stops = [], [], set(), set()
+    batches = Batches(TASKS[queued[0][1].task], queued[0][1].batch)
 
     def sort(member: int, job: Job) -> None:
         (joining if _shape(job) == shape else later).append((member, job))
@@ -255,7 +313,8 @@ def _train_group(inbox: Connection, outbox: Connection, queued: list[tuple[int, 
 
     def more():
         read_inbox()
-        specs = [_spec(member, job, outbox, read_inbox, stops) for member, job in joining]
+        specs = [_spec(member, job, batches, outbox, read_inbox, stops)
+                 for member, job in joining]
         known.update(member for member, _ in joining)
         joining.clear()
         return specs
@@ -266,13 +325,14 @@ def _train_group(inbox: Connection, outbox: Connection, queued: list[tuple[int, 
     return later
 
 
-def _spec(member: int, job: Job, outbox: Connection, read_inbox, stops: set[int]):
-    """The :class:`~lstm_viz.train.RunSpec` of one run: its events go to ``outbox``; it
-    stops once ``member`` is in ``stops`` (read between steps)."""
-    from lstm_viz.tasks import TASKS
+def _spec(member: int, job: Job, batches: Batches, outbox: Connection, read_inbox,
+          stops: set[int]):
+    """The :class:`~lstm_viz.train.RunSpec` of one run: its batches from the group's
+    ``batches``, its events to ``outbox``; it stops once ``member`` is in ``stops`` (read
+    between steps)."""
     from lstm_viz.train import RunSpec
 
-    task, steps_done = TASKS[job.task], [0]
+    steps_done = [0]
 
     def on_step(step, loss, accuracy, model):
         steps_done[0] = step
@@ -288,7 +348,7 @@ def _spec(member: int, job: Job, outbox: Connection, read_inbox, stops: set[int]
         else:
             outbox.send(Done(replace(end, model=_pack(end.model)), member))
 
-    return RunSpec(job.model, lambda rng: task.batch(rng, job.batch), job.steps, lr=job.lr,
+    return RunSpec(job.model, batches, job.steps, lr=job.lr,
                    seed=job.seed, on_step=on_step, should_stop=should_stop, on_end=on_end)
 
 

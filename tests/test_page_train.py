@@ -438,7 +438,9 @@ def test_the_queue_is_first_come_first_served_and_estimates_from_the_measured_pa
     worker.end(seat.member)  # the first run ends: its group, and the process is free
     third_seat = pool.take(third, timeout=5)
     assert third_seat is not None and third_seat.group.worker is worker
-    assert [job.seed for job in worker.jobs] == [9120, 9120]
+    # the seed picks the starting weights; every run reads the one stream of stories
+    assert [job.model.meta["seed"] for job in worker.jobs] == [9120, 9120]
+    assert [job.seed for job in worker.jobs] == [training.STORIES_SEED] * 2
     assert [job.model.units for job in worker.jobs] == [(2,), (4,)]
 
 
@@ -466,7 +468,7 @@ def test_runs_of_one_shape_join_the_group_training_and_another_shape_waits_its_t
     pool.leave(odd)  # the other shape leaves: the late run joins the group at once
     seat = pool.take(late, timeout=1)
     assert seat is not None and seat.group is seats[0].group
-    assert [job.seed for job in worker.jobs] == [1, 2, 3]
+    assert [job.model.meta["seed"] for job in worker.jobs] == [1, 2, 3]
     seats[0].stop()  # one learner's Stop: only their run
     assert worker.stopped == [seats[0].member]
     for s in seats:
@@ -515,7 +517,7 @@ def test_a_waiting_learner_sees_their_place_and_the_estimates(monkeypatch):
     assert ahead == 1  # one run ahead in the queue
     left_of_busy = training.work(busy) * 1e-7  # ≈ 5 s
     assert wait == pytest.approx(left_of_busy + training.work(queued) * 1e-7)
-    assert [job.seed for job in worker.jobs] == [9121, 9123]
+    assert [job.model.meta["seed"] for job in worker.jobs] == [9121, 9123]
     assert not pool._waiting
 
 
@@ -600,7 +602,7 @@ def test_learners_of_one_shape_train_in_one_process_each_bit_for_bit_alone():
         assert isinstance(done, Done)
         assert [e.step for e in events[k][:-1]] == list(range(1, done.result.steps + 1))
         alone = train(training.start_model(s), brackets_batch, done.result.steps, lr=s.lr,
-                      seed=s.seed)
+                      seed=training.STORIES_SEED)  # own weights, the class's one stream
         for name, value in alone.model.params().items():
             got = done.result.model.params()[name]
             np.testing.assert_array_equal(got.view(np.uint8), value.view(np.uint8))

@@ -168,3 +168,36 @@ def replace_stopped(result):
 
 def test_module_doctests():
     assert doctest.testmod(worker_module).failed == 0
+
+
+@pytest.mark.parametrize("kept_bytes", [worker_module.BATCHES_KEPT_BYTES, 1])
+def test_runs_on_one_stream_share_each_batch_and_stay_bit_for_bit_alone(kept_bytes):
+    # A class on the /train page: every run reads the stories of one seed, its own weights.
+    # Each batch is made once and given to every run at that point of the stream, one run
+    # joining late (its step 1 when the others take their 5th); with room for one batch
+    # only, the joiner's batches are made again, the same.
+    from lstm_viz.train import RunSpec, train_together
+
+    alone = lambda rng: TASK.batch(rng, 8)  # noqa: E731
+    batches = worker_module.Batches(TASK, 8, kept_bytes=kept_bytes)
+    specs = [RunSpec(start_model(seed), batches, steps, lr=lr, seed=3)
+             for seed, steps, lr in ((1, 12, 0.01), (2, 9, 0.03))]
+    joiner = RunSpec(start_model(4), batches, 10, lr=0.01, seed=3)
+    asked = [0]
+
+    def more():
+        asked[0] += 1
+        return [joiner] if asked[0] == 4 else []
+
+    results = train_together(specs, more)
+    for spec, result in zip([*specs, joiner], results, strict=True):
+        assert_bit_for_bit(result, train(spec.model, alone, spec.steps, lr=spec.lr, seed=3))
+    assert batches.given == 12 + 9 + 10
+    assert batches.made == (12 if kept_bytes > 1 else 12 + 10)
+
+
+def test_a_shared_batch_cannot_be_changed_by_a_run():
+    batches = worker_module.Batches(TASK, 4)
+    ids, targets, mask = batches(np.random.default_rng(0))
+    with pytest.raises(ValueError, match="read-only"):
+        ids[0, 0] = 1

@@ -4,7 +4,10 @@ session shares, and the live run of one session.
 Sharing
 -------
 Training is deterministic: the :class:`Settings` (task, units, learning rate, steps,
-seed) fix the model bit for bit. A finished run is an :class:`Outcome` kept in one
+seed) fix the model bit for bit. The seed picks the starting weights; every run reads the
+same stories in the same order (``STORIES_SEED``), so two runs differ only by what the
+learner set, and the runs of a class, trained together, share each batch of stories
+(:class:`lstm_viz.worker.Batches`). A finished run is an :class:`Outcome` kept in one
 :class:`RunStore` per server (``st.cache_resource``), keyed by its settings, so whoever
 asks for the same settings again, in any session, gets it at once. Outcomes are frozen
 and never changed after insertion; the store keeps the newest ``STORE_SIZE``.
@@ -68,6 +71,7 @@ EMBED = 8                    # length of each token's vector
 DTYPE = np.float32           # what runs train in: ~2.5× faster than float64 (tests/test_train.py
                              # checks float32 training against float64's, float64's gradients
                              # against finite differences and PyTorch)
+STORIES_SEED = DEFAULTS["seed"]  # the training stories' stream, the same for every run
 HELD_OUT = 256               # sequences the final loss and accuracy are measured on
 HELD_OUT_SEED = 1_000_003    # outside SEEDS, so never a training batch
 UNIT_OVERHEAD = 48           # a step's per-token cost that does not grow with units, in units
@@ -525,7 +529,8 @@ class Trainers:
         s = ticket.settings
         ticket.started = time.perf_counter()
         try:
-            member = group.worker.start(Job(start_model(s), s.task, BATCH, s.steps, s.lr, s.seed))
+            member = group.worker.start(Job(start_model(s), s.task, BATCH, s.steps, s.lr,
+                                            STORIES_SEED))
         except WorkerDied:  # the dispatcher ends the group; this run fails with it
             member = -1 - len(group.seats)
         ticket.seat = group.seats[member] = Seat(group, ticket, member)
