@@ -8,6 +8,7 @@ import doctest
 import functools
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -294,6 +295,19 @@ def test_training_is_deterministic():
     for key, value in a.params().items():
         np.testing.assert_array_equal(value, b.params()[key], err_msg=key)
     assert not np.array_equal(a.params()["l0.W"], start.params()["l0.W"])  # it did train
+
+
+@pytest.mark.parametrize("name", ["pronoun-en", "pronoun-zh"])
+def test_batches_note_the_longest_distance_a_replay_of_the_stream_finds(name):
+    """What Batches notes while training draws is what replaying the stream finds, and
+    its batches are task.batch's (the same random draws)."""
+    r = replace(train_demos.RECIPES[name], steps=40)
+    batches = train_demos.Batches(tasks.get(name), r.batch)
+    a, b = np.random.default_rng(r.seed), np.random.default_rng(r.seed)
+    for _ in range(r.steps):
+        for x, y in zip(batches(a), tasks.get(name).batch(b, r.batch), strict=True):
+            np.testing.assert_array_equal(x, y)
+    assert batches.longest == train_demos.training_max_distance(name, r) > 0
 
 
 def test_the_shipped_weights_record_their_recipe():
