@@ -6,10 +6,11 @@ once, as compact integer arrays, draws it with plotly.js (served by this server 
 ``static/`` under a content-hashed name, figures/plotly_js.py; never from a CDN) and steps
 through it in the browser: Play/Pause, a step slider, the unit, speed and loop, a click on
 a heatmap cell, ← → Home End. It sends back the step and unit it shows as its state ``at``
-= ``{"step", "unit", "rev"}`` (1-based); the page shows that step's arithmetic and writes
-both into the URL. While playing, the player tells Python at most every :data:`SYNC_MS` (and
-at once on pause); the diagram, the frame marker and the spoken line are drawn in the
-browser at every step.
+= ``{"step", "unit", "rev"}`` (1-based); the page writes both into the URL and sends that
+unit's arithmetic (ui/arith.py). While playing, the player tells Python at most every
+:data:`SYNC_MS` (and at once on pause); the diagram, the frame marker, the spoken line and
+the step's arithmetic (which hears the player's step in the browser: the window event
+``lstm-viz-at``) are drawn at every step.
 
 The figures come in two pairs (``figures.gates.FITS``): the laptop's (the projector's in
 presentation mode: values at 24 px and more, the diagram above the fold at 1280×720) and a
