@@ -13,8 +13,9 @@ For each shape (T steps, H units), with a sequence of T numbers in numbers mode:
     payload); *cold*: a new seed every rerun, so the core and the payload are built too.
     Medians of ``--repeats`` reruns after one untimed first run. Without Streamlit:
     *core* is encode + ``LSTM.random`` + ``run``; *payload* builds the player's bytes.
-(b) Bytes: the player's payload, and for comparison the JSON of the Plotly-frames figure
-    (``gates_figure``) that the page sent before the player (and the HTML download keeps).
+(b) Bytes: the player's payload with the arithmetic's (ui/arith.py), and for comparison the
+    JSON of the Plotly-frames figure (``gates_figure``) that the page sent before the player
+    (and the HTML download keeps).
 (c) In headless Chromium against a real ``streamlit run`` (clocked in the page, from the
     ``keydown`` event of the learner's key):
     *change → redrawn*: from Ctrl+Enter in the sequence box (one step shorter each time)
@@ -81,8 +82,11 @@ DRAWN_AT = """(want) => {
 # When the learner's key went down, clocked in the page (not when Playwright sent it).
 KEY_CLOCK = """() => document.addEventListener('keydown',
     () => { window.__keyAt = performance.now(); }, {capture: true})"""
-ARITHMETIC_AT = """(heading) =>
-    document.body.innerText.includes(heading) ? performance.now() : false"""
+# The step's arithmetic (ui/arith.js, its own component below the player) names the step.
+ARITHMETIC_AT = """(heading) => {
+    const h = document.querySelector('.lstm-arith .ar-heading');
+    return h && h.textContent.startsWith(heading) ? performance.now() : false;
+}"""
 
 
 def numbers(T: int, salt: float = 0.0) -> str:
@@ -121,9 +125,8 @@ def timed_run(at) -> float:
     return elapsed
 
 
-def player_bytes(at) -> bytes:
-    (el,) = [el for el in at.get("bidi_component")
-             if el.proto.component_name == "lstm_viz.player"]
+def player_bytes(at, name: str = "lstm_viz.player") -> bytes:
+    (el,) = [el for el in at.get("bidi_component") if el.proto.component_name == name]
     return el.proto.bytes
 
 
@@ -132,7 +135,8 @@ def server_side(T: int, H: int, repeats: int) -> dict:
     at = open_gates(T, H)
     if at.exception or at.error:
         raise RuntimeError([e.value for e in [*at.exception, *at.error]])
-    payload = len(player_bytes(at))
+    # the view's data: the player's, and its unit's arithmetic (ui/arith.py)
+    payload = len(player_bytes(at)) + len(player_bytes(at, "lstm_viz.arith"))
     warm = [timed_run(at) for _ in range(repeats)]
     cold = []
     for r in range(repeats):

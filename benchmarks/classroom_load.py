@@ -404,9 +404,11 @@ class ProtocolLearner:
         widget_id = getattr(getattr(element, kind), "id", "")
         if isinstance(widget_id, str) and widget_id.startswith("$$ID-"):
             self.ids[widget_id.split("-", 2)[2]] = widget_id  # $$ID-<hash>-<key>
-        if kind == "bidi_component" and element.bidi_component.bytes[:8] == b"LSTMVIZ1":
+        player = kind == "bidi_component" and \
+            element.bidi_component.component_name == "lstm_viz.player"
+        if player:
             self.player_rev = player_request(element.bidi_component.bytes)["rev"]
-        if kind in ("plotly_chart", "bidi_component"):  # a Plotly chart, or the gates player
+        if kind == "plotly_chart" or player:  # a Plotly chart, or the gates player
             run.charts.append(elapsed)
             if own:
                 self.tally.own_seen.add(self.n)

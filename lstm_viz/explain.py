@@ -24,7 +24,8 @@ import numpy as np
 from lstm_viz.cell import GATES, LSTM, LSTMTrace
 from lstm_viz.gates import DISPLAY, QUANTITIES
 
-__all__ = ["DIGITS", "GateTerms", "StepExplanation", "carry", "explain_step", "fmt", "level"]
+__all__ = ["DIGITS", "LINES", "GateTerms", "StepExplanation", "carry", "explain_step", "fill",
+           "fmt", "level"]
 
 HIGH, LOW = 0.8, 0.2  # a gate above HIGH is "open", below LOW "shut"
 DIGITS = 3  # decimals of every number in the arithmetic of a step
@@ -114,6 +115,44 @@ def _rel(holds: bool) -> str:
     return "=" if holds else "≈"
 
 
+# The six lines of a step's arithmetic, in the order the cell computes them (the four
+# layers in display order, then Cₜ and hₜ), as templates: ``{k}`` is the k-th number of
+# the line as shown, ``{k:p}`` the same in parentheses when negative, ``{k:r}`` "=" when
+# the k-th number is 1 and "≈" when 0 (see :func:`fill`). Python fills them here; the
+# gates page's browser fills the same templates with the same numbers (ui/arith.py).
+_GATE_LINE = "{sym} = {act}(W_{g}·xₜ + U_{g}·hₜ₋₁ + b_{g}) = {act}({{0:p}} + {{1:p}} + {{2:p}}) " \
+             "= {act}({{3}}) {{4:r}} {{5}}"
+LINES: tuple[str, ...] = (
+    *(_GATE_LINE.format(sym=QUANTITIES[k].symbol, act=QUANTITIES[k].activation, g=k)
+      for k in DISPLAY if QUANTITIES[k].is_layer),
+    "Cₜ = f·Cₜ₋₁ + i·C̃ₜ = {0:p}·{1:p} + {2:p}·{3:p} {4:r} {5:p} + {6:p} = {7}",
+    "hₜ = o·tanh(Cₜ) = {0:p}·tanh({1}) {2:r} {0:p}·{3:p} {4:r} {5}",
+)
+
+
+class _Number:
+    """One number of a line, in units of the last of ``digits`` decimals, formatted by the
+    templates' specs: "" as is, "p" in parentheses when negative, "r" as "=" or "≈"."""
+
+    def __init__(self, units: int, digits: int):
+        self.units, self.digits = units, digits
+
+    def __format__(self, spec: str) -> str:
+        if spec == "r":
+            return _rel(bool(self.units))
+        return _show(self.units, self.digits, paren=spec == "p")
+
+
+def fill(template: str, numbers, digits: int = DIGITS) -> str:
+    """A line of :data:`LINES` with its numbers (integers: units of the last digit, or 1 and
+    0 for "=" and "≈").
+
+    >>> fill(LINES[-1], [500, -280, 1, -273, 0, -137])
+    'hₜ = o·tanh(Cₜ) = 0.500·tanh(−0.280) = 0.500·(−0.273) ≈ −0.137'
+    """
+    return template.format(*(_Number(int(n), digits) for n in numbers))
+
+
 @dataclass(frozen=True)
 class GateTerms:
     """z = W·x_t + U·h_{t-1} + b for one gate and one unit, and the activation of z."""
@@ -131,13 +170,17 @@ class GateTerms:
         The three parts are rounded to add up to the z shown (see :func:`carry`); the
         last sign is "≈" where the activation of the z shown rounds to another value.
         """
-        g, act, sym = self.gate, QUANTITIES[self.gate].activation, QUANTITIES[self.gate].symbol
+        return fill(_GATE_LINE.format(sym=QUANTITIES[self.gate].symbol,
+                                      act=QUANTITIES[self.gate].activation, g=self.gate),
+                    self.numbers(digits), digits)
+
+    def numbers(self, digits: int = DIGITS) -> tuple[int, ...]:
+        """The line's numbers: the three parts, z, whether σ or tanh of the z shown gives
+        the value shown (1) or not (0), the value."""
         z, value = _units(self.z, digits), _units(self.value, digits)
         parts = carry((self.wx, self.uh, self.b), z, digits)
-        shown = " + ".join(_show(p, digits, paren=True) for p in parts)
-        rel = _rel(_activation(act, z, digits) == value)
-        return (f"{sym} = {act}(W_{g}·xₜ + U_{g}·hₜ₋₁ + b_{g}) = {act}({shown}) "
-                f"= {act}({_show(z, digits)}) {rel} {_show(value, digits)}")
+        holds = _activation(QUANTITIES[self.gate].activation, z, digits) == value
+        return (*parts, z, int(holds), value)
 
 
 @dataclass(frozen=True)
@@ -169,23 +212,25 @@ class StepExplanation:
         The products are rounded to add up to the Cₜ shown (see :func:`carry`); the sign
         before them is "≈" where a product of the shown factors rounds to another value.
         """
+        return fill(LINES[-2], self._cell_numbers(digits), digits)
+
+    def _cell_numbers(self, digits: int) -> tuple[int, ...]:
         f, i, g = (_units(self.gate(k).value, digits) for k in "fig")
         c_prev, c = _units(self.c_prev, digits), _units(self.c, digits)
         kept, written = carry((self.gate("f").value * self.c_prev,
                                self.gate("i").value * self.gate("g").value), c, digits)
-        rel = _rel(_product(f, c_prev, digits) == kept and _product(i, g, digits) == written)
-        d = lambda u: _show(u, digits, paren=True)  # noqa: E731
-        return (f"Cₜ = f·Cₜ₋₁ + i·C̃ₜ = {d(f)}·{d(c_prev)} + {d(i)}·{d(g)} "
-                f"{rel} {d(kept)} + {d(written)} = {_show(c, digits)}")
+        holds = _product(f, c_prev, digits) == kept and _product(i, g, digits) == written
+        return f, c_prev, i, g, int(holds), kept, written, c
 
     def hidden_formula(self, digits: int = DIGITS) -> str:
         """hₜ = o·tanh(Cₜ) with the numbers; "≈" where a shown step rounds to another value."""
+        return fill(LINES[-1], self._hidden_numbers(digits), digits)
+
+    def _hidden_numbers(self, digits: int) -> tuple[int, ...]:
         o, c, tanh_c, h = (_units(v, digits) for v in
                            (self.gate("o").value, self.c, self.tanh_c, self.h))
-        d = lambda u: _show(u, digits, paren=True)  # noqa: E731
-        return (f"hₜ = o·tanh(Cₜ) = {d(o)}·tanh({_show(c, digits)}) "
-                f"{_rel(_activation('tanh', c, digits) == tanh_c)} {d(o)}·{d(tanh_c)} "
-                f"{_rel(_product(o, tanh_c, digits) == h)} {_show(h, digits)}")
+        return (o, c, int(_activation("tanh", c, digits) == tanh_c), tanh_c,
+                int(_product(o, tanh_c, digits) == h), h)
 
     def formulas(self, digits: int = DIGITS) -> list[str]:
         """The six lines of arithmetic, in the order the cell computes them: the four
@@ -197,11 +242,17 @@ class StepExplanation:
         steps where that rounding gives another last digit. Raises ``ValueError``
         ("not_finite: …") when the step holds inf or NaN (see :attr:`finite`).
         """
+        return [fill(line, numbers, digits)
+                for line, numbers in zip(LINES, self.numbers(digits), strict=True)]
+
+    def numbers(self, digits: int = DIGITS) -> list[tuple[int, ...]]:
+        """The numbers of each line of :data:`LINES` (see :meth:`formulas`); raises
+        ``ValueError`` ("not_finite: …") when the step holds inf or NaN."""
         if not self.finite:
             raise ValueError(f"not_finite: step {self.step}, unit {self.unit} holds inf or "
                              "NaN; there is no arithmetic to show")
-        layers = [self.gate(k).formula(digits) for k in DISPLAY if QUANTITIES[k].is_layer]
-        return layers + [self.cell_formula(digits), self.hidden_formula(digits)]
+        layers = [self.gate(k).numbers(digits) for k in DISPLAY if QUANTITIES[k].is_layer]
+        return layers + [self._cell_numbers(digits), self._hidden_numbers(digits)]
 
 
 def level(value: float) -> str:

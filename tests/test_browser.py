@@ -42,6 +42,7 @@ CHART = "[data-testid='stPlotlyChart']"
 EXCEPTION = "[data-testid='stException']"
 ERROR = "[data-testid='stAlertContentError']"
 PLAYER = ".lstm-player"  # the gates page's player (ui/player.py)
+ARITH = ".lstm-arith"  # the step's arithmetic below it (ui/arith.py)
 PLAYER_DRAWN = f"""() => {{
     const root = document.querySelector("{PLAYER}");
     return !!(root && root.dataset.drawn && root.querySelector('.main-svg'));
@@ -257,7 +258,7 @@ def test_a_shared_link_reproduces_the_view_and_widgets_update_the_url(page):
     assert page.locator(f"{PLAYER} .lp-step").input_value() == "3"
     assert page.locator(f"{PLAYER} .lp-unit").input_value() == "2"
     assert player_at(page) == (3, 2)
-    heading = tr("gates.arith", "en", step=3, unit=2).strip("*")
+    heading = tr("gates.arith", "en", step=3, unit=2)
     assert heading in page.inner_text("body")
     open_settings(page)
     units = page.locator(".st-key-units input")
@@ -439,9 +440,10 @@ def player_run(words: str = "the cat sat on the mat because it was warm", units:
 def wait_everywhere(page, step: int, unit: int) -> None:
     """Wait until the chart, the spoken line, the arithmetic and the URL all show (step,
     unit); fails (Timeout) if any of them never does."""
-    heading = tr("gates.arith", "en", step=step, unit=unit).strip("*")
+    heading = tr("gates.arith", "en", step=step, unit=unit)
     page.wait_for_function(f"document.querySelector('{PLAYER}').dataset.drawn === '{step}:{unit}'")
-    page.wait_for_function("(h) => document.body.innerText.includes(h)", arg=heading)
+    page.wait_for_function(f"(h) => document.querySelector('{ARITH} .ar-heading').textContent"
+                           " === h", arg=heading)
     want = [f"step={step}" if step > 1 else None, f"unit={unit}" if unit > 1 else None]
 
     def url_ok(url: str) -> bool:
@@ -468,6 +470,17 @@ def assert_one_truth(page, step: int, unit: int) -> None:
                                                    for q in ("f", "i", "g", "o")]
     frame = page.evaluate(f"{GD}.layout.shapes[{GD}.layout.shapes.length - 1]")
     assert frame["x0"] == s + 0.5 and frame["x1"] == s + 1.5
+    # the arithmetic below, filled in by ui/arith.js, says what the core's explanation says
+    from lstm_viz.explain import explain_step
+    from text.explain import sentences
+
+    _, lstm, _ = player_run()
+    ex = explain_step(lstm, trace, s, u)
+    assert page.inner_text(f"{ARITH} .ar-formulas").splitlines() == ex.formulas()
+    assert page.locator(f"{ARITH} .ar-says li").all_inner_texts() == sentences(ex, "en")
+    inputs = page.inner_text(f"{ARITH} .ar-inputs").splitlines()
+    assert inputs == ["xₜ = [" + ", ".join(fmt(v, 3) for v in trace.x[s]) + "]",
+                      "hₜ₋₁ = [" + ", ".join(fmt(v, 3) for v in trace.h_prev[s]) + "]"]
 
 
 def test_keys_move_the_diagram_the_arithmetic_and_the_url_together(page):

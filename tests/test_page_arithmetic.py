@@ -17,13 +17,12 @@ import pytest
 from conftest import assert_clean, open_page
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from player_payload import player_data, set_player
+from player_payload import arith_data, arithmetic_inputs, arithmetic_lines, player_data, set_player
 
 from lstm_viz import LSTM
 from lstm_viz.demos import NAMES, load
 from lstm_viz.explain import DIGITS, explain_step
 from text.i18n import tr
-from ui.common import escape_markdown
 
 # ---- a small reader of the lines: numbers, +, ·, σ(…), tanh(…), parentheses ---------------
 
@@ -233,10 +232,9 @@ def test_a_step_with_inf_or_nan_has_no_arithmetic():
 # ---- the lines the page shows ---------------------------------------------------------------
 
 def page_lines(at) -> list[str]:
+    """The six lines the learner reads at the player's step (see tests/player_payload.py)."""
     assert_clean(at)
-    blocks = [c.value for c in at.text if c.value.startswith("f = σ(")]
-    assert len(blocks) == 1, "one block of arithmetic"
-    return blocks[0].splitlines()
+    return arithmetic_lines(at)
 
 
 @pytest.mark.parametrize("query", [
@@ -262,8 +260,8 @@ def test_the_state_read_at_a_step_is_the_one_the_step_before_showed():
     shown_h = page_lines(at)[5].split(" ")[-1]  # hₜ of step 2
     shown_c = page_lines(at)[4].split(" ")[-1]  # Cₜ of step 2
     set_player(at, 3, 3)
-    (state,) = [c.value for c in at.text if c.value.startswith("xₜ = [")]
-    h_prev = state.splitlines()[1].removeprefix("hₜ₋₁ = [").removesuffix("]").split(", ")
+    state = arithmetic_inputs(at)
+    h_prev = state[1].removeprefix("hₜ₋₁ = [").removesuffix("]").split(", ")
     assert h_prev[2] == shown_h
     assert page_lines(at)[4].split(" = ")[2].split("·")[1].strip("()").split(" ")[0] == shown_c
 
@@ -271,5 +269,5 @@ def test_the_state_read_at_a_step_is_the_one_the_step_before_showed():
 def test_the_page_says_how_the_numbers_are_rounded():
     for lang in ("en", "zh"):
         at = open_page("gates", lang=lang)
-        note = escape_markdown(tr("explain.rounding", lang, digits=DIGITS))
-        assert "≈" in note and note in [c.value for c in at.caption]
+        note = tr("explain.rounding", lang, digits=DIGITS)
+        assert "≈" in note and arith_data(at)[0]["text"]["rounding"] == note

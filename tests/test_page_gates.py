@@ -3,22 +3,21 @@
 import numpy as np
 import pytest
 from conftest import assert_clean, open_page, plotly_specs
-from player_payload import player_data, player_steps, player_values, set_player
+from player_payload import (
+    arith_data,
+    arithmetic,
+    arithmetic_heading,
+    player_data,
+    player_steps,
+    player_values,
+    set_player,
+)
 
 from lstm_viz import LSTM, demos
 from lstm_viz.inputs import encode
 from text.i18n import tr
 from ui import compute, keys
 from ui.controls import STORIES
-
-
-def arithmetic_heading(at) -> str:
-    return next(m.value for m in at.markdown if m.value.startswith("**") and "unit" in m.value)
-
-
-def arithmetic(at) -> str:
-    """The step's six lines of arithmetic (plain monospace text, not st.code)."""
-    return next(el.value for el in at.text if el.value.startswith("f = σ("))
 
 
 def test_default_view_draws_the_animation():
@@ -172,7 +171,7 @@ def test_odd_text_is_shown_as_typed(seq, mode):
     assert "<b>x</b>" not in text and "<img" not in text  # escaped inside the figure
     assert header["tokens"] == list(encode(seq, mode).tokens)  # as typed, for textContent
     first = encode(seq, mode).tokens[0]
-    assert any(el.value.endswith(": " + first) for el in at.text)  # shown as typed
+    assert arith_data(at)[0]["tokens"][0] == first  # shown as typed (textContent)
 
 
 def test_a_shared_link_reproduces_the_view():
@@ -184,8 +183,7 @@ def test_a_shared_link_reproduces_the_view():
     assert at.number_input(key="seed").value == 9
     request = player_data(at)[0]["request"]
     assert (request["step"], request["unit"]) == (3, 2)  # the player starts there
-    assert "Step 3, unit 2" in at.markdown[-0 - len(at.markdown)].value or any(
-        "Step 3, unit 2" in m.value for m in at.markdown)
+    assert arithmetic_heading(at).startswith("Step 3, unit 2")
 
 
 def test_garbage_in_the_url_falls_back_to_defaults():
@@ -219,7 +217,8 @@ def test_chinese_page():
     at = open_page("gates", lang="zh")
     assert_clean(at)
     assert at.title[0].value == "逐步看门控"
-    assert "遗忘门" in "".join(m.value for m in at.markdown)
+    assert "遗忘门" in "".join(arith_data(at)[0]["says"]["forget"].values())
+    assert arithmetic_heading(at).startswith("第 1 步")
 
 
 # ---- trained models: the demos and the learner's own --------------------------------------
@@ -275,7 +274,7 @@ def test_a_demo_link_reproduces_the_view():
     assert player_data(at)[0]["request"]["step"] == 4
     # the arithmetic is the demo layer's: f of unit 3 at step 4 is in the first formula
     assert arithmetic(at).splitlines()[0].endswith(f"{layer.f[3, 2]:.3f}".replace("-", "−"))
-    assert any(el.value.endswith(": " + tokens[3]) for el in at.text)
+    assert arith_data(at)[0]["tokens"][3] == tokens[3]
 
 
 def test_random_settings_come_back_after_a_trained_model():

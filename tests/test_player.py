@@ -8,7 +8,14 @@ import math
 import numpy as np
 import pytest
 from conftest import assert_clean, open_page
-from player_payload import player_data, player_elements, set_player, values
+from player_payload import (
+    arithmetic,
+    arithmetic_heading,
+    player_data,
+    player_elements,
+    set_player,
+    values,
+)
 
 from lstm_viz import LSTM
 from lstm_viz.explain import explain_step, fmt
@@ -59,9 +66,9 @@ def test_gate_codes_give_both_three_and_two_decimals_as_fmt():
 
 
 def test_a_cell_state_beyond_int16_travels_as_int32():
-    _, a = player._array("c", player.thousandths([40.0, -0.5]))
+    _, a = player.encoded("c", player.thousandths([40.0, -0.5]))
     assert a.dtype == np.int32 and list(a) == [40_000, -500]
-    _, a = player._array("h", player.thousandths([0.5, -1.0]))
+    _, a = player.encoded("h", player.thousandths([0.5, -1.0]))
     assert a.dtype == np.int16
 
 
@@ -168,7 +175,7 @@ def test_plotly_js_is_served_by_this_server():
 # ---- the page: the player's state drives the arithmetic and the URL -----------------------
 
 def heading(at) -> str:
-    return next(m.value for m in at.markdown if m.value.startswith("**") and "unit" in m.value)
+    return arithmetic_heading(at)
 
 
 def test_the_player_starts_at_the_links_step_and_unit():
@@ -188,8 +195,7 @@ def test_the_players_step_and_unit_drive_the_arithmetic_and_the_url():
     seq = encode("1, 2, 3, 4, 5", "numbers", seed=2)
     lstm = LSTM.random(seq.x.shape[1], 4, seed=2)
     ex = explain_step(lstm, lstm.run(seq.x), 3, 2)
-    assert next(el.value for el in at.text if el.value.startswith("f = σ(")) == \
-        "\n".join(ex.formulas())  # step 4, unit 3's own numbers
+    assert arithmetic(at) == "\n".join(ex.formulas())  # step 4, unit 3's own numbers
     assert at.query_params["step"] in ("4", ["4"]) and at.query_params["unit"] in ("3", ["3"])
     set_player(at, 1, 1)
     assert "step" not in at.query_params and "unit" not in at.query_params  # defaults: left out

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_browser import CHART, CHARTS_DRAWN, EXCEPTION, IDLE, PLAYER, PLAYER_DRAWN
+from test_browser import ARITH, CHART, CHARTS_DRAWN, EXCEPTION, IDLE, PLAYER, PLAYER_DRAWN
 from test_serve import asgi_server  # noqa: F401  (the server fixture)
 
 pytestmark = pytest.mark.browser
@@ -76,12 +76,12 @@ def test_the_step_arithmetic_is_monospace_plain_text(tab):
     tab.goto(tab.base + "/gates?model=random&seq=%3Cb%3Ebold%3C%2Fb%3E+**star**+cat")
     tab.wait_for_selector(IDLE)
     tab.wait_for_function(PLAYER_DRAWN)
-    for key in ("mono_arith_formulas", "mono_arith_inputs"):
-        text = tab.locator(f".st-key-{key} [data-testid='stText']")
-        assert text.count() == 1, key
-        innermost = "e => { while (e.firstElementChild) e = e.firstElementChild; " \
-                    "return getComputedStyle(e).fontFamily; }"  # where the text is drawn
-        assert "Source Code Pro" in text.evaluate(innermost)
+    tab.wait_for_function(f"() => document.querySelector('{ARITH}')?.dataset.step === '1'")
+    for part in ("ar-formulas", "ar-inputs"):  # ui/arith.js: <pre> in the code font
+        text = tab.locator(f"{ARITH} .{part}")
+        assert text.count() == 1, part
+        assert "Source Code Pro" in text.evaluate("e => getComputedStyle(e).fontFamily")
         assert "\n" in text.inner_text(), "one line per equation"
-    assert "=" in tab.locator(".st-key-mono_arith_formulas").inner_text()
+    assert "=" in tab.locator(f"{ARITH} .ar-formulas").inner_text()
+    assert tab.locator(f"{ARITH} .ar-token").inner_text() == "token: <b>bold</b>"
     assert tab.locator("[data-testid='stMain'] b").count() == 0, "typed tags stay text"

@@ -3,10 +3,9 @@
 //
 // Every label comes from Python (the catalogue); the learner's tokens are only ever set as
 // textContent, or as Python's Plotly-escaped copies (header.labels) inside the chart.
+// decode, fill, fmt and el come from ui/wire.js, which ui/player.py puts before this file.
 
 const PLAYERS = new WeakMap(); // root element → its Player (the function runs on every rerun)
-const TYPES = { int8: Int8Array, int16: Int16Array, int32: Int32Array };
-const MAGIC = "LSTMVIZ1";
 
 function loadPlotly(src) {
   if (window.Plotly) return Promise.resolve(window.Plotly);
@@ -23,50 +22,6 @@ function loadPlotly(src) {
     });
   }
   return window.__lstmVizPlotly;
-}
-
-function bytesOf(data) {
-  if (data instanceof Uint8Array) return data;
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (data && data.buffer instanceof ArrayBuffer)
-    return new Uint8Array(data.buffer, data.byteOffset || 0, data.byteLength);
-  return null;
-}
-
-function decode(data) {
-  const bytes = bytesOf(data);
-  if (!bytes) return null;
-  const own = bytes.slice(); // an aligned buffer of our own
-  if (new TextDecoder().decode(own.subarray(0, 8)) !== MAGIC) return null;
-  const n = new DataView(own.buffer).getUint32(8, true);
-  const header = JSON.parse(new TextDecoder().decode(own.subarray(12, 12 + n)));
-  const start = 12 + n;
-  const arrays = {};
-  for (const a of header.arrays)
-    arrays[a.name] = new TYPES[a.dtype](own.buffer, start + a.offset, a.length);
-  return { header, arrays };
-}
-
-// "{name}" fields of a catalogue string, filled in one pass (a value is never read again).
-function fill(template, values) {
-  return template.replace(/\{(\w+)\}/g, (all, name) => (name in values ? String(values[name]) : all));
-}
-
-// k in units of 10^-d, as lstm_viz.explain.fmt writes it: a real minus sign, never "−0.00".
-function fmt(k, d) {
-  const digits = String(Math.abs(k)).padStart(d + 1, "0");
-  return (k < 0 ? "−" : "") + digits.slice(0, -d) + "." + digits.slice(-d);
-}
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(props)) {
-    if (name === "text") node.textContent = value;
-    else if (name.startsWith("aria-") || name === "role" || name === "for") node.setAttribute(name, value);
-    else node[name] = value;
-  }
-  for (const child of children) node.appendChild(child);
-  return node;
 }
 
 class Player {
@@ -329,7 +284,16 @@ class Player {
     this.root.dataset.step = String(this.step);
     this.root.dataset.unit = String(this.unit);
     if (this.details.open) this.fillTable();
+    this.tell();
     this.drawChart();
+  }
+
+  // The step's arithmetic (ui/arith.js, a component of its own below) follows this step and
+  // unit at once: it reads them from this event, and from window.__lstmVizAt when it mounts.
+  tell() {
+    const at = { run: this.h.run, step: this.step, unit: this.unit };
+    window.__lstmVizAt = at;
+    window.dispatchEvent(new CustomEvent("lstm-viz-at", { detail: at }));
   }
 
   // One redraw at a time, always of the latest step and unit: steps that come while

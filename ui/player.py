@@ -6,10 +6,11 @@ once, as compact integer arrays, draws it with plotly.js (served by this server 
 ``static/`` under a content-hashed name, figures/plotly_js.py; never from a CDN) and steps
 through it in the browser: Play/Pause, a step slider, the unit, speed and loop, a click on
 a heatmap cell, ← → Home End. It sends back the step and unit it shows as its state ``at``
-= ``{"step", "unit", "rev"}`` (1-based); the page shows that step's arithmetic and writes
-both into the URL. While playing, the player tells Python at most every :data:`SYNC_MS` (and
-at once on pause); the diagram, the frame marker and the spoken line are drawn in the
-browser at every step.
+= ``{"step", "unit", "rev"}`` (1-based); the page writes both into the URL and sends that
+unit's arithmetic (ui/arith.py). While playing, the player tells Python at most every
+:data:`SYNC_MS` (and at once on pause); the diagram, the frame marker, the spoken line and
+the step's arithmetic (which hears the player's step in the browser: the window event
+``lstm-viz-at``) are drawn at every step.
 
 The figures come in two pairs (``figures.gates.FITS``): the laptop's (the projector's in
 presentation mode: values at 24 px and more, the diagram above the fold at 1280×720) and a
@@ -64,7 +65,7 @@ from text.i18n import tr
 from ui import common, compute, keys
 from ui.views import HASH_FUNCS, GatesView
 
-__all__ = ["SPEEDS", "SYNC_MS", "payload", "show", "thousandths"]
+__all__ = ["SPEEDS", "SYNC_MS", "encoded", "pack", "payload", "run_id", "show", "thousandths"]
 
 _LOG = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -81,7 +82,8 @@ TEXT_KEYS = {  # name in ui/player.js → catalogue key
 }
 NAME = "lstm_viz.player"
 _CSS = (HERE / "player.css").read_text(encoding="utf-8")
-_JS = (HERE / "player.js").read_text(encoding="utf-8")
+_JS = (HERE / "wire.js").read_text(encoding="utf-8") + (HERE / "player.js").read_text(
+    encoding="utf-8")
 
 
 def _register():
@@ -139,7 +141,8 @@ def gate_codes(values) -> np.ndarray:
     return (2 * k3 + up).astype(np.int16)
 
 
-def _array(name: str, k: np.ndarray) -> tuple[str, np.ndarray]:
+def encoded(name: str, k: np.ndarray) -> tuple[str, np.ndarray]:
+    """Integers ``k`` as int16 where they fit, else int32, under ``name``."""
     fits16 = k.size == 0 or np.abs(k).max() <= np.iinfo(np.int16).max
     return name, np.ascontiguousarray(k, dtype=np.int16 if fits16 else np.int32)
 
@@ -147,9 +150,9 @@ def _array(name: str, k: np.ndarray) -> tuple[str, np.ndarray]:
 def _arrays(trace) -> list[tuple[str, np.ndarray]]:
     """The trace's six quantities (T, H) and the state before step 1 (H,), encoded."""
     arrays = [(k, gate_codes(getattr(trace, k))) for k in BOXES]
-    arrays += [_array(k, thousandths(getattr(trace, k))) for k in ("c", "h")]
-    arrays += [_array("c0", thousandths(trace.c_prev[0])),
-               _array("h0", thousandths(trace.h_prev[0]))]
+    arrays += [encoded(k, thousandths(getattr(trace, k))) for k in ("c", "h")]
+    arrays += [encoded("c0", thousandths(trace.c_prev[0])),
+               encoded("h0", thousandths(trace.h_prev[0]))]
     return arrays
 
 
@@ -205,15 +208,16 @@ def _pad(n: int) -> int:
     return -n % 8
 
 
-@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=HASH_FUNCS)
-def payload(view: GatesView, lang: str, step: int, unit: int, rev: int,
-            present: bool = False) -> bytes:
-    """The player's data for ``view`` in ``lang``, starting at ``step`` and ``unit``
-    (1-based; request ``rev``), its figures sized for a projector if ``present``: see the
-    module's docstring for the layout."""
-    run = compute.gates_run(view)
-    arrays = _arrays(run.trace)
-    header = _header(run, lang, step, unit, rev, present)
+def run_id(view: GatesView) -> str:
+    """The run's name in the browser, the same in the player's data and the arithmetic's
+    (ui/arith.py): the arithmetic follows the player only while both name the same run."""
+    return hashlib.sha1(repr(view.cache_key()).encode()).hexdigest()[:16]
+
+
+def pack(header: dict, arrays: list[tuple[str, np.ndarray]]) -> bytes:
+    """``header`` and ``arrays`` in the wire format (see the module's docstring); the
+    header's ``arrays`` and ``id`` are filled in here."""
+    header = {**header, "arrays": []}
     offset, blobs = 0, []
     for name, a in arrays:
         header["arrays"].append(dict(name=name, dtype=a.dtype.name, offset=offset,
@@ -226,6 +230,17 @@ def payload(view: GatesView, lang: str, step: int, unit: int, rev: int,
     text = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode()
     text += b" " * _pad(len(MAGIC) + 4 + len(text))  # the arrays start on an 8-byte boundary
     return MAGIC + len(text).to_bytes(4, "little") + text + body
+
+
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=HASH_FUNCS)
+def payload(view: GatesView, lang: str, step: int, unit: int, rev: int,
+            present: bool = False) -> bytes:
+    """The player's data for ``view`` in ``lang``, starting at ``step`` and ``unit``
+    (1-based; request ``rev``), its figures sized for a projector if ``present``: see the
+    module's docstring for the layout."""
+    run = compute.gates_run(view)
+    header = _header(run, lang, step, unit, rev, present)
+    return pack({**header, "run": run_id(view)}, _arrays(run.trace))
 
 
 def read_payload(blob: bytes) -> tuple[dict, dict[str, np.ndarray]]:

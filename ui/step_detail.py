@@ -1,4 +1,5 @@
-"""The gates page's step detail: the player and the arithmetic of the step and unit it shows.
+"""The gates page's step detail: the player, the arithmetic of the step and unit it shows
+(ui/arith.py, drawn in the browser at every step), the downloads and the link of that step.
 
 A Streamlit fragment stays in the session as long as the session does, and a function
 defined in a page script would keep that script's whole run alive through its globals (its
@@ -9,10 +10,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lstm_viz.explain import DIGITS, explain_step, fmt
-from text.explain import sentences
+from lstm_viz.explain import DIGITS, fmt
 from text.i18n import tr
-from ui import common, compute, controls, keys, player, share
+from ui import arith, common, compute, controls, keys, player, share
 from ui.views import GatesView
 
 
@@ -28,28 +28,11 @@ def show(view: GatesView, lang: str) -> None:
                                                layer=str(view.layer + 1)), lang)
     st.subheader(tr("gates.closer", lang))
     st.caption(tr("player.sync", lang))
-    ex = explain_step(run.lstm, trace, step - 1, unit - 1)
-    left, right = st.columns([3, 2])
-    with left:
-        st.markdown(tr("gates.arith", lang, step=step, unit=unit))
-        if ex.finite:  # inf or NaN: no arithmetic to show (explain.not_finite says why)
-            common.monospace("\n".join(ex.formulas()), "arith_formulas")
-            st.caption(common.escape_markdown(tr("explain.rounding", lang, digits=DIGITS)))
-            # one list, one element: each element a rerun sends is drawn again in the browser
-            st.markdown("\n".join("- " + common.escape_markdown(sentence)
-                                   for sentence in sentences(ex, lang)))
-        else:
-            common.show_note(tr("explain.not_finite", lang))
-    with right:
-        st.markdown(tr("gates.input_at", lang, step=step))
-        st.text(tr("word.token", lang) + ": " + seq.tokens[step - 1])
-        common.monospace("xₜ = [" + ", ".join(fmt(v, DIGITS) for v in trace.x[step - 1]) + "]\n"
-                         "hₜ₋₁ = [" + ", ".join(fmt(v, DIGITS) for v in trace.h_prev[step - 1])
-                         + "]", "arith_inputs")
-        if seq.mode != "numbers":
-            with st.expander(tr("gates.embedding", lang, dim=trace.x.shape[1])):
-                st.dataframe({tr("word.token", lang): [tok for tok, _ in seq.vocabulary()],
-                              "x": [", ".join(fmt(v, DIGITS) for v in vec)
-                                    for _, vec in seq.vocabulary()]}, hide_index=True)
+    arith.show(view, lang, unit)  # drawn in the browser at every step the player shows
+    if seq.mode != "numbers":
+        with st.expander(tr("gates.embedding", lang, dim=trace.x.shape[1])):
+            st.dataframe({tr("word.token", lang): [tok for tok, _ in seq.vocabulary()],
+                          "x": [", ".join(fmt(v, DIGITS) for v in vec)
+                                for _, vec in seq.vocabulary()]}, hide_index=True)
     share.gates_downloads(view, unit - 1, step - 1, lang)
     share.link_box(lang)
