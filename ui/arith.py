@@ -66,7 +66,8 @@ def _numbers(run, unit: int) -> tuple[np.ndarray, np.ndarray]:
     rows = np.zeros((steps, sum(WIDTHS)), dtype=np.int64)
     finite = np.zeros(steps, dtype=np.int8)
     for t in range(steps):
-        ex = explain_step(run.lstm, run.trace, t, unit)
+        with np.errstate(over="ignore", invalid="ignore"):  # inf and NaN: marked, not shown
+            ex = explain_step(run.lstm, run.trace, t, unit)
         if ex.finite:
             rows[t] = [n for line in ex.numbers(DIGITS) for n in line]
             finite[t] = 1
