@@ -20,7 +20,7 @@ SCRIPTS = PAGES  # every page of ui.nav
 NAMES = {  # of things, people and file formats
     "LSTM", "RNN", "GRU", "Keras", "TensorFlow", "PyTorch", "cuDNN", "ONNX", "NumPy", "Adam",
     "Karpathy", "Johnson", "Fei", "Colah", "Viz", "Dense", "Linear", "Sequential", "CSV",
-    "HTML", "PNG", "MB", "npz", "npy", "zip", "pickle", "NaN", "tanh", "sigmoid", "Python",
+    "HTML", "PNG", "MB", "npz", "npy", "zip", "pickle", "NaN", "inf", "tanh", "sigmoid", "Python",
     "Home", "End",  # keys, named as printed on the keyboard (the gates player)
 }
 CODE_NAMES = {  # tensor and argument names the app shows as they are spelled in code
@@ -126,6 +126,19 @@ def _player_strings(blob: bytes, out: list[str]) -> None:
                                                    header["maps_title"]])
 
 
+def _arith_strings(blob: bytes, out: list[str]) -> None:
+    """The step arithmetic's headings, notes and sentences (ui/arith.py), placeholders filled;
+    its six lines are formulas, the same in every language."""
+    from ui.player import read_payload
+
+    header, _ = read_payload(blob)
+    fields = {"unit": 1, "step": 1, "f": "0", "i": "0", "g": "0", "o": "0", "tc": "0",
+              "c_prev": "0", "c": "0"}
+    says = [t for levels in header["says"].values() for t in levels.values()]
+    out.extend(text.format(**fields) for text in [*header["text"].values(), *says,
+                                                   header["change"]])
+
+
 def _title(title) -> str:
     if isinstance(title, dict):
         return str(title.get("text", ""))
@@ -151,7 +164,10 @@ def shown_text(at) -> list[str]:
         if type(proto).__name__ == "PlotlyChart":
             _figure_strings(json.loads(proto.spec), out)
         elif type(proto).__name__ == "BidiComponent" and proto.bytes:  # the gates player
-            _player_strings(proto.bytes, out)
+            if proto.component_name == "lstm_viz.arith":  # and its step's arithmetic
+                _arith_strings(proto.bytes, out)
+            else:
+                _player_strings(proto.bytes, out)
         else:
             _proto_strings(proto, out)
     for frame in at.dataframe:
