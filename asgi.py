@@ -11,7 +11,8 @@ into the cache (about a minute on two cores; ``python -m serve`` does it ahead);
 cache cannot be written the server still starts and sends them uncompressed.
 
 Before the server takes its first session, :func:`preload` imports ``ui/preload.py``
-(pandas in full, Plotly's validators and JSON encoder): the server opens its port only
+(pandas in full, Plotly's validators and JSON encoder) and runs its ``warm_server`` (every
+module the page scripts import, and Streamlit's own first-run work): the server opens its port only
 after its lifespan has started, so even a class that connects in the same second as the
 health check answers finds them loaded (issue 14, the first burst). It then starts
 ``ui/cache.py``'s collector of finished runs' garbage, with what is loaded so far frozen
@@ -43,7 +44,7 @@ async def preload(_app):
     """st.App's lifespan: import what the page scripts would import lazily, once, before
     uvicorn listens (a few seconds at the start; nothing is being served yet)."""
     began = time.perf_counter()
-    importlib.import_module("ui.preload")
+    importlib.import_module("ui.preload").warm_server()  # the pages' imports too
     importlib.import_module("ui.cache").start_collector(freeze=True)  # docs/deploy.md, Memory
     get_logger("lstm_viz.serve").info(
         "preloaded ui.preload before the first session in %.1f s", time.perf_counter() - began)

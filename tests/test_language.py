@@ -9,7 +9,7 @@ import pytest
 from conftest import PAGES, ROOT, assert_clean
 from google.protobuf.message import Message
 
-from text.i18n import LANG_NAMES
+from text.i18n import LANG_NAMES, tr
 from ui import keys
 from ui.upload import KERAS_SNIPPET, PYTORCH_SNIPPET
 
@@ -270,6 +270,17 @@ def test_chinese_page_has_no_english_label(page, query):
     assert not leaks(at)
 
 
+def test_the_token_vectors_table_speaks_chinese_once_opened():
+    """/gates draws its vocabulary table only while its expander is open (ui/step_detail.py):
+    the views above never show it, so it is opened here."""
+    at = open_page("gates", lang="zh", model="pronoun-zh")
+    at.session_state[keys.EMBEDDING] = True
+    at.run()
+    assert_clean(at)
+    assert at.dataframe and tr("word.token", "zh") in at.dataframe[0].value.columns
+    assert not leaks(at)
+
+
 def test_english_words_are_found():
     # The check itself: an English label is caught, names, symbols and the learner's text are not.
     assert english_words("遗忘门 forget gate", set()) == ["forget", "gate"]
@@ -280,8 +291,6 @@ def test_english_words_are_found():
 
 
 def test_the_check_reads_widgets_and_figures():
-    from text.i18n import tr
-
     texts = shown_text(open_page("gates", lang="zh", model="random"))  # with its examples
     for shown in (tr("gates.seq.help", "zh"), tr("gates.ex.wave", "zh"), tr("mode.chars", "zh"),
                   tr("fig.gates.title", "zh", unit=1), tr("gate.f", "zh"), "▶ 播放"):

@@ -14,6 +14,7 @@ from player_payload import (
 )
 
 from lstm_viz import LSTM, demos
+from lstm_viz.explain import fmt
 from lstm_viz.inputs import encode
 from text.i18n import tr
 from ui import compute, keys
@@ -367,3 +368,21 @@ def test_the_open_model_is_named_outside_the_folded_settings(query, model):
     assert said in [c.value for c in at.caption]
     presented = open_page("gates", present=1, **query)
     assert said not in [c.value for c in presented.caption], "the projector's first screen"
+
+
+def test_the_token_vectors_are_drawn_when_their_expander_is_opened():
+    """The vocabulary's table (st.dataframe: the browser's data grid and Arrow formatting) is
+    sent only while its expander is open, not on every first load; opened, it lists every
+    token of the sequence with its vector as the arithmetic prints it."""
+    at = open_page("gates", model="random", mode="words", seq="the cat saw the dog")
+    assert_clean(at)
+    x = encode("the cat saw the dog", "words", seed=0).x  # the random model's embedding
+    label = tr("gates.embedding", "en", dim=x.shape[1])
+    assert label in [e.label for e in at.expander] and not at.dataframe
+    at.session_state[keys.EMBEDDING] = True
+    at.run()
+    assert_clean(at)
+    table = at.dataframe[0].value
+    assert list(table.columns) == [tr("word.token", "en"), "x"]
+    assert list(table.iloc[:, 0]) == ["the", "cat", "saw", "dog"]
+    assert table.iloc[0, 1] == ", ".join(fmt(v) for v in x[0])

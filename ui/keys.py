@@ -49,3 +49,4 @@ UNIT = "unit"
 UPLOAD_FILE = "upload_file"
 LIVE_FOLLOW = "live_follow"  # a student's "follow the teacher" toggle
 PLAYER = "gates_player"  # the gates player's state: {"at": {"step", "unit", "rev"}}
+EMBEDDING = "gates_embedding"  # /gates' token vectors open? (their table is drawn only then)

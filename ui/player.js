@@ -322,8 +322,12 @@ class Player {
       return;
     }
     if (!this.drawn) {
+      // The first drawing is made at the step and unit already: two newPlot calls and no
+      // animate or relayout after them (those took 0.2-0.4 s more before the first chart).
       this.drawn = true;
       this.fit = this.fitted();
+      this.shownUnit = null; // the dashed rows and the note are set for unit u below
+      const at = this.shown(s, u);
       const narrow = this.fit === this.h.narrow;
       this.root.dataset.fit = narrow ? "narrow" : "wide"; // (tests)
       // On a phone the toolbar would cover the titles it sits on; its zoom has no room there.
@@ -332,24 +336,45 @@ class Player {
       const config = { ...this.h.config, responsive: true, displayModeBar: bar };
       const diagram = JSON.parse(JSON.stringify(this.fit.diagram));
       const maps = this.mapsFigure(this.fit);
+      at.points.forEach((update, k) => { // what animate would set, set before the drawing
+        const trace = diagram.data[at.traces[k]];
+        const marker = update.marker && { ...trace.marker, ...update.marker };
+        Object.assign(trace, update, marker ? { marker } : {});
+      });
+      if (this.fit.title) diagram.layout.title = { ...(diagram.layout.title || {}), text: at.title };
+      Object.assign(maps.layout, this.mapsMoves(maps.layout, s, u));
       await Plotly.newPlot(this.diagramDiv, diagram.data, diagram.layout, config);
       await Plotly.newPlot(this.mapsDiv, maps.data, maps.layout, config);
       this.mapsDiv.on("plotly_click", (e) => {
         const p = e && e.points && e.points[0];
         if (p && p.data && p.data.type === "heatmap") { this.pause(); this.go(p.x, p.y, "now"); }
       });
-      this.shownUnit = null;
+      this.shownUnit = u;
+    } else {
+      const at = this.shown(s, u);
+      // plotly.js's animate without a redraw restyles only the points of these two scatter
+      // traces; a restyle would plot the whole diagram again (its lines and labels too).
+      await Plotly.animate(this.diagramDiv, { data: at.points, traces: at.traces },
+        { mode: "immediate", transition: { duration: 0 }, frame: { duration: 0, redraw: false } });
+      if (this.shownUnit !== u && this.fit.title) // a projector's diagram has none
+        await Plotly.relayout(this.diagramDiv, { "title.text": at.title });
+      await Plotly.relayout(this.mapsDiv, this.mapsMoves(this.mapsDiv.layout, s, u));
+      this.shownUnit = u;
     }
     // The toolbars stay for the mouse; the keyboard has the player's own controls and keys.
     for (const button of this.chart.querySelectorAll(".modebar-btn")) button.tabIndex = -1;
-    const tr = this.h.traces, gates = this.h.gates, symbols = this.h.symbols;
-    const colours = this.h.colours;
+    this.root.dataset.drawn = `${s + 1}:${u + 1}`; // what the chart shows (tests)
+  }
+
+  // What the diagram shows at step s of unit u: the gate boxes' text, colour and hover, and
+  // the states' labels (updates of the traces at.traces), and its title.
+  shown(s, u) {
+    const gates = this.h.gates, symbols = this.h.symbols, colours = this.h.colours;
     const colour = gates.map((q) => colours[q].colours[this.k2(q, s, u) - colours[q].lo]);
     const hover = gates.map((q) => `${symbols[q]} = ${fmt(this.k3(q, s, u), 3)}`);
-    // plotly.js's animate without a redraw restyles only the points of these two scatter
-    // traces; a restyle would plot the whole diagram again (its lines and labels too).
-    await Plotly.animate(this.diagramDiv, {
-      data: [
+    return {
+      traces: [this.h.traces.boxes, this.h.traces.states],
+      points: [
         { text: gates.map((q) => `<b>${symbols[q]}</b><br>${fmt(this.k2(q, s, u), 2)}`),
           marker: { color: colour }, hovertext: hover },
         { text: [
@@ -359,16 +384,20 @@ class Player {
           `x<sub>t</sub>: ${this.h.labels[s]}`,
         ] },
       ],
-      traces: [tr.boxes, tr.states],
-    }, { mode: "immediate", transition: { duration: 0 }, frame: { duration: 0, redraw: false } });
-    // The frame and the dashed rows move as a whole new shapes array (and the note as a new
-    // annotations array): plotly.js redraws only those, in about 2 ms, where an edit of one
-    // shape's x0 or one note's text replots all six heatmaps (about 100 ms at T=40, H=16).
-    const frame = this.h.frame_shape, layout = this.mapsDiv.layout, moves = {};
+      title: this.fit.title ? fill(this.fit.title, { unit: u + 1 }) : "",
+    };
+  }
+
+  // The maps' frame at step s and, when the unit changes, the dashed rows and the note that
+  // name unit u: as a whole new shapes array (and annotations array), which plotly.js redraws
+  // alone, in about 2 ms, where an edit of one shape's x0 or one note's text replots all six
+  // heatmaps (about 100 ms at T=40, H=16).
+  mapsMoves(layout, s, u) {
+    const frame = this.h.frame_shape, moves = {};
     const shapes = layout.shapes.map((shape) => ({ ...shape }));
     shapes[frame].x0 = s + 0.5;
     shapes[frame].x1 = s + 1.5;
-    if (this.shownUnit !== u) { // the dashed rows, the maps' note and the title name the unit
+    if (this.shownUnit !== u) {
       for (let k = 0; k < frame; k++) {
         shapes[k].y0 = u + 0.5;
         shapes[k].y1 = u + 1.5;
@@ -376,13 +405,9 @@ class Player {
       const notes = layout.annotations.map((note) => ({ ...note }));
       notes[this.h.maps_note].text = fill(this.fit.maps_title, { unit: u + 1 });
       moves.annotations = notes;
-      if (this.fit.title) // a projector's diagram has none: the spoken line above says it
-        await Plotly.relayout(this.diagramDiv, { "title.text": fill(this.fit.title, { unit: u + 1 }) });
-      this.shownUnit = u;
     }
     moves.shapes = shapes;
-    await Plotly.relayout(this.mapsDiv, moves);
-    this.root.dataset.drawn = `${s + 1}:${u + 1}`; // what the chart shows (tests)
+    return moves;
   }
 
   mapsFigure(fit) { // the maps from Python, with their values filled in

@@ -30,9 +30,19 @@ def show(view: GatesView, lang: str) -> None:
     st.caption(tr("player.sync", lang))
     arith.show(view, lang, unit)  # drawn in the browser at every step the player shows
     if seq.mode != "numbers":
-        with st.expander(tr("gates.embedding", lang, dim=trace.x.shape[1])):
-            st.dataframe({tr("word.token", lang): [tok for tok, _ in seq.vocabulary()],
-                          "x": [", ".join(fmt(v, DIGITS) for v in vec)
-                                for _, vec in seq.vocabulary()]}, hide_index=True)
+        vocabulary(seq, trace.x.shape[1], lang)
     share.gates_downloads(view, unit - 1, step - 1, lang)
     share.link_box(lang)
+
+
+def vocabulary(seq, dim: int, lang: str) -> None:
+    """Every token's vector, in a folded expander whose table is drawn only while it is open:
+    the table (st.dataframe) loads Streamlit's data grid and Arrow formatting (about 0.25 MB
+    of script) into the browser, which a closed expander would otherwise fetch and run while
+    the player starts. Opening it reruns this fragment (a step's rerun)."""
+    box = st.expander(tr("gates.embedding", lang, dim=dim), key=keys.EMBEDDING,
+                      on_change="rerun")
+    if box.open:
+        box.dataframe({tr("word.token", lang): [tok for tok, _ in seq.vocabulary()],
+                       "x": [", ".join(fmt(v, DIGITS) for v in vec)
+                             for _, vec in seq.vocabulary()]}, hide_index=True)
