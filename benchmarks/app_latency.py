@@ -80,12 +80,25 @@ DRAWN_AT = """(want) => {
     return root && root.dataset.drawn === want ? performance.now() : false;
 }"""
 # When the learner's key went down, clocked in the page (not when Playwright sent it).
-KEY_CLOCK = """() => document.addEventListener('keydown',
-    () => { window.__keyAt = performance.now(); }, {capture: true})"""
-# The step's arithmetic (ui/arith.js, its own component below the player) names the step.
+# The clock of the learner's key, and of the frame that first draws the step's arithmetic
+# (ui/arith.js, its own component below the player) naming each step: a MutationObserver
+# notes the change as it happens and times the next animation frame (the one that paints
+# it), so the time does not depend on when this script asks (it waits for the diagram first).
+KEY_CLOCK = """() => {
+    document.addEventListener('keydown', () => { window.__keyAt = performance.now(); },
+                              {capture: true});
+    window.__arithAt = {};
+    new MutationObserver(() => {
+        const h = document.querySelector('.lstm-arith .ar-heading');
+        const text = h ? h.textContent : '';
+        if (!text || text in window.__arithAt) return;
+        window.__arithAt[text] = null;  // changed; timed at the frame that draws it
+        requestAnimationFrame(() => { window.__arithAt[text] = performance.now(); });
+    }).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
 ARITHMETIC_AT = """(heading) => {
-    const h = document.querySelector('.lstm-arith .ar-heading');
-    return h && h.textContent.startsWith(heading) ? performance.now() : false;
+    const seen = Object.keys(window.__arithAt).find((text) => text.startsWith(heading));
+    return seen && window.__arithAt[seen] !== null ? window.__arithAt[seen] : false;
 }"""
 
 
@@ -219,6 +232,7 @@ def change_to_redrawn(context, url: str, T: int, H: int, repeats: int) -> dict:
     drawn, arithmetic, step_sizes = [], [], []
     for step in range(2, repeats + 2):
         received.clear()
+        page.evaluate("window.__arithAt = {}")  # this step's heading, from now on
         chart.press("ArrowRight")
         t0 = page.evaluate("window.__keyAt")
         d = page.wait_for_function(DRAWN_AT, arg=f"{step}:1", polling="raf").json_value()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from lstm_viz.explain import fmt
 from ui import keys
 from ui.player import read_payload
 
@@ -90,12 +91,11 @@ def arithmetic_inputs(at, step: int | None = None) -> list[str]:
     header, arrays = arith_data(at)
     step = url_step(at) if step is None else step
 
-    def vector(name: str) -> str:
-        rows = arrays[name].reshape(header["steps"], -1)
-        return ", ".join(_fmt3(int(k)) for k in rows[step - 1])
-    return [f"xₜ = [{vector('x')}]", f"hₜ₋₁ = [{vector('h_prev')}]"]
+    x = arrays["x"].reshape(header["steps"], -1)[step - 1]
+    h_prev = player_values(at, "h")[step - 2] if step > 1 else player_data(at)[1]["h0"] / 1000
+    return [f"xₜ = [{', '.join(_fmt3(int(k)) for k in x)}]",  # h_{t-1}: the player's h
+            f"hₜ₋₁ = [{', '.join(fmt(v) for v in h_prev)}]"]
 
 
 def _fmt3(k: int) -> str:
-    from lstm_viz.explain import fmt
     return fmt(k / 1000)

@@ -2,7 +2,7 @@
 // player shows, for the unit whose numbers Python sent, filled in here at every step.
 //
 // The player (ui/player.js) says where it is with the window event "lstm-viz-at" and in
-// window.__lstmVizAt ({run, step, unit}). Lines are lstm_viz.explain.LINES: "{k}" the k-th
+// window.__lstmVizAt ({run, step, unit, hPrev}: hPrev is h_{t-1} of every unit, from its data). Lines are lstm_viz.explain.LINES: "{k}" the k-th
 // number of the line, "{k:p}" in parentheses when negative, "{k:r}" "=" (1) or "≈" (0).
 // Everything is set as textContent: the learner's tokens are never read as HTML.
 
@@ -50,7 +50,7 @@ class Panel {
       this.heading.textContent = fill(this.h.text.loading, { unit: at.unit });
       return;
     }
-    this.draw(step);
+    this.draw(step, at.hPrev);
   }
 
   numbers(s, line) { // the numbers of line `line` at 0-based step s
@@ -83,14 +83,15 @@ class Panel {
     return Array.from(a.subarray(s * n, (s + 1) * n), (k) => fmt(k, 3)).join(", ");
   }
 
-  draw(step) {
+  draw(step, hPrev) {
     const s = step - 1, tx = this.h.text;
     this.root.dataset.step = String(step); // what the panel shows (tests)
     this.root.dataset.unit = String(this.h.unit);
     this.heading.textContent = fill(tx.heading, { step, unit: this.h.unit });
     this.inputHeading.textContent = fill(tx.input_at, { step });
     this.token.textContent = `${tx.token}: ${this.h.tokens[s]}`;
-    this.inputs.textContent = `xₜ = [${this.vector("x", s)}]\nhₜ₋₁ = [${this.vector("h_prev", s)}]`;
+    const h = Array.from(hPrev, (k) => fmt(k, 3)).join(", "); // the player's h_{t-1}
+    this.inputs.textContent = `xₜ = [${this.vector("x", s)}]\nhₜ₋₁ = [${h}]`;
     const finite = this.a.finite[s] === 1;
     this.root.dataset.finite = String(finite);
     this.missing.textContent = finite ? "" : tx.not_finite;

@@ -11,7 +11,8 @@ that it is loading the unit, never another unit's numbers under its name.
 Numbers travel as the integers the learner reads, in thousandths (``DIGITS``), with 1 and
 0 for "=" and "≈" (:meth:`lstm_viz.explain.StepExplanation.numbers`), in the player's
 wire format (:func:`ui.player.pack`): ``lines`` (T, 38), ``finite`` (T,) 1 where the step's
-arithmetic exists, ``x`` (T, X) and ``h_prev`` (T, H) what went into each step.
+arithmetic exists, ``x`` (T, X) what went into each step; hₜ₋₁ comes from the player, whose
+data holds h at every step (ui/player.js sends it with the step).
 """
 
 from __future__ import annotations
@@ -93,8 +94,7 @@ def payload(view: GatesView, lang: str, unit: int) -> bytes:
                   high=round(HIGH * 10 ** DIGITS), low=round(LOW * 10 ** DIGITS),
                   **_texts(lang))
     arrays = [player.encoded("lines", rows), ("finite", finite),
-              player.encoded("x", player.thousandths(run.trace.x)),
-              player.encoded("h_prev", player.thousandths(run.trace.h_prev))]
+              player.encoded("x", player.thousandths(run.trace.x))]
     return player.pack(header, arrays)
 
 

@@ -289,9 +289,12 @@ class Player {
   }
 
   // The step's arithmetic (ui/arith.js, a component of its own below) follows this step and
-  // unit at once: it reads them from this event, and from window.__lstmVizAt when it mounts.
+  // unit at once: it reads them from this event, and from window.__lstmVizAt when it mounts,
+  // with h_{t-1} of every unit (thousandths), which only the player's data holds.
   tell() {
-    const at = { run: this.h.run, step: this.step, unit: this.unit };
+    const s = this.step - 1;
+    const hPrev = Array.from({ length: this.H }, (_, u) => this.before("h", s, u));
+    const at = { run: this.h.run, step: this.step, unit: this.unit, hPrev };
     window.__lstmVizAt = at;
     window.dispatchEvent(new CustomEvent("lstm-viz-at", { detail: at }));
   }
