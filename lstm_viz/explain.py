@@ -24,8 +24,8 @@ import numpy as np
 from lstm_viz.cell import GATES, LSTM, LSTMTrace
 from lstm_viz.gates import DISPLAY, QUANTITIES
 
-__all__ = ["DIGITS", "LINES", "GateTerms", "StepExplanation", "carry", "explain_step", "fill",
-           "fmt", "level"]
+__all__ = ["DIGITS", "GATE_LINES", "LINES", "GateTerms", "StepExplanation", "carry",
+           "explain_step", "fill", "fmt", "level"]
 
 HIGH, LOW = 0.8, 0.2  # a gate above HIGH is "open", below LOW "shut"
 DIGITS = 3  # decimals of every number in the arithmetic of a step
@@ -116,15 +116,23 @@ def _rel(holds: bool) -> str:
 
 
 # The six lines of a step's arithmetic, in the order the cell computes them (the four
-# layers in display order, then Cₜ and hₜ), as templates: ``{k}`` is the k-th number of
-# the line as shown, ``{k:p}`` the same in parentheses when negative, ``{k:r}`` "=" when
-# the k-th number is 1 and "≈" when 0 (see :func:`fill`). Python fills them here; the
-# gates page's browser fills the same templates with the same numbers (ui/arith.py).
-_GATE_LINE = "{sym} = {act}(W_{g}·xₜ + U_{g}·hₜ₋₁ + b_{g}) = {act}({{0:p}} + {{1:p}} + {{2:p}}) " \
-             "= {act}({{3}}) {{4:r}} {{5}}"
+# layers in display order, GATE_LINES: gate → its line; then Cₜ and hₜ), as templates:
+# ``{k}`` is the k-th number of the line as shown, ``{k:p}`` the same in parentheses when
+# negative, ``{k:r}`` "=" when the k-th number is 1 and "≈" when 0 (see :func:`fill`).
+# Python fills them here; the gates page's browser fills the same templates with the same
+# numbers (ui/arith.py).
+GATE_LINES = {k: n for n, k in enumerate(q for q in DISPLAY if QUANTITIES[q].is_layer)}
+
+
+def _gate_line(g: str) -> str:
+    """The template of gate ``g``'s line: its pre-activation's parts, then σ or tanh."""
+    sym, act = QUANTITIES[g].symbol, QUANTITIES[g].activation
+    return (f"{sym} = {act}(W_{g}·xₜ + U_{g}·hₜ₋₁ + b_{g}) = {act}({{0:p}} + {{1:p}} + {{2:p}}) "
+            f"= {act}({{3}}) {{4:r}} {{5}}")
+
+
 LINES: tuple[str, ...] = (
-    *(_GATE_LINE.format(sym=QUANTITIES[k].symbol, act=QUANTITIES[k].activation, g=k)
-      for k in DISPLAY if QUANTITIES[k].is_layer),
+    *(_gate_line(g) for g in GATE_LINES),
     "Cₜ = f·Cₜ₋₁ + i·C̃ₜ = {0:p}·{1:p} + {2:p}·{3:p} {4:r} {5:p} + {6:p} = {7}",
     "hₜ = o·tanh(Cₜ) = {0:p}·tanh({1}) {2:r} {0:p}·{3:p} {4:r} {5}",
 )
@@ -170,9 +178,7 @@ class GateTerms:
         The three parts are rounded to add up to the z shown (see :func:`carry`); the
         last sign is "≈" where the activation of the z shown rounds to another value.
         """
-        return fill(_GATE_LINE.format(sym=QUANTITIES[self.gate].symbol,
-                                      act=QUANTITIES[self.gate].activation, g=self.gate),
-                    self.numbers(digits), digits)
+        return fill(LINES[GATE_LINES[self.gate]], self.numbers(digits), digits)
 
     def numbers(self, digits: int = DIGITS) -> tuple[int, ...]:
         """The line's numbers: the three parts, z, whether σ or tanh of the z shown gives
@@ -251,7 +257,7 @@ class StepExplanation:
         if not self.finite:
             raise ValueError(f"not_finite: step {self.step}, unit {self.unit} holds inf or "
                              "NaN; there is no arithmetic to show")
-        layers = [self.gate(k).numbers(digits) for k in DISPLAY if QUANTITIES[k].is_layer]
+        layers = [self.gate(k).numbers(digits) for k in GATE_LINES]
         return layers + [self._cell_numbers(digits), self._hidden_numbers(digits)]
 
 

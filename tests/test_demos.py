@@ -299,10 +299,10 @@ def test_training_is_deterministic():
 
 @pytest.mark.parametrize("name", ["pronoun-en", "pronoun-zh"])
 def test_batches_note_the_longest_distance_a_replay_of_the_stream_finds(name):
-    """What Batches notes while training draws is what replaying the stream finds, and
+    """What NotingBatches notes while training draws is what replaying the stream finds, and
     its batches are task.batch's (the same random draws)."""
     r = replace(train_demos.RECIPES[name], steps=40)
-    batches = train_demos.Batches(tasks.get(name), r.batch)
+    batches = train_demos.NotingBatches(tasks.get(name), r.batch)
     a, b = np.random.default_rng(r.seed), np.random.default_rng(r.seed)
     for _ in range(r.steps):
         for x, y in zip(batches(a), tasks.get(name).batch(b, r.batch), strict=True):

@@ -16,7 +16,7 @@ For the pronoun demos two more sets are measured, both never trained on:
 - the hand-written *held-out families* of ``lstm_viz/demos/held_out.txt``: sentence shapes
   the generator never makes (:func:`held_out_families`);
 - *far* stories (:func:`far_stories`) whose last pronoun lies at twice the longest
-  subject-to-pronoun distance of the training stories (noted by :class:`Batches` as the
+  subject-to-pronoun distance of the training stories (noted by :class:`NotingBatches` as the
   training draws them; ``--measure`` finds it again by replaying the training stream,
   :func:`training_max_distance`), half of them with every object in the run of the
   other gender.
@@ -189,7 +189,7 @@ RECIPES = {
 }
 
 
-class Batches:
+class NotingBatches:
     """``train``'s batches (``task.batch(rng, size)``: the same draws), noting as they are
     drawn the longest subject-to-pronoun distance of their stories (pronoun tasks; 0
     otherwise): what :func:`training_max_distance` finds by replaying the stream, without
@@ -210,7 +210,7 @@ class Batches:
 
 
 def train_demo(name: str, steps: int | None = None, recipe: Recipe | None = None,
-               batches: Batches | None = None) -> TrainResult:
+               batches: NotingBatches | None = None) -> TrainResult:
     """Train demo ``name`` from its recipe (``steps`` overrides the recipe's, for tests;
     ``recipe`` the whole recipe, for a search; ``batches``, made for the recipe's task
     and batch size, to read its ``longest`` afterwards)."""
@@ -218,8 +218,8 @@ def train_demo(name: str, steps: int | None = None, recipe: Recipe | None = None
     task = get(r.task)
     model = TokenModel.random(task.vocab, task.labels, r.embed_dim, (r.units,), seed=r.seed,
                               forget_bias=r.forget_bias, dtype=np.dtype(r.dtype))
-    return train(model, batches or Batches(task, r.batch), r.steps if steps is None else steps,
-                 lr=r.lr, clip=r.clip, seed=r.seed)
+    return train(model, batches or NotingBatches(task, r.batch),
+                 r.steps if steps is None else steps, lr=r.lr, clip=r.clip, seed=r.seed)
 
 
 def stories(task: Task, seed: int, stream: int, n: int) -> list[Example]:
@@ -369,7 +369,7 @@ def build(name: str, recipe: Recipe | None = None) -> tuple[TokenModel, float, f
     search); the files are not written here."""
     r = recipe or RECIPES[name]
     cpu = time.process_time()
-    batches = Batches(get(r.task), r.batch)
+    batches = NotingBatches(get(r.task), r.batch)
     result = train_demo(name, recipe=r, batches=batches)
     cpu = time.process_time() - cpu
     model = as_float32(result.model)
@@ -384,7 +384,7 @@ def with_measurements(model: TokenModel, name: str, r: Recipe, meta: dict,
                       longest: int | None = None) -> TokenModel:
     """The model with its units and every measured number added to ``meta``; ``longest``,
     the longest subject-to-pronoun distance of the training stories, as the training noted
-    it (:class:`Batches`), or None to replay the training stream for it
+    it (:class:`NotingBatches`), or None to replay the training stream for it
     (:func:`training_max_distance`)."""
     task = get(r.task)
     units = find_units(model, task, stories(task, r.seed, PROBE_STREAM, PROBE_N))

@@ -23,8 +23,7 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from lstm_viz.explain import DIGITS, HIGH, LINES, LOW, explain_step
-from lstm_viz.gates import DISPLAY, QUANTITIES
+from lstm_viz.explain import DIGITS, GATE_LINES, HIGH, LINES, LOW, explain_step
 from text.i18n import tr
 from ui import compute, player
 from ui.views import HASH_FUNCS, GatesView
@@ -34,7 +33,6 @@ __all__ = ["payload", "show"]
 HERE = Path(__file__).resolve().parent
 NAME = "lstm_viz.arith"
 WIDTHS = tuple(1 + max(map(int, re.findall(r"\{(\d+)", line))) for line in LINES)  # numbers a line
-GATE_LINES = {k: n for n, k in enumerate(q for q in DISPLAY if QUANTITIES[q].is_layer)}
 SAYS = {"forget": "f", "input": "i", "output": "o"}  # sentence → the gate whose level picks it
 TEXT_KEYS = {"heading": "gates.arith", "input_at": "gates.input_at", "token": "word.token",
              "not_finite": "explain.not_finite", "loading": "arith.loading"}
@@ -52,12 +50,7 @@ _COMPONENT = _register()
 
 
 def _component():
-    """Registered with the runtime that runs this script (see ui/player.py)."""
-    from streamlit.runtime import Runtime
-
-    if Runtime.exists() and Runtime.instance().bidi_component_registry.get(NAME) is None:
-        return _register()
-    return _COMPONENT
+    return player.in_runtime(NAME, _register, _COMPONENT)
 
 
 def _numbers(run, unit: int) -> tuple[np.ndarray, np.ndarray]:

@@ -97,15 +97,20 @@ def _register():
 _COMPONENT = _register()
 
 
-def _component():
-    """The player, registered with the runtime that runs this script: components are kept
-    per runtime (AppTest makes one per test); Streamlit 1.67 registers again by itself when
-    a runtime lacks one, 1.65 (Python 3.10's newest) does not."""
+def in_runtime(name: str, register, component):
+    """``component`` (named ``name``), or a fresh ``register()`` when the runtime that runs
+    this script lacks it: components are kept per runtime (AppTest makes one per test);
+    Streamlit 1.67 registers again by itself when a runtime lacks one, 1.65 (Python 3.10's
+    newest) does not."""
     from streamlit.runtime import Runtime
 
-    if Runtime.exists() and Runtime.instance().bidi_component_registry.get(NAME) is None:
-        return _register()
-    return _COMPONENT
+    if Runtime.exists() and Runtime.instance().bidi_component_registry.get(name) is None:
+        return register()
+    return component
+
+
+def _component():
+    return in_runtime(NAME, _register, _COMPONENT)
 
 
 # ---- the numbers, as the learner reads them ---------------------------------------------
