@@ -218,13 +218,16 @@ def gates_figure(trace, tokens, unit: int = 0, step: int = 0, lang: str = "en") 
 
 
 def player_figures(trace, tokens, unit: int = 0, step: int = 0, lang: str = "en",
-                   fit: Fit = FITS["wide"]) -> tuple[go.Figure, go.Figure]:
+                   fit: Fit = FITS["wide"], validate: bool = True) -> tuple[go.Figure, go.Figure]:
     """What ``ui/player.js`` draws and steps through in the browser, as two figures so that
     a step redraws only what changes: the cell ``diagram`` (its boxes and state labels are
     restyled at each step) and the six ``maps`` with no values (the player sends those once,
     as compact arrays, and fills ``z``), the step's frame and the unit's dashed rows drawn
     as shapes (moved at each step or unit). The last shape is the step's frame.
     Arguments as for :func:`gates_figure`; ``fit`` sizes the text for a kind of screen.
+    ``validate=False`` skips plotly.py's check of every property as the figures are built
+    (four fifths of their cost: the player builds four at every new run); the JSON is the
+    same (tests/test_player.py).
     """
     T, H = _check(trace, tokens, unit, step)
     tokens = list(tokens)
@@ -235,9 +238,10 @@ def player_figures(trace, tokens, unit: int = 0, step: int = 0, lang: str = "en"
     shapes, annotations, ops = _skeleton(lang, fit)
     top = (MARGIN_T + (24 if fit.wrap_titles else 0)) if fit.title_font else 10  # the title
     bottom = 10
-    title = dict(text=_title("fig.gates.title", lang, fit, unit=unit + 1) if fit.title_font
-                 else "", font=dict(size=fit.title_font or None))
+    title = (dict(text=_title("fig.gates.title", lang, fit, unit=unit + 1),
+                  font=dict(size=fit.title_font)) if fit.title_font else dict(text=""))
     diagram = go.Figure(
+        _validate=validate,
         data=[ops, _boxes_trace(*parts["boxes"][0], size=fit.box_px, font=fit.box_font),
               _states_trace(parts["states"][0], fit)],
         layout=dict(template=TEMPLATE, height=top + fit.diagram_px + bottom, showlegend=False,
@@ -253,7 +257,7 @@ def player_figures(trace, tokens, unit: int = 0, step: int = 0, lang: str = "en"
                  line=dict(color=INK, width=3 if T <= 100 else 2))
     top = 10 + (36 if fit.wrap_titles else 0)  # the maps' title on three lines
     left, right = fit.maps_margin or (fit.margin, fit.margin)
-    maps = go.Figure(data=maps, layout=dict(
+    maps = go.Figure(_validate=validate, data=maps, layout=dict(
         template=TEMPLATE, height=top + bands.plot + MARGIN_B, showlegend=False,
         margin=dict(l=left, r=right, t=top, b=MARGIN_B), **axes,
         shapes=rows + [frame], annotations=notes))

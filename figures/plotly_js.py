@@ -21,9 +21,10 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
-__all__ = ["TRACES", "install", "served_name", "source"]
+__all__ = ["TRACES", "install", "loader", "served_name", "source"]
 
 VENDORED = Path(__file__).resolve().parent / "vendor" / "plotly-cartesian.min.js"
+LOADER = Path(__file__).resolve().parent / "load_plotly.js"
 VENDORED_SHA256 = "79542150855a52c567260e3137095dbe2b744e6d702a5cabe67da246942fba7a"
 # The trace types of the cartesian bundle (its package's README): what the player may draw.
 TRACES = frozenset({"bar", "box", "contour", "heatmap", "histogram", "histogram2d",
@@ -33,6 +34,14 @@ TRACES = frozenset({"bar", "box", "contour", "heatmap", "histogram", "histogram2
 def source() -> Path:
     """The vendored plotly.js bundle that the player loads."""
     return VENDORED
+
+
+@cache
+def loader() -> str:
+    """``loadPlotly(src)``, the JavaScript that runs the bundle in a page once (a promise
+    of ``window.Plotly``): the player's (ui/player.py) and the gates page's HTML's
+    (serve/early.py), one function for both."""
+    return LOADER.read_text(encoding="utf-8")
 
 
 @cache

@@ -1,22 +1,25 @@
-"""The gates page asks for its plotly.js in its first HTML, not after its player appears.
+"""The gates page asks for its plotly.js in its first HTML, and runs it before its player
+appears.
 
 Without help, a fresh browser opening ``/gates`` boots Streamlit's frontend, waits for the
 page script's first messages, mounts the player, and only then fetches plotly.js and runs it
 (a few hundred milliseconds of the browser's main thread before any chart; issue 17). The
-player needs nothing but ``window.Plotly`` (``ui/player.js`` ``loadPlotly`` uses it when it
-is there), so the page's HTML can ask for the file at the start: :class:`EarlyScript` adds one
-``<link rel="preload" … as="script">`` to the ``<head>`` of Streamlit's ``index.html`` when it
-is the answer to a page that draws the player; the browser downloads the file while the
-frontend starts, and the player runs it from the cache.
+player needs nothing but ``window.Plotly`` (``loadPlotly`` of ``figures/load_plotly.js``
+uses it when it is there), so the page's HTML can take care of it: :class:`EarlyScript` adds
+to the ``<head>`` of Streamlit's ``index.html``, when it is the answer to a page that draws
+the player, a ``<link rel="preload" … as="script">`` (the browser downloads the file while
+the frontend starts) and an inline script that runs the file, through that same
+``loadPlotly``, once the window has loaded and the browser is idle: while the frontend
+waits for the server's first messages and for its lazily loaded parts, which is when the
+player would otherwise be waiting for nothing but plotly.js.
 
-Running it earlier was tried twice and dropped: a ``<script defer>`` ran it before
-Streamlit's frontend had started (the first chart came later), and a small inline script
-that ran it at the window's ``load`` event gave no measurable gain in
-``benchmarks/first_load.py`` (medians of 5 fresh loads, alternated with the preload alone:
-3.29 and 3.43 s against 3.28 and 3.17 s, load average 1.7–4).
+Tried and dropped: a ``<script defer>`` ran it before Streamlit's frontend had started (the
+first chart came later), and running it at the ``load`` event itself, without waiting for
+the browser to be idle, gave no measurable gain (3.29 and 3.43 s against 3.28 and 3.17 s).
+What the idle start gains is in README (issue 17, ``benchmarks/first_load.py``).
 
-The tag is constant text made here from the file's content-hashed name; nothing from the
-request goes into it. A rewritten page goes without ``ETag``/``Last-Modified`` (Streamlit's
+The tags are constant text made here from the file's content-hashed name; nothing from the
+request goes into them. A rewritten page goes without ``ETag``/``Last-Modified`` (Streamlit's
 validators describe its own file); the request's conditional and ``Accept-Encoding`` headers
 are dropped, so it is always answered in full and plain (8 kB, ``no-cache`` as before;
 Streamlit would gzip it to 3 kB). Any other path, method, status or
@@ -25,6 +28,7 @@ encoding passes through untouched.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 from figures import plotly_js
@@ -36,10 +40,18 @@ DROPPED_REQUEST = {b"if-none-match", b"if-modified-since", b"accept-encoding"}
 DROPPED_ANSWER = {b"content-length", b"etag", b"last-modified"}
 
 
-def preload_tag(src: str) -> bytes:
-    """The tag added to the page: relative like Streamlit's own ``./static/…`` links, so it
-    resolves under a base URL path as the player's own request does."""
-    return f'<link rel="preload" href="{src}" as="script" />'.encode()
+def early_tags(src: str) -> bytes:
+    """The tags added to the page: the preload, relative like Streamlit's own ``./static/…``
+    links, so it resolves under a base URL path as the player's own request does; and the
+    script that runs the file once the page has loaded and the browser is idle (Safari has
+    no ``requestIdleCallback``: there it waits for nothing but the ``load`` event)."""
+    run = ('addEventListener("load", () => {\n'
+           f"  const run = () => loadPlotly({json.dumps(src)}).catch(() => {{}});\n"
+           "  if (window.requestIdleCallback) requestIdleCallback(run, { timeout: 3000 });\n"
+           "  else setTimeout(run, 0);\n"
+           "});")
+    return (f'<link rel="preload" href="{src}" as="script" />\n'
+            f"<script>\n{plotly_js.loader()}{run}\n</script>").encode()
 
 
 def add_to_head(html: bytes, tag: bytes) -> bytes | None:
@@ -60,7 +72,7 @@ class EarlyScript:
 
             base_url = config.get_option("server.baseUrlPath") or ""
         self.base_url = base_url
-        self.tag = preload_tag(src or f"app/static/{plotly_js.served_name()}")
+        self.tag = early_tags(src or f"app/static/{plotly_js.served_name()}")
 
     def page(self, scope) -> str | None:
         path = relative_path(scope, self.base_url)

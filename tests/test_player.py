@@ -3,6 +3,7 @@ from the catalogue, a compact payload) and its state round trip through AppTest 
 player's JavaScript is tested in Chromium: tests/test_browser.py)."""
 
 import hashlib
+import json
 import math
 
 import numpy as np
@@ -256,6 +257,22 @@ def test_player_figures_split_the_diagram_from_the_maps_and_leave_out_the_values
     assert len(rows) == len(MAPS) and all((r.y0, r.y1) == (2.5, 3.5) for r in rows)  # unit 3
     assert (frame.x0, frame.x1) == (3.5, 4.5) and frame.yref == "paper"  # step 4's column
     assert not maps.frames and not maps.layout.sliders and not diagram.layout.updatemenus
+
+
+@pytest.mark.parametrize("fit", ["wide", "narrow", "projector"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_player_figures_unchecked_are_the_checked_ones(fit, lang):
+    """The player builds its figures without plotly.py's checks (validate=False, for speed):
+    they must be the very figures the checked build gives, and the checked build must pass."""
+    from figures.gates import FITS, player_figures
+
+    seq = encode("我 们 a <b>b</b> c 𝑥", "words", seed=2)
+    trace = LSTM.random(seq.x.shape[1], 5, seed=2).run(seq.x)
+    checked = player_figures(trace, seq.tokens, unit=1, step=4, lang=lang, fit=FITS[fit])
+    fast = player_figures(trace, seq.tokens, unit=1, step=4, lang=lang, fit=FITS[fit],
+                          validate=False)
+    for a, b in zip(checked, fast, strict=True):
+        assert json.loads(a.to_json()) == json.loads(b.to_json())
 
 
 # ---- the figures for a phone and for a projector ------------------------------------------

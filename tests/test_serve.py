@@ -32,7 +32,7 @@ from test_browser import streamlit_server
 from figures import plotly_js
 from figures.gates import FITS
 from serve.__main__ import main as serve_main
-from serve.early import EarlyScript
+from serve.early import EarlyScript, early_tags
 from serve.precompressed import (
     ENCODINGS,
     Bundle,
@@ -544,8 +544,13 @@ def test_the_gates_page_preloads_the_players_plotly_js():
     inner = html_app()
     status, headers, body = call(EarlyScript(inner, pages=["gates"], base_url=""), "/gates",
                                  {"Accept-Encoding": "gzip, br", "If-None-Match": '"abc"'})
-    tag = f'<link rel="preload" href="app/static/{plotly_js.served_name()}" as="script" />'
-    assert status == 200 and body == PAGE.replace(b"</head>", tag.encode() + b"\n  </head>")
+    tags = early_tags(f"app/static/{plotly_js.served_name()}")
+    assert status == 200 and body == PAGE.replace(b"</head>", tags + b"\n  </head>")
+    preload = f'<link rel="preload" href="app/static/{plotly_js.served_name()}" as="script" />'
+    assert tags.startswith(preload.encode())
+    # the script runs the player's own loader (one function for both) on the same file
+    assert plotly_js.loader().encode() in tags
+    assert f'loadPlotly("app/static/{plotly_js.served_name()}")'.encode() in tags
     assert headers["content-length"] == str(len(body))
     assert "etag" not in headers and "last-modified" not in headers, "validators were Streamlit's"
     assert headers["cache-control"] == "no-cache"

@@ -3,26 +3,10 @@
 //
 // Every label comes from Python (the catalogue); the learner's tokens are only ever set as
 // textContent, or as Python's Plotly-escaped copies (header.labels) inside the chart.
-// decode, fill, fmt and el come from ui/wire.js, which ui/player.py puts before this file.
+// decode, fill, fmt and el come from ui/wire.js, and loadPlotly from figures/load_plotly.js,
+// which ui/player.py puts before this file.
 
 const PLAYERS = new WeakMap(); // root element → its Player (the function runs on every rerun)
-
-function loadPlotly(src) {
-  if (window.Plotly) return Promise.resolve(window.Plotly);
-  if (!window.__lstmVizPlotly) {
-    window.__lstmVizPlotly = new Promise((resolve, reject) => {
-      const script = document.createElement("script");
-      script.src = new URL(src, document.baseURI).href; // this server: /app/static/…
-      script.onload = () => resolve(window.Plotly);
-      script.onerror = () => {
-        window.__lstmVizPlotly = null;
-        reject(new Error("plotly.js did not load"));
-      };
-      document.head.appendChild(script);
-    });
-  }
-  return window.__lstmVizPlotly;
-}
 
 class Player {
   constructor(root) {
@@ -346,19 +330,23 @@ class Player {
       });
       if (this.fit.title) diagram.layout.title = { ...(diagram.layout.title || {}), text: at.title };
       Object.assign(maps.layout, this.mapsMoves(maps.layout, s, u));
-      await Plotly.newPlot(this.diagramDiv, diagram.data, diagram.layout, config);
-      await Plotly.newPlot(this.mapsDiv, maps.data, maps.layout, config);
-      this.mapsDiv.on("plotly_click", (e) => {
+      const fresh = !this.mapsDiv._fullLayout; // else react: plotly.js redraws what differs
+      const plot = fresh ? Plotly.newPlot : Plotly.react;
+      // A new run whose diagram differs from the one drawn only in what a step sets (a new
+      // sequence of the same model, say) is stepped to, as a step is: 5 ms, not 40.
+      const drawing = JSON.stringify([bare(diagram.data, at), diagram.layout, config]);
+      if (!fresh && drawing === this.drawing) await this.stepDiagram(Plotly, at);
+      else await plot(this.diagramDiv, diagram.data, diagram.layout, config);
+      this.drawing = drawing;
+      await plot(this.mapsDiv, maps.data, maps.layout, config);
+      if (fresh) this.mapsDiv.on("plotly_click", (e) => {
         const p = e && e.points && e.points[0];
         if (p && p.data && p.data.type === "heatmap") { this.pause(); this.go(p.x, p.y, "now"); }
       });
       this.shownUnit = u;
     } else {
       const at = this.shown(s, u);
-      // plotly.js's animate without a redraw restyles only the points of these two scatter
-      // traces; a restyle would plot the whole diagram again (its lines and labels too).
-      await Plotly.animate(this.diagramDiv, { data: at.points, traces: at.traces },
-        { mode: "immediate", transition: { duration: 0 }, frame: { duration: 0, redraw: false } });
+      await this.stepDiagram(Plotly, at);
       if (this.shownUnit !== u && this.fit.title) // a projector's diagram has none
         await Plotly.relayout(this.diagramDiv, { "title.text": at.title });
       await Plotly.relayout(this.mapsDiv, this.mapsMoves(this.mapsDiv.layout, s, u));
@@ -367,6 +355,13 @@ class Player {
     // The toolbars stay for the mouse; the keyboard has the player's own controls and keys.
     for (const button of this.chart.querySelectorAll(".modebar-btn")) button.tabIndex = -1;
     this.root.dataset.drawn = `${s + 1}:${u + 1}`; // what the chart shows (tests)
+  }
+
+  stepDiagram(Plotly, at) {
+    // plotly.js's animate without a redraw restyles only the points of these two scatter
+    // traces; a restyle would plot the whole diagram again (its lines and labels too).
+    return Plotly.animate(this.diagramDiv, { data: at.points, traces: at.traces },
+      { mode: "immediate", transition: { duration: 0 }, frame: { duration: 0, redraw: false } });
   }
 
   // What the diagram shows at step s of unit u: the gate boxes' text, colour and hover, and
@@ -442,6 +437,25 @@ class Player {
     }
     this.table.replaceChildren(el("caption", { text: fill(tx.table, { unit: this.unit }) }), el("thead", {}, head), body);
   }
+}
+
+// The diagram's traces without what a step sets in them (\`at\` of Player.shown): two runs
+// whose diagrams are the same apart from that are drawn the same way.
+function bare(data, at) {
+  return data.map((trace, k) => {
+    const update = at.points[at.traces.indexOf(k)];
+    if (!update) return trace;
+    const copy = { ...trace };
+    for (const [key, value] of Object.entries(update)) {
+      if (value && typeof value === "object" && !Array.isArray(value)) {
+        copy[key] = { ...trace[key] };
+        for (const inner of Object.keys(value)) delete copy[key][inner];
+      } else {
+        delete copy[key];
+      }
+    }
+    return copy;
+  });
 }
 
 export default function (component) {

@@ -82,8 +82,8 @@ TEXT_KEYS = {  # name in ui/player.js → catalogue key
 }
 NAME = "lstm_viz.player"
 _CSS = (HERE / "player.css").read_text(encoding="utf-8")
-_JS = (HERE / "wire.js").read_text(encoding="utf-8") + (HERE / "player.js").read_text(
-    encoding="utf-8")
+_JS = "".join([(HERE / "wire.js").read_text(encoding="utf-8"), plotly_js.loader(),
+               (HERE / "player.js").read_text(encoding="utf-8")])
 
 
 def _register():
@@ -184,7 +184,7 @@ def _figures(run, lang: str, step: int, unit: int, fit: Fit) -> dict:
     trace, tokens = run.trace, list(run.sequence.tokens)
     diagram, maps = (json.loads(fig.to_json()) for fig in
                      player_figures(trace, tokens, unit=unit - 1, step=step - 1, lang=lang,
-                                    fit=fit))
+                                    fit=fit, validate=False))
     return dict(diagram=diagram, maps_figure=maps, h_sep=fit.h_sep,
                 title=title_template("fig.gates.title", lang, fit),
                 maps_title=title_template("fig.gates.maps_title", lang, fit))
