@@ -454,12 +454,14 @@ def wait_everywhere(page, step: int, unit: int) -> None:
     page.wait_for_url(url_ok)
 
 
-def assert_one_truth(page, step: int, unit: int) -> None:
+def assert_one_truth(page, step: int, unit: int, words: str | None = None) -> None:
     """The diagram's boxes, C and h labels and the spoken line carry the core's numbers of
-    (step, unit); the frame marker sits on the step's column."""
+    (step, unit) of the run of ``words`` (the player's usual run if None); the frame marker
+    sits on the step's column."""
     from lstm_viz.explain import fmt
 
-    seq, _, trace = player_run()
+    run = player_run if words is None else lambda: player_run(words)
+    seq, _, trace = run()
     s, u = step - 1, unit - 1
     live = page.inner_text(f"{PLAYER} .lp-live")
     assert f"“{seq.tokens[s]}”" in live
@@ -474,7 +476,7 @@ def assert_one_truth(page, step: int, unit: int) -> None:
     from lstm_viz.explain import explain_step
     from text.explain import sentences
 
-    _, lstm, _ = player_run()
+    _, lstm, _ = run()
     ex = explain_step(lstm, trace, s, u)
     assert page.inner_text(f"{ARITH} .ar-formulas").splitlines() == ex.formulas()
     assert page.locator(f"{ARITH} .ar-says li").all_inner_texts() == sentences(ex, "en")
@@ -497,6 +499,39 @@ def test_keys_move_the_diagram_the_arithmetic_and_the_url_together(page):
     # The link's step=3 was checked on arrival; stepping on is not "a value the link asked
     # for that the page could not use".
     assert page.locator("[data-testid='stAlertContentInfo']").count() == 0
+    assert not page.js_errors, page.js_errors
+
+
+def test_a_new_sequence_is_drawn_with_its_own_numbers(page):
+    """A new sequence for the same model redraws the maps and steps the diagram drawn
+    already to the new run (ui/player.js draws it again only when more than a step's values
+    differ): both, and the arithmetic, carry the new run's numbers."""
+    import numpy as np
+
+    from figures.gates import MAPS
+
+    open_app(page, PLAYER_SEQ + "&step=3&unit=2")
+    wait_everywhere(page, 3, 2)
+    words = "a dog ran to the park"
+    box = page.locator(".st-key-seq textarea")
+    box.fill(words)
+    box.press("Control+Enter")
+    page.wait_for_function(f"document.querySelector('{PLAYER} .lp-step').max === '6'")
+    page.wait_for_selector(IDLE)
+    step, unit = map(int, page.evaluate(f"document.querySelector('{PLAYER}').dataset.drawn")
+                     .split(":"))
+    wait_everywhere(page, step, unit)
+    assert_one_truth(page, step, unit, words)
+    seq, _, trace = player_run(words)
+    z = page.evaluate(f"{GD}.data.map((t) => t.z)")  # the six maps, (H, T) each
+    assert np.allclose(np.asarray(z[MAPS.index("h")]), trace.h.T, atol=5e-4)
+    ticks = page.evaluate(f"{GD}.layout.xaxis2.ticktext")
+    assert ticks and all(t in seq.tokens for t in ticks), ticks
+    chart = page.locator(f"{PLAYER} .lp-chart")
+    chart.focus()
+    chart.press("End")  # and it steps on in the new run
+    wait_everywhere(page, 6, unit)
+    assert_one_truth(page, 6, unit, words)
     assert not page.js_errors, page.js_errors
 
 
