@@ -60,10 +60,11 @@ __all__ = ["WIDTH", "Batches", "Done", "Failed", "Job", "Step", "Worker", "Worke
 
 STOP = "stop"
 BATCHES_KEPT_BYTES = 64 << 20  # a group's batches kept for runs that reach them later
-WIDTH = 2  # runs of a group that train side by side; the others wait their turn. Two, not
-           # more: a run alone takes ~4 ms a step (default size), two side by side ~7 ms,
-           # more save little (~3 ms a run-step), and a run's time shared with at most one
-           # later run stays within ~1.8× of its time alone
+WIDTH = 1  # runs of a group that train side by side; the others wait their turn. One: a
+           # run shared with a later one takes ~1.8× as long, so the time a learner is told
+           # at the click could not be known; the batched computation saved little once the
+           # stories are shared (default size, measured in one process: ~3.9 ms a run-step
+           # alone, ~3.5 side by side with one more, ~3.0 with 12 or more)
 ROOT = Path(__file__).resolve().parents[1]  # where ``lstm_viz`` is imported from
 
 
