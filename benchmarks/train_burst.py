@@ -100,7 +100,7 @@ class TrainingLearner(ProtocolLearner):
 
 
 async def trainer(n, url, plan, leaks, tally, own_seed, outcomes, unfinished, told_before,
-                  turns):
+                  turns, details):
     s = TrainingLearner(n, url, plan, leaks, tally, time.monotonic() + plan.train_timeout + 60)
     s.clicked = False
     await s.connect()
@@ -118,8 +118,11 @@ async def trainer(n, url, plan, leaks, tally, own_seed, outcomes, unfinished, to
         elif s.before is not None and s.follows:  # another's run: its end, from the caption
             told_before.append(("follow", (clicked_at + run.finished - s.before_at)
                                 / max(s.before, 0.1)))
+            details.append((clicked_at, n, "follow", s.before,
+                            clicked_at + run.finished - s.before_at))
         elif s.before is not None:
             told_before.append(("estimate", run.finished / max(s.before, 0.1)))
+            details.append((clicked_at, n, "estimate", s.before, run.finished))
         if s.turns:
             turns.append([(run.finished - at) / max(end, 0.1) for at, _, end in s.turns])
     except Aborted:
@@ -156,7 +159,8 @@ async def other(n, url, plan, leaks, tally, busy: asyncio.Event):
         await s.close()
 
 
-async def burst(url, plan, args, leaks, tally, outcomes, unfinished, told_before, turns):
+async def burst(url, plan, args, leaks, tally, outcomes, unfinished, told_before, turns,
+                details):
     busy = asyncio.Event()
     busy.set()
 
@@ -167,7 +171,8 @@ async def burst(url, plan, args, leaks, tally, outcomes, unfinished, told_before
     others = [asyncio.create_task(other(args.learners + k, url, plan, leaks, tally, busy))
               for k in range(args.others)]
     await asyncio.gather(*(later(n, trainer(n, url, plan, leaks, tally, args.own_seeds,
-                                            outcomes, unfinished, told_before, turns))
+                                            outcomes, unfinished, told_before, turns,
+                                            details))
                            for n in range(args.learners)))
     busy.clear()
     await asyncio.gather(*others)
@@ -182,6 +187,8 @@ def main(argv=None) -> int:
     add("--own-seeds", action="store_true", help="each learner its own seed (no sharing)")
     add("--train-timeout", type=float, default=120,
         help="seconds a learner waits for the end of its run (default 120)")
+    add("--details", action="store_true",
+        help="list each learner's caption estimate and actual end, in the order of the clicks")
     add("--think", type=float, nargs=2, default=(1.0, 3.0), metavar=("MIN", "MAX"),
         help="the other learners' pause before each action (default 1 3)")
     args = parser.parse_args(argv)
@@ -194,6 +201,7 @@ def main(argv=None) -> int:
     #                   ("follow", another's run's end from the caption ÷ its estimate) or
     #                   ("at once", finished) where the caption said the run was trained already
     turns = []  # per learner told "go on in … and end in …": actual end ÷ told, each message
+    details = []  # (click time, learner, kind, told, actual) of each caption's estimate
     print("command: " + " ".join([Path(sys.executable).name, *sys.argv]))
     with tempfile.TemporaryDirectory() as tmp:
         load_before = loadavg()
@@ -202,7 +210,7 @@ def main(argv=None) -> int:
             print(f"warm-up (untimed): {asyncio.run(warm_up(url, plan)):.1f} s")
             began = time.monotonic()
             asyncio.run(burst(url, plan, args, leaks, tally, outcomes, unfinished,
-                              told_before, turns))
+                              told_before, turns, details))
             wall = time.monotonic() - began
         finally:
             stop(proc)
@@ -251,6 +259,11 @@ def main(argv=None) -> int:
                   f"learners; actual ÷ estimated end, from when shown: median "
                   f"{statistics.median(ratios):.2f} (range {min(ratios):.2f}–"
                   f"{max(ratios):.2f}); within ±50 %: {within} of {len(ratios)}")
+    if args.details:
+        first = min((d[0] for d in details), default=0.0)
+        for at, n, kind, told, actual in sorted(details):
+            print(f"  click at {at - first:5.2f} s, learner {n:2}: {kind:8} told {told:6.1f} s, "
+                  f"actual {actual:6.2f} s ({actual / max(told, 0.1):.2f}×)")
     at_once = [t for kind, t in told_before if kind == "at once"]
     if at_once:
         print(f"told \"trained already, shown at once\" before the click: {len(at_once)} "

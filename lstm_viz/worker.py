@@ -261,7 +261,12 @@ class Worker:
 
 
 def _main(inbox: int, outbox: int) -> None:
-    """The worker process: serve jobs read from the pipe ``inbox``, reporting to ``outbox``."""
+    """The worker process: serve jobs read from the pipe ``inbox``, reporting to ``outbox``.
+    What training imports is imported first, before any job: a process started ahead of
+    the first job (``ui.training.Trainers.warm``) takes its first steps at full speed."""
+    import lstm_viz.tasks  # noqa: F401
+    import lstm_viz.train  # noqa: F401
+
     _serve(Connection(inbox, writable=False), Connection(outbox, readable=False))
 
 

@@ -563,32 +563,38 @@ def test_the_same_settings_in_progress_are_followed_not_trained_again(monkeypatc
 def test_the_estimate_follows_the_pace_of_the_group_training_now(stories):
     worker = Idle()
     pool = training.Trainers(size=1, start=lambda: worker)
-    pool.pace.record(1.0, 1e-9)  # the runs before were fast …
+    pool.pace.record(1.0, 1e-7)  # the runs before: 1e-7 s per work
     one, two, later = (training.Settings("brackets", 2, 0.01, 100, seed) for seed in (1, 2, 3))
     other = training.Settings("brackets", 3, 0.01, 100, 4)
     seats = [pool.take(pool.join(s), timeout=1) for s in (one, two)]
     waiting = pool.join(other)
     group = seats[0].group
-    for step in range(1, 51):  # … but this group takes 0.2 s a step, making its batches
+    w2, w3 = seats[0].ticket.work / 100, waiting.work / 100
+    for step in range(1, 51):  # this group takes 0.2 s a step, making its batches
         group.stepped(step, 0.2 * step)
         if step == 7:
             group.stepped(1, 1.45)  # the second run's first step, beside: not a group step
     seats[0].steps, seats[1].steps = 50, 1
-    assert group.step_seconds() == pytest.approx((0.2 - STORY, 0.2))  # made: less a batch
+    assert group.step_seconds() == pytest.approx((None, 0.2))  # none yet on made batches
     ahead, wait, run = pool.estimate(waiting)
     # the first run's 50 steps left, making their batches, then the second's 99 left, on
-    # the batches the first made
-    assert ahead == 0 and wait == pytest.approx(50 * 0.2 + 99 * (0.2 - STORY))
-    w2, w3 = seats[0].ticket.work / 100, waiting.work / 100
-    pace = (0.2 - STORY) / w2  # seconds per work: a step on a made batch
-    assert run == pytest.approx(100 * (w3 * pace + STORY))
-    for step in range(51, 61):  # then steps on made batches, 0.1 s each, are measured
-        group.stepped(step - 49, 10 + 0.1 * (step - 50))  # the second run's steps 2-11
+    # the batches the first made: those in the proportion the recorded pace and the
+    # making of a batch give
+    k = 0.2 * (w2 * 1e-7) / (w2 * 1e-7 + STORY)
+    assert ahead == 0 and wait == pytest.approx(50 * 0.2 + 99 * k)
+    assert run == pytest.approx(100 * (w3 * 1e-7 + STORY))  # another shape: the recorded
+    for step in range(2, 2 + training.PACE_STEPS):  # then the second run's steps on made
+        group.stepped(step, 10 + 0.1 * (step - 1))  # batches, 0.1 s each, are measured
+    seats[1].steps = 1 + training.PACE_STEPS
+    seats[0].steps = 100
     assert group.step_seconds() == pytest.approx((0.1, 0.2))
+    ahead, wait, run = pool.estimate(waiting)
+    pace = 0.1 / w2  # seconds per work on a made batch, as this group measured it
+    assert wait == pytest.approx((100 - 1 - training.PACE_STEPS) * 0.1)
+    assert run == pytest.approx(100 * (w3 * pace + STORY))
     group.intervals = group.intervals[:training.PACE_STEPS - 1]
     _, early_wait, _ = pool.estimate(waiting)  # too few steps to judge: the recorded pace
-    k = w2 * 1e-9
-    assert early_wait == pytest.approx(50 * (k + STORY) + 99 * k)
+    assert early_wait == pytest.approx((100 - 1 - training.PACE_STEPS) * w2 * 1e-7)
     assert pool.estimate(pool.join(later))[0] == 1
 
 

@@ -87,10 +87,12 @@ UNIT_OVERHEAD = 48           # a step's per-token cost that does not grow with u
 MAX_WORK = 150_000_000       # the most work one run may do (see work()): about 10 s on one
                              # busy core of the machine it was measured on
 PACE_RUNS = 20               # the pace is the median over this many of the latest groups
-PACE_STEPS = 3               # … or that of the group training now, once it did this many
-                             # steps whose stories were made already (its pace is known after
-                             # a few, and the start-up pace can be 2× off on a busy server)
-PACE_KEPT = 50               # the latest group steps a group's pace is taken from
+PACE_STEPS = 20              # … or that of the group training now, once it did this many
+                             # steps of a kind (its pace is known after ~0.1 s; the start-up
+                             # pace can be 2× off on a busy server, and a few steps can be
+                             # 10× off: a fresh process's first steps, a stall)
+PACE_KEPT = 200              # the latest group steps a group's pace is taken from (~1 s:
+                             # fewer follow every hiccup of a shared machine)
 STORE_SIZE = 128             # finished runs kept for everyone
 GROUP_UNITS = 256            # runs × units that may train together in one process
 # Runs that may train at the same time, each in a process of its own (~60 MB): one per CPU
@@ -102,7 +104,9 @@ DRAWS_PER_SECOND = 8         # … and the runs training together at most this o
 FOLLOW_SECONDS = 2.0         # … and a run followed from another learner's at most this often
                              # (a class may follow one run: 30 redraws a second cost a core)
 POLL_SECONDS = 0.05          # how often a training page reads its worker's reports
-TURN_SECONDS = 0.5           # … and renews "waits its turn" while its run does
+TURN_SECONDS = 1.0           # … and renews "waits its turn" while its run does, reading
+                             # its reports this often then (a class waiting costs the server
+                             # less: the process training shares its cores)
 STOP_SECONDS = 10            # how long a stopped worker may take to hand back its model
 SILENT_SECONDS = 30          # a worker that reports nothing this long is ended (a step takes
                              # milliseconds; a fresh process starts in about a second)
@@ -469,19 +473,15 @@ class Group:
             self.totals[k + 1] += 1
         self.clock = now
 
-    def step_seconds(self) -> tuple[float, float] | None:
-        """(seconds a group step takes on a batch made before, … making its batch), measured
-        from the latest ``PACE_KEPT`` group steps; a kind not seen ``PACE_STEPS`` times is
-        the other less or plus :attr:`story`; None before ``PACE_STEPS`` steps of either."""
+    def step_seconds(self) -> tuple[float | None, float | None] | None:
+        """(seconds a group step takes on a batch made before, … making its batch), each
+        the mean of its kind among the latest ``PACE_KEPT`` group steps, None before
+        ``PACE_STEPS`` of that kind; None before ``PACE_STEPS`` of either."""
         kept = [t for t, made in self.intervals if not made]
         made = [t for t, made in self.intervals if made]
         k = float(np.mean(kept)) if len(kept) >= PACE_STEPS else None
         f = float(np.mean(made)) if len(made) >= PACE_STEPS else None
-        if k is None and f is None:
-            return None
-        if k is None:
-            k = max(f - self.story, f / 4)
-        return k, (k + self.story if f is None else f)
+        return None if k is None and f is None else (k, f)
 
     def pace_sample(self) -> tuple[float, float]:
         """(work done, seconds taken) of its steps on batches made before (or, when too few,
@@ -765,7 +765,7 @@ class Trainers:
         """Seconds per work of a step on a made batch: the groups' measured, else the
         server's :class:`Pace`."""
         observed = [measured[0] / step_work for _, _, _, measured, step_work, _, _ in groups
-                    if measured is not None and step_work > 0]
+                    if measured is not None and measured[0] is not None and step_work > 0]
         return float(np.median(observed)) if observed else self.pace.seconds_per_work()
 
     def waiting(self) -> int:
@@ -784,13 +784,20 @@ class Trainers:
             return sum(min(WIDTH, len(g.open_seats())) for g in self._groups)
 
 
-def _times(measured: tuple[float, float] | None, step_work: float, story: float,
-           pace: float) -> tuple[float, float]:
-    """(seconds of a group step on a made batch, … making it): measured, else from the
-    pace."""
-    if measured is not None:
-        return measured
-    return step_work * pace, step_work * pace + story
+def _times(measured: tuple[float | None, float | None] | None, step_work: float,
+           story: float, pace: float) -> tuple[float, float]:
+    """(seconds of a group step on a made batch, … making it): as measured in the group;
+    else from the pace (seconds per work) and :func:`story_seconds`. A kind not measured
+    yet is the other in the proportion those two give (a busy machine slows both)."""
+    kept, made = step_work * pace, step_work * pace + story
+    if measured is None:
+        return kept, made
+    k, f = measured
+    if k is None:
+        k = f * kept / made
+    if f is None:
+        f = k * made / kept
+    return k, f
 
 
 def _finishes(members: list[tuple[int, int]], furthest: int, kept: float, made: float
@@ -949,13 +956,16 @@ def _train(s: Settings, on_progress, seat: Seat, on_turn=None) -> Outcome:
 def _train_live(s: Settings, on_progress, seat: Seat, live: Live, on_turn=None) -> Outcome:
     state = st.session_state
     end, shown_at, shown_steps, every, turn_at = None, 0.0, 0, UPDATE_SECONDS, 0.0
+    waits = False  # its run waits its turn: its reports are read less often (a report
+    #                ends the wait at once; a click on Stop is seen within TURN_SECONDS)
     try:
         while end is None:
             try:
-                events = seat.poll(POLL_SECONDS)
+                events = seat.poll(TURN_SECONDS if waits else POLL_SECONDS)
             except WorkerDied:
                 raise Crashed() from None
             now = time.perf_counter()
+            waits = waits and not events
             for event in events:
                 if isinstance(event, Step):
                     live.add(event.loss, event.accuracy)
@@ -970,7 +980,8 @@ def _train_live(s: Settings, on_progress, seat: Seat, live: Live, on_turn=None) 
                     and now - turn_at >= TURN_SECONDS:
                 turn_at = now
                 told = trainers().turn(seat)
-                if told is not None:  # its first step taken, it waits its turn
+                waits = told is not None
+                if waits:  # its first step taken, it waits its turn
                     on_turn(*told)
             state[LIVE_KEY] = live  # a yield point: a click on Stop ends the run here
     except Crashed:  # Silent too
