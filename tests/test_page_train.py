@@ -628,6 +628,28 @@ def test_a_run_that_took_its_first_step_is_told_when_its_turn_comes(stories):
     assert pool.turn(seats[1]) is None  # its turn: it trains
 
 
+def test_a_new_process_is_timed_by_two_short_runs_nobody_sees(stories):
+    worker = Idle()
+    pool = training.Trainers(size=1, start=lambda: worker, calibrate=True)
+    pool.warm()
+    seeds = [job.model.meta["seed"] for job in worker.jobs]
+    assert seeds == [training.SEEDS[1] + 1, training.SEEDS[1] + 2]  # no learner's seed
+    assert {job.steps for job in worker.jobs} == {training.CALIBRATION_STEPS}
+    assert not pool._waiting and pool.waiting() == 0
+    group = pool._groups[0]
+    for step in range(1, 41):  # the first run makes its batches: 0.3 s a step
+        group.stepped(step, 0.3 * step)
+    for step in range(2, 41):  # the second reuses them: 0.1 s a step
+        group.stepped(step, 12 + 0.1 * (step - 1))
+    w = group.step_work
+    for member in (0, 1):
+        worker.end(member)
+    until(lambda: group.over)
+    assert pool.story(training.DEFAULTS["task"]) == pytest.approx(0.2)  # timed there
+    assert pool.story("brackets") == STORY  # not timed there: timed here
+    assert pool.pace.seconds_per_work() == pytest.approx(0.1 / w)
+
+
 def test_the_first_page_starts_a_training_process_ahead_of_the_press():
     started = []
     pool = training.Trainers(size=1, start=lambda: started.append(Idle()) or started[-1])

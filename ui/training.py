@@ -94,6 +94,7 @@ PACE_STEPS = 20              # … or that of the group training now, once it di
 PACE_KEPT = 200              # the latest group steps a group's pace is taken from (~1 s:
                              # fewer follow every hiccup of a shared machine)
 STORE_SIZE = 128             # finished runs kept for everyone
+CALIBRATION_STEPS = 60       # steps of each of the two runs that time a new process
 GROUP_UNITS = 256            # runs × units that may train together in one process
 # Runs that may train at the same time, each in a process of its own (~60 MB): one per CPU
 # this process may use, less one for the server, or LSTM_VIZ_TRAINERS (a container sees
@@ -192,7 +193,7 @@ def seconds_now(s: Settings) -> tuple[float, int]:
     server has none yet (:meth:`Trainers.warm`), so that a press need not wait for one."""
     pool = trainers()
     pool.warm()
-    _, wait, run_ = pool.estimate(Ticket(s, work(s), story_seconds(s.task)))
+    _, wait, run_ = pool.estimate(Ticket(s, work(s), pool.story(s.task)))
     return wait + run_, pool.training() + pool.waiting()
 
 
@@ -513,10 +514,13 @@ class Trainers:
     a seat given but not taken is stopped).
     """
 
-    def __init__(self, size: int = SLOTS, start: Callable[[], Worker] = Worker):
+    def __init__(self, size: int = SLOTS, start: Callable[[], Worker] = Worker,
+                 calibrate: bool = False):
         self.size = size
         self.pace = Pace()
         self._start = start  # makes a new process
+        self._calibrate = calibrate  # warm() times a few steps in the process it starts
+        self._stories: dict[str, float] = {}  # a batch's making, as a training process timed it
         self._idle: list[Worker] = []
         self._free = size  # processes that may still be started
         self._waiting: list[Ticket] = []  # first come first
@@ -525,16 +529,37 @@ class Trainers:
 
     def warm(self) -> None:
         """Start a training process now if there is none yet and one may be started, so
-        that the first press of Train does not wait for a fresh interpreter (~1 s)."""
+        that the first press of Train does not wait for a fresh interpreter (~1 s).
+
+        With ``calibrate``, it first trains a group of two short runs of the default shape
+        (seeds no learner can choose, nobody's to see), whose reports measure this
+        server's pace where runs train, not in the busy server process: a step on a made
+        batch (:class:`Pace`) and the making of a batch (:meth:`story`). A learner who
+        presses Train meanwhile joins that group, after them."""
         with self._cond:
             if self._idle or self._groups or self._free <= 0:
                 return
             self._free -= 1
             self._idle.append(self._start())
+            if not self._calibrate:
+                return
+            runs = [Settings(DEFAULTS["task"], DEFAULTS["units"], float(DEFAULTS["lr"]),
+                             CALIBRATION_STEPS, seed) for seed in (SEEDS[1] + 1, SEEDS[1] + 2)]
+            self._waiting[:0] = [Ticket(s, work(s), story_seconds(s.task), claimed=True)
+                                 for s in runs]
+            self._place()
+
+    def story(self, task: str) -> float:
+        """Seconds to make one batch of ``task``'s stories: as a training process of this
+        server timed it (a made batch's step against a making one), else as this process
+        times it (:func:`story_seconds`)."""
+        with self._cond:
+            timed = self._stories.get(task)
+        return story_seconds(task) if timed is None else timed
 
     def join(self, s: Settings) -> Ticket:
         """A place at the end of the queue."""
-        ticket = Ticket(s, work(s), story_seconds(s.task))
+        ticket = Ticket(s, work(s), self.story(s.task))
         with self._cond:
             self._waiting.append(ticket)
         return ticket
@@ -665,6 +690,9 @@ class Trainers:
             else:
                 self._free += 1
             self.pace.record(*group.pace_sample())
+            kept, made = group.step_seconds() or (None, None)
+            if kept is not None and made is not None and made > kept:
+                self._stories[group.shape[0]] = made - kept
             group.over = True  # last: whoever sees it sees the process back too
         if not alive:
             group.worker.close()
@@ -823,7 +851,7 @@ def _finishes(members: list[tuple[int, int]], furthest: int, kept: float, made: 
 @st.cache_resource(show_spinner=False)
 def trainers() -> Trainers:
     """The training processes of the server (shared by every session)."""
-    return Trainers()
+    return Trainers(calibrate=True)
 
 
 # ---- one session's run -----------------------------------------------------------
