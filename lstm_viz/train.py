@@ -610,8 +610,9 @@ def train_together(specs: Sequence[RunSpec],
     first ``width`` runs, in the order they joined, that have taken a step, and every run
     that has not taken one yet (its first step at once, then it waits its turn); a run
     that waits is asked ``should_stop`` before every step as ever, and its numbers do not
-    change while it waits. So a run is slowed by the runs after it only by their first
-    steps, and how long it takes depends on the runs before it alone.
+    change while it waits, nor its ``seconds`` (they count its steps, not its wait). So a
+    run is slowed by the runs after it only by their first steps, and how long it takes
+    depends on the runs before it alone.
     """
     if width is not None and width < 1:
         raise ValueError(f"width must be at least 1; got {width}")
@@ -619,16 +620,24 @@ def train_together(specs: Sequence[RunSpec],
     ends: dict[_Run, TrainResult | ValueError] = {}
     scratch = _Scratch()
     pending = list(specs)
+    held: list[_Run] = []  # runs that waited their turn in the last group step
+    began = time.perf_counter()
     while True:
+        now = time.perf_counter()
+        for r in held:
+            r.start += now - began  # its time counts its steps, not its wait
+        began = now
         runs += [_run_of(s) for s in pending]
         _check_same_shape(runs)
-        active, begun = [], 0  # begun: runs with a step, wanting another, seen so far
+        active, held, begun = [], [], 0  # begun: runs with a step, wanting another, so far
         for r in runs:
             if r in ends:
                 continue
             if r.wants_step():
                 if width is None or not r.losses or begun < width:
                     active.append(r)
+                else:
+                    held.append(r)
                 begun += bool(r.losses)
             else:  # its steps done, or stopped: it leaves the group
                 ends[r] = r.result()

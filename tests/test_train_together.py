@@ -3,6 +3,7 @@ computation, each bit for bit the model that :func:`train` gives it alone."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -120,8 +121,12 @@ def test_first_come_first_served_a_run_waits_its_turn_after_its_first_step():
     order = []  # (group step, run) of every step taken
 
     def spec(k, steps, should_stop=None):
+        def on_step(step, loss, accuracy, model):
+            order.append((len(asked), k))
+            if k == 1:
+                time.sleep(0.2)  # the second run's steps are slow
         return RunSpec(model(k), batches, steps=steps, lr=0.01, seed=k, should_stop=should_stop,
-                       on_step=lambda step, loss, acc, m, k=k: order.append((len(asked), k)))
+                       on_step=on_step)
 
     a, b, c, d = spec(0, 8), spec(1, 4), spec(2, 5), spec(3, 50, stop_after(2))
     asked = []
@@ -136,6 +141,10 @@ def test_first_come_first_served_a_run_waits_its_turn_after_its_first_step():
     assert steps_of[1] == [3, 4, 5, 6]  # the second seat, from its first step on
     assert steps_of[2] == [4, 7, 8, 9, 10]  # its first step at once, then the second seat
     assert steps_of[3] == [4]  # the same, and its learner pressed Stop while it waited
+    # a run's seconds count its steps, not its wait: the third waited through two of the
+    # second's slow steps (0.4 s), and took one step beside it (0.2 s)
+    assert results[0].seconds >= 0.8 and results[1].seconds >= 0.6  # (its last sleep after)
+    assert 0.2 <= results[2].seconds < 0.5
     for r, s in zip(results[:3], (a, b, c), strict=True):
         assert_same(r, alone(s))
     assert results[3].stopped and results[3].steps == 1  # its Stop's closure is spent:
