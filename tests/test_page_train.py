@@ -650,6 +650,35 @@ def test_a_new_process_is_timed_by_two_short_runs_nobody_sees(stories):
     assert pool.pace.seconds_per_work() == pytest.approx(0.1 / w)
 
 
+def test_a_learner_whose_run_waits_its_turn_is_told_when_it_goes_on(monkeypatch, stories):
+    worker = Idle()
+    pool = training.Trainers(size=1, start=lambda: worker)
+    pool.pace.record(1.0, 1e-6)
+    monkeypatch.setattr(training, "trainers", lambda: pool)
+    monkeypatch.setattr(training, "TURN_SECONDS", 0.05)
+    first, second = (training.Settings("brackets", 2, 0.01, steps, seed)
+                     for steps, seed in ((100, 9160), (1, 9161)))
+    seats = [pool.take(pool.join(s), timeout=1) for s in (first, second)]
+    k = seats[0].ticket.work / 100 * 1e-6
+    worker.events.append(Step(1, 1.2, 0.5, seats[1].member))  # its first step, at once
+    told, drawn = [], []
+
+    def on_turn(ahead, wait, end):
+        told.append((ahead, wait, end))
+        if len(told) == 2:  # the run before it ends; then its own
+            worker.end(seats[0].member)
+            worker.end(seats[1].member)
+
+    live = training.Live(second, training.start_model(second))
+    outcome = training._train_live(second, lambda live: drawn.append(len(live.losses)),
+                                   seats[1], live, on_turn)
+    assert drawn[0] == 1  # its first point, drawn before any wait
+    first_end = k + 99 * (k + STORY)  # the first run's 100 steps: the first on the batch
+    #                                   the second run's first step made, the rest making
+    assert told[0] == pytest.approx((1, first_end, first_end))  # its 0 steps left after
+    assert outcome.steps == 1 and not outcome.stopped
+
+
 def test_the_first_page_starts_a_training_process_ahead_of_the_press():
     started = []
     pool = training.Trainers(size=1, start=lambda: started.append(Idle()) or started[-1])

@@ -30,11 +30,13 @@ page tells is knowable, not a forecast of who else will come. Times shown to the
 (the end, the wait, the limit) come from the paces measured on this server, never from a
 constant: a group step's time (:class:`Pace`, the groups training now) and, for a step
 whose batch of stories no run of the group has made yet, the time to make one
-(:func:`story_seconds`). A process that reports nothing for ``SILENT_SECONDS`` is ended
-and its learners told; a dead or closed process is never handed out again. Live charts
-are redrawn less often when many runs progress at once (``DRAWS_PER_SECOND`` for all of
-them together). The first /train page opened starts a training process, so that the
-first press does not wait for one to start.
+(:meth:`Trainers.story`). The first /train page opened starts a training process, so that
+the first press does not wait for one to start, and times two short runs in it: the
+server process, busy with every learner's page, times training up to 10× too slow. A
+process that reports nothing for ``SILENT_SECONDS`` is ended and its learners told; a dead
+or closed process is never handed out again. Live charts are redrawn less often when many
+runs progress at once (``DRAWS_PER_SECOND`` for all of them together); a run waiting its
+turn is told every ``TURN_SECONDS`` when it should go on and end.
 
 Stopping
 --------
@@ -317,10 +319,11 @@ class Pace:
     training step takes once its batch of stories is made (their making is
     :func:`story_seconds`).
 
-    At first (lazily, once) a few steps of the default run trained in this process on
-    batches made before; then the median over the latest ``PACE_RUNS`` finished groups
-    (their steps' time ÷ work done), so that the estimates follow this machine and its
-    present load.
+    The median over the latest ``PACE_RUNS`` finished groups (their steps' time ÷ work
+    done), the first of them the two short runs that time a new training process
+    (:meth:`Trainers.warm`), so that the estimates follow this machine and its present
+    load; before any (lazily, once), a few steps of the default run trained in this
+    process on batches made before.
     """
 
     def __init__(self):
