@@ -636,6 +636,7 @@ def test_a_new_process_is_timed_by_two_short_runs_nobody_sees(stories):
     assert seeds == [training.SEEDS[1] + 1, training.SEEDS[1] + 2]  # no learner's seed
     assert {job.steps for job in worker.jobs} == {training.CALIBRATION_STEPS}
     assert not pool._waiting and pool.waiting() == 0
+    assert pool.training() == 0  # nobody's runs: not counted as other learners'
     group = pool._groups[0]
     for step in range(1, 41):  # the first run makes its batches: 0.3 s a step
         group.stepped(step, 0.3 * step)

@@ -805,9 +805,11 @@ class Trainers:
             return len(self._waiting)
 
     def training(self) -> int:
-        """How many runs train now or wait their turn, in every group."""
+        """How many learners' runs train now or wait their turn, in every group (not the
+        runs that time a new process: their seeds are outside ``SEEDS``)."""
         with self._cond:
-            return sum(len(g.open_seats()) for g in self._groups)
+            return sum(s.settings.seed <= SEEDS[1] for g in self._groups
+                       for s in g.open_seats())
 
     def stepping(self) -> int:
         """How many runs take steps now (the first ``WIDTH`` of each group)."""
