@@ -15,13 +15,18 @@ of its own (``--own-seeds``: nothing can be shared, every run trains). Meanwhile
 Reported (seconds from the click): *first curve* (the first chart of the run: the live
 curve's first point, or the finished result when the run was found trained), *finished*
 (the end of the run), the other pages' latencies (action → updated chart), errors, and how
-good the page's waiting estimate was: for each learner that was told "yours should start in
-about W s and train for about R s", the actual start and end (counted from when the message
-came) against W and W + R, for the first message shown and for the last (just before the
-start; the page renews it five times a second); and the caption beside Train, read just
-before the click ("yours would end about E s after a press of Train", counting the runs
-training or waiting then), against the run's actual end. Runs still training after
-``--train-timeout`` seconds count as errors (timeouts); their first curve is counted.
+good the page's estimates were. Chiefly the caption beside Train, read just before the
+click: "yours would end about E s after a press of Train" (counting the runs before it, which
+train first: the training process takes one run at a time, first come first served), against
+the run's actual end counted from the click; or, when the same settings were training for
+another learner, "a press of Train shows that run, which should end in about E s", against
+that run's end counted from when the caption came (the press does not move it). Then, for
+each learner told while its run waited its turn after its first step "yours should go on in
+about W s and end in about E s", the actual end counted from when that came, for the first
+message and the last; and for each learner told while queued for a process "yours should
+start in about W s and train for about R s", the actual start and end against W and W + R.
+Runs still training after ``--train-timeout`` seconds count as errors (timeouts); their
+first curve is counted.
 
 Targets (issue 16): first curve p95 ≤ 3 s, every run finished ≤ 45 s after its click, no
 error, other pages' p95 < 1 s, estimates within ±50 %.
@@ -57,8 +62,10 @@ from classroom_load import (  # benchmarks/classroom_load.py
 from server import start_server, stop  # benchmarks/server.py
 
 WAITING = re.compile(r"start in about ([\d.]+) s and train for about ([\d.]+) s")
+TURN = re.compile(r"go on in about ([\d.]+) s and end in about ([\d.]+) s")
 BEFORE = re.compile(r"^About ([\d.]+) s of training|end about ([\d.]+) s after a press"
-                    r"|^These settings were (already trained)")  # the last: at once, 0 s
+                    r"|^These settings were (already trained)"  # at once, 0 s
+                    r"|which should end in about ([\d.]+) s")  # another's run: from now
 
 
 class TrainingLearner(ProtocolLearner):
@@ -69,6 +76,9 @@ class TrainingLearner(ProtocolLearner):
         self.estimates: list[tuple[float, float, float]] = []  # (when told, wait, run)
         self.first_chart: float | None = None  # of the Train click's run, even one timed out
         self.before: float | None = None  # the caption's estimate just before the click
+        self.before_at = 0.0  # when it came (time.perf_counter())
+        self.follows = False  # … and it was the end of another learner's run, from then
+        self.turns: list[tuple[float, float, float]] = []  # (when told, go on, end)
 
     def _element(self, element, own, run, elapsed):
         super()._element(element, own, run, elapsed)
@@ -78,14 +88,19 @@ class TrainingLearner(ProtocolLearner):
         if element.WhichOneof("type") == "markdown" and not self.clicked:
             found = BEFORE.search(element.markdown.body.replace("\\", ""))
             if found:
-                self.before = 0.0 if found[3] else float(found[1] or found[2])
+                self.before = 0.0 if found[3] else float(found[1] or found[2] or found[4])
+                self.before_at, self.follows = time.perf_counter(), found[4] is not None
         if element.WhichOneof("type") == "alert":
             found = WAITING.search(element.alert.body.replace("\\", ""))
             if found:
                 self.estimates.append((elapsed, float(found[1]), float(found[2])))
+            found = TURN.search(element.alert.body.replace("\\", ""))
+            if found and self.clicked:
+                self.turns.append((elapsed, float(found[1]), float(found[2])))
 
 
-async def trainer(n, url, plan, leaks, tally, own_seed, outcomes, unfinished, told_before):
+async def trainer(n, url, plan, leaks, tally, own_seed, outcomes, unfinished, told_before,
+                  turns, details):
     s = TrainingLearner(n, url, plan, leaks, tally, time.monotonic() + plan.train_timeout + 60)
     s.clicked = False
     await s.connect()
@@ -95,12 +110,21 @@ async def trainer(n, url, plan, leaks, tally, own_seed, outcomes, unfinished, to
             s.set("seed", double_value=5000 + n)
             await s.act("setting")
         s.clicked = True
+        clicked_at = time.perf_counter()
         run = await s.act("train", click="train")
         outcomes.append((run, s.estimates))
         if s.before == 0.0:  # told "at once": the settings were trained here already
             told_before.append(("at once", run.finished))
+        elif s.before is not None and s.follows:  # another's run: its end, from the caption
+            told_before.append(("follow", (clicked_at + run.finished - s.before_at)
+                                / max(s.before, 0.1)))
+            details.append((clicked_at, n, "follow", s.before,
+                            clicked_at + run.finished - s.before_at))
         elif s.before is not None:
             told_before.append(("estimate", run.finished / max(s.before, 0.1)))
+            details.append((clicked_at, n, "estimate", s.before, run.finished))
+        if s.turns:
+            turns.append([(run.finished - at) / max(end, 0.1) for at, _, end in s.turns])
     except Aborted:
         if s.first_chart is not None:  # timed out: its first curve still counts
             unfinished.append(s.first_chart)
@@ -135,7 +159,8 @@ async def other(n, url, plan, leaks, tally, busy: asyncio.Event):
         await s.close()
 
 
-async def burst(url, plan, args, leaks, tally, outcomes, unfinished, told_before):
+async def burst(url, plan, args, leaks, tally, outcomes, unfinished, told_before, turns,
+                details):
     busy = asyncio.Event()
     busy.set()
 
@@ -146,7 +171,8 @@ async def burst(url, plan, args, leaks, tally, outcomes, unfinished, told_before
     others = [asyncio.create_task(other(args.learners + k, url, plan, leaks, tally, busy))
               for k in range(args.others)]
     await asyncio.gather(*(later(n, trainer(n, url, plan, leaks, tally, args.own_seeds,
-                                            outcomes, unfinished, told_before))
+                                            outcomes, unfinished, told_before, turns,
+                                            details))
                            for n in range(args.learners)))
     busy.clear()
     await asyncio.gather(*others)
@@ -161,6 +187,8 @@ def main(argv=None) -> int:
     add("--own-seeds", action="store_true", help="each learner its own seed (no sharing)")
     add("--train-timeout", type=float, default=120,
         help="seconds a learner waits for the end of its run (default 120)")
+    add("--details", action="store_true",
+        help="list each learner's caption estimate and actual end, in the order of the clicks")
     add("--think", type=float, nargs=2, default=(1.0, 3.0), metavar=("MIN", "MAX"),
         help="the other learners' pause before each action (default 1 3)")
     args = parser.parse_args(argv)
@@ -169,8 +197,11 @@ def main(argv=None) -> int:
     tally = Tally()
     leaks = Leaks(markers(n, 0), tally)
     outcomes, unfinished = [], []  # unfinished: first curves of the runs that timed out
-    told_before = []  # ("estimate", finished ÷ the caption's estimate before the click) or
+    told_before = []  # ("estimate", finished ÷ the caption's estimate before the click),
+    #                   ("follow", another's run's end from the caption ÷ its estimate) or
     #                   ("at once", finished) where the caption said the run was trained already
+    turns = []  # per learner told "go on in … and end in …": actual end ÷ told, each message
+    details = []  # (click time, learner, kind, told, actual) of each caption's estimate
     print("command: " + " ".join([Path(sys.executable).name, *sys.argv]))
     with tempfile.TemporaryDirectory() as tmp:
         load_before = loadavg()
@@ -179,7 +210,7 @@ def main(argv=None) -> int:
             print(f"warm-up (untimed): {asyncio.run(warm_up(url, plan)):.1f} s")
             began = time.monotonic()
             asyncio.run(burst(url, plan, args, leaks, tally, outcomes, unfinished,
-                              told_before))
+                              told_before, turns, details))
             wall = time.monotonic() - began
         finally:
             stop(proc)
@@ -211,13 +242,28 @@ def main(argv=None) -> int:
               f"estimated, from when it was shown: start median {statistics.median(starts):.2f}"
               f" (range {min(starts):.2f}–{max(starts):.2f}), end median "
               f"{statistics.median(ends):.2f} (range {min(ends):.2f}–{max(ends):.2f})")
-    ratios = [r for kind, r in told_before if kind == "estimate"]
-    if ratios:
-        within = sum(0.5 <= r <= 1.5 for r in ratios)
-        print(f"estimate before the click (the caption beside Train): {len(ratios)} "
-              f"learners; actual ÷ estimated end: median {statistics.median(ratios):.2f} "
-              f"(range {min(ratios):.2f}–{max(ratios):.2f}); within ±50 %: "
-              f"{within} of {len(ratios)}")
+    for kind, what in (("estimate", "end after the click"),
+                       ("follow", "end of another's run, from the caption")):
+        ratios = [r for k, r in told_before if k == kind]
+        if ratios:
+            within = sum(0.5 <= r <= 1.5 for r in ratios)
+            print(f"estimate before the click (the caption beside Train), {what}: "
+                  f"{len(ratios)} learners; actual ÷ estimated: median "
+                  f"{statistics.median(ratios):.2f} (range {min(ratios):.2f}–"
+                  f"{max(ratios):.2f}); within ±50 %: {within} of {len(ratios)}")
+    for which, pick in (("first", 0), ("last", -1)):
+        ratios = [t[pick] for t in turns]
+        if ratios:
+            within = sum(0.5 <= r <= 1.5 for r in ratios)
+            print(f"waiting its turn after the first step ({which} message): {len(ratios)} "
+                  f"learners; actual ÷ estimated end, from when shown: median "
+                  f"{statistics.median(ratios):.2f} (range {min(ratios):.2f}–"
+                  f"{max(ratios):.2f}); within ±50 %: {within} of {len(ratios)}")
+    if args.details:
+        first = min((d[0] for d in details), default=0.0)
+        for at, n, kind, told, actual in sorted(details):
+            print(f"  click at {at - first:5.2f} s, learner {n:2}: {kind:8} told {told:6.1f} s, "
+                  f"actual {actual:6.2f} s ({actual / max(told, 0.1):.2f}×)")
     at_once = [t for kind, t in told_before if kind == "at once"]
     if at_once:
         print(f"told \"trained already, shown at once\" before the click: {len(at_once)} "

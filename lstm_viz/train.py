@@ -586,8 +586,8 @@ class RunSpec:
 
 
 def train_together(specs: Sequence[RunSpec],
-                   more: Callable[[], Sequence[RunSpec]] | None = None
-                   ) -> list[TrainResult | ValueError]:
+                   more: Callable[[], Sequence[RunSpec]] | None = None,
+                   width: int | None = None) -> list[TrainResult | ValueError]:
     """Train several models of one architecture as one computation; each result is bit for
     bit the :func:`train` of its spec alone.
 
@@ -605,20 +605,40 @@ def train_together(specs: Sequence[RunSpec],
     (a run's numbers depend on nothing but its own spec, so joining late changes nothing
     in it or in the others). The result lists every run, joined ones last, each a
     TrainResult or the ValueError that ended it (only runs with ``on_end`` end so).
+
+    ``width``, when given, makes the group first come, first served: a step trains the
+    first ``width`` runs, in the order they joined, that have taken a step, and every run
+    that has not taken one yet (its first step at once, then it waits its turn); a run
+    that waits is asked ``should_stop`` before every step as ever, and its numbers do not
+    change while it waits, nor its ``seconds`` (they count its steps, not its wait). So a
+    run is slowed by the runs after it only by their first steps, and how long it takes
+    depends on the runs before it alone.
     """
+    if width is not None and width < 1:
+        raise ValueError(f"width must be at least 1; got {width}")
     runs: list[_Run] = []
     ends: dict[_Run, TrainResult | ValueError] = {}
     scratch = _Scratch()
     pending = list(specs)
+    held: list[_Run] = []  # runs that waited their turn in the last group step
+    began = time.perf_counter()
     while True:
+        now = time.perf_counter()
+        for r in held:
+            r.start += now - began  # its time counts its steps, not its wait
+        began = now
         runs += [_run_of(s) for s in pending]
         _check_same_shape(runs)
-        active = []
+        active, held, begun = [], [], 0  # begun: runs with a step, wanting another, so far
         for r in runs:
             if r in ends:
                 continue
             if r.wants_step():
-                active.append(r)
+                if width is None or not r.losses or begun < width:
+                    active.append(r)
+                else:
+                    held.append(r)
+                begun += bool(r.losses)
             else:  # its steps done, or stopped: it leaves the group
                 ends[r] = r.result()
                 if r.on_end is not None:

@@ -10,9 +10,14 @@ Protocol (over a pipe). Every run has a member number, given by the parent
 architecture (task, batch, units, embedding size, dtype) train together, as one batched
 computation (:func:`lstm_viz.train.train_together`), each bit for bit the run it would be
 alone. A run sent while others train joins them at their next step; one of another
-architecture waits until they have all ended. Runs of a group whose random streams stand
-at the same point (the same seed, the same step) are given one batch, made once
-(:class:`Batches`): a class on the same seed trains its models on one stream of stories::
+architecture waits until they have all ended. Inside a group, first come, first served:
+each group step trains the first ``WIDTH`` runs, in the order they were sent, that have
+taken a step, and takes the first step of every run just sent (its learner sees a first
+point at once); the others wait their turn. So a run is slowed by the runs sent after it
+only by their first steps, and its end depends on the runs sent before it, known when it
+is sent. Runs of a group whose random streams stand at the same point (the same seed, the
+same step) are given one batch, made once (:class:`Batches`): a class on the same seed
+trains its models on one stream of stories::
 
     parent → worker   (member, model bytes, Job(...))      start (or join) training
     parent → worker   ("stop", member)                     end that run after the step in progress
@@ -50,10 +55,16 @@ from pathlib import Path
 from lstm_viz.model import TokenModel
 from lstm_viz.train import TrainResult
 
-__all__ = ["Batches", "Done", "Failed", "Job", "Step", "Worker", "WorkerDied", "wait_for_end"]
+__all__ = ["WIDTH", "Batches", "Done", "Failed", "Job", "Step", "Worker", "WorkerDied",
+           "wait_for_end"]
 
 STOP = "stop"
 BATCHES_KEPT_BYTES = 64 << 20  # a group's batches kept for runs that reach them later
+WIDTH = 1  # runs of a group that train side by side; the others wait their turn. One: a
+           # run shared with a later one takes ~1.8× as long, so the time a learner is told
+           # at the click could not be known; the batched computation saved little once the
+           # stories are shared (default size, measured in one process: ~3.9 ms a run-step
+           # alone, ~3.5 side by side with one more, ~3.0 with 12 or more)
 ROOT = Path(__file__).resolve().parents[1]  # where ``lstm_viz`` is imported from
 
 
@@ -250,7 +261,12 @@ class Worker:
 
 
 def _main(inbox: int, outbox: int) -> None:
-    """The worker process: serve jobs read from the pipe ``inbox``, reporting to ``outbox``."""
+    """The worker process: serve jobs read from the pipe ``inbox``, reporting to ``outbox``.
+    What training imports is imported first, before any job: a process started ahead of
+    the first job (``ui.training.Trainers.warm``) takes its first steps at full speed."""
+    import lstm_viz.tasks  # noqa: F401
+    import lstm_viz.train  # noqa: F401
+
     _serve(Connection(inbox, writable=False), Connection(outbox, readable=False))
 
 
@@ -290,7 +306,8 @@ def _shape(job: Job) -> tuple:
 def _train_group(inbox: Connection, outbox: Connection, queued: list[tuple[int, Job]]
                  ) -> list[tuple[int, Job]]:
     """Train the first queued run with every run of its architecture, queued or sent while
-    they train, as one computation; returns the runs of other architectures, in order."""
+    they train, as one computation, first come first served (``WIDTH`` side by side);
+    returns the runs of other architectures, in order."""
     from lstm_viz.tasks import TASKS
     from lstm_viz.train import train_together
 
@@ -321,7 +338,7 @@ def _train_group(inbox: Connection, outbox: Connection, queued: list[tuple[int, 
 
     for member, job in queued:
         sort(member, job)
-    train_together([], more)
+    train_together([], more, width=WIDTH)
     return later
 
 

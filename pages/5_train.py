@@ -79,6 +79,13 @@ def waiting(ahead: int, wait: float, run: float, status, lang: str) -> None:
                 icon=":material/hourglass_top:")
 
 
+def turn(ahead: int, wait: float, end: float, status, lang: str) -> None:
+    """The run took its first step and waits for the runs before it in its process."""
+    status.info(tr("train.turn", lang, ahead=ahead, wait=seconds_text(wait),
+                  end=seconds_text(end)),
+                icon=":material/hourglass_top:")
+
+
 def status_message(outcome: training.Outcome, how: str, status, lang: str) -> None:
     if how == "stopped":
         status.warning(tr("train.stopped", lang, step=outcome.steps, steps=outcome.settings.steps),
@@ -110,8 +117,13 @@ elif training.store().get(settings) is not None:  # trained here already: shown 
     note_slot.caption(tr("train.estimate_ready", lang))
 else:
     secs, others = training.seconds_now(settings)
-    note_slot.caption(tr("train.estimate_shared", lang, seconds=seconds_text(secs), others=others)
-                      if others else tr("train.estimate", lang, seconds=seconds_text(secs)))
+    if training.store().running(settings) is not None:  # another learner trains them now
+        note_slot.caption(tr("train.estimate_follow", lang, seconds=seconds_text(secs)))
+    elif others:
+        note_slot.caption(tr("train.estimate_shared", lang, seconds=seconds_text(secs),
+                             others=others))
+    else:
+        note_slot.caption(tr("train.estimate", lang, seconds=seconds_text(secs)))
 status, chart = st.empty(), st.empty()
 diverged = False
 if start:
@@ -119,7 +131,8 @@ if start:
     status.progress(0.0, text=tr("train.starting", lang))
     try:
         training.run(settings, on_progress=lambda live: progress(live, status, chart, lang),
-                     on_wait=lambda ahead, wait, run: waiting(ahead, wait, run, status, lang))
+                     on_wait=lambda ahead, wait, run: waiting(ahead, wait, run, status, lang),
+                     on_turn=lambda ahead, wait, end: turn(ahead, wait, end, status, lang))
     except training.Diverged as err:
         diverged = True
         with status:  # in place of the progress bar

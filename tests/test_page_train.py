@@ -57,9 +57,9 @@ def count_runs(monkeypatch):
     calls = []
     real = training._train
 
-    def counting(s, on_progress, seat):
+    def counting(s, on_progress, seat, on_turn=None):
         calls.append(s.steps)
-        return real(s, on_progress, seat)
+        return real(s, on_progress, seat, on_turn)
 
     monkeypatch.setattr(training, "_train", counting)
     return calls
@@ -414,7 +414,17 @@ def until(condition, seconds=10):
         time.sleep(0.01)
 
 
-def test_the_queue_is_first_come_first_served_and_estimates_from_the_measured_pace():
+STORY = 0.01  # seconds to make a batch of stories, in the queue tests
+
+
+@pytest.fixture
+def stories(monkeypatch):
+    """Making a batch of stories takes ``STORY`` seconds (measured on a real server)."""
+    monkeypatch.setattr(training, "story_seconds", lambda task: STORY)
+    return STORY
+
+
+def test_the_queue_is_first_come_first_served_and_estimates_from_the_measured_pace(stories):
     worker = Idle()
     pool = training.Trainers(size=1, start=lambda: worker)
     pool.pace.record(1.0, 2e-6)  # measured: 2e-6 s per unit of work
@@ -424,15 +434,17 @@ def test_the_queue_is_first_come_first_served_and_estimates_from_the_measured_pa
     assert seat is not None and seat.group.worker is worker
     assert pool.take(second, timeout=0.05) is None  # another shape: no process free
     assert pool.take(same, timeout=0.05) is None  # the same settings train: it follows
-    pace = 2e-6
+
+    def alone(t):  # each run the first of its group: every step makes its batch too
+        return t.work * 2e-6 + t.settings.steps * STORY
+
     ahead, wait, run = pool.estimate(second)
-    assert ahead == 0 and wait == pytest.approx(first.work * pace)  # what is left of the first
-    assert run == pytest.approx(second.work * pace)
+    assert ahead == 0 and wait == pytest.approx(alone(first))  # what is left of the first
+    assert run == pytest.approx(alone(second))
     ahead, wait, _ = pool.estimate(third)
-    assert ahead == 1 and wait == pytest.approx(wait_of_second := first.work * pace
-                                                + second.work * pace)
+    assert ahead == 1 and wait == pytest.approx(alone(first) + alone(second))
     ahead, wait, _ = pool.estimate(same)  # the same settings as the run training: counted once
-    assert ahead == 2 and wait == pytest.approx(wait_of_second + third.work * pace)
+    assert ahead == 2 and wait == pytest.approx(alone(first) + alone(second) + alone(third))
     pool.leave(second)  # the second learner leaves: the third moves up
     assert pool.estimate(third)[0] == 0
     worker.end(seat.member)  # the first run ends: its group, and the process is free
@@ -444,7 +456,7 @@ def test_the_queue_is_first_come_first_served_and_estimates_from_the_measured_pa
     assert [job.model.units for job in worker.jobs] == [(2,), (4,)]
 
 
-def test_runs_of_one_shape_join_the_group_training_and_another_shape_waits_its_turn():
+def test_runs_of_one_shape_join_the_group_training_and_another_shape_waits_its_turn(stories):
     worker = Idle()
     pool = training.Trainers(size=1, start=lambda: worker)
     pool.pace.record(1.0, 1e-6)
@@ -453,18 +465,19 @@ def test_runs_of_one_shape_join_the_group_training_and_another_shape_waits_its_t
     other = training.Settings("brackets", 5, 0.01, 100, 4)
     tickets = [pool.join(s) for s in runs[:2]]
     seats = [pool.take(t, timeout=1) for t in tickets]
-    assert seats[0].group is seats[1].group  # both train in one group, one process
+    assert seats[0].group is seats[1].group  # both in one group, one process
     odd, late = pool.join(other), pool.join(runs[2])
     assert pool.take(odd, timeout=0.05) is None  # another shape: after the group
     assert pool.take(late, timeout=0.05) is None  # same shape, but behind one that waits
-    # The estimate knows the group: the process is free once both runs ended, the first
-    # after 100 group steps of two runs, the second 200 steps later alone.
-    w = tickets[0].work / 100  # work a step, the same for both
+    # The estimate knows the group: one run at a time, in the order they joined; the first
+    # makes the batches of steps 1-100, the second reuses them and makes 101-300.
+    k = tickets[0].work / 100 * 1e-6  # a step on a made batch, the same for both
+    group_end = 100 * (k + STORY) + 100 * k + 200 * (k + STORY)
     ahead, wait, run = pool.estimate(odd)
-    assert ahead == 0 and wait == pytest.approx((100 * 2 * w + 200 * w) * 1e-6)
-    assert run == pytest.approx(odd.work * 1e-6)
+    assert ahead == 0 and wait == pytest.approx(group_end)
+    assert run == pytest.approx(odd.work * 1e-6 + 100 * STORY)
     ahead, wait, run = pool.estimate(late)
-    assert ahead == 1 and wait == pytest.approx((400 * w + odd.work) * 1e-6)
+    assert ahead == 1 and wait == pytest.approx(group_end + odd.work * 1e-6 + 100 * STORY)
     pool.leave(odd)  # the other shape leaves: the late run joins the group at once
     seat = pool.take(late, timeout=1)
     assert seat is not None and seat.group is seats[0].group
@@ -477,7 +490,8 @@ def test_runs_of_one_shape_join_the_group_training_and_another_shape_waits_its_t
     assert not seat.group.over  # one run still trains
     worker.end(seat.member)
     until(lambda: seat.group.over)
-    assert pool._idle == [worker] and len(pool.pace._runs) == 2
+    # back to the pool; no group step was timed (one step a run), so no pace recorded
+    assert pool._idle == [worker] and len(pool.pace._runs) == 1
 
 
 def test_the_pace_is_measured_here_then_follows_the_finished_runs():
@@ -493,6 +507,7 @@ def test_the_pace_is_measured_here_then_follows_the_finished_runs():
 
 
 def test_a_waiting_learner_sees_their_place_and_the_estimates(monkeypatch):
+    monkeypatch.setattr(training, "story_seconds", lambda task: 0.0)
     worker = Idle()
     pool = training.Trainers(size=1, start=lambda: worker)
     pool.pace.record(1.0, 1e-7)  # measured: 1e-7 s per unit of work
@@ -502,7 +517,7 @@ def test_a_waiting_learner_sees_their_place_and_the_estimates(monkeypatch):
     monkeypatch.setattr(training, "trainers", lambda: pool)
     s = training.Settings("brackets", 2, 0.01, 50, 9123)
     trained = training._outcome(s, training.start_model(s), [1.0], [0.5], 0.25, False)
-    monkeypatch.setattr(training, "_train", lambda s, on_progress, seat: trained)
+    monkeypatch.setattr(training, "_train", lambda s, on_progress, seat, on_turn: trained)
     waits = []
 
     def on_wait(ahead, wait, run):
@@ -545,32 +560,134 @@ def test_the_same_settings_in_progress_are_followed_not_trained_again(monkeypatc
     assert not pool._waiting and not pool._groups
 
 
-def test_the_estimate_follows_the_pace_of_the_group_training_now():
+def test_the_estimate_follows_the_pace_of_the_group_training_now(stories):
     worker = Idle()
     pool = training.Trainers(size=1, start=lambda: worker)
-    pool.pace.record(1.0, 1e-9)  # the runs before were fast …
+    pool.pace.record(1.0, 1e-7)  # the runs before: 1e-7 s per work
     one, two, later = (training.Settings("brackets", 2, 0.01, 100, seed) for seed in (1, 2, 3))
     other = training.Settings("brackets", 3, 0.01, 100, 4)
     seats = [pool.take(pool.join(s), timeout=1) for s in (one, two)]
     waiting = pool.join(other)
-    w = seats[0].ticket.work / 100
-    for seat in seats:  # … but this group takes 0.2 s a step, 50 steps done
-        seat.steps, seat.times = 50, [0.2 * j for j in range(11)]
+    group = seats[0].group
+    w2, w3 = seats[0].ticket.work / 100, waiting.work / 100
+    for step in range(1, 51):  # this group takes 0.2 s a step, making its batches
+        group.stepped(step, 0.2 * step)
+        if step == 7:
+            group.stepped(1, 1.45)  # the second run's first step, beside: not a group step
+    seats[0].steps, seats[1].steps = 50, 1
+    assert group.step_seconds() == pytest.approx((None, 0.2))  # none yet on made batches
     ahead, wait, run = pool.estimate(waiting)
-    pace = 0.2 / (2 * w)  # seconds per work: a group step does a step of both runs
-    assert ahead == 0 and wait == pytest.approx(50 * 0.2)  # the other 50 steps
-    assert run == pytest.approx(waiting.work * pace)
-    seats[0].steps = training.PACE_STEPS - 1
-    seats[1].steps = training.PACE_STEPS - 1
+    # the first run's 50 steps left, making their batches, then the second's 99 left, on
+    # the batches the first made: those in the proportion the recorded pace and the
+    # making of a batch give
+    k = 0.2 * (w2 * 1e-7) / (w2 * 1e-7 + STORY)
+    assert ahead == 0 and wait == pytest.approx(50 * 0.2 + 99 * k)
+    assert run == pytest.approx(100 * (w3 * 1e-7 + STORY))  # another shape: the recorded
+    for step in range(2, 2 + training.PACE_STEPS):  # then the second run's steps on made
+        group.stepped(step, 10 + 0.1 * (step - 1))  # batches, 0.1 s each, are measured
+    seats[1].steps = 1 + training.PACE_STEPS
+    seats[0].steps = 100
+    assert group.step_seconds() == pytest.approx((0.1, 0.2))
+    ahead, wait, run = pool.estimate(waiting)
+    pace = 0.1 / w2  # seconds per work on a made batch, as this group measured it
+    assert wait == pytest.approx((100 - 1 - training.PACE_STEPS) * 0.1)
+    assert run == pytest.approx(100 * (w3 * pace + STORY))
+    group.intervals = group.intervals[:training.PACE_STEPS - 1]
     _, early_wait, _ = pool.estimate(waiting)  # too few steps to judge: the recorded pace
-    assert early_wait == pytest.approx((100 - training.PACE_STEPS + 1) * 2 * w * 1e-9)
+    assert early_wait == pytest.approx((100 - 1 - training.PACE_STEPS) * w2 * 1e-7)
     assert pool.estimate(pool.join(later))[0] == 1
 
 
 def test_finishes_of_a_group():
-    ends, last = training._finishes([(100, 1.0), (300, 2.0), (200, 1.0)], pace=0.5)
-    # 100 steps of all three (work 4 a step), 100 of the last two (3), 100 of one (2)
-    assert ends == [200.0, 200.0 + 150.0 + 100.0, 350.0] and last == 450.0
+    # one run at a time, in the order they joined; a step whose batch no run before made
+    # costs 3 s, one on a made batch 1 s
+    ends, last = training._finishes([(100, 0), (300, 0), (200, 50)], 0, kept=1.0, made=3.0)
+    assert ends == [300.0, 1000.0, 1150.0] and last == 1150.0
+    ends, _ = training._finishes([(100, 40)], 60, kept=1.0, made=3.0)  # batches 1-60 made
+    assert ends == [20 * 1.0 + 40 * 3.0]
+
+
+def test_a_run_that_took_its_first_step_is_told_when_its_turn_comes(stories):
+    worker = Idle()
+    pool = training.Trainers(size=1, start=lambda: worker)
+    pool.pace.record(1.0, 1e-6)
+    first, second, third = (training.Settings("brackets", 2, 0.01, steps, seed)
+                            for steps, seed in ((100, 1), (50, 2), (80, 3)))
+    seats = [pool.take(pool.join(s), timeout=1) for s in (first, second, third)]
+    seats[0].steps, seats[1].steps, seats[2].steps = 30, 1, 1
+    seats[0].group.furthest = 30
+    k = seats[0].ticket.work / 100 * 1e-6
+    assert pool.turn(seats[0]) is None  # it trains
+    first_end = 70 * (k + STORY)
+    assert pool.turn(seats[1]) == pytest.approx((1, first_end, first_end + 49 * k))
+    assert pool.turn(seats[2]) == pytest.approx(  # on the batches the first run made
+        (2, first_end + 49 * k, first_end + 49 * k + 79 * k))
+    assert training.WIDTH == 1  # what the estimate assumes
+    worker.end(seats[0].member)
+    until(lambda: seats[0].ended)
+    assert pool.turn(seats[1]) is None  # its turn: it trains
+
+
+def test_a_new_process_is_timed_by_two_short_runs_nobody_sees(stories):
+    worker = Idle()
+    pool = training.Trainers(size=1, start=lambda: worker, calibrate=True)
+    pool.warm()
+    seeds = [job.model.meta["seed"] for job in worker.jobs]
+    assert seeds == [training.SEEDS[1] + 1, training.SEEDS[1] + 2]  # no learner's seed
+    assert {job.steps for job in worker.jobs} == {training.CALIBRATION_STEPS}
+    assert not pool._waiting and pool.waiting() == 0
+    assert pool.training() == 0  # nobody's runs: not counted as other learners'
+    group = pool._groups[0]
+    for step in range(1, 41):  # the first run makes its batches: 0.3 s a step
+        group.stepped(step, 0.3 * step)
+    for step in range(2, 41):  # the second reuses them: 0.1 s a step
+        group.stepped(step, 12 + 0.1 * (step - 1))
+    w = group.step_work
+    for member in (0, 1):
+        worker.end(member)
+    until(lambda: group.over)
+    assert pool.story(training.DEFAULTS["task"]) == pytest.approx(0.2)  # timed there
+    assert pool.story("brackets") == STORY  # not timed there: timed here
+    assert pool.pace.seconds_per_work() == pytest.approx(0.1 / w)
+
+
+def test_a_learner_whose_run_waits_its_turn_is_told_when_it_goes_on(monkeypatch, stories):
+    worker = Idle()
+    pool = training.Trainers(size=1, start=lambda: worker)
+    pool.pace.record(1.0, 1e-6)
+    monkeypatch.setattr(training, "trainers", lambda: pool)
+    monkeypatch.setattr(training, "TURN_SECONDS", 0.05)
+    first, second = (training.Settings("brackets", 2, 0.01, steps, seed)
+                     for steps, seed in ((100, 9160), (1, 9161)))
+    seats = [pool.take(pool.join(s), timeout=1) for s in (first, second)]
+    k = seats[0].ticket.work / 100 * 1e-6
+    worker.events.append(Step(1, 1.2, 0.5, seats[1].member))  # its first step, at once
+    told, drawn = [], []
+
+    def on_turn(ahead, wait, end):
+        told.append((ahead, wait, end))
+        if len(told) == 2:  # the run before it ends; then its own
+            worker.end(seats[0].member)
+            worker.end(seats[1].member)
+
+    live = training.Live(second, training.start_model(second))
+    outcome = training._train_live(second, lambda live: drawn.append(len(live.losses)),
+                                   seats[1], live, on_turn)
+    assert drawn[0] == 1  # its first point, drawn before any wait
+    first_end = k + 99 * (k + STORY)  # the first run's 100 steps: the first on the batch
+    #                                   the second run's first step made, the rest making
+    assert told[0] == pytest.approx((1, first_end, first_end))  # its 0 steps left after
+    assert outcome.steps == 1 and not outcome.stopped
+
+
+def test_the_first_page_starts_a_training_process_ahead_of_the_press():
+    started = []
+    pool = training.Trainers(size=1, start=lambda: started.append(Idle()) or started[-1])
+    pool.warm()
+    pool.warm()  # once
+    assert len(started) == 1 and pool._idle == started and pool._free == 0
+    seat = pool.take(pool.join(training.Settings("brackets", 2, 0.01, 10, 1)), timeout=1)
+    assert seat.group.worker is started[0] and len(started) == 1
 
 
 def brackets_batch(rng):
@@ -628,7 +745,8 @@ def test_a_learner_who_leaves_stops_only_their_run():
     assert not kept.group.over and not kept.ended
 
 
-def test_the_estimate_beside_train_counts_the_runs_it_would_share_a_process_with(monkeypatch):
+def test_the_estimate_beside_train_counts_the_runs_before_it(monkeypatch):
+    monkeypatch.setattr(training, "story_seconds", lambda task: 0.0)
     worker = Idle()
     pool = training.Trainers(size=1, start=lambda: worker)
     pool.pace.record(1.0, 1e-7)
@@ -641,11 +759,11 @@ def test_the_estimate_beside_train_counts_the_runs_it_would_share_a_process_with
     other = training.Settings("brackets", 3, 0.01, 300, 9141)  # another learner's run trains
     pool.take(pool.join(other), timeout=1)
     shared = open_train(**query)
-    # 100 group steps of both runs: twice the work of this run alone
-    assert tr("train.estimate_shared", others=1, seconds=f"{2 * secs:.1f}") in captions(shared)
+    # the other run's 300 steps first, then this run's 100: four times this run alone
+    assert tr("train.estimate_shared", others=1, seconds=f"{4 * secs:.1f}") in captions(shared)
 
 
-def test_the_estimate_for_settings_training_now_is_the_end_of_that_run():
+def test_the_estimate_for_settings_training_now_is_the_end_of_that_run(stories):
     worker = Idle()
     pool = training.Trainers(size=1, start=lambda: worker)
     pool.pace.record(1.0, 1e-6)
@@ -654,6 +772,6 @@ def test_the_estimate_for_settings_training_now_is_the_end_of_that_run():
     pool.take(pool.join(other), timeout=1)
     seat.steps = 40  # (the reader thread counts them; set here)
     w = seat.ticket.work / 100
-    ahead, wait, run = pool.estimate(training.Ticket(s, training.work(s)))
-    # it follows that run: 60 steps left, each a group step of both runs
-    assert (ahead, wait) == (0, 0.0) and run == pytest.approx(60 * 2 * w * 1e-6)
+    ahead, wait, run = pool.estimate(training.Ticket(s, training.work(s), STORY))
+    # it follows that run: its 60 steps left, each making its batch; the other run after it
+    assert (ahead, wait) == (0, 0.0) and run == pytest.approx(60 * (w * 1e-6 + STORY))

@@ -3,6 +3,9 @@ computation, each bit for bit the model that :func:`train` gives it alone."""
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
@@ -109,3 +112,42 @@ def test_runs_join_between_steps_and_a_diverging_run_leaves_alone():
     assert_same(results[1], alone(late))
     with pytest.raises(ValueError, match="diverged"), np.errstate(all="ignore"):
         train_together([RunSpec(bad.model, batches, steps=3, seed=5)])  # no on_end: raised
+
+
+def test_first_come_first_served_a_run_waits_its_turn_after_its_first_step():
+    # width=2: the first two runs to have taken a step train; a run that joins takes its
+    # first step at once, then waits until a run before it has ended. Each run is still
+    # bit for bit the run alone, and one waiting can be stopped.
+    order = []  # (group step, run) of every step taken
+
+    def spec(k, steps, should_stop=None):
+        def on_step(step, loss, accuracy, model):
+            order.append((len(asked), k))
+            if k == 1:
+                time.sleep(0.2)  # the second run's steps are slow
+        return RunSpec(model(k), batches, steps=steps, lr=0.01, seed=k, should_stop=should_stop,
+                       on_step=on_step)
+
+    a, b, c, d = spec(0, 8), spec(1, 4), spec(2, 5), spec(3, 50, stop_after(2))
+    asked = []
+
+    def more():  # asked before every group step; the runs it gives join the next one
+        asked.append(1)
+        return {2: [b], 3: [c, d]}.get(len(asked), [])
+
+    results = train_together([a], more, width=2)
+    steps_of = {k: [g for g, j in order if j == k] for k in range(4)}
+    assert steps_of[0] == [1, 2, 3, 4, 5, 6, 7, 8]  # never slowed: it came first
+    assert steps_of[1] == [3, 4, 5, 6]  # the second seat, from its first step on
+    assert steps_of[2] == [4, 7, 8, 9, 10]  # its first step at once, then the second seat
+    assert steps_of[3] == [4]  # the same, and its learner pressed Stop while it waited
+    # a run's seconds count its steps, not its wait: the third waited through two of the
+    # second's slow steps (0.4 s), and took one step beside it (0.2 s)
+    assert results[0].seconds >= 0.8 and results[1].seconds >= 0.6  # (its last sleep after)
+    assert 0.2 <= results[2].seconds < 0.5
+    for r, s in zip(results[:3], (a, b, c), strict=True):
+        assert_same(r, alone(s))
+    assert results[3].stopped and results[3].steps == 1  # its Stop's closure is spent:
+    assert_same(results[3], alone(replace(d, should_stop=stop_after(1))))  # a fresh one
+    with pytest.raises(ValueError, match="width"):
+        train_together([a], width=0)

@@ -146,6 +146,13 @@ def test_runs_of_one_architecture_train_together_each_bit_for_bit_alone():
     # the first has steps enough that the others join it however slow the machine is)
     seen = [(e.member, e.step) for e in order if isinstance(e, Step)]
     assert seen.index((members[1], 1)) < seen.index((first, 600))
+    # first come, first served (WIDTH = 1): the second and third runs took their first
+    # steps at once, then waited their turn: their second steps came after the first run's
+    # last, the third's after the second's last
+    assert worker_module.WIDTH == 1
+    assert seen.index((members[2], 1)) < seen.index((first, 600))
+    assert seen.index((first, 600)) < seen.index((members[1], 2))
+    assert seen.index((members[1], 40)) < seen.index((members[2], 2))
     failed = ends[members[3]]
     assert isinstance(failed, Failed) and failed.step == 1 and "diverged" in failed.message
     for m, job in zip(members[:3], jobs[:3], strict=True):

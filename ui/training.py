@@ -17,16 +17,26 @@ Load
 One run may do at most ``MAX_WORK`` (:func:`work`: steps × sequences × tokens × units
 plus a fixed share). Runs train in ``SLOTS`` processes of their own
 (:class:`lstm_viz.worker.Worker`; one core is left for the server), so the pages of other
-learners do not wait behind a training. Runs of one shape (task, units) train together in
-one process as one batched computation, each bit for bit the run alone: a run whose shape
-is training joins that group at its next step; others wait in a first-come-first-served
-queue (:class:`Trainers`), and look in the store again while they wait, so a class
-pressing Train on the default settings trains them once. Times shown to the learner (the
-run, the wait, the limit) come from the :class:`Pace` measured on this server, never from
-a constant, and count the runs a run would share its process with. A process that
-reports nothing for ``SILENT_SECONDS`` is ended and its learners told; a dead or closed
-process is never handed out again. Live charts are redrawn less often when many runs
-train (``DRAWS_PER_SECOND`` for all of them together).
+learners do not wait behind a training. Runs of one shape (task, units) train in one
+process as one group, each bit for bit the run alone: a run whose shape is training joins
+that group at its next step; others wait in a first-come-first-served queue
+(:class:`Trainers`), and look in the store again while they wait, so a class pressing
+Train on the default settings trains them once. Inside a group, first come, first served
+too (:data:`lstm_viz.worker.WIDTH`, one run at a time): a run that joins takes its first
+step at once, batched with the run training (its learner sees a first point), then waits
+until the runs before it have ended. So the end of a run depends on the runs before it,
+all known when its learner presses Train, never on those who press after: the time the
+page tells is knowable, not a forecast of who else will come. Times shown to the learner
+(the end, the wait, the limit) come from the paces measured on this server, never from a
+constant: a group step's time (:class:`Pace`, the groups training now) and, for a step
+whose batch of stories no run of the group has made yet, the time to make one
+(:meth:`Trainers.story`). The first /train page opened starts a training process, so that
+the first press does not wait for one to start, and times two short runs in it: the
+server process, busy with every learner's page, times training up to 10× too slow. A
+process that reports nothing for ``SILENT_SECONDS`` is ended and its learners told; a dead
+or closed process is never handed out again. Live charts are redrawn less often when many
+runs progress at once (``DRAWS_PER_SECOND`` for all of them together); a run waiting its
+turn is told every ``TURN_SECONDS`` when it should go on and end.
 
 Stopping
 --------
@@ -58,7 +68,7 @@ import streamlit as st
 from lstm_viz.model import TokenModel
 from lstm_viz.tasks import TASKS
 from lstm_viz.train import evaluate
-from lstm_viz.worker import Done, Job, Step, Worker, WorkerDied, wait_for_end
+from lstm_viz.worker import WIDTH, Done, Job, Step, Worker, WorkerDied, wait_for_end
 from ui import keys
 
 TASK_NAMES = tuple(TASKS)
@@ -78,11 +88,15 @@ UNIT_OVERHEAD = 48           # a step's per-token cost that does not grow with u
                              # (fitted to steps of 1, 8, 16, 32 units, sentences made included)
 MAX_WORK = 150_000_000       # the most work one run may do (see work()): about 10 s on one
                              # busy core of the machine it was measured on
-PACE_RUNS = 20               # the pace is the median over this many of the latest runs
-PACE_STEPS = 3               # … or that of the runs training now, once they did this many
-                             # (a group of 30 takes ~1 s a step on a loaded server: its pace
-                             # is known after a few, and the start-up pace is 2× too fast)
+PACE_RUNS = 20               # the pace is the median over this many of the latest groups
+PACE_STEPS = 20              # … or that of the group training now, once it did this many
+                             # steps of a kind (its pace is known after ~0.1 s; the start-up
+                             # pace can be 2× off on a busy server, and a few steps can be
+                             # 10× off: a fresh process's first steps, a stall)
+PACE_KEPT = 200              # the latest group steps a group's pace is taken from (~1 s:
+                             # fewer follow every hiccup of a shared machine)
 STORE_SIZE = 128             # finished runs kept for everyone
+CALIBRATION_STEPS = 60       # steps of each of the two runs that time a new process
 GROUP_UNITS = 256            # runs × units that may train together in one process
 # Runs that may train at the same time, each in a process of its own (~60 MB): one per CPU
 # this process may use, less one for the server, or LSTM_VIZ_TRAINERS (a container sees
@@ -93,6 +107,9 @@ DRAWS_PER_SECOND = 8         # … and the runs training together at most this o
 FOLLOW_SECONDS = 2.0         # … and a run followed from another learner's at most this often
                              # (a class may follow one run: 30 redraws a second cost a core)
 POLL_SECONDS = 0.05          # how often a training page reads its worker's reports
+TURN_SECONDS = 1.0           # … and renews "waits its turn" while its run does, reading
+                             # its reports this often then (a class waiting costs the server
+                             # less: the process training shares its cores)
 STOP_SECONDS = 10            # how long a stopped worker may take to hand back its model
 SILENT_SECONDS = 30          # a worker that reports nothing this long is ended (a step takes
                              # milliseconds; a fresh process starts in about a second)
@@ -173,11 +190,26 @@ def seconds(s: Settings) -> float:
 
 def seconds_now(s: Settings) -> tuple[float, int]:
     """(about how many seconds from a press of Train now to the end of the run, the runs
-    training or waiting now): with them, it waits or shares a process
-    (:meth:`Trainers.estimate`)."""
+    training or waiting now): it trains after the runs before it (:meth:`Trainers.estimate`;
+    settings training now: the end of that run, from now). Starts a training process if the
+    server has none yet (:meth:`Trainers.warm`), so that a press need not wait for one."""
     pool = trainers()
-    _, wait, run_ = pool.estimate(Ticket(s, work(s)))
+    pool.warm()
+    _, wait, run_ = pool.estimate(Ticket(s, work(s), pool.story(s.task)))
     return wait + run_, pool.training() + pool.waiting()
+
+
+@st.cache_data(show_spinner=False)
+def story_seconds(task: str) -> float:
+    """Seconds to make one batch of ``task``'s stories on this server (the median of 9,
+    measured once): a step whose batch no run of its group has made yet takes this much
+    longer (:class:`lstm_viz.worker.Batches` gives a made batch to every run after)."""
+    rng, times = np.random.default_rng(HELD_OUT_SEED + 2), []
+    for _ in range(9):
+        began = time.perf_counter()
+        TASKS[task].batch(rng, BATCH)
+        times.append(time.perf_counter() - began)
+    return float(np.median(times))
 
 
 def max_seconds() -> float:
@@ -283,11 +315,15 @@ def store() -> RunStore:
 
 
 class Pace:
-    """Seconds per unit of :func:`work` on this server, measured, thread-safe.
+    """Seconds per unit of :func:`work` on this server, measured, thread-safe: what a
+    training step takes once its batch of stories is made (their making is
+    :func:`story_seconds`).
 
-    At first (lazily, once) a few steps of the default run trained in this process; then
-    the median over the latest ``PACE_RUNS`` finished runs (training time ÷ work done), so
-    that the estimates follow this machine and its present load.
+    The median over the latest ``PACE_RUNS`` finished groups (their steps' time ÷ work
+    done), the first of them the two short runs that time a new training process
+    (:meth:`Trainers.warm`), so that the estimates follow this machine and its present
+    load; before any (lazily, once), a few steps of the default run trained in this
+    process on batches made before.
     """
 
     def __init__(self):
@@ -304,21 +340,24 @@ class Pace:
             return self._calibrated
 
     def record(self, work_done: float, secs: float) -> None:
-        """A finished run's measured pace."""
+        """A finished group's measured pace."""
         if work_done > 0 and secs > 0:
             with self._lock:
                 self._runs = [*self._runs, secs / work_done][-PACE_RUNS:]
 
 
 def _calibrate(steps: int = 12) -> float:
-    """Seconds per work of the default run, from ``steps`` steps trained here (~50 ms)."""
+    """Seconds per work of the default run, from ``steps`` steps trained here on batches
+    made before (~50 ms)."""
     from lstm_viz.train import train
 
     s = Settings(DEFAULTS["task"], DEFAULTS["units"], float(DEFAULTS["lr"]), steps,
                  DEFAULTS["seed"])
     task = TASKS[s.task]
-    train(start_model(s), lambda rng: task.batch(rng, BATCH), 2)  # warm up: first-call costs
-    result = train(start_model(s), lambda rng: task.batch(rng, BATCH), steps)
+    made = [task.batch(np.random.default_rng(k), BATCH) for k in range(steps)]
+    train(start_model(s), lambda rng: made[0], 2)  # warm up: first-call costs
+    given = iter(made)
+    result = train(start_model(s), lambda rng: next(given), steps)
     return result.seconds / work(s)
 
 
@@ -340,6 +379,7 @@ class Ticket:
 
     settings: Settings
     work: float
+    story: float = 0.0            # seconds to make one batch of its task's stories here
     started: float | None = None  # when it got a seat in a group (time.perf_counter())
     seat: Seat | None = None      # its run, once placed in a group
     claimed: bool = False         # its learner's script took the seat
@@ -353,7 +393,6 @@ class Seat:
     def __init__(self, group: Group, ticket: Ticket, member: int):
         self.group, self.ticket, self.member = group, ticket, member
         self.steps = 0                # steps reported so far
-        self.times: list[float] = []  # when the latest steps were reported (at most 11)
         self.ended = False            # its Done or Failed came, or the process ended
         self._error: str | None = None  # "died" or "silent": the process ended under it
         self._events: list = []
@@ -363,19 +402,10 @@ class Seat:
     def settings(self) -> Settings:
         return self.ticket.settings
 
-    def per_step(self) -> float | None:
-        """Seconds between its latest reported steps (a step of the whole group), or None
-        before ``PACE_STEPS`` steps."""
-        with self._cond:
-            if self.steps < PACE_STEPS or len(self.times) < PACE_STEPS:
-                return None
-            return (self.times[-1] - self.times[0]) / (len(self.times) - 1)
-
     def put(self, event, now: float) -> None:
         with self._cond:
             if isinstance(event, Step):
                 self.steps += 1
-                self.times = [*self.times, now][-11:]
             else:
                 self.ended = True
             self._events.append(event)
@@ -411,30 +441,75 @@ class Seat:
 
 
 class Group:
-    """Runs of one shape training together in one process (see :class:`Trainers`)."""
+    """Runs of one shape training in one process, one at a time in the order they joined
+    (see :class:`Trainers`), and the time its steps take, measured from its reports."""
 
-    def __init__(self, worker, shape: tuple[str, int], room: int):
+    def __init__(self, worker, shape: tuple[str, int], room: int, step_work: float,
+                 story: float):
         self.worker, self.shape, self.room = worker, shape, room
+        self.step_work, self.story = step_work, story  # a step's work; a batch's making (s)
         self.seats: dict[int, Seat] = {}
         self.began = time.perf_counter()
         self.heard = self.began  # the last report from the process
-        self.work_done = 0.0     # work of the steps reported, for the pace
         self.over = False
+        self.furthest = 0  # the furthest step reported: the batches of stories made so far
+        self.clock: float | None = None  # when the latest group step was reported
+        self.intervals: list[tuple[float, bool]] = []  # the latest group steps: (seconds,
+        #                                                their batch was made in them)
+        self.totals = [0.0, 0, 0.0, 0]  # seconds and steps on batches made before; made in
 
     def open_seats(self) -> list[Seat]:
         return [seat for seat in tuple(self.seats.values()) if not seat.ended]  # atomic copy
+
+    def stepped(self, step: int, now: float) -> None:
+        """A run of the group reported its ``step`` at ``now`` (the dispatcher's thread).
+        Every group step reports one step of the run training and the first step of each
+        run that joined at it (not a group step of its own: not timed)."""
+        made = step > self.furthest
+        self.furthest = max(self.furthest, step)
+        if step == 1 and self.clock is not None:
+            return  # a run that joined: its first step, beside the group's
+        if self.clock is not None:
+            seconds = now - self.clock
+            self.intervals = [*self.intervals, (seconds, made)][-PACE_KEPT:]
+            k = 2 if made else 0
+            self.totals[k] += seconds
+            self.totals[k + 1] += 1
+        self.clock = now
+
+    def step_seconds(self) -> tuple[float | None, float | None] | None:
+        """(seconds a group step takes on a batch made before, … making its batch), each
+        the mean of its kind among the latest ``PACE_KEPT`` group steps, None before
+        ``PACE_STEPS`` of that kind; None before ``PACE_STEPS`` of either."""
+        kept = [t for t, made in self.intervals if not made]
+        made = [t for t, made in self.intervals if made]
+        k = float(np.mean(kept)) if len(kept) >= PACE_STEPS else None
+        f = float(np.mean(made)) if len(made) >= PACE_STEPS else None
+        return None if k is None and f is None else (k, f)
+
+    def pace_sample(self) -> tuple[float, float]:
+        """(work done, seconds taken) of its steps on batches made before (or, when too few,
+        of all its steps less the making of their batches), for :meth:`Pace.record`."""
+        kept_s, kept_n, made_s, made_n = self.totals
+        if kept_n >= PACE_STEPS:
+            return kept_n * self.step_work, kept_s
+        return made_n * self.step_work, made_s - made_n * self.story
 
 
 class Trainers:
     """The server's training processes and the queue for them: at most ``size`` processes,
     started when first needed; learners are served first come, first served. Thread-safe.
 
-    Runs of one shape (:func:`shape_of`) train together in one process as one batched
-    computation (:mod:`lstm_viz.worker`), each bit for bit the run it would be alone: a
-    learner whose run has the shape of a training group joins it at its next step (up to
+    Runs of one shape (:func:`shape_of`) train in one process as one group
+    (:mod:`lstm_viz.worker`), each bit for bit the run it would be alone: a learner whose
+    run has the shape of a training group joins it at its next step (up to
     :func:`group_size` runs), unless a run of another shape waits ahead; else the first in
-    line starts a group in a free process. A thread per group reads the process's reports
-    and hands each run's to its :class:`Seat`; a group ends when its last run has, and its
+    line starts a group in a free process. In a group, first come, first served: a run
+    that joins takes its first step at once, beside the group's step, then waits until
+    the runs that joined before it have ended (``WIDTH`` = 1 trains at a time). So no run
+    is slowed by a later one but for its first step, and :meth:`estimate` needs only the
+    runs there when a learner asks. A thread per group reads the process's reports and
+    hands each run's to its :class:`Seat`; a group ends when its last run has, and its
     process goes back to the pool (ended instead when it died or said nothing for
     ``SILENT_SECONDS``: a new one takes its place).
 
@@ -442,19 +517,52 @@ class Trainers:
     a seat given but not taken is stopped).
     """
 
-    def __init__(self, size: int = SLOTS, start: Callable[[], Worker] = Worker):
+    def __init__(self, size: int = SLOTS, start: Callable[[], Worker] = Worker,
+                 calibrate: bool = False):
         self.size = size
         self.pace = Pace()
         self._start = start  # makes a new process
+        self._calibrate = calibrate  # warm() times a few steps in the process it starts
+        self._stories: dict[str, float] = {}  # a batch's making, as a training process timed it
         self._idle: list[Worker] = []
         self._free = size  # processes that may still be started
         self._waiting: list[Ticket] = []  # first come first
         self._groups: list[Group] = []
         self._cond = threading.Condition()
 
+    def warm(self) -> None:
+        """Start a training process now if there is none yet and one may be started, so
+        that the first press of Train does not wait for a fresh interpreter (~1 s).
+
+        With ``calibrate``, it first trains a group of two short runs of the default shape
+        (seeds no learner can choose, nobody's to see), whose reports measure this
+        server's pace where runs train, not in the busy server process: a step on a made
+        batch (:class:`Pace`) and the making of a batch (:meth:`story`). A learner who
+        presses Train meanwhile joins that group, after them."""
+        with self._cond:
+            if self._idle or self._groups or self._free <= 0:
+                return
+            self._free -= 1
+            self._idle.append(self._start())
+            if not self._calibrate:
+                return
+            runs = [Settings(DEFAULTS["task"], DEFAULTS["units"], float(DEFAULTS["lr"]),
+                             CALIBRATION_STEPS, seed) for seed in (SEEDS[1] + 1, SEEDS[1] + 2)]
+            self._waiting[:0] = [Ticket(s, work(s), story_seconds(s.task), claimed=True)
+                                 for s in runs]
+            self._place()
+
+    def story(self, task: str) -> float:
+        """Seconds to make one batch of ``task``'s stories: as a training process of this
+        server timed it (a made batch's step against a making one), else as this process
+        times it (:func:`story_seconds`)."""
+        with self._cond:
+            timed = self._stories.get(task)
+        return story_seconds(task) if timed is None else timed
+
     def join(self, s: Settings) -> Ticket:
         """A place at the end of the queue."""
-        ticket = Ticket(s, work(s))
+        ticket = Ticket(s, work(s), self.story(s.task))
         with self._cond:
             self._waiting.append(ticket)
         return ticket
@@ -503,7 +611,9 @@ class Trainers:
                          None)  # starting, or reporting: not a hung one (its pipe fills)
             new = group is None and shape not in blocked and bool(self._idle or self._free)
             if new:
-                group = self._new_group(shape, group_size(ticket.settings))
+                group = self._new_group(shape, group_size(ticket.settings),
+                                        ticket.work / max(1, ticket.settings.steps),
+                                        ticket.story)
             if group is None:
                 blocked.add(shape)
                 continue
@@ -515,13 +625,13 @@ class Trainers:
             seated.add(ticket.settings)
             self._cond.notify_all()
 
-    def _new_group(self, shape, room: int) -> Group:
+    def _new_group(self, shape, room: int, step_work: float, story: float) -> Group:
         if self._idle:
             worker = self._idle.pop()
         else:
             self._free -= 1
             worker = self._start()
-        group = Group(worker, shape, room)
+        group = Group(worker, shape, room, step_work, story)
         self._groups.append(group)
         return group
 
@@ -559,7 +669,7 @@ class Trainers:
                 if seat is not None:
                     seat.put(event, now)
                     if isinstance(event, Step):
-                        group.work_done += seat.ticket.work / max(1, seat.settings.steps)
+                        group.stepped(event.step, now)
             if events:
                 group.heard = now
             if not group.open_seats() and self._end(group, None):
@@ -582,7 +692,10 @@ class Trainers:
                 self._idle.append(group.worker)
             else:
                 self._free += 1
-            self.pace.record(group.work_done, time.perf_counter() - group.began)
+            self.pace.record(*group.pace_sample())
+            kept, made = group.step_seconds() or (None, None)
+            if kept is not None and made is not None and made > kept:
+                self._stories[group.shape[0]] = made - kept
             group.over = True  # last: whoever sees it sees the process back too
         if not alive:
             group.worker.close()
@@ -595,36 +708,34 @@ class Trainers:
 
     def estimate(self, ticket: Ticket) -> tuple[int, float, float]:
         """(runs ahead of ``ticket`` in the queue, seconds until it should start, seconds
-        it should train); a ticket not in the queue is taken as joining it now.
+        from then until it should end); a ticket not in the queue is taken as joining it
+        now; settings training now: (0, 0, the end of that run).
 
-        The pace is that of the groups training now (a group's step time over the work its
-        runs do a step, once a run has done ``PACE_STEPS`` steps), else the server's
-        measured :class:`Pace`. A process does that much work a second however its runs
-        are grouped, and the runs of a group advance one step each per group step: a
-        group's runs end in the order of their steps left (:func:`_finishes`). The runs
-        ahead (settings already training or ahead counted once) go, in order, into the
-        training group of their shape while it has room and no run of another shape waits
-        before them, else to the process free first, a run of the same shape as the one
-        before it joining its group.
+        Every figure comes from runs there now: in a group one run trains at a time, in the
+        order they joined (:func:`_finishes`), so the runs that come later change nothing
+        but by their first steps. A group step takes the time measured in the groups
+        training now (:meth:`Group.step_seconds`, that group's own when it has them), else
+        the server's :class:`Pace` (× a step's work), plus :func:`story_seconds` when no
+        run of its group made its batch of stories yet. The runs ahead (settings already
+        training or ahead counted once) go, in order, into the training group of their
+        shape while it has room and no run of another shape waits before them, else to the
+        process free first, a run of the same shape as the one before it joining its group.
         """
         with self._cond:
-            groups = [(g.shape, g.room, [(s.settings.steps - s.steps,
-                                          s.ticket.work / max(1, s.settings.steps),
-                                          s.per_step()) for s in g.open_seats()])
-                      for g in self._groups]
+            groups = [self._group_now(g) for g in self._groups]
             waiting = list(self._waiting)
             seen = {s.settings for g in self._groups for s in g.open_seats()}
             same = [] if ticket in waiting else [
                 (k, i) for k, g in enumerate(self._groups)
                 for i, seat in enumerate(g.open_seats()) if seat.settings == ticket.settings]
-        observed = [min(p for _, _, p in m if p is not None) / sum(w for _, w, _ in m)
-                    for _, _, m in groups if any(p is not None for _, _, p in m)]
-        pace = float(np.median(observed)) if observed else self.pace.seconds_per_work()
-        running = [(shape, room, [(r, w) for r, w, _ in m]) for shape, room, m in groups]
+        pace = self._pace(groups)
+        running = [(shape, room, furthest, _times(measured, step_work, story, pace), members)
+                   for shape, room, furthest, measured, step_work, story, members in groups]
         for k, i in same[:1]:  # the same settings train now: it ends when that run does
-            return 0, 0.0, _finishes(running[k][2], pace)[0][i]
+            _, _, furthest, times, members = running[k]
+            return 0, 0.0, _finishes(members, furthest, *times)[0][i]
         idle = [0.0] * max(0, max(1, self.size) - len(running))
-        ahead, members, start, shape, queued = 0, [], 0.0, None, False
+        ahead, members, start, shape, queued, times = 0, [], 0.0, None, False, (0.0, 0.0)
         free_at: list[float] | None = None
         for other in (waiting if ticket in waiting else [*waiting, ticket]):
             mine = other is ticket
@@ -633,28 +744,60 @@ class Trainers:
                 if other.settings in seen:
                     continue
                 seen.add(other.settings)
-            step_work = other.work / max(1, other.settings.steps)
             joined = None if queued else next(
-                (m for g_shape, room, m in running
-                 if g_shape == shape_of(other.settings) and len(m) < room), None)
+                (g for g in running
+                 if g[0] == shape_of(other.settings) and len(g[4]) < g[1]), None)
             if joined is not None:  # into the group training now, at its next step
-                joined.append((other.settings.steps, step_work))
+                joined[4].append((other.settings.steps, 0))
                 if mine:
-                    return ahead, 0.0, _finishes(joined, pace)[0][-1]
+                    return ahead, 0.0, _finishes(joined[4], joined[2], *joined[3])[0][-1]
                 continue
             queued = True
             if free_at is None:  # the processes, free once their groups have ended
-                free_at = sorted([_finishes(m, pace)[1] for _, _, m in running] + idle)
-                free_at = free_at[:max(1, self.size)]
+                free_at = sorted([_finishes(m, f, *t)[1] for _, _, f, t, m in running]
+                                 + idle)[:max(1, self.size)]
             if shape_of(other.settings) != shape or len(members) >= group_size(other.settings):
                 if members:  # the group before ends: its process is free again
-                    free_at.append(start + _finishes(members, pace)[1])
+                    free_at.append(start + _finishes(members, 0, *times)[1])
                     free_at.sort()
                 start, shape, members = free_at.pop(0), shape_of(other.settings), []
-            members.append((other.settings.steps, step_work))
+                times = _times(None, other.work / max(1, other.settings.steps), other.story,
+                               pace)
+            members.append((other.settings.steps, 0))
             if mine:
-                return ahead, start, _finishes(members, pace)[0][-1]
+                return ahead, start, _finishes(members, 0, *times)[0][-1]
         return ahead, 0.0, ticket.work * pace  # unreachable: the ticket is in the list
+
+    def turn(self, seat: Seat) -> tuple[int, float, float] | None:
+        """While ``seat``'s run waits its turn in its group (it took its first step; runs
+        that joined before it train): (those runs, seconds until it goes on, seconds until
+        it ends); None when it trains or has ended."""
+        with self._cond:
+            seats = seat.group.open_seats()
+            group = self._group_now(seat.group)
+        if seat not in seats or seats.index(seat) < WIDTH:
+            return None
+        k = seats.index(seat)
+        _, _, furthest, measured, step_work, story, _ = group
+        members = [(s.settings.steps, s.steps) for s in seats]
+        times = _times(measured, step_work, story, self._pace([group]))
+        ends, _ = _finishes(members[:k + 1], furthest, *times)
+        return k, ends[k - 1], ends[k]
+
+    @staticmethod
+    def _group_now(g: Group) -> tuple:
+        """What the estimates need of a group: (shape, room, batches made, measured step
+        seconds or None, a step's work, a batch's making, [(steps, steps done)] of its
+        runs in the order they joined)."""
+        return (g.shape, g.room, g.furthest, g.step_seconds(), g.step_work, g.story,
+                [(s.settings.steps, s.steps) for s in g.open_seats()])
+
+    def _pace(self, groups: list[tuple]) -> float:
+        """Seconds per work of a step on a made batch: the groups' measured, else the
+        server's :class:`Pace`."""
+        observed = [measured[0] / step_work for _, _, _, measured, step_work, _, _ in groups
+                    if measured is not None and measured[0] is not None and step_work > 0]
+        return float(np.median(observed)) if observed else self.pace.seconds_per_work()
 
     def waiting(self) -> int:
         """How many runs wait in the queue."""
@@ -662,30 +805,58 @@ class Trainers:
             return len(self._waiting)
 
     def training(self) -> int:
-        """How many runs train now, in every group."""
+        """How many learners' runs train now or wait their turn, in every group (not the
+        runs that time a new process: their seeds are outside ``SEEDS``)."""
         with self._cond:
-            return sum(len(g.open_seats()) for g in self._groups)
+            return sum(s.settings.seed <= SEEDS[1] for g in self._groups
+                       for s in g.open_seats())
+
+    def stepping(self) -> int:
+        """How many runs take steps now (the first ``WIDTH`` of each group)."""
+        with self._cond:
+            return sum(min(WIDTH, len(g.open_seats())) for g in self._groups)
 
 
-def _finishes(members: list[tuple[int, float]], pace: float) -> tuple[list[float], float]:
+def _times(measured: tuple[float | None, float | None] | None, step_work: float,
+           story: float, pace: float) -> tuple[float, float]:
+    """(seconds of a group step on a made batch, … making it): as measured in the group;
+    else from the pace (seconds per work) and :func:`story_seconds`. A kind not measured
+    yet is the other in the proportion those two give (a busy machine slows both)."""
+    kept, made = step_work * pace, step_work * pace + story
+    if measured is None:
+        return kept, made
+    k, f = measured
+    if k is None:
+        k = f * kept / made
+    if f is None:
+        f = k * made / kept
+    return k, f
+
+
+def _finishes(members: list[tuple[int, int]], furthest: int, kept: float, made: float
+              ) -> tuple[list[float], float]:
     """When each of a group's runs ends, in seconds from now, and when the group does.
 
-    ``members``: (steps left, work a step) of each run; a group step does one step of each
-    run not yet ended, taking their work × ``pace`` seconds.
+    ``members``: (steps, steps done) of each run, in the order they joined; they train
+    one after another (``WIDTH`` = 1), a step taking ``kept`` seconds when a run before
+    made its batch (steps up to ``furthest``, and up to the steps of the runs before),
+    ``made`` when it makes it.
     """
-    ends = [0.0] * len(members)
-    t, done, active = 0.0, 0, sum(w for _, w in members)
-    for k in sorted(range(len(members)), key=lambda k: members[k][0]):
-        left, w = members[k]
-        t += (left - done) * active * pace
-        ends[k], done, active = t, left, active - w
+    if WIDTH != 1:
+        raise NotImplementedError("the estimate assumes one run training at a time")
+    ends, t = [], 0.0
+    for steps, done in members:
+        new = max(0, steps - max(furthest, done))  # steps whose batches it makes
+        t += (steps - done - new) * kept + new * made
+        furthest = max(furthest, steps)
+        ends.append(t)
     return ends, t
 
 
 @st.cache_resource(show_spinner=False)
 def trainers() -> Trainers:
     """The training processes of the server (shared by every session)."""
-    return Trainers()
+    return Trainers(calibrate=True)
 
 
 # ---- one session's run -----------------------------------------------------------
@@ -721,16 +892,19 @@ class Live:
 
 
 def run(s: Settings, on_progress: Callable[[Live], None],
-        on_wait: Callable[[int, float, float], None]) -> tuple[Outcome, bool]:
+        on_wait: Callable[[int, float, float], None],
+        on_turn: Callable[[int, float, float], None] | None = None) -> tuple[Outcome, bool]:
     """Train with settings ``s`` (or find them trained): (outcome, True when reused).
 
     ``on_progress(live)`` is called at most every :func:`redraw_seconds` and after the last
     step; ``on_wait(ahead, wait, run)`` about every 0.2 s while the run waits in the queue,
-    with the runs ahead of it, the estimated seconds until it starts and of its training.
+    with the runs ahead of it, the estimated seconds until it starts and of its training;
+    ``on_turn(ahead, wait, end)`` about every ``TURN_SECONDS`` while, its first step taken,
+    it waits its turn in its group (:meth:`Trainers.turn`).
     """
     found = store().get(s)
     if found is None:
-        found, outcome = _queue_and_train(s, on_progress, on_wait)
+        found, outcome = _queue_and_train(s, on_progress, on_wait, on_turn)
     if found is not None:
         _show(found, "reused")
         return found, True
@@ -738,7 +912,8 @@ def run(s: Settings, on_progress: Callable[[Live], None],
     return outcome, False
 
 
-def _queue_and_train(s: Settings, on_progress, on_wait) -> tuple[Outcome | None, Outcome | None]:
+def _queue_and_train(s: Settings, on_progress, on_wait, on_turn=None
+                     ) -> tuple[Outcome | None, Outcome | None]:
     """(found in the store, None) or (None, trained here). While the same settings train
     for another learner, follow that run's curve; else wait in the queue for a seat in a
     training group, then train there."""
@@ -768,14 +943,15 @@ def _queue_and_train(s: Settings, on_progress, on_wait) -> tuple[Outcome | None,
     if found is not None:
         seat.stop()
         return found, None
-    return None, _train(s, on_progress, seat)
+    return None, _train(s, on_progress, seat, on_turn)
 
 
 def redraw_seconds() -> float:
     """How often a training page redraws its progress: every ``UPDATE_SECONDS``, less often
-    when many runs train at once, so that the server draws at most ``DRAWS_PER_SECOND``
-    live charts a second for all of them (a chart costs the server's one core ~30 ms)."""
-    return max(UPDATE_SECONDS, trainers().training() / DRAWS_PER_SECOND)
+    when many runs take steps at once, so that the server draws at most
+    ``DRAWS_PER_SECOND`` live charts a second for all of them (a chart costs the server's
+    one core ~30 ms; a run waiting its turn draws nothing new)."""
+    return max(UPDATE_SECONDS, trainers().stepping() / DRAWS_PER_SECOND)
 
 
 def _follow(leader: Live, shown: int, on_progress) -> int:
@@ -794,7 +970,7 @@ def _follow(leader: Live, shown: int, on_progress) -> int:
     return shown
 
 
-def _train(s: Settings, on_progress, seat: Seat) -> Outcome:
+def _train(s: Settings, on_progress, seat: Seat, on_turn=None) -> Outcome:
     """One run, in its seat of a training group, reported to the page as it goes (see
     Stopping above)."""
     state = st.session_state
@@ -803,23 +979,26 @@ def _train(s: Settings, on_progress, seat: Seat) -> Outcome:
     state[TASK_KEY] = s.task
     store().begin(live)  # others asking for the same settings follow this run
     try:
-        outcome = _train_live(s, on_progress, seat, live)
+        outcome = _train_live(s, on_progress, seat, live, on_turn)
         store().put(s, outcome)  # before it stops being followed
         return outcome
     finally:
         store().end(live)
 
 
-def _train_live(s: Settings, on_progress, seat: Seat, live: Live) -> Outcome:
+def _train_live(s: Settings, on_progress, seat: Seat, live: Live, on_turn=None) -> Outcome:
     state = st.session_state
-    end, shown_at, shown_steps, every = None, 0.0, 0, UPDATE_SECONDS
+    end, shown_at, shown_steps, every, turn_at = None, 0.0, 0, UPDATE_SECONDS, 0.0
+    waits = False  # its run waits its turn: its reports are read less often (a report
+    #                ends the wait at once; a click on Stop is seen within TURN_SECONDS)
     try:
         while end is None:
             try:
-                events = seat.poll(POLL_SECONDS)
+                events = seat.poll(TURN_SECONDS if waits else POLL_SECONDS)
             except WorkerDied:
                 raise Crashed() from None
             now = time.perf_counter()
+            waits = waits and not events
             for event in events:
                 if isinstance(event, Step):
                     live.add(event.loss, event.accuracy)
@@ -830,6 +1009,13 @@ def _train_live(s: Settings, on_progress, seat: Seat, live: Live) -> Outcome:
                 every = redraw_seconds()
                 shown_at, shown_steps = now, len(live.losses)
                 on_progress(live)  # each step count drawn once (its chart's key)
+            elif on_turn is not None and live.losses and not events \
+                    and now - turn_at >= TURN_SECONDS:
+                turn_at = now
+                told = trainers().turn(seat)
+                waits = told is not None
+                if waits:  # its first step taken, it waits its turn
+                    on_turn(*told)
             state[LIVE_KEY] = live  # a yield point: a click on Stop ends the run here
     except Crashed:  # Silent too
         live.done = True
