@@ -20,7 +20,9 @@ click: "yours would end about E s after a press of Train" (counting the runs bef
 train first: the training process takes one run at a time, first come first served), against
 the run's actual end counted from the click; or, when the same settings were training for
 another learner, "a press of Train shows that run, which should end in about E s", against
-that run's end counted from when the caption came (the press does not move it). Then, for
+that run's end counted from when the caption came (the press does not move it); when that
+run is less than a second from its end the caption says it "should end within a second",
+an upper bound, met within ±50 % when it ended within 1.5 s of the caption. Then, for
 each learner told while its run waited its turn after its first step "yours should go on in
 about W s and end in about E s", the actual end counted from when that came, for the first
 message and the last; and for each learner told while queued for a process "yours should
@@ -65,7 +67,8 @@ WAITING = re.compile(r"start in about ([\d.]+) s and train for about ([\d.]+) s"
 TURN = re.compile(r"go on in about ([\d.]+) s and end in about ([\d.]+) s")
 BEFORE = re.compile(r"^About ([\d.]+) s of training|end about ([\d.]+) s after a press"
                     r"|^These settings were (already trained)"  # at once, 0 s
-                    r"|which should end in about ([\d.]+) s")  # another's run: from now
+                    r"|which should end in about ([\d.]+) s"  # another's run: from now
+                    r"|which should end (within a second)")  # … nearly over: ≤ 1 s
 
 
 class TrainingLearner(ProtocolLearner):
@@ -88,8 +91,10 @@ class TrainingLearner(ProtocolLearner):
         if element.WhichOneof("type") == "markdown" and not self.clicked:
             found = BEFORE.search(element.markdown.body.replace("\\", ""))
             if found:
-                self.before = 0.0 if found[3] else float(found[1] or found[2] or found[4])
-                self.before_at, self.follows = time.perf_counter(), found[4] is not None
+                self.before = 0.0 if found[3] else 1.0 if found[5] else float(
+                    found[1] or found[2] or found[4])
+                self.before_at = time.perf_counter()
+                self.follows = "soon" if found[5] else found[4] is not None
         if element.WhichOneof("type") == "alert":
             found = WAITING.search(element.alert.body.replace("\\", ""))
             if found:
@@ -115,6 +120,10 @@ async def trainer(n, url, plan, leaks, tally, own_seed, outcomes, unfinished, to
         outcomes.append((run, s.estimates))
         if s.before == 0.0:  # told "at once": the settings were trained here already
             told_before.append(("at once", run.finished))
+        elif s.before is not None and s.follows == "soon":  # "within a second", from then
+            ended = clicked_at + run.finished - s.before_at
+            told_before.append(("soon", ended))
+            details.append((clicked_at, n, "soon", s.before, ended))
         elif s.before is not None and s.follows:  # another's run: its end, from the caption
             told_before.append(("follow", (clicked_at + run.finished - s.before_at)
                                 / max(s.before, 0.1)))
@@ -264,6 +273,11 @@ def main(argv=None) -> int:
         for at, n, kind, told, actual in sorted(details):
             print(f"  click at {at - first:5.2f} s, learner {n:2}: {kind:8} told {told:6.1f} s, "
                   f"actual {actual:6.2f} s ({actual / max(told, 0.1):.2f}×)")
+    soon = [t for kind, t in told_before if kind == "soon"]
+    if soon:  # an upper bound, not an estimate: within ±50 % of it is ≤ 1.5 s
+        print(f"told another's run \"should end within a second\" before the click: "
+              f"{len(soon)} learners; ended within 1.5 s of the caption: "
+              f"{sum(t <= 1.5 for t in soon)} (slowest {max(soon):.2f} s)")
     at_once = [t for kind, t in told_before if kind == "at once"]
     if at_once:
         print(f"told \"trained already, shown at once\" before the click: {len(at_once)} "

@@ -118,7 +118,9 @@ elif training.store().get(settings) is not None:  # trained here already: shown 
 else:
     secs, others = training.seconds_now(settings)
     if training.store().running(settings) is not None:  # another learner trains them now
-        note_slot.caption(tr("train.estimate_follow", lang, seconds=seconds_text(secs)))
+        # under a second, the page's own time to show the end is most of what is left
+        note_slot.caption(tr("train.estimate_follow_soon", lang) if secs < 1 else
+                          tr("train.estimate_follow", lang, seconds=seconds_text(secs)))
     elif others:
         note_slot.caption(tr("train.estimate_shared", lang, seconds=seconds_text(secs),
                              others=others))

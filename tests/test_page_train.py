@@ -775,3 +775,21 @@ def test_the_estimate_for_settings_training_now_is_the_end_of_that_run(stories):
     ahead, wait, run = pool.estimate(training.Ticket(s, training.work(s), STORY))
     # it follows that run: its 60 steps left, each making its batch; the other run after it
     assert (ahead, wait) == (0, 0.0) and run == pytest.approx(60 * (w * 1e-6 + STORY))
+
+
+@pytest.mark.parametrize(("left", "lang"), [(3.0, "en"), (0.4, "en"), (0.4, "zh")])
+def test_the_caption_gives_the_end_of_the_same_settings_training_now(monkeypatch, left, lang):
+    """Another learner trains these settings now: the caption says when that run should end
+    (a press shows it); under a second, that it should end within a second (the page's own
+    time to show the end is then most of what is left: benchmarks/train_burst.py)."""
+    s = training.Settings("brackets", 3, 0.03, 30, 9170)
+    runs = training.RunStore()
+    runs.begin(training.Live(s, training.start_model(s)))  # another learner's run
+    monkeypatch.setattr(training, "store", lambda: runs)
+    monkeypatch.setattr(training, "seconds_now", lambda settings: (left, 1))
+    at = open_train(task="brackets", units=3, lr="0.03", steps=30, seed=9170, lang=lang)
+    assert_clean(at)
+    captions = [c.value for c in at.caption]
+    want = (tr("train.estimate_follow_soon", lang) if left < 1 else
+            tr("train.estimate_follow", lang, seconds="3.0"))
+    assert want in captions, captions
