@@ -793,3 +793,22 @@ def test_the_caption_gives_the_end_of_the_same_settings_training_now(monkeypatch
     want = (tr("train.estimate_follow_soon", lang) if left < 1 else
             tr("train.estimate_follow", lang, seconds="3.0"))
     assert want in captions, captions
+
+
+def test_a_training_process_that_cannot_start_is_a_message_not_a_traceback(monkeypatch):
+    """The server may be unable to start a training process (say, its Python cannot be run
+    by the server's user): the page still opens (the process it would start ahead is not
+    started), and a press of Train says the run could not train."""
+    def refuse():
+        raise PermissionError(13, "Permission denied", "python")
+
+    pool = training.Trainers(size=1, start=refuse, calibrate=True)
+    monkeypatch.setattr(training, "trainers", lambda: pool)
+    pool.warm()  # nothing started, nothing raised
+    assert not pool._idle and not pool._groups and pool._free == 1
+    at = open_train(task="brackets", units=3, lr="0.03", steps=30, seed=9171)
+    assert_clean(at)
+    at = press_train(at)
+    assert not at.exception
+    assert [e.value.replace("\\", "") for e in at.error] == [tr("train.crashed", "en")]
+    assert not pool._waiting and pool._free == 1  # the queue is left as it was

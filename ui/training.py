@@ -55,6 +55,7 @@ The gates page reads ``st.session_state[keys.TRAINED_MODEL]`` (a TokenModel) and
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -70,6 +71,8 @@ from lstm_viz.tasks import TASKS
 from lstm_viz.train import evaluate
 from lstm_viz.worker import WIDTH, Done, Job, Step, Worker, WorkerDied, wait_for_end
 from ui import keys
+
+_LOG = logging.getLogger(__name__)
 
 TASK_NAMES = tuple(TASKS)
 LEARNING_RATES = ("0.003", "0.01", "0.03", "0.1")  # as written in the URL
@@ -542,8 +545,13 @@ class Trainers:
         with self._cond:
             if self._idle or self._groups or self._free <= 0:
                 return
+            try:
+                worker = self._start()
+            except OSError as err:  # a press will try again and say so (:class:`Crashed`)
+                _LOG.warning("cannot start a training process ahead: %s", err)
+                return
             self._free -= 1
-            self._idle.append(self._start())
+            self._idle.append(worker)
             if not self._calibrate:
                 return
             runs = [Settings(DEFAULTS["task"], DEFAULTS["units"], float(DEFAULTS["lr"]),
@@ -629,8 +637,12 @@ class Trainers:
         if self._idle:
             worker = self._idle.pop()
         else:
+            try:
+                worker = self._start()
+            except OSError as err:  # the learner is told the run could not train
+                _LOG.warning("cannot start a training process: %s", err)
+                raise Crashed("no process") from err
             self._free -= 1
-            worker = self._start()
         group = Group(worker, shape, room, step_work, story)
         self._groups.append(group)
         return group
