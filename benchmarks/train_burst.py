@@ -104,6 +104,16 @@ class TrainingLearner(ProtocolLearner):
                 self.turns.append((elapsed, float(found[1]), float(found[2])))
 
 
+def ratios_line(what: str, ratio: str, ratios: list[float]) -> None:
+    """One line of the report: how many learners, the median and range of ``ratios``
+    (actual ÷ told), and how many were within ±50 %; nothing when there are none."""
+    if ratios:
+        within = sum(0.5 <= r <= 1.5 for r in ratios)
+        print(f"{what}: {len(ratios)} learners; {ratio}: median {statistics.median(ratios):.2f}"
+              f" (range {min(ratios):.2f}–{max(ratios):.2f}); within ±50 %: {within} of "
+              f"{len(ratios)}")
+
+
 async def trainer(n, url, plan, leaks, tally, own_seed, outcomes, unfinished, told_before,
                   turns, details):
     s = TrainingLearner(n, url, plan, leaks, tally, time.monotonic() + plan.train_timeout + 60)
@@ -253,21 +263,11 @@ def main(argv=None) -> int:
               f"{statistics.median(ends):.2f} (range {min(ends):.2f}–{max(ends):.2f})")
     for kind, what in (("estimate", "end after the click"),
                        ("follow", "end of another's run, from the caption")):
-        ratios = [r for k, r in told_before if k == kind]
-        if ratios:
-            within = sum(0.5 <= r <= 1.5 for r in ratios)
-            print(f"estimate before the click (the caption beside Train), {what}: "
-                  f"{len(ratios)} learners; actual ÷ estimated: median "
-                  f"{statistics.median(ratios):.2f} (range {min(ratios):.2f}–"
-                  f"{max(ratios):.2f}); within ±50 %: {within} of {len(ratios)}")
+        ratios_line("estimate before the click (the caption beside Train), " + what,
+                    "actual ÷ estimated", [r for k, r in told_before if k == kind])
     for which, pick in (("first", 0), ("last", -1)):
-        ratios = [t[pick] for t in turns]
-        if ratios:
-            within = sum(0.5 <= r <= 1.5 for r in ratios)
-            print(f"waiting its turn after the first step ({which} message): {len(ratios)} "
-                  f"learners; actual ÷ estimated end, from when shown: median "
-                  f"{statistics.median(ratios):.2f} (range {min(ratios):.2f}–"
-                  f"{max(ratios):.2f}); within ±50 %: {within} of {len(ratios)}")
+        ratios_line(f"waiting its turn after the first step ({which} message)",
+                    "actual ÷ estimated end, from when shown", [t[pick] for t in turns])
     if args.details:
         first = min((d[0] for d in details), default=0.0)
         for at, n, kind, told, actual in sorted(details):
