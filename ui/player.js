@@ -333,7 +333,7 @@ class Player {
       const fresh = !this.mapsDiv._fullLayout; // else react: plotly.js redraws what differs
       const plot = fresh ? Plotly.newPlot : Plotly.react;
       // A new run whose diagram differs from the one drawn only in what a step sets (a new
-      // sequence of the same model, say) is stepped to, as a step is: 5 ms, not 40.
+      // sequence of the same model, say) is stepped to, as a step is: 10-20 ms, not 40-50.
       const drawing = JSON.stringify([bare(diagram.data, at), diagram.layout, config]);
       if (!fresh && drawing === this.drawing) await this.stepDiagram(Plotly, at);
       else await plot(this.diagramDiv, diagram.data, diagram.layout, config);
@@ -439,7 +439,7 @@ class Player {
   }
 }
 
-// The diagram's traces without what a step sets in them (\`at\` of Player.shown): two runs
+// The diagram's traces without what a step sets in them (`at` of Player.shown): two runs
 // whose diagrams are the same apart from that are drawn the same way.
 function bare(data, at) {
   return data.map((trace, k) => {
