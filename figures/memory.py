@@ -29,13 +29,21 @@ A dashed line runs down all three panels at every step where a subject appears.
 
 from __future__ import annotations
 
-import unicodedata
-
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from figures.theme import GATE_COLOURS, INK, MUTED, OKABE_ITO, TEMPLATE, colours_at, plain
+from figures.theme import (
+    GATE_COLOURS,
+    INK,
+    MUTED,
+    OKABE_ITO,
+    TEMPLATE,
+    colours_at,
+    plain,
+    tick_angles,
+    wide,
+)
 from lstm_viz.explain import fmt
 from lstm_viz.gates import SIGMOID_GATES
 from lstm_viz.story import Story, places
@@ -271,14 +279,9 @@ def _tick_text(tokens) -> tuple[list[str], dict]:
     """Tick labels and how to set them. Chinese is never turned on its side: a token of
     several characters is written top to bottom (他 over 们) and the labels stay upright;
     other labels turn only if they would collide."""
-    if all(_wide(tok) for tok in tokens):
-        return ["<br>".join(plain(ch) for ch in tok[:4]) for tok in tokens], dict(tickangle=0)
-    return [plain(tok, 10) for tok in tokens], dict(autotickangles=[0, -50, -90])
-
-
-def _wide(token: str) -> bool:
-    """True for a token of Chinese (or other full-width) characters."""
-    return all(unicodedata.east_asian_width(ch) in "WF" for ch in token)
+    if all(wide(tok) for tok in tokens):
+        return ["<br>".join(plain(ch) for ch in tok[:4]) for tok in tokens], tick_angles(tokens)
+    return [plain(tok, 10) for tok in tokens], tick_angles(tokens)
 
 
 def _axes(fig, tokens, c_top, lang) -> None:

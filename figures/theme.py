@@ -31,6 +31,7 @@ quantities g, c, h run grey (negative) – white (0) – the quantity's colour
 from __future__ import annotations
 
 import html
+import unicodedata
 
 import numpy as np
 import plotly.graph_objects as go
@@ -39,7 +40,7 @@ from lstm_viz.gates import DISPLAY, QUANTITIES, SIGMOID_GATES
 
 __all__ = ["BASE_SIZE", "FONT_FAMILY", "GATE_COLOURS", "GRID", "INK", "MUTED", "NEGATIVE",
            "OKABE_ITO", "PAPER", "PRIMARY", "TEMPLATE", "colour_at", "colour_scale", "colours_at",
-           "contrast", "plain", "value_range"]
+           "contrast", "plain", "tick_angles", "value_range", "wide"]
 
 # The Okabe–Ito palette (Okabe & Ito, 2008): the colours a figure gives meaning to.
 OKABE_ITO = {
@@ -153,3 +154,17 @@ def plain(text, max_len: int = 12) -> str:
     if len(text) > max_len:
         text = text[:max_len - 1] + "…"
     return html.escape(text, quote=False).replace("$", "&#36;")
+
+
+def wide(token: str) -> bool:
+    """True for a token of Chinese (or other full-width) characters."""
+    return all(unicodedata.east_asian_width(ch) in "WF" for ch in token)
+
+
+def tick_angles(tokens) -> dict:
+    """How a time axis's token labels are set: Chinese stays upright (never turned on its
+    side); other labels lie level where they fit and turn only where they would run
+    together (a phone's narrow chart)."""
+    if all(wide(tok) for tok in tokens):
+        return dict(tickangle=0)
+    return dict(autotickangles=[0, -50, -90])

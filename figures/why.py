@@ -29,6 +29,7 @@ from figures.theme import (
     TEMPLATE,
     colour_scale,
     plain,
+    tick_angles,
     value_range,
 )
 from lstm_viz.explain import fmt
@@ -44,9 +45,11 @@ DECADES = 24        # a log axis shows at most this many powers of ten below its
 
 
 def _ticks(tokens, room: int = 90) -> dict:
-    """A time axis of steps 1…T labelled with (some of) their tokens."""
+    """A time axis of steps 1…T labelled with (some of) their tokens: level where they fit,
+    turned where they would run together (a phone's narrow chart)."""
     tickvals, ticktext = time_ticks(list(tokens), room)
-    return dict(tickvals=tickvals, ticktext=ticktext, tickangle=0, range=[0.5, len(tokens) + 0.5])
+    return dict(tickvals=tickvals, ticktext=ticktext, range=[0.5, len(tokens) + 0.5],
+                **tick_angles(tokens))
 
 
 def _hover_tokens(tokens) -> list[str]:

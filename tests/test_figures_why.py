@@ -143,3 +143,17 @@ def test_both_languages(run, lang):
     sat = saturation_figure(saturation(trace), 0, lang)
     assert [a.text for a in sat.layout.annotations] == [tr(f"gate.{g}", lang)
                                                         for g in SATURATION_GATES]
+
+
+@pytest.mark.parametrize(("tokens", "angles"), [
+    ("John met Mary and he is happy".split(), {"autotickangles": [0, -50, -90]}),
+    ("小 红 很 高 兴".split(), {"tickangle": 0}),
+])
+def test_the_ledgers_time_axis_turns_words_that_would_collide_but_not_chinese(tokens, angles):
+    """On a phone's narrow chart the step labels would run together ("Johnthe is saw…"):
+    words turn where they would collide; Chinese characters stay upright (figures.theme)."""
+    parts = np.linspace(-1, 1, len(tokens))
+    fig = ledger_bars_figure(parts, float(parts.sum()), tokens, len(tokens) - 1, 0)
+    axis = fig.layout.xaxis.to_plotly_json()
+    assert {k: axis[k] for k in angles} == angles
+    assert ("autotickangles" in axis) != ("tickangle" in axis)
