@@ -60,22 +60,25 @@ def test_pages_draw_through_the_wrapper_with_compressed_bundles(tab, path, chart
 
 def test_the_gates_page_runs_plotly_js_before_its_player_needs_it(tab):
     """serve/early.py: /gates runs plotly.js once the page has loaded, by itself: here the
-    app's websocket is refused, so no player ever appears, and plotly.js runs all the same,
-    downloaded once (the preload and the script share it)."""
-    tab.route("**/_stcore/stream", lambda route: route.abort())
+    app's websocket is refused (Playwright answers it and closes it; ``route`` alone does not
+    see websockets), so no player ever appears, and plotly.js runs all the same, downloaded
+    once (the preload and the script share it). /params, refused the same way, runs none."""
+    refuse = lambda ws: ws.close()  # noqa: E731
+    tab.route_web_socket("**/_stcore/stream", refuse)
     tab.goto(tab.base + "/gates")
     tab.wait_for_function("() => window.Plotly && typeof window.Plotly.newPlot === 'function'")
-    assert tab.locator(PLAYER).count() == 0
+    tab.wait_for_timeout(1000)
+    assert tab.locator(PLAYER).count() == 0 and tab.locator(CHART).count() == 0
     files = [r for r in tab.evaluate(RESOURCES) if "/app/static/plotly." in r[0]]
     assert len(files) == 1, files
     assert not tab.js_errors, tab.js_errors
-    tab.unroute("**/_stcore/stream")
-    other = tab.context.new_page()  # another page of the app: no early plotly.js
-    other.route("**/_stcore/stream", lambda route: route.abort())
+    other = tab.context.new_page()
+    other.route_web_socket("**/_stcore/stream", refuse)
     other.goto(tab.base + "/params")
     other.wait_for_load_state("load")
     other.wait_for_timeout(1500)
     assert other.evaluate("() => typeof window.Plotly") == "undefined"
+    assert other.locator(CHART).count() == 0
     other.close()
 
 
