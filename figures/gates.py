@@ -25,11 +25,13 @@ Steps and units are shown 1-based, as people count; the arguments are 0-based.
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.utils import PlotlyJSONEncoder
 
 from figures.theme import (
     GATE_COLOURS,
@@ -46,7 +48,7 @@ from lstm_viz.gates import DISPLAY, QUANTITIES
 from text.i18n import tr
 
 __all__ = ["DIGITS", "FITS", "FRAME_MS", "HIGHLIGHTS", "NARROW_PX", "Fit", "cell_diagram",
-           "gates_figure", "player_figures", "time_ticks", "title_template"]
+           "gates_figure", "player_figures", "player_json", "time_ticks", "title_template"]
 
 FRAME_MS = 600            # one step of the animation
 BOXES = tuple(k for k in DISPLAY if QUANTITIES[k].is_layer)  # the four layers, left to right
@@ -218,17 +220,29 @@ def gates_figure(trace, tokens, unit: int = 0, step: int = 0, lang: str = "en") 
 
 
 def player_figures(trace, tokens, unit: int = 0, step: int = 0, lang: str = "en",
-                   fit: Fit = FITS["wide"], validate: bool = True) -> tuple[go.Figure, go.Figure]:
+                   fit: Fit = FITS["wide"]) -> tuple[go.Figure, go.Figure]:
     """What ``ui/player.js`` draws and steps through in the browser, as two figures so that
     a step redraws only what changes: the cell ``diagram`` (its boxes and state labels are
     restyled at each step) and the six ``maps`` with no values (the player sends those once,
     as compact arrays, and fills ``z``), the step's frame and the unit's dashed rows drawn
     as shapes (moved at each step or unit). The last shape is the step's frame.
     Arguments as for :func:`gates_figure`; ``fit`` sizes the text for a kind of screen.
-    ``validate=False`` skips plotly.py's check of every property as the figures are built
-    (four fifths of their cost: the player builds four at every new run); the JSON is the
-    same (tests/test_player.py).
     """
+    return tuple(go.Figure(**spec) for spec in _player_specs(trace, tokens, unit, step, lang, fit))
+
+
+def player_json(trace, tokens, unit: int = 0, step: int = 0, lang: str = "en",
+                fit: Fit = FITS["wide"]) -> tuple[dict, dict]:
+    """:func:`player_figures` as the JSON plotly.js reads (``{"data", "layout"}``), built
+    without plotly.py's figure objects and their check of every property: a tenth of the
+    time, for the player builds four at every new run; the same JSON (tests/test_player.py).
+    """
+    return tuple(json.loads(json.dumps(spec, cls=PlotlyJSONEncoder))
+                 for spec in _player_specs(trace, tokens, unit, step, lang, fit))
+
+
+def _player_specs(trace, tokens, unit: int, step: int, lang: str, fit: Fit) -> tuple[dict, dict]:
+    """The two figures of :func:`player_figures` as ``{"data", "layout"}``."""
     T, H = _check(trace, tokens, unit, step)
     tokens = list(tokens)
     values = {k: np.asarray(getattr(trace, k), dtype=np.float64) for k in MAPS}  # each (T, H)
@@ -240,8 +254,7 @@ def player_figures(trace, tokens, unit: int = 0, step: int = 0, lang: str = "en"
     bottom = 10
     title = (dict(text=_title("fig.gates.title", lang, fit, unit=unit + 1),
                   font=dict(size=fit.title_font)) if fit.title_font else dict(text=""))
-    diagram = go.Figure(
-        _validate=validate,
+    diagram = dict(
         data=[ops, _boxes_trace(*parts["boxes"][0], size=fit.box_px, font=fit.box_font),
               _states_trace(parts["states"][0], fit)],
         layout=dict(template=TEMPLATE, height=top + fit.diagram_px + bottom, showlegend=False,
@@ -257,9 +270,11 @@ def player_figures(trace, tokens, unit: int = 0, step: int = 0, lang: str = "en"
                  line=dict(color=INK, width=3 if T <= 100 else 2))
     top = 10 + (36 if fit.wrap_titles else 0)  # the maps' title on three lines
     left, right = fit.maps_margin or (fit.margin, fit.margin)
-    maps = go.Figure(_validate=validate, data=maps, layout=dict(
+    # The margins are fixed (maps_margin leaves room for the names and the colour bars):
+    # a colour bar whose labels change width does not replot the maps a second time.
+    maps = dict(data=maps, layout=dict(
         template=TEMPLATE, height=top + bands.plot + MARGIN_B, showlegend=False,
-        margin=dict(l=left, r=right, t=top, b=MARGIN_B), **axes,
+        margin=dict(l=left, r=right, t=top, b=MARGIN_B, autoexpand=False), **axes,
         shapes=rows + [frame], annotations=notes))
     return diagram, maps
 
@@ -506,7 +521,8 @@ class _Bands:
     @property
     def band(self) -> int:
         """One band: ROW_PX a unit, within BAND_PX."""
-        return int(np.clip(ROW_PX * self.H, *BAND_PX))
+        low, high = BAND_PX
+        return int(min(max(ROW_PX * self.H, low), high))
 
     @property
     def region(self) -> int:
@@ -565,6 +581,7 @@ def _time_axis(tokens, fit: Fit = Fit()) -> dict:
     tickvals, ticktext = time_ticks(tokens, fit.time_room)
     axis = dict(domain=list(fit.map_x), anchor="y2", range=[0.5, len(tokens) + 0.5],
                 tickvals=tickvals, ticktext=ticktext, tickangle=0, ticks="outside", ticklen=4,
+                ticklabeloverflow="allow",
                 tickcolor=MUTED)
     if fit.tick_font != FITS["wide"].tick_font:
         axis["tickfont"] = dict(size=fit.tick_font)
@@ -577,6 +594,7 @@ def _band_axis(k: int, bands: _Bands, fit: Fit = Fit()) -> dict:
     per_px = H / bands.band  # units per pixel
     axis = dict(anchor=TIME_X, range=[0.5 + (bands.region - top) * per_px, 0.5 - top * per_px],
                 fixedrange=True, tickvals=sorted({1, H}) if H > 1 else [],  # 1 would touch the name
+                ticklabeloverflow="allow",
                 tickfont=dict(size=fit.tick_font, color=MUTED))
     if k == 0:
         axis["domain"] = [0.0, bands.paper(bands.region)]
@@ -614,7 +632,7 @@ def _heatmap_trace(name, values, zrange, n, colourbar, hovertemplate, with_z=Tru
         colorscale=colour_scale(name), zmin=lo, zmax=hi,
         xgap=1 if T <= 60 else 0, ygap=1 if H <= 16 else 0,
         colorbar=dict(x=fit.map_x[1] + 0.008, xanchor="left", y=middle, yanchor="middle",
-                      len=length, thickness=fit.bar[0], outlinewidth=0,
+                      len=length, thickness=fit.bar[0], outlinewidth=0, ticklabeloverflow="allow",
                       tickfont=dict(size=fit.bar[1]),
                       tickvals=[lo, (lo + hi) / 2, hi], ticktext=ticktext),
     )

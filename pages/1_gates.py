@@ -3,7 +3,7 @@
 import streamlit as st
 
 from text.i18n import tr
-from ui import callbacks, common, compute, controls, keys, limits, step_detail, upload
+from ui import callbacks, common, compute, controls, keys, step_detail, upload
 from ui.views import UPLOADED, Chosen, GatesView
 
 EXAMPLES = {  # catalogue key → (sequence, mode)
@@ -25,15 +25,9 @@ def example_keys(lang: str) -> list[str]:
     return first + [k for k in EXAMPLES if k not in first]
 
 
-def sequence_box(lang: str) -> str:
-    """The sequence the page runs."""
-    opening = controls.opening_text(lang, controls.arrived_model())
-    return st.text_area(tr("gates.seq", lang), opening, key=keys.SEQ, bind="query-params",
-                        height=80, max_chars=20_000, help=tr("gates.seq.help", lang))
-
-
-def gates_controls(seq: str, lang: str) -> GatesView:
-    """The model's settings for ``seq``, as one view."""
+def gates_controls(lang: str) -> GatesView:
+    """The model's settings, as one view whose text the sequence box fills in
+    (ui/step_detail.py)."""
     left, right = st.columns([7, 3])
     # opens on a trained demo, whose gates visibly work; random weights one click away
     model = controls.model_picker(right, lang, "gates.model.help", callbacks.gates_model_changed,
@@ -47,17 +41,16 @@ def gates_controls(seq: str, lang: str) -> GatesView:
         mode, layer = uploaded_settings(left, upload.uploaded(), lang)
         _, units, seed = controls.kept_settings(lang)
         examples(None, lang)
-        return GatesView(seq, mode, units, seed, model, layer - 1, compute.stack_key(stack), stack)
+        return GatesView("", mode, units, seed, model, layer - 1, compute.stack_key(stack), stack)
     if chosen is None:
         mode, units, seed = controls.random_settings(left, lang)
-        controls.note_words_mode(seq, mode, lang)
         layer = 1
     else:  # a trained model brings its own tokens, size and weights: nothing to set
         mode, units, seed = controls.kept_settings(lang)
         layer = model_facts(left, chosen, model, lang)
         controls.opening_note(left, model, lang)
     examples(chosen, lang)
-    return controls.chosen_view(seq, mode, units, seed, model, layer - 1, chosen)
+    return controls.chosen_view("", mode, units, seed, model, layer - 1, chosen)
 
 
 def uploaded_settings(box, found, lang: str) -> tuple[str, int]:
@@ -112,19 +105,13 @@ def examples(chosen: Chosen | None, lang: str) -> None:
 lang = common.page("nav.gates")
 st.caption(tr("gates.intro", lang))
 # Play and the diagram on the first screen of a phone, a laptop and a projector: the model's
-# settings start folded (still read), the sequence stays in sight (folded too on a projector).
-if common.presenting():
-    box = settings = st.expander(tr("share.controls", lang))
-else:
-    box, settings = st.container(), st.expander(tr("share.controls", lang))
-with box:
-    seq = sequence_box(lang)
-with settings:
-    view = gates_controls(seq, lang)
+# settings start folded (still read); below them the sequence box stays in sight, in the
+# player's fragment (a new sequence reruns only that part of the page), except on a
+# projector, where it is folded with the settings (one row less above the diagram).
+with st.expander(tr("share.controls", lang)):
+    view = gates_controls(lang)
+    seq = step_detail.sequence_box(lang) if common.presenting() else None
 if not common.presenting():  # which model is open, with the settings folded
     st.caption(tr("gates.model.now", lang, name=controls.model_label(lang)(view.model)))
-run = compute.gates_run_or_stop(view, lang)
-limits.stop_if_nonfinite([run.trace], lang, first_layer=run.layer)
-common.note_cut(run.sequence.total_steps, len(run.sequence.tokens), lang)
 st.session_state[keys.PLAYER_FULL_RUN] = True  # not a rerun of the player's fragment alone
-step_detail.show(view, lang)
+step_detail.sequence_and_steps(view, lang, seq)

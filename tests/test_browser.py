@@ -535,6 +535,41 @@ def test_a_new_sequence_is_drawn_with_its_own_numbers(page):
     assert not page.js_errors, page.js_errors
 
 
+def test_a_new_sequence_reruns_only_the_players_part_of_the_page(page):
+    """The sequence box is in the player's fragment (ui/step_detail.py): a new sequence
+    sends the player's new data, and not the page's settings again (their widgets' labels
+    are in every message of a whole run, in none of a fragment's)."""
+    frames: list[bytes] = []
+    page.on("websocket", lambda ws: ws.on(
+        "framereceived", lambda p: frames.append(p if isinstance(p, bytes) else p.encode())))
+    open_app(page, PLAYER_SEQ)
+    settings = tr("gates.model.help", "en").split("\n")[0][:40].encode()
+    assert any(settings in f for f in frames)  # the whole page, on arrival
+    frames.clear()
+    submit_text_area(page, "seq", "a dog ran to the park")
+    page.wait_for_function(f"document.querySelector('{PLAYER} .lp-step').max === '6'")
+    page.wait_for_selector(IDLE)
+    assert any(b"LSTMVIZ1" in f for f in frames)  # the player's new run (ui/player.py)
+    assert not any(settings in f for f in frames)
+    assert "seq=a+dog" in page.url or "seq=a%20dog" in page.url  # the address follows
+    assert_clean(page)
+
+
+def test_the_chinese_note_in_words_mode_switches_the_whole_page_to_chars(page):
+    """The note's button sits in the player's fragment and the mode in the settings above
+    it: the button reruns the whole page, so the mode, the note and the run all change."""
+    open_app(page, "/gates?model=random&mode=words&units=4&seq=%E5%B0%8F%E6%98%8E%E5%96%9C"
+                   "%E6%AC%A2%E8%AF%BB%E4%B9%A6")  # 小明喜欢读书: one step in words mode
+    note = page.get_by_text(tr("note.zh_words", "en"))
+    assert note.count() == 1
+    page.get_by_role("button", name=tr("note.zh_words.button", "en")).click()
+    page.wait_for_function(f"document.querySelector('{PLAYER} .lp-step')?.max === '6'")
+    page.wait_for_selector(IDLE)
+    assert note.count() == 0
+    assert "mode=chars" in page.url
+    assert_clean(page)
+
+
 def test_a_click_on_a_heatmap_cell_goes_to_its_step_and_unit(page):
     open_app(page, PLAYER_SEQ)
     chart = page.locator(f"{PLAYER} .lp-chart")

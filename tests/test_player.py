@@ -261,18 +261,17 @@ def test_player_figures_split_the_diagram_from_the_maps_and_leave_out_the_values
 
 @pytest.mark.parametrize("fit", ["wide", "narrow", "projector"])
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_player_figures_unchecked_are_the_checked_ones(fit, lang):
-    """The player builds its figures without plotly.py's checks (validate=False, for speed):
-    they must be the very figures the checked build gives, and the checked build must pass."""
-    from figures.gates import FITS, player_figures
+def test_the_players_json_is_the_checked_figures_json(fit, lang):
+    """The player sends its figures as JSON built without plotly.py's figure objects (for
+    speed): it must be the very JSON that the checked figures give, and they must pass."""
+    from figures.gates import FITS, player_figures, player_json
 
     seq = encode("我 们 a <b>b</b> c 𝑥", "words", seed=2)
     trace = LSTM.random(seq.x.shape[1], 5, seed=2).run(seq.x)
     checked = player_figures(trace, seq.tokens, unit=1, step=4, lang=lang, fit=FITS[fit])
-    fast = player_figures(trace, seq.tokens, unit=1, step=4, lang=lang, fit=FITS[fit],
-                          validate=False)
+    fast = player_json(trace, seq.tokens, unit=1, step=4, lang=lang, fit=FITS[fit])
     for a, b in zip(checked, fast, strict=True):
-        assert json.loads(a.to_json()) == json.loads(b.to_json())
+        assert json.loads(a.to_json()) == b
 
 
 # ---- the figures for a phone and for a projector ------------------------------------------

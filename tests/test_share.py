@@ -62,7 +62,7 @@ def test_present_folds_the_settings_away_and_keeps_the_chart():
         assert len(player_elements(at)) == 1
     assert normal.expander[0].label == present.expander[0].label == "Settings"
     # Folded on every screen, so Play and the diagram start on the first one; the sequence
-    # stays in sight above them, except on a projector.
+    # stays in sight below them, except on a projector, where it is folded with them.
     assert not normal.expander[0].proto.expanded and not present.expander[0].proto.expanded
     assert [w.key for w in normal.expander[0].text_area] == []
     assert normal.text_area(key="seq").value.startswith("John met Mary")

@@ -82,11 +82,15 @@ def opening_note(box, model: str, lang: str) -> None:
                icon=":material/casino:")
 
 
-def note_words_mode(text: str, mode: str, lang: str) -> None:
-    """Chinese read in words mode is one step per run of characters: suggest chars mode."""
+def note_words_mode(text: str, mode: str, lang: str, whole_page: bool = False) -> None:
+    """Chinese read in words mode is one step per run of characters: suggest chars mode.
+    ``whole_page``: the note is in a fragment and the mode's widget outside it, so its button
+    reruns the whole page (a fragment's button reruns only the fragment)."""
     if mode == "words" and _CJK_RUN.search(text):
         common.show_note(tr("note.zh_words", lang))
-        st.button(tr("note.zh_words.button", lang), on_click=_read_chars, key="btn_chars")
+        if st.button(tr("note.zh_words.button", lang), on_click=_read_chars,
+                     key="btn_chars") and whole_page:
+            st.rerun()
 
 
 def start_on_known_unit(model: str, player: bool = False) -> None:

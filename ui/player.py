@@ -56,7 +56,7 @@ from figures.gates import (
     T_BOXES,
     T_STATES,
     Fit,
-    player_figures,
+    player_json,
     title_template,
 )
 from figures.theme import colour_scale, colours_at, plain, value_range
@@ -182,9 +182,7 @@ def _figures(run, lang: str, step: int, unit: int, fit: Fit) -> dict:
     """The two figures the player draws, fitted to one kind of screen, and their titles
     with ``{unit}`` to fill in."""
     trace, tokens = run.trace, list(run.sequence.tokens)
-    diagram, maps = (json.loads(fig.to_json()) for fig in
-                     player_figures(trace, tokens, unit=unit - 1, step=step - 1, lang=lang,
-                                    fit=fit, validate=False))
+    diagram, maps = player_json(trace, tokens, unit=unit - 1, step=step - 1, lang=lang, fit=fit)
     return dict(diagram=diagram, maps_figure=maps, h_sep=fit.h_sep,
                 title=title_template("fig.gates.title", lang, fit),
                 maps_title=title_template("fig.gates.maps_title", lang, fit))

@@ -1,5 +1,10 @@
-"""The gates page's step detail: the player, the arithmetic of the step and unit it shows
-(ui/arith.py, drawn in the browser at every step), the downloads and the link of that step.
+"""The gates page below its settings: the sequence box, the player, the arithmetic of the
+step and unit it shows (ui/arith.py, drawn in the browser at every step), the downloads and
+the link of that step.
+
+Two fragments, one in the other: a new sequence reruns the outer one (the sequence box, the
+player and what follows it; the page's header and settings are not sent again), a step, a
+unit or Play the inner one (the player and what follows it).
 
 A Streamlit fragment stays in the session as long as the session does, and a function
 defined in a page script would keep that script's whole run alive through its globals (its
@@ -8,12 +13,38 @@ trace, its figures: issue 14); defined here, it keeps only this module.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from lstm_viz.explain import DIGITS, fmt
 from text.i18n import tr
-from ui import arith, common, compute, controls, keys, player, share
+from ui import arith, common, compute, controls, keys, limits, player, share
 from ui.views import GatesView
+
+
+@st.fragment
+def sequence_and_steps(settings: GatesView, lang: str, seq: str | None = None) -> None:
+    """The sequence box and, for the sequence in it read with ``settings``, the player and
+    the step's arithmetic: a new sequence reruns only this part of the page (the settings
+    above it stay as they are). ``seq``: the sequence, when the page has its box elsewhere
+    (folded with the settings on a projector); then this part has none."""
+    if seq is None:
+        seq = sequence_box(lang)
+    view = replace(settings, text=seq)
+    if view.chosen is None:  # random weights: Chinese in words mode gets a note
+        controls.note_words_mode(seq, view.mode, lang, whole_page=True)
+    run = compute.gates_run_or_stop(view, lang)
+    limits.stop_if_nonfinite([run.trace], lang, first_layer=run.layer)
+    common.note_cut(run.sequence.total_steps, len(run.sequence.tokens), lang)
+    show(view, lang)
+
+
+def sequence_box(lang: str) -> str:
+    """The sequence the page runs."""
+    opening = controls.opening_text(lang, controls.arrived_model())
+    return st.text_area(tr("gates.seq", lang), opening, key=keys.SEQ, bind="query-params",
+                        height=80, max_chars=20_000, help=tr("gates.seq.help", lang))
 
 
 @st.fragment
