@@ -270,11 +270,9 @@ def _player_specs(trace, tokens, unit: int, step: int, lang: str, fit: Fit) -> t
                  line=dict(color=INK, width=3 if T <= 100 else 2))
     top = 10 + (36 if fit.wrap_titles else 0)  # the maps' title on three lines
     left, right = fit.maps_margin or (fit.margin, fit.margin)
-    # The margins are fixed (maps_margin leaves room for the names and the colour bars):
-    # a colour bar whose labels change width does not replot the maps a second time.
     maps = dict(data=maps, layout=dict(
         template=TEMPLATE, height=top + bands.plot + MARGIN_B, showlegend=False,
-        margin=dict(l=left, r=right, t=top, b=MARGIN_B, autoexpand=False), **axes,
+        margin=dict(l=left, r=right, t=top, b=MARGIN_B), **axes,
         shapes=rows + [frame], annotations=notes))
     return diagram, maps
 
@@ -576,12 +574,18 @@ def _heatmaps(values, ranges, tokens, unit, lang, bands: _Bands, with_z: bool = 
     return traces, axes, notes, shapes
 
 
+# The maps' tick labels fit where they are (time_ticks thins the tokens, the margins hold the
+# unit numbers and the colour bars): plotly.js's default, "hide past div", would measure every
+# label of the eight axes and six colour bars again at each new run (a tenth of the redraw).
+LABELS_FIT = "allow"
+
+
 def _time_axis(tokens, fit: Fit = Fit()) -> dict:
     """Steps 1…T across the full width, labelled with their tokens (as many as fit)."""
     tickvals, ticktext = time_ticks(tokens, fit.time_room)
     axis = dict(domain=list(fit.map_x), anchor="y2", range=[0.5, len(tokens) + 0.5],
                 tickvals=tickvals, ticktext=ticktext, tickangle=0, ticks="outside", ticklen=4,
-                ticklabeloverflow="allow",
+                ticklabeloverflow=LABELS_FIT,
                 tickcolor=MUTED)
     if fit.tick_font != FITS["wide"].tick_font:
         axis["tickfont"] = dict(size=fit.tick_font)
@@ -594,7 +598,7 @@ def _band_axis(k: int, bands: _Bands, fit: Fit = Fit()) -> dict:
     per_px = H / bands.band  # units per pixel
     axis = dict(anchor=TIME_X, range=[0.5 + (bands.region - top) * per_px, 0.5 - top * per_px],
                 fixedrange=True, tickvals=sorted({1, H}) if H > 1 else [],  # 1 would touch the name
-                ticklabeloverflow="allow",
+                ticklabeloverflow=LABELS_FIT,
                 tickfont=dict(size=fit.tick_font, color=MUTED))
     if k == 0:
         axis["domain"] = [0.0, bands.paper(bands.region)]
@@ -632,8 +636,8 @@ def _heatmap_trace(name, values, zrange, n, colourbar, hovertemplate, with_z=Tru
         colorscale=colour_scale(name), zmin=lo, zmax=hi,
         xgap=1 if T <= 60 else 0, ygap=1 if H <= 16 else 0,
         colorbar=dict(x=fit.map_x[1] + 0.008, xanchor="left", y=middle, yanchor="middle",
-                      len=length, thickness=fit.bar[0], outlinewidth=0, ticklabeloverflow="allow",
-                      tickfont=dict(size=fit.bar[1]),
+                      len=length, thickness=fit.bar[0], outlinewidth=0,
+                      ticklabeloverflow=LABELS_FIT, tickfont=dict(size=fit.bar[1]),
                       tickvals=[lo, (lo + hi) / 2, hi], ticktext=ticktext),
     )
     if not with_z:
