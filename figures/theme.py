@@ -23,7 +23,7 @@ quantities g, c, h run grey (negative) – white (0) – the quantity's colour
 (positive) over a range symmetric around 0.
 
 >>> colour_at(colour_scale("f"), 1.0, 0.0, 1.0)
-'rgb(0,114,178)'
+'#0072B2'
 >>> plain("<b>x</b>")
 '&lt;b&gt;x&lt;/b&gt;'
 """
@@ -111,13 +111,14 @@ def _rgb(colour: str) -> np.ndarray:
 
 
 def colours_at(scale: list[list], values, lo: float, hi: float) -> list[str]:
-    """The colours ``scale`` gives ``values`` on the range [lo, hi], as ``"rgb(r,g,b)"``."""
+    """The colours ``scale`` gives ``values`` on the range [lo, hi], as ``"#RRGGBB"`` (the
+    shortest form plotly.js reads: the player sends a table of them with every run)."""
     s = np.asarray(values, dtype=float).reshape(-1)
     s = np.full_like(s, 0.5) if hi <= lo else np.clip((s - lo) / (hi - lo), 0.0, 1.0)
     stops = [p for p, _ in scale]
     rgb = np.array([_rgb(c) for _, c in scale])  # (stops, 3)
     channels = np.rint([np.interp(s, stops, rgb[:, k]) for k in range(3)]).astype(int)  # (3, n)
-    return [f"rgb({r},{g},{b})" for r, g, b in channels.T]
+    return [f"#{r:02X}{g:02X}{b:02X}" for r, g, b in channels.T]
 
 
 def colour_at(scale: list[list], value: float, lo: float, hi: float) -> str:

@@ -148,13 +148,12 @@ def test_signed_values_diverge_around_zero_on_a_symmetric_range(name):
 
 def test_colours_follow_the_scale():
     f = colour_scale("f")
-    assert colour_at(f, 0.0, 0, 1) == "rgb(255,255,255)"
-    assert colour_at(f, 1.0, 0, 1) == "rgb(0,114,178)"
-    assert colour_at(f, 0.5, 0, 1) == "rgb(128,184,216)"  # halfway, rounded half to even
+    assert colour_at(f, 0.0, 0, 1) == "#FFFFFF"
+    assert colour_at(f, 1.0, 0, 1) == "#0072B2"
+    assert colour_at(f, 0.5, 0, 1) == "#80B8D8"  # (128, 184, 216): halfway, half to even
     assert colour_at(f, 7.0, 0, 1) == colour_at(f, 1.0, 0, 1)  # clipped to the range
     c = colour_scale("c")
-    assert colours_at(c, [-2.0, 0.0, 2.0], -2, 2) == ["rgb(120,120,135)", "rgb(255,255,255)",
-                                                      "rgb(195,90,15)"]
+    assert colours_at(c, [-2.0, 0.0, 2.0], -2, 2) == ["#787887", "#FFFFFF", "#C35A0F"]
 
 
 def test_contrast_is_the_wcag_ratio():
