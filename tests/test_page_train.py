@@ -728,6 +728,49 @@ def test_learners_of_one_shape_train_in_one_process_each_bit_for_bit_alone():
     group.worker.close()
 
 
+def test_a_runs_first_step_reported_before_its_seat_is_made_reaches_its_learner():
+    # A joining run takes its first step at once: the process can report it before
+    # Trainers._seat has the run's number back (a real process did, now and then, under
+    # load: its learner's curve then began at step 2).
+    import threading
+    import time
+
+    from lstm_viz.train import TrainResult
+
+    class Eager(Idle):
+        def __init__(self):
+            super().__init__()
+            self.polled = threading.Event()
+
+        def start(self, job):
+            member = super().start(job)
+            if member:  # a run that joins a group already reporting: it steps at once
+                self.polled.clear()
+                self.events.append(Step(1, 1.0, 0.5, member))
+                assert self.polled.wait(5)  # the dispatcher has it before the seat exists
+                time.sleep(0.05)  # and has handed it on
+            return member
+
+        def poll(self, timeout):
+            time.sleep(0.005)
+            out = super().poll(timeout)
+            if out:
+                self.polled.set()
+            return out
+
+    worker = Eager()
+    pool = training.Trainers(size=1, start=lambda: worker)
+    first, second = (training.Settings("brackets", 3, 0.01, 100, seed) for seed in (1, 2))
+    seats = [pool.take(pool.join(first), timeout=1)]
+    seats.append(pool.take(pool.join(second), timeout=1))
+    assert seats[1] is not None and seats[1].group is seats[0].group
+    worker.events += [Step(2, 0.9, 0.5, 1), Done(TrainResult(
+        worker.jobs[1].model, np.ones(2), np.ones(2), np.ones(2), 2, 0.1, False), 1)]
+    events = []
+    until(lambda: events.extend(seats[1].poll(0.01)) or events and isinstance(events[-1], Done))
+    assert [e.step for e in events if isinstance(e, Step)] == [1, 2]
+
+
 def test_a_learner_who_leaves_stops_only_their_run():
     # A seat given to a learner whose script has not taken it yet (they left meanwhile):
     # leaving stops that run alone; the group's other run goes on.

@@ -452,6 +452,10 @@ class Group:
         self.worker, self.shape, self.room = worker, shape, room
         self.step_work, self.story = step_work, story  # a step's work; a batch's making (s)
         self.seats: dict[int, Seat] = {}
+        # A run's first reports can come before its seat is made (the process took the job
+        # and stepped while Trainers._seat waited for its number): kept here until it is.
+        self.early: dict[int, list] = {}
+        self.lock = threading.Lock()  # seats and early, between _seat and the dispatcher
         self.began = time.perf_counter()
         self.heard = self.began  # the last report from the process
         self.over = False
@@ -655,7 +659,10 @@ class Trainers:
                                             STORIES_SEED))
         except WorkerDied:  # the dispatcher ends the group; this run fails with it
             member = -1 - len(group.seats)
-        ticket.seat = group.seats[member] = Seat(group, ticket, member)
+        with group.lock:
+            ticket.seat = group.seats[member] = Seat(group, ticket, member)
+            for event, at in group.early.pop(member, []):
+                ticket.seat.put(event, at)
         if member < 0:
             ticket.seat.fail("died")
 
@@ -677,11 +684,14 @@ class Trainers:
                 return self._end(group, "died")
             now = time.perf_counter()
             for event in events:
-                seat = group.seats.get(event.member)
-                if seat is not None:
-                    seat.put(event, now)
-                    if isinstance(event, Step):
-                        group.stepped(event.step, now)
+                with group.lock:
+                    seat = group.seats.get(event.member)
+                    if seat is not None:
+                        seat.put(event, now)
+                    else:  # its seat is being made: it takes this report then
+                        group.early.setdefault(event.member, []).append((event, now))
+                if isinstance(event, Step):
+                    group.stepped(event.step, now)
             if events:
                 group.heard = now
             if not group.open_seats() and self._end(group, None):
