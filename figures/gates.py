@@ -28,15 +28,18 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.utils import PlotlyJSONEncoder
 
 from figures.theme import (
+    FONT_FAMILY,
     GATE_COLOURS,
     INK,
     MUTED,
+    PAPER,
     TEMPLATE,
     colour_scale,
     colours_at,
@@ -223,10 +226,12 @@ def player_figures(trace, tokens, unit: int = 0, step: int = 0, lang: str = "en"
                    fit: Fit = FITS["wide"]) -> tuple[go.Figure, go.Figure]:
     """What ``ui/player.js`` draws and steps through in the browser, as two figures so that
     a step redraws only what changes: the cell ``diagram`` (its boxes and state labels are
-    restyled at each step) and the six ``maps`` with no values (the player sends those once,
-    as compact arrays, and fills ``z``), the step's frame and the unit's dashed rows drawn
-    as shapes (moved at each step or unit). The last shape is the step's frame.
-    Arguments as for :func:`gates_figure`; ``fit`` sizes the text for a kind of screen.
+    restyled at each step) and the ``maps``: the six bands as one heatmap with no values (the
+    player sends those once, as compact arrays, and fills ``z``), the step's frame and the
+    unit's dashed rows drawn as shapes (moved at each step or unit; the frame is the last
+    shape), and in ``layout.meta`` the names, colour bars and title the player writes beside
+    it (see "the player's maps" below). Arguments as for :func:`gates_figure`; ``fit`` sizes
+    the text for a kind of screen.
     """
     return tuple(go.Figure(**spec) for spec in _player_specs(trace, tokens, unit, step, lang, fit))
 
@@ -235,14 +240,26 @@ def player_json(trace, tokens, unit: int = 0, step: int = 0, lang: str = "en",
                 fit: Fit = FITS["wide"]) -> tuple[dict, dict]:
     """:func:`player_figures` as the JSON plotly.js reads (``{"data", "layout"}``), built
     without plotly.py's figure objects and their check of every property: a tenth of the
-    time, for the player builds four at every new run; the same JSON (tests/test_player.py).
+    time, for the player builds four at every new run; the same JSON (tests/test_player.py),
+    of plain dicts, lists, strings and numbers.
     """
-    return tuple(json.loads(json.dumps(spec, cls=PlotlyJSONEncoder))
-                 for spec in _player_specs(trace, tokens, unit, step, lang, fit))
+    return _player_specs(trace, tokens, unit, step, lang, fit, plain=True)
 
 
-def _player_specs(trace, tokens, unit: int, step: int, lang: str, fit: Fit) -> tuple[dict, dict]:
-    """The two figures of :func:`player_figures` as ``{"data", "layout"}``."""
+@cache
+def _template_text() -> str:
+    return json.dumps(TEMPLATE, cls=PlotlyJSONEncoder)
+
+
+def _template(plain: bool):
+    """The figures' template: plotly.py's, or as plain JSON (a fresh copy each time)."""
+    return json.loads(_template_text()) if plain else TEMPLATE
+
+
+def _player_specs(trace, tokens, unit: int, step: int, lang: str, fit: Fit,
+                  plain: bool = False) -> tuple[dict, dict]:
+    """The two figures of :func:`player_figures` as ``{"data", "layout"}``; ``plain``: with
+    the template as plain JSON, not plotly.py's object."""
     T, H = _check(trace, tokens, unit, step)
     tokens = list(tokens)
     values = {k: np.asarray(getattr(trace, k), dtype=np.float64) for k in MAPS}  # each (T, H)
@@ -257,23 +274,12 @@ def _player_specs(trace, tokens, unit: int, step: int, lang: str, fit: Fit) -> t
     diagram = dict(
         data=[ops, _boxes_trace(*parts["boxes"][0], size=fit.box_px, font=fit.box_font),
               _states_trace(parts["states"][0], fit)],
-        layout=dict(template=TEMPLATE, height=top + fit.diagram_px + bottom, showlegend=False,
+        layout=dict(template=_template(plain), height=top + fit.diagram_px + bottom,
+                    showlegend=False,
                     margin=dict(l=fit.margin, r=fit.margin, t=top, b=bottom), title=title,
                     xaxis=_diagram_axis(X_RANGE), yaxis=_diagram_axis(Y_RANGE, (0.0, 1.0)),
                     shapes=shapes, annotations=annotations))
-    bands = _Bands(H, controls=0, diagram=0)
-    maps, axes, notes, rows = _heatmaps(values, ranges, tokens, unit, lang, bands, with_z=False,
-                                        fit=fit)
-    axes.pop(f"yaxis{MARK_Y}")  # the frame is a shape here, in paper coordinates
-    frame = dict(type="rect", xref=TIME_X, yref="paper", x0=step + 0.5, x1=step + 1.5,
-                 y0=bands.paper(PAD_PX - 2), y1=bands.paper(bands.region - PAD_PX + 2),
-                 line=dict(color=INK, width=3 if T <= 100 else 2))
-    top = 10 + (36 if fit.wrap_titles else 0)  # the maps' title on three lines
-    left, right = fit.maps_margin or (fit.margin, fit.margin)
-    maps = dict(data=maps, layout=dict(
-        template=TEMPLATE, height=top + bands.plot + MARGIN_B, showlegend=False,
-        margin=dict(l=left, r=right, t=top, b=MARGIN_B), **axes,
-        shapes=rows + [frame], annotations=notes))
+    maps = _player_maps(ranges, tokens, H, unit, step, lang, fit, _template(plain))
     return diagram, maps
 
 
@@ -409,7 +415,7 @@ def _gate_name(k: str, lang: str, split: str) -> str:
 
 def _nodes(fit: Fit = Fit()) -> dict:
     """The × + tanh operations, as white circles."""
-    xs, ys, text = zip(*OPS, strict=True)
+    xs, ys, text = map(list, zip(*OPS, strict=True))
     return dict(type="scatter", x=xs, y=ys, text=text, mode="markers+text", hoverinfo="skip",
                 marker=dict(size=list(fit.op_px), color="#FFFFFF",
                             line=dict(color=INK, width=2)),
@@ -483,15 +489,15 @@ def _diagram_parts(trace, values, ranges, tokens, unit, lang, steps=None,
                    h_sep=" ") -> dict:
     """For every step (or only ``steps``, in that order), what the boxes and the state
     labels show; ``h_sep`` between "hₜ =" and its value (:attr:`Fit.h_sep`)."""
-    T = len(tokens)
-    fills = {k: colours_at(colour_scale(k), values[k][:, unit], *ranges[k]) for k in BOXES}
+    steps = list(range(len(tokens)) if steps is None else steps)
+    fills = {k: colours_at(colour_scale(k), values[k][steps, unit], *ranges[k]) for k in BOXES}
     names = {k: tr(f"fig.common.{k}", lang) for k in BOXES}
     boxes, states = [], []
     c_prev, h_prev = trace.c_prev[:, unit], trace.h_prev[:, unit]
     c, h = values["c"][:, unit], values["h"][:, unit]
-    for s in range(T) if steps is None else steps:
+    for n, s in enumerate(steps):
         v = {k: float(values[k][s, unit]) for k in BOXES}
-        boxes.append(([fills[k][s] for k in BOXES],
+        boxes.append(([fills[k][n] for k in BOXES],
                       [f"<b>{QUANTITIES[k].symbol}</b><br>{fmt(v[k], 2)}" for k in BOXES],
                       [f"{names[k]} = {fmt(v[k], 3)}" for k in BOXES]))
         states.append([f"C<sub>t−1</sub> = {fmt(c_prev[s], 3)}", f"C<sub>t</sub> = {fmt(c[s], 3)}",
@@ -545,8 +551,7 @@ class _Bands:
         return px / self.plot
 
 
-def _heatmaps(values, ranges, tokens, unit, lang, bands: _Bands, with_z: bool = True,
-              fit: Fit = Fit()):
+def _heatmaps(values, ranges, tokens, unit, lang, bands: _Bands, fit: Fit = Fit()):
     """The six band traces, their axes, their names and the dashed rows of ``unit``."""
     T = len(tokens)
     hover = tr("fig.common.hover", lang, step="%{x:d}", unit="%{y:d}")  # numbers, not tick text
@@ -557,7 +562,7 @@ def _heatmaps(values, ranges, tokens, unit, lang, bands: _Bands, with_z: bool = 
         title = tr(f"fig.common.{name}", lang)
         traces.append(_heatmap_trace(name, values[name], ranges[name], n, _colourbar(k, bands),
                                      f"{hover}<br>{title} = %{{z:.{DIGITS['states']}f}}"
-                                     "<extra></extra>", with_z, fit))
+                                     "<extra></extra>", fit))
         axes[f"yaxis{n}"] = _band_axis(k, bands, fit)
         notes.append(_band_name(name, QUANTITIES[name].symbol if fit.short_bands else title, n,
                                 bands.H, fit))
@@ -576,7 +581,8 @@ def _heatmaps(values, ranges, tokens, unit, lang, bands: _Bands, with_z: bool = 
 
 # The maps' tick labels fit where they are (time_ticks thins the tokens, the margins hold the
 # unit numbers and the colour bars): plotly.js's default, "hide past div", would measure every
-# label of the eight axes and six colour bars again at each new run (a tenth of the redraw).
+# label again at each redraw (in the six-band figure's eight axes and six colour bars, a tenth
+# of a new run's redraw in the player before its maps became one heatmap).
 LABELS_FIT = "allow"
 
 
@@ -621,14 +627,12 @@ def _colourbar(k: int, bands: _Bands) -> tuple[float, float]:
     return bands.paper(middle), bands.paper(bands.band)
 
 
-def _heatmap_trace(name, values, zrange, n, colourbar, hovertemplate, with_z=True,
-                   fit: Fit = Fit()) -> dict:
+def _heatmap_trace(name, values, zrange, n, colourbar, hovertemplate, fit: Fit = Fit()) -> dict:
     """The band of quantity ``name``, ``values`` (T, H), on y axis n; its colour bar right
-    of it at ``colourbar`` = (middle, length). Without ``with_z`` the values are left out
-    (the player fills them in the browser)."""
+    of it at ``colourbar`` = (middle, length)."""
     T, H = values.shape
     (lo, hi), (middle, length) = zrange, colourbar
-    ticktext = ["0", "0.5", "1"] if (lo, hi) == (0.0, 1.0) else [fmt(lo, 2), "0", fmt(hi, 2)]
+    ticktext = _bar_ticks(lo, hi)
     trace = dict(
         type="heatmap", xaxis=TIME_X, yaxis=f"y{n}", hovertemplate=hovertemplate,
         x0=1, dx=1, y0=1, dy=1,  # steps and units, 1-based
@@ -640,9 +644,146 @@ def _heatmap_trace(name, values, zrange, n, colourbar, hovertemplate, with_z=Tru
                       ticklabeloverflow=LABELS_FIT, tickfont=dict(size=fit.bar[1]),
                       tickvals=[lo, (lo + hi) / 2, hi], ticktext=ticktext),
     )
-    if not with_z:
-        del trace["z"]
     return trace
+
+
+def _bar_ticks(lo: float, hi: float) -> list[str]:
+    """A colour bar's labels at ``lo``, the middle and ``hi``."""
+    return ["0", "0.5", "1"] if (lo, hi) == (0.0, 1.0) else [fmt(lo, 2), "0", fmt(hi, 2)]
+
+
+# ---- the player's maps: the six bands as one heatmap --------------------------------------
+#
+# A new run redraws the maps, and plotly.js redraws one heatmap of evenly spaced rows with no
+# gaps in a fraction of the time of six bands on six overlaid axes with their colour bars
+# (it draws one pixel a cell and lets the browser scale the picture, where bricks of other
+# sizes, or with gaps, are painted one by one at full size and encoded as a PNG). So the
+# player's maps are one heatmap: its rows are the six bands' units with a few empty rows
+# between two bands, its y axis counts rows, and its one colour scale is the six bands'
+# scales side by side, band k's on [k, k + SPREAD] of 0…6. The browser maps a value v of
+# band k to k + SPREAD·(v − lo)/(hi − lo) (``meta.ranges``) and writes each cell's hover
+# text. The lines between cells are one white path drawn over the heatmap, under the
+# unit's dashed rows and the step's frame; the bands' names, their colour bars and the
+# maps' title are the page's own elements beside it (:func:`_map_labels`).
+
+SPREAD = 0.999  # of its unit of the joint scale, what a band's colours fill (the rest: a seam)
+PLAYER_X = "x"  # the player's maps have one time axis and one y axis
+BAR_PAD = (12, 10)  # a colour bar: pixels right of the heatmap; in from its band's top and bottom
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """The player's heatmap for ``H`` units: each band's H rows, then ``gap`` empty rows, in
+    turn; a row ``px`` pixels high (a band as tall as in gates_figure, the gap near GAP_PX)."""
+
+    H: int
+
+    @property
+    def px(self) -> float:
+        return _Bands(self.H).band / self.H
+
+    @property
+    def gap(self) -> int:
+        return max(1, round(GAP_PX / self.px))
+
+    @property
+    def count(self) -> int:
+        return len(MAPS) * self.H + (len(MAPS) - 1) * self.gap
+
+    @property
+    def region(self) -> float:
+        """Pixels from the first band's top to the last band's bottom, with PAD_PX around."""
+        return self.count * self.px + 2 * PAD_PX
+
+    def first(self, k: int) -> int:
+        """The row of band k's first unit."""
+        return k * (self.H + self.gap)
+
+    def top(self, k: int) -> float:
+        """Pixels from the top of the region to the top of band k."""
+        return PAD_PX + self.first(k) * self.px
+
+
+def joint_scale(names=MAPS) -> list[list]:
+    """The colour scales of bands ``names`` as one: band k's on [k, k + SPREAD] / len(names)."""
+    n = len(names)
+    scale = [[(k + p * SPREAD) / n, colour] for k, name in enumerate(names)
+             for p, colour in colour_scale(name)]
+    return scale + [[1.0, scale[-1][1]]]
+
+
+def _grid(T: int, rows: _Rows) -> list[dict]:
+    """White lines between the cells, as the six bands' gaps drew them: between steps up to
+    60 steps, between units up to 16 units (none beyond: no room for them)."""
+    path = []
+    for k in range(len(MAPS)):
+        top, bottom = rows.first(k) - 0.5, rows.first(k) + rows.H - 0.5
+        if T <= 60:
+            path += [f"M{s + 0.5},{top}V{bottom}" for s in range(1, T)]
+        if rows.H <= 16:
+            path += [f"M0.5,{top + u}H{T + 0.5}" for u in range(1, rows.H)]
+    if not path:
+        return []
+    return [dict(type="path", xref=PLAYER_X, yref="y", path="".join(path),
+                 line=dict(color=PAPER, width=1))]
+
+
+def _player_maps(ranges, tokens, H: int, unit: int, step: int, lang: str, fit: Fit,
+                 template=TEMPLATE) -> dict:
+    """The player's maps with no values: one heatmap of six bands (see above); as shapes, the
+    lines between its cells, the unit's dashed rows and the step's frame (the frame last,
+    the six dashed rows before it); the labels to write beside it in ``layout.meta``."""
+    T, rows = len(tokens), _Rows(H)
+    plot = NOTE_PX + rows.region  # the plot area: the note (the title) above the bands
+    hover = tr("fig.common.hover", lang, step="{step}", unit="{unit}")
+    heatmap = dict(
+        type="heatmap", x0=1, dx=1, y0=0, dy=1, zmin=0, zmax=len(MAPS), colorscale=joint_scale(),
+        showscale=False, hoverongaps=False, hovertemplate="%{text}<extra></extra>",
+        meta=dict(ranges=[list(ranges[k]) for k in MAPS], spread=SPREAD, gap=rows.gap,
+                  hover=[f"{hover}<br>{tr(f'fig.common.{k}', lang)} = {{value}}" for k in MAPS]))
+    units = sorted({0, H - 1}) if H > 1 else []  # a band's first and last unit (1 alone would
+    pad = PAD_PX / rows.px                       # touch the band's name)
+    y = dict(anchor=PLAYER_X, domain=[0.0, rows.region / plot], fixedrange=True,
+             range=[rows.count - 0.5 + pad, -0.5 - pad],
+             tickvals=[rows.first(k) + u for k in range(len(MAPS)) for u in units],
+             ticktext=[str(u + 1) for _ in MAPS for u in units],
+             ticklabeloverflow=LABELS_FIT, tickfont=dict(size=fit.tick_font, color=MUTED))
+    x = dict(_time_axis(tokens, fit), anchor="y")
+    dashed = [dict(type="rect", xref=PLAYER_X, yref="y", x0=0.5, x1=T + 0.5,
+                   y0=rows.first(k) + unit - 0.5, y1=rows.first(k) + unit + 0.5,
+                   line=dict(color=INK, width=1.5, dash="dot")) for k in range(len(MAPS))]
+    frame = dict(type="rect", xref=PLAYER_X, yref="paper", x0=step + 0.5, x1=step + 1.5,
+                 y0=(PAD_PX - 2) / plot, y1=(rows.region - PAD_PX + 2) / plot,
+                 line=dict(color=INK, width=3 if T <= 100 else 2))
+    top = 10 + (36 if fit.wrap_titles else 0)  # the maps' title on three lines
+    left, right = fit.maps_margin or (fit.margin, fit.margin)
+    layout = dict(template=template, height=round(top + plot + MARGIN_B), showlegend=False,
+                  margin=dict(l=left, r=right, t=top, b=MARGIN_B), xaxis=x, yaxis=y,
+                  shapes=_grid(T, rows) + dashed + [frame])
+    layout["meta"] = _map_labels(ranges, rows, unit, lang, fit, top=top + NOTE_PX, left=left,
+                                 right=right)
+    return dict(data=[heatmap], layout=layout)
+
+
+def _map_labels(ranges, rows: _Rows, unit: int, lang: str, fit: Fit, top: int, left: int,
+                right: int) -> dict:
+    """What the player writes beside its maps as page elements, in pixels from the figure's
+    top left (``top``: the bands' top; ``left``, ``right``: the margins): each band's name
+    left of it, its colour bar right of it, and the maps' title above them. plotly.js would
+    measure these seven notes and six colour bars again at each new run; the page's elements
+    are laid out by the browser in well under a millisecond."""
+    names = [dict(text=QUANTITIES[k].symbol if fit.short_bands else
+                  tr(f"fig.common.{k}", lang), colour=GATE_COLOURS[k], size=fit.band_font,
+                  middle=top + rows.top(n) + rows.H * rows.px / 2, right=left - 26)
+             for n, k in enumerate(MAPS)]
+    bars = [dict(top=top + rows.top(n) + BAR_PAD[1], height=rows.H * rows.px - 2 * BAR_PAD[1],
+                 left=BAR_PAD[0] - right,
+                 width=fit.bar[0], size=fit.bar[1], scale=colour_scale(k),
+                 ticks=_bar_ticks(*ranges[k]))
+            for n, k in enumerate(MAPS)]
+    title = dict(text=_title("fig.gates.maps_title", lang, fit, unit=unit + 1),
+                 colour=MUTED, size=fit.band_font, bottom=top - 8, left=fit.margin)
+    return dict(names=names, bars=bars, title=title, family=FONT_FAMILY)
 
 
 def _width(text: str) -> int:

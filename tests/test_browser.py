@@ -523,9 +523,13 @@ def test_a_new_sequence_is_drawn_with_its_own_numbers(page):
     wait_everywhere(page, step, unit)
     assert_one_truth(page, step, unit, words)
     seq, _, trace = player_run(words)
-    z = page.evaluate(f"{GD}.data.map((t) => t.z)")  # the six maps, (H, T) each
-    assert np.allclose(np.asarray(z[MAPS.index("h")]), trace.h.T, atol=5e-4)
-    ticks = page.evaluate(f"{GD}.layout.xaxis2.ticktext")
+    # the six bands in one heatmap: band k's H rows from row k·(H + gap), on the joint scale
+    heatmap = page.evaluate(f"(({{z, meta}}) => ({{z, meta}}))({GD}.data[0])")
+    k, H, meta = MAPS.index("h"), trace.h.shape[1], heatmap["meta"]
+    rows = np.asarray(heatmap["z"][k * (H + meta["gap"]):][:H], dtype=float)
+    lo, hi = meta["ranges"][k]
+    assert np.allclose((rows - k) / meta["spread"] * (hi - lo) + lo, trace.h.T, atol=5e-4)
+    ticks = page.evaluate(f"{GD}.layout.xaxis.ticktext")
     assert ticks and all(t in seq.tokens for t in ticks), ticks
     chart = page.locator(f"{PLAYER} .lp-chart")
     chart.focus()
@@ -576,8 +580,8 @@ def test_a_click_on_a_heatmap_cell_goes_to_its_step_and_unit(page):
     chart.scroll_into_view_if_needed()
     x, y = page.evaluate(f"""() => {{
         const gd = {GD}, fl = gd._fullLayout, box = gd.getBoundingClientRect();
-        const xa = fl.xaxis2, ya = fl.yaxis2;  // the time axis and the f band
-        return [box.left + xa._offset + xa.l2p(7), box.top + ya._offset + ya.l2p(5)];
+        const xa = fl.xaxis, ya = fl.yaxis;  // steps; rows, the f band's first
+        return [box.left + xa._offset + xa.l2p(7), box.top + ya._offset + ya.l2p(4)];
     }}""")
     page.mouse.click(x, y)
     wait_everywhere(page, 7, 5)

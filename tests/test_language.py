@@ -120,6 +120,11 @@ def _player_strings(blob: bytes, out: list[str]) -> None:
     header, _ = read_payload(blob)
     _figure_strings(header["diagram"], out)
     _figure_strings(header["maps_figure"], out)
+    maps = header["maps_figure"]  # its names, title and cells' hover, written by the player
+    labels = maps["layout"]["meta"]
+    out.extend([*(name["text"] for name in labels["names"]), labels["title"]["text"]])
+    hovers = maps["data"][0]["meta"]["hover"]
+    out.extend(hover.format(step=1, unit=1, value="0") for hover in hovers)
     fields = {"unit": 1, "step": 1, "steps": 1, "units": 1, "token": "", "f": "0", "i": "0",
               "g": "0", "o": "0", "c": "0", "h": "0"}
     out.extend(text.format(**fields) for text in [*header["text"].values(), header["title"],

@@ -251,12 +251,87 @@ def test_player_figures_split_the_diagram_from_the_maps_and_leave_out_the_values
     trace = LSTM.random(seq.x.shape[1], 4, seed=1).run(seq.x)
     diagram, maps = player_figures(trace, seq.tokens, unit=2, step=3)
     assert not any(trc.type == "heatmap" for trc in diagram.data)
-    assert [trc.type for trc in maps.data] == ["heatmap"] * len(MAPS)
-    assert all(trc.z is None for trc in maps.data)  # sent as arrays, filled in the browser
-    *rows, frame = maps.layout.shapes
-    assert len(rows) == len(MAPS) and all((r.y0, r.y1) == (2.5, 3.5) for r in rows)  # unit 3
+    assert [trc.type for trc in maps.data] == ["heatmap"]  # the six bands in one
+    assert maps.data[0].z is None  # sent as arrays, filled in the browser
+    grid, *rows, frame = maps.layout.shapes
+    gap = maps.data[0].meta["gap"]
+    assert [(r.y0, r.y1) for r in rows] == [(k * (4 + gap) + 1.5, k * (4 + gap) + 2.5)
+                                            for k in range(len(MAPS))]  # unit 3 of each band
     assert (frame.x0, frame.x1) == (3.5, 4.5) and frame.yref == "paper"  # step 4's column
+    assert grid.type == "path" and grid.line.color == "#FFFFFF"  # the lines between cells
     assert not maps.frames and not maps.layout.sliders and not diagram.layout.updatemenus
+
+
+def test_the_maps_are_one_heatmap_plotly_draws_a_pixel_a_cell():
+    """plotly.js draws a heatmap one pixel a cell, scaled by the browser, only when its
+    cells are evenly spaced and have no gaps: rows by y0/dy (no edges), no xgap or ygap;
+    anything else it paints cell by cell and encodes as a PNG at every new run (about 30 ms
+    at T=40, H=16, 140 at T=200, H=64)."""
+    from figures.gates import MAPS, player_figures
+
+    seq = encode("a b c d e", "words", seed=1)
+    trace = LSTM.random(seq.x.shape[1], 16, seed=1).run(seq.x)
+    heatmap = player_figures(trace, seq.tokens)[1].data[0]
+    assert (heatmap.x0, heatmap.dx, heatmap.y0, heatmap.dy) == (1, 1, 0, 1)
+    assert heatmap.x is None and heatmap.y is None
+    assert not heatmap.xgap and not heatmap.ygap and not heatmap.zsmooth
+    assert (heatmap.zmin, heatmap.zmax) == (0, len(MAPS)) and not heatmap.showscale
+    assert heatmap.hoverongaps is False  # the empty rows between bands say nothing
+
+
+@pytest.mark.parametrize("name", ["f", "g", "c", "h"])
+def test_a_band_drawn_on_the_joint_scale_has_its_own_colours(name):
+    """The browser puts value v of band k at k + SPREAD·(v − lo)/(hi − lo) of the joint
+    scale (ui/player.js, mapsFigure): that gives v the colour of band k's own scale."""
+    from figures.gates import MAPS, SPREAD, joint_scale
+    from figures.theme import colour_scale, colours_at
+
+    k, (lo, hi) = MAPS.index(name), ((0.0, 1.0) if name == "f" else (-2.5, 2.5))
+    values = np.linspace(lo, hi, 41)
+    at = k + SPREAD * (values - lo) / (hi - lo)
+    joint = colours_at(joint_scale(), at, 0, len(MAPS))
+    own = colours_at(colour_scale(name), values, lo, hi)
+    for a, b in zip(joint, own, strict=True):  # the same colour, to a unit of rounding
+        assert max(abs(int(a[i:i + 2], 16) - int(b[i:i + 2], 16)) for i in (1, 3, 5)) <= 1
+
+
+@pytest.mark.parametrize("steps, units, lines", [(40, 16, (39, 15)), (61, 16, (0, 15)),
+                                                 (40, 17, (39, 0)), (61, 17, None)])
+def test_the_lines_between_cells_are_drawn_where_they_have_room(steps, units, lines):
+    """Between steps up to 60 steps and between units up to 16 units, as the six-band
+    figure's gaps were; beyond both, no path at all."""
+    from figures.gates import MAPS, player_figures
+
+    trace = LSTM.random(2, units, seed=0).run(np.zeros((steps, 2)))
+    shapes = player_figures(trace, [str(k) for k in range(steps)])[1].layout.shapes
+    paths = [s.path for s in shapes if s.type == "path"]
+    if lines is None:
+        assert paths == []
+        return
+    (path,) = paths
+    assert path.count("V") == lines[0] * len(MAPS) and path.count("H") == lines[1] * len(MAPS)
+
+
+def test_the_labels_beside_the_maps_are_the_bands_names_bars_and_title():
+    """The names, colour bars and title that ui/player.js writes beside the heatmap:
+    each band's, top to bottom, at its middle, its colour bar's labels its range's."""
+    from figures.gates import FITS, MAPS, player_figures
+    from figures.theme import colour_scale, value_range
+
+    seq = encode("a b c d e", "words", seed=1)
+    trace = LSTM.random(seq.x.shape[1], 4, seed=1).run(seq.x)
+    maps = player_figures(trace, seq.tokens, unit=1, fit=FITS["wide"])[1]
+    labels = maps.layout.meta
+    assert [n["text"] for n in labels["names"]] == [tr(f"fig.common.{k}", "en") for k in MAPS]
+    middles = [n["middle"] for n in labels["names"]]
+    assert middles == sorted(middles)
+    for bar, name, k in zip(labels["bars"], labels["names"], MAPS, strict=True):
+        assert bar["scale"] == colour_scale(k)
+        assert abs(bar["top"] + bar["height"] / 2 - name["middle"]) < 1e-9  # beside its band
+        lo, hi = value_range(k, getattr(trace, k))  # a gate's 0…1, else ±max |value|
+        assert bar["ticks"] == (["0", "0.5", "1"] if k in "fio" else [fmt(lo, 2), "0", fmt(hi, 2)])
+    assert labels["title"]["text"] == tr("fig.gates.maps_title", "en", unit=2)
+    assert not maps.layout.annotations  # plotly.js would measure them at every new run
 
 
 @pytest.mark.parametrize("fit", ["wide", "narrow", "projector"])
@@ -272,6 +347,7 @@ def test_the_players_json_is_the_checked_figures_json(fit, lang):
     fast = player_json(trace, seq.tokens, unit=1, step=4, lang=lang, fit=FITS[fit])
     for a, b in zip(checked, fast, strict=True):
         assert json.loads(a.to_json()) == b
+        assert json.loads(json.dumps(b)) == b  # plain JSON: no encoder of plotly.py's needed
 
 
 # ---- the figures for a phone and for a projector ------------------------------------------
@@ -288,13 +364,14 @@ def fitted(fit_name: str, tokens=None, lang="en", H=4):
 @pytest.mark.parametrize("fit", ["narrow", "projector"])
 def test_every_fit_has_the_marks_the_player_moves_at_the_same_places(fit):
     """ui/player.js restyles traces T_BOXES and T_STATES, moves shapes by index and rewrites
-    the maps' last note, in whichever pair it drew."""
+    the maps' title, in whichever pair it drew."""
     wide, fitted_pair = fitted("wide"), fitted(fit)
     for a, b in zip(wide, fitted_pair, strict=True):
         assert [t.type for t in a.data] == [t.type for t in b.data]
         assert len(a.layout.shapes) == len(b.layout.shapes)
         assert len(a.layout.annotations) == len(b.layout.annotations)
-    assert fitted_pair[1].layout.annotations[-1].text.startswith(
+    assert wide[1].data[0].meta == fitted_pair[1].data[0].meta  # rows, ranges and hover
+    assert fitted_pair[1].layout.meta["title"]["text"].startswith(
         tr("fig.gates.maps_title", "en", unit=2).split(" · ")[0])
 
 
@@ -306,13 +383,12 @@ def test_the_narrow_figures_break_titles_and_name_the_bands_by_symbol(lang):
     diagram, maps = fitted("narrow", lang=lang)
     lines = tr("fig.gates.title", lang, unit=2).split(" · ")
     assert diagram.layout.title.text == "<br>".join(lines)
-    assert maps.layout.annotations[-1].text.count("<br>") == 2  # three short lines
-    names = maps.layout.annotations[:len(MAPS)]
-    assert [n.text.rsplit("<b>", 1)[1] for n in names] == [
-        f"{QUANTITIES[k].symbol}</b>" for k in MAPS]
+    labels = maps.layout.meta
+    assert labels["title"]["text"].count("<br>") == 2  # three short lines
+    assert [n["text"] for n in labels["names"]] == [QUANTITIES[k].symbol for k in MAPS]
     # the full name stays in every cell's hover
-    assert all(tr(f"fig.common.{k}", lang) in t.hovertemplate
-               for k, t in zip(MAPS, maps.data, strict=True))
+    assert [h.split("<br>")[1].split(" = ")[0] for h in maps.data[0].meta["hover"]] == [
+        tr(f"fig.common.{k}", lang) for k in MAPS]
 
 
 def test_the_narrow_gate_names_fit_two_short_lines_in_both_languages():
@@ -328,8 +404,8 @@ def test_the_narrow_gate_names_fit_two_short_lines_in_both_languages():
 
 def test_the_narrow_time_axis_labels_only_as_many_words_as_fit():
     tokens = [f"word{k:02d}" for k in range(28)]
-    wide = fitted("wide", tokens)[1].layout.xaxis2
-    narrow = fitted("narrow", tokens)[1].layout.xaxis2
+    wide = fitted("wide", tokens)[1].layout.xaxis
+    narrow = fitted("narrow", tokens)[1].layout.xaxis
     assert len(narrow.tickvals) < len(wide.tickvals) <= 28
     assert len(narrow.tickvals) * (len("word00") + 2) <= 30  # FITS["narrow"].time_room
     assert list(narrow.ticktext) == [tokens[v - 1] for v in narrow.tickvals]

@@ -109,8 +109,10 @@ class Player {
     this.live = el("p", { className: "lp-live", role: "status", "aria-live": "polite", "aria-atomic": "true" });
     this.diagramDiv = el("div", { className: "lp-diagram" });
     this.mapsDiv = el("div", { className: "lp-maps" });
+    // The maps' title, band names and colour bars: the page's own elements (drawLabels)
+    this.labelsDiv = el("div", { className: "lp-labels", "aria-hidden": "true" });
     this.chart = el("div", { className: "lp-chart", tabIndex: 0, role: "group", "aria-describedby": this.uid + "-summary" },
-      this.diagramDiv, this.mapsDiv);
+      this.diagramDiv, el("div", { className: "lp-maps-box" }, this.mapsDiv, this.labelsDiv));
     this.chart.addEventListener("keydown", (e) => this.key(e, true));
     this.controls.addEventListener("keydown", (e) => this.key(e, false));
     this.summary = el("p", { className: "lp-summary", id: this.uid + "-summary" });
@@ -335,21 +337,28 @@ class Player {
       // A new run whose diagram differs from the one drawn only in what a step sets (a new
       // sequence of the same model, say) is stepped to, as a step is: 10-20 ms, not 40-50.
       const drawing = JSON.stringify([bare(diagram.data, at), diagram.layout, config]);
-      if (!fresh && drawing === this.drawing) await this.stepDiagram(Plotly, at);
-      else await plot(this.diagramDiv, diagram.data, diagram.layout, config);
+      const diagramDone = !fresh && drawing === this.drawing ? this.stepDiagram(Plotly, at)
+        : plot(this.diagramDiv, diagram.data, diagram.layout, config);
       this.drawing = drawing;
-      await plot(this.mapsDiv, maps.data, maps.layout, config);
-      if (fresh) this.mapsDiv.on("plotly_click", (e) => {
-        const p = e && e.points && e.points[0];
-        if (p && p.data && p.data.type === "heatmap") { this.pause(); this.go(p.x, p.y, "now"); }
+      // Not awaited in turn: a step of the diagram is drawn at plotly.js's next animation
+      // frame, and the maps meanwhile (the page's other work kept out of the gap).
+      const mapsDone = plot(this.mapsDiv, maps.data, maps.layout, config);
+      this.drawLabels(maps.layout.meta, u);
+      await Promise.all([diagramDone, mapsDone]);
+      if (fresh) this.mapsDiv.on("plotly_click", (e) => { // a cell: its step, and its unit
+        const p = e && e.points && e.points[0];         // (rows: each band's units, a gap)
+        if (!p || !p.data || p.data.type !== "heatmap" || !Array.isArray(p.pointNumber)) return;
+        const [row, col] = p.pointNumber, u = row % (this.H + this.fit.maps_figure.data[0].meta.gap);
+        if (u < this.H) { this.pause(); this.go(col + 1, u + 1, "now"); }
       });
       this.shownUnit = u;
     } else {
-      const at = this.shown(s, u);
-      await this.stepDiagram(Plotly, at);
-      if (this.shownUnit !== u && this.fit.title) // a projector's diagram has none
-        await Plotly.relayout(this.diagramDiv, { "title.text": at.title });
-      await Plotly.relayout(this.mapsDiv, this.mapsMoves(this.mapsDiv.layout, s, u));
+      const at = this.shown(s, u), retitle = this.shownUnit !== u;
+      const diagramDone = this.stepDiagram(Plotly, at).then(() => retitle && this.fit.title // (a
+        && Plotly.relayout(this.diagramDiv, { "title.text": at.title }));    // projector's: none)
+      const mapsDone = Plotly.relayout(this.mapsDiv, this.mapsMoves(this.mapsDiv.layout, s, u));
+      if (retitle) this.mapsTitle.replaceChildren(...lines(fill(this.fit.maps_title, { unit: u + 1 })));
+      await Promise.all([diagramDone, mapsDone]);
       this.shownUnit = u;
     }
     // The toolbars stay for the mouse; the keyboard has the player's own controls and keys.
@@ -386,41 +395,71 @@ class Player {
     };
   }
 
-  // The maps' frame at step s and, when the unit changes, the dashed rows and the note that
-  // name unit u: as a whole new shapes array (and annotations array), which plotly.js redraws
-  // alone, in about 2 ms, where an edit of one shape's x0 or one note's text replots all six
-  // heatmaps (about 100 ms at T=40, H=16).
+  // The maps' frame at step s (the last shape) and, when the unit changes, the dashed rows of
+  // unit u (the six before it): as a whole new shapes array, which plotly.js redraws alone,
+  // in about 2 ms, where an edit of one shape's x0 replots the heatmap.
   mapsMoves(layout, s, u) {
-    const frame = this.h.frame_shape, moves = {};
-    const shapes = layout.shapes.map((shape) => ({ ...shape }));
+    const shapes = layout.shapes.map((shape) => ({ ...shape })), frame = shapes.length - 1;
     shapes[frame].x0 = s + 0.5;
     shapes[frame].x1 = s + 1.5;
     if (this.shownUnit !== u) {
-      for (let k = 0; k < frame; k++) {
-        shapes[k].y0 = u + 0.5;
-        shapes[k].y1 = u + 1.5;
+      const bands = this.h.maps.length, step = this.H + this.fit.maps_figure.data[0].meta.gap;
+      for (let k = 0; k < bands; k++) { // band k's first unit is on row k·step
+        shapes[frame - bands + k].y0 = k * step + u - 0.5;
+        shapes[frame - bands + k].y1 = k * step + u + 0.5;
       }
-      const notes = layout.annotations.map((note) => ({ ...note }));
-      notes[this.h.maps_note].text = fill(this.fit.maps_title, { unit: u + 1 });
-      moves.annotations = notes;
     }
-    moves.shapes = shapes;
-    return moves;
+    return { shapes };
   }
 
-  mapsFigure(fit) { // the maps from Python, with their values filled in
+  // The maps from Python with their values filled in: one heatmap whose rows are the six
+  // bands' units with `gap` empty rows between two bands (figures/gates.py, _player_maps). A
+  // value v of band k is drawn at k + spread·(v − lo)/(hi − lo) of the bands' joint colour
+  // scale; its hover text says the step, the unit and v as the learner reads it.
+  mapsFigure(fit) {
     const fig = JSON.parse(JSON.stringify(fit.maps_figure));
-    const { T, H } = this;
+    const trace = fig.data[0], { ranges, spread, hover, gap } = trace.meta, { T, H } = this;
+    const z = [], text = [], empty = new Array(T).fill(null), none = new Array(T).fill("");
     this.h.maps.forEach((q, k) => {
-      const z = []; // (H, T): units down, time across, as in figures/gates.py
+      for (let g = 0; k > 0 && g < gap; g++) { z.push(empty); text.push(none); }
+      const [lo, hi] = ranges[k], per = spread / (hi - lo), words = compile(hover[k]);
       for (let u = 0; u < H; u++) {
-        const row = new Array(T);
-        for (let s = 0; s < T; s++) row[s] = this.k3(q, s, u) / 1000;
+        const row = new Array(T), texts = new Array(T);
+        for (let s = 0; s < T; s++) {
+          const n = this.k3(q, s, u);
+          row[s] = k + Math.min(Math.max((n / 1000 - lo) * per, 0), spread);
+          texts[s] = words({ step: s + 1, unit: u + 1, value: fmt(n, 3) });
+        }
         z.push(row);
+        text.push(texts);
       }
-      fig.data[k].z = z;
     });
+    trace.z = z;
+    trace.text = text;
     return fig;
+  }
+
+  // Beside the maps, from Python (figures/gates.py, _map_labels): the bands' names left of
+  // them, their colour bars right, and the title above, placed in pixels. Laid out by the
+  // browser in well under a millisecond, where plotly.js measured them again at each new
+  // run. Every text is the catalogue's or a number, set as textContent.
+  drawLabels(meta, u) {
+    const place = (node, css) => { node.style.cssText = css; return node; };
+    const font = (t) => `font-family:${meta.family};font-size:${t.size}px;`;
+    const names = meta.names.map((t) => place(
+      el("div", { className: "lp-name" }, place(el("span", { text: "■" }), `color:${t.colour}`),
+        el("span", { className: "lp-name-text", text: " " + t.text })),
+      `${font(t)}top:${t.middle}px;right:calc(100% - ${t.right}px)`));
+    const bars = meta.bars.map((b) => {
+      const stops = b.scale.map(([p, colour]) => `${colour} ${100 * p}%`).join(", ");
+      return place(el("div", { className: "lp-bar" }, ...b.ticks.map((tick) => el("span", { text: tick }))),
+        `${font(b)}top:${b.top}px;height:${b.height}px;left:calc(100% + ${b.left}px);` +
+        `width:${b.width}px;background:linear-gradient(to top, ${stops})`);
+    });
+    const t = meta.title;
+    this.mapsTitle = place(el("div", { className: "lp-maps-title" }, ...lines(fill(this.fit.maps_title, { unit: u + 1 }))),
+      `${font(t)}color:${t.colour};bottom:calc(100% - ${t.bottom}px);left:${t.left}px`);
+    this.labelsDiv.replaceChildren(this.mapsTitle, ...names, ...bars);
   }
 
   fillTable() { // unit u at every step; built when opened, the current step marked
@@ -437,6 +476,23 @@ class Player {
     }
     this.table.replaceChildren(el("caption", { text: fill(tx.table, { unit: this.unit }) }), el("thead", {}, head), body);
   }
+}
+
+// A title's lines (Python breaks a narrow screen's at " · " with "<br>"), as text and <br>.
+function lines(text) {
+  return text.split("<br>").flatMap((line, k) => (k ? [el("br"), document.createTextNode(line)] : [document.createTextNode(line)]));
+}
+
+// A catalogue string's "{name}" fields, filled as fill() fills them, for many values: the
+// string is split once (the maps' hover texts are one a cell).
+function compile(template) {
+  const parts = template.split(/\{(\w+)\}/); // text, name, text, name, …, text
+  return (values) => {
+    let out = parts[0];
+    for (let k = 1; k < parts.length; k += 2)
+      out += (parts[k] in values ? String(values[parts[k]]) : `{${parts[k]}}`) + parts[k + 1];
+    return out;
+  };
 }
 
 // The diagram's traces without what a step sets in them (`at` of Player.shown): two runs

@@ -198,8 +198,6 @@ def _header(run, lang: str, step: int, unit: int, rev: int, present: bool) -> di
         **wide, traces=dict(boxes=T_BOXES, states=T_STATES),
         # below narrow_px of its own width (a phone) the player draws the narrow figures
         narrow=_figures(run, lang, step, unit, FITS["narrow"]), narrow_px=NARROW_PX,
-        frame_shape=len(MAPS),  # maps' shapes: the unit's dashed rows, then the step's frame
-        maps_note=len(wide["maps_figure"]["layout"]["annotations"]) - 1,
         colours=_box_colours(trace), text=_texts(lang), speeds=list(SPEEDS),
         request=dict(step=step, unit=unit, rev=rev), frame_ms=FRAME_MS, sync_ms=SYNC_MS,
         plotly=f"app/static/{plotly_js.served_name()}", config=common.PLOTLY_CONFIG,
