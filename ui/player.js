@@ -341,7 +341,10 @@ class Player {
         : plot(this.diagramDiv, diagram.data, diagram.layout, config);
       this.drawing = drawing;
       // Not awaited in turn: a step of the diagram is drawn at plotly.js's next animation
-      // frame, and the maps meanwhile (the page's other work kept out of the gap).
+      // frame, and the maps meanwhile (the page's other work kept out of the gap). The maps'
+      // box keeps the figure's height while plotly.js draws it again (a new screen width
+      // draws a new figure), so the labels beside it never sit over the text below.
+      this.mapsDiv.style.minHeight = `${maps.layout.height}px`;
       const mapsDone = plot(this.mapsDiv, maps.data, maps.layout, config);
       this.drawLabels(maps.layout.meta, u);
       await Promise.all([diagramDone, mapsDone]);
