@@ -186,6 +186,16 @@ def test_the_gates_player_redraws_for_the_width_it_gets(page):
         assert (shown is False) == (fit == "narrow")
 
 
+def test_the_maps_labels_stay_beside_the_maps_while_plotly_draws_them_again(page):
+    """While plotly.js draws the maps again (a new width draws a new figure), their div is
+    empty for a moment; its box keeps the figure's height, so the band names, colour bars and
+    title beside it (page elements, ui/player.js) never sit over the text below."""
+    page.set_viewport_size({"width": SIZES["laptop"][0], "height": SIZES["laptop"][1]})
+    open_app(page, url("gates", "en"))
+    page.evaluate("Plotly.purge(document.querySelector('.lstm-player .lp-maps'))")
+    assert overlapping_text(page) == []
+
+
 # The diagram's numbers: the four boxes' values and C_{t-1}, C_t, h_{t-1}, h_t.
 DIAGRAM_VALUES = """() => [...document.querySelectorAll('.lstm-player .lp-diagram svg text')]
     .filter(t => /\\d\\.\\d\\d/.test(t.textContent))

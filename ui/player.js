@@ -318,7 +318,6 @@ class Player {
       this.shownUnit = null; // the dashed rows and the note are set for unit u below
       const at = this.shown(s, u);
       const narrow = this.fit === this.h.narrow;
-      this.root.dataset.fit = narrow ? "narrow" : "wide"; // (tests)
       // On a phone the toolbar would cover the titles it sits on; its zoom has no room there.
       // (Named either way: plotly.js keeps a div's old config keys through newPlot.)
       const bar = narrow ? false : (this.h.config.displayModeBar ?? "hover");
@@ -337,17 +336,21 @@ class Player {
       // A new run whose diagram differs from the one drawn only in what a step sets (a new
       // sequence of the same model, say) is stepped to, as a step is: 10-20 ms, not 40-50.
       const drawing = JSON.stringify([bare(diagram.data, at), diagram.layout, config]);
-      const diagramDone = !fresh && drawing === this.drawing ? this.stepDiagram(Plotly, at)
-        : plot(this.diagramDiv, diagram.data, diagram.layout, config);
-      this.drawing = drawing;
-      // Not awaited in turn: a step of the diagram is drawn at plotly.js's next animation
-      // frame, and the maps meanwhile (the page's other work kept out of the gap). The maps'
-      // box keeps the figure's height while plotly.js draws it again (a new screen width
-      // draws a new figure), so the labels beside it never sit over the text below.
+      // Both boxes keep their figure's height while plotly.js draws it again (a new screen
+      // width draws a new pair), so the maps' labels never sit over text above or below.
+      this.diagramDiv.style.minHeight = `${diagram.layout.height}px`;
       this.mapsDiv.style.minHeight = `${maps.layout.height}px`;
+      let diagramDone = null;
+      // A step of the diagram is drawn at plotly.js's next animation frame, and the maps
+      // meanwhile (not awaited in turn: the page's other work kept out of the gap); a whole
+      // new diagram is drawn before the maps.
+      if (!fresh && drawing === this.drawing) diagramDone = this.stepDiagram(Plotly, at);
+      else await plot(this.diagramDiv, diagram.data, diagram.layout, config);
+      this.drawing = drawing;
       const mapsDone = plot(this.mapsDiv, maps.data, maps.layout, config);
       this.drawLabels(maps.layout.meta, u);
       await Promise.all([diagramDone, mapsDone]);
+      this.root.dataset.fit = narrow ? "narrow" : "wide"; // the pair drawn (tests)
       if (fresh) this.mapsDiv.on("plotly_click", (e) => { // a cell: its step, and its unit
         const p = e && e.points && e.points[0];         // (rows: each band's units, a gap)
         if (!p || !p.data || p.data.type !== "heatmap" || !Array.isArray(p.pointNumber)) return;
