@@ -551,9 +551,13 @@ class _Bands:
         return px / self.plot
 
 
-def _heatmaps(values, ranges, tokens, unit, lang, bands: _Bands, fit: Fit = Fit()):
+# The six-band figure (gates_figure: the HTML download) has one layout, the default fit's.
+SIX_BANDS = Fit()
+
+
+def _heatmaps(values, ranges, tokens, unit, lang, bands: _Bands):
     """The six band traces, their axes, their names and the dashed rows of ``unit``."""
-    T = len(tokens)
+    T, fit = len(tokens), SIX_BANDS
     hover = tr("fig.common.hover", lang, step="%{x:d}", unit="%{y:d}")  # numbers, not tick text
     traces, notes, shapes = [], [], []
     axes = {"xaxis2": _time_axis(tokens, fit)}
@@ -562,17 +566,15 @@ def _heatmaps(values, ranges, tokens, unit, lang, bands: _Bands, fit: Fit = Fit(
         title = tr(f"fig.common.{name}", lang)
         traces.append(_heatmap_trace(name, values[name], ranges[name], n, _colourbar(k, bands),
                                      f"{hover}<br>{title} = %{{z:.{DIGITS['states']}f}}"
-                                     "<extra></extra>", fit))
-        axes[f"yaxis{n}"] = _band_axis(k, bands, fit)
-        notes.append(_band_name(name, QUANTITIES[name].symbol if fit.short_bands else title, n,
-                                bands.H, fit))
+                                     "<extra></extra>"))
+        axes[f"yaxis{n}"] = _band_axis(k, bands)
+        notes.append(_band_name(name, title, n, bands.H))
         shapes.append(dict(type="rect", xref=TIME_X, yref=f"y{n}", x0=0.5, x1=T + 0.5,
                            y0=unit + 0.5, y1=unit + 1.5,
                            line=dict(color=INK, width=1.5, dash="dot")))
     axes[f"yaxis{MARK_Y}"] = dict(overlaying="y2", anchor=TIME_X, range=[bands.region, 0],
                                   visible=False, fixedrange=True)
-    indent = fit.maps_margin[0] - fit.margin if fit.maps_margin else 0  # the band names' room
-    notes.append(dict(x=0, xshift=-indent, y=bands.paper(bands.region + 8), xref="paper",
+    notes.append(dict(x=0, y=bands.paper(bands.region + 8), xref="paper",
                       yref="paper", xanchor="left", yanchor="bottom", showarrow=False, align="left",
                       font=dict(size=fit.band_font, color=MUTED),
                       text=_title("fig.gates.maps_title", lang, fit, unit=unit + 1)))
@@ -598,14 +600,14 @@ def _time_axis(tokens, fit: Fit = Fit()) -> dict:
     return axis
 
 
-def _band_axis(k: int, bands: _Bands, fit: Fit = Fit()) -> dict:
+def _band_axis(k: int, bands: _Bands) -> dict:
     """Band k's y axis: units 1…H downwards, its range shifted so the band fills its strip."""
     H, top = bands.H, bands.top(k)
     per_px = H / bands.band  # units per pixel
     axis = dict(anchor=TIME_X, range=[0.5 + (bands.region - top) * per_px, 0.5 - top * per_px],
                 fixedrange=True, tickvals=sorted({1, H}) if H > 1 else [],  # 1 would touch the name
                 ticklabeloverflow=LABELS_FIT,
-                tickfont=dict(size=fit.tick_font, color=MUTED))
+                tickfont=dict(size=SIX_BANDS.tick_font, color=MUTED))
     if k == 0:
         axis["domain"] = [0.0, bands.paper(bands.region)]
     else:
@@ -613,11 +615,12 @@ def _band_axis(k: int, bands: _Bands, fit: Fit = Fit()) -> dict:
     return axis
 
 
-def _band_name(name: str, title: str, n: int, H: int, fit: Fit = Fit()) -> dict:
+def _band_name(name: str, title: str, n: int, H: int) -> dict:
     """The band's name, left of its middle row, after a swatch of its colour."""
     swatch = f"<span style='color:{GATE_COLOURS[name]}'>■</span>"
-    return dict(x=fit.map_x[0], xref="paper", xanchor="right", xshift=-26, y=(H + 1) / 2,
-                yref=f"y{n}", yanchor="middle", showarrow=False, font=dict(size=fit.band_font),
+    return dict(x=SIX_BANDS.map_x[0], xref="paper", xanchor="right", xshift=-26, y=(H + 1) / 2,
+                yref=f"y{n}", yanchor="middle", showarrow=False,
+                font=dict(size=SIX_BANDS.band_font),
                 text=f"{swatch} <b>{title}</b>")
 
 
@@ -627,12 +630,12 @@ def _colourbar(k: int, bands: _Bands) -> tuple[float, float]:
     return bands.paper(middle), bands.paper(bands.band)
 
 
-def _heatmap_trace(name, values, zrange, n, colourbar, hovertemplate, fit: Fit = Fit()) -> dict:
+def _heatmap_trace(name, values, zrange, n, colourbar, hovertemplate) -> dict:
     """The band of quantity ``name``, ``values`` (T, H), on y axis n; its colour bar right
     of it at ``colourbar`` = (middle, length)."""
     T, H = values.shape
     (lo, hi), (middle, length) = zrange, colourbar
-    ticktext = _bar_ticks(lo, hi)
+    ticktext, fit = _bar_ticks(lo, hi), SIX_BANDS
     trace = dict(
         type="heatmap", xaxis=TIME_X, yaxis=f"y{n}", hovertemplate=hovertemplate,
         x0=1, dx=1, y0=1, dy=1,  # steps and units, 1-based
@@ -760,18 +763,19 @@ def _player_maps(ranges, tokens, H: int, unit: int, step: int, lang: str, fit: F
     layout = dict(template=template, height=round(top + plot + MARGIN_B), showlegend=False,
                   margin=dict(l=left, r=right, t=top, b=MARGIN_B), xaxis=x, yaxis=y,
                   shapes=_grid(T, rows) + dashed + [frame])
-    layout["meta"] = _map_labels(ranges, rows, unit, lang, fit, top=top + NOTE_PX, left=left,
+    layout["meta"] = _map_labels(ranges, rows, lang, fit, top=top + NOTE_PX, left=left,
                                  right=right)
     return dict(data=[heatmap], layout=layout)
 
 
-def _map_labels(ranges, rows: _Rows, unit: int, lang: str, fit: Fit, top: int, left: int,
+def _map_labels(ranges, rows: _Rows, lang: str, fit: Fit, top: int, left: int,
                 right: int) -> dict:
     """What the player writes beside its maps as page elements, in pixels from the figure's
     top left (``top``: the bands' top; ``left``, ``right``: the margins): each band's name
-    left of it, its colour bar right of it, and the maps' title above them. plotly.js would
-    measure these seven notes and six colour bars again at each new run; the page's elements
-    are laid out by the browser in well under a millisecond."""
+    left of it, its colour bar right of it, and where the maps' title goes above them (its
+    text is the header's ``maps_title``, from title_template, with the unit filled in).
+    plotly.js would measure these seven notes and six colour bars again at each new run; the
+    page's elements are laid out by the browser in well under a millisecond."""
     names = [dict(text=QUANTITIES[k].symbol if fit.short_bands else
                   tr(f"fig.common.{k}", lang), colour=GATE_COLOURS[k], size=fit.band_font,
                   middle=top + rows.top(n) + rows.H * rows.px / 2, right=left - 26)
@@ -781,8 +785,7 @@ def _map_labels(ranges, rows: _Rows, unit: int, lang: str, fit: Fit, top: int, l
                  width=fit.bar[0], size=fit.bar[1], scale=colour_scale(k),
                  ticks=_bar_ticks(*ranges[k]))
             for n, k in enumerate(MAPS)]
-    title = dict(text=_title("fig.gates.maps_title", lang, fit, unit=unit + 1),
-                 colour=MUTED, size=fit.band_font, bottom=top - 8, left=fit.margin)
+    title = dict(colour=MUTED, size=fit.band_font, bottom=top - 8, left=fit.margin)
     return dict(names=names, bars=bars, title=title, family=FONT_FAMILY)
 
 

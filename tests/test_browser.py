@@ -12,6 +12,7 @@ Screenshots of every page in both languages go to ``$LSTM_VIZ_SCREENSHOTS`` or
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import signal
 import socket
@@ -676,6 +677,53 @@ def test_the_chart_has_a_text_alternative_and_its_values_a_click_away(page):
     assert cells == [seq.tokens[1]] + [fmt(getattr(trace, q)[1, 2], 3)
                                        for q in ("f", "i", "g", "o", "c", "h")]
     assert rows.nth(1).get_attribute("aria-current") == "step"
+
+
+def test_the_maps_camera_saves_them_with_their_names_colour_bars_and_title(page, tmp_path):
+    """The band names, colour bars and title are page elements beside the heatmap (ui/
+    player.js, drawLabels); the maps' camera paints them into its PNG where the page shows
+    them. plotly.js's own picture leaves that room white."""
+    from PIL import Image
+
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": 2000})  # all of the maps
+    open_app(page, PLAYER_SEQ + "&unit=3")
+    box = page.locator(f"{PLAYER} .lp-maps-box")
+    box.hover()
+    shown = Image.open(io.BytesIO(box.screenshot())).convert("RGB")
+    with page.expect_download() as download:
+        page.locator(f"{PLAYER} .lp-maps .modebar-btn"
+                     f"[data-title='{tr('player.camera', 'en')}']").click()
+    assert download.value.suggested_filename == "lstm-viz-maps.png"
+    download.value.save_as(tmp_path / "maps.png")
+    saved = Image.open(tmp_path / "maps.png").convert("RGB")
+    # the figure at the toolbar's scale 2 (the box is a pixel taller: its line box)
+    assert saved.width == 2 * shown.width and 0 <= 2 * shown.height - saved.height <= 4
+    # where the page shows each name's square and the middle of each colour bar
+    points = page.evaluate(f"""() => {{
+        const origin = document.querySelector('{PLAYER} .lp-maps-box').getBoundingClientRect();
+        const at = (node) => {{
+            const r = node.getBoundingClientRect();
+            return [Math.round(r.left + r.width / 2 - origin.left),
+                    Math.round(r.top + r.height / 2 - origin.top)];
+        }};
+        const labels = '{PLAYER} .lp-labels';
+        return [...document.querySelectorAll(labels + ' .lp-name > span:first-child'),
+                ...document.querySelectorAll(labels + ' .lp-bar')].map(at);
+    }}""")
+    assert len(points) == 12
+    for x, y in points:
+        want, got = shown.getpixel((x, y)), saved.getpixel((2 * x, 2 * y))
+        assert want != (255, 255, 255)
+        assert max(abs(a - b) for a, b in zip(want, got, strict=True)) <= 24, (x, y, want, got)
+    title = page.locator(f"{PLAYER} .lp-maps-title")
+    t = title.bounding_box()
+    b = box.bounding_box()
+    inked = saved.crop((2 * round(t["x"] - b["x"]), 2 * round(t["y"] - b["y"]),
+                        2 * round(t["x"] - b["x"] + t["width"]),
+                        2 * round(t["y"] - b["y"] + t["height"]))).convert("L")
+    assert inked.getextrema()[0] < 128, "the title is written in the picture"
+    assert "dashed: unit 3" in title.inner_text()
+    assert not page.js_errors, page.js_errors
 
 
 def test_the_player_speaks_chinese(page):

@@ -122,7 +122,7 @@ def _player_strings(blob: bytes, out: list[str]) -> None:
     _figure_strings(header["maps_figure"], out)
     maps = header["maps_figure"]  # its names, title and cells' hover, written by the player
     labels = maps["layout"]["meta"]
-    out.extend([*(name["text"] for name in labels["names"]), labels["title"]["text"]])
+    out.extend(name["text"] for name in labels["names"])  # the title: header["maps_title"]
     hovers = maps["data"][0]["meta"]["hover"]
     out.extend(hover.format(step=1, unit=1, value="0") for hover in hovers)
     fields = {"unit": 1, "step": 1, "steps": 1, "units": 1, "token": "", "f": "0", "i": "0",

@@ -21,6 +21,7 @@ class Player {
     this.sentAt = 0;
     this.trailing = null;
     this.drawn = false;
+    this.plotted = false; // both figures have been plotted once (then react redraws them)
     this.uid = "lp" + Math.random().toString(36).slice(2, 9);
   }
 
@@ -322,6 +323,11 @@ class Player {
       // (Named either way: plotly.js keeps a div's old config keys through newPlot.)
       const bar = narrow ? false : (this.h.config.displayModeBar ?? "hover");
       const config = { ...this.h.config, responsive: true, displayModeBar: bar };
+      // The maps' camera saves them with the names, colour bars and title beside them.
+      const mapsConfig = { ...config,
+        modeBarButtonsToRemove: [...(config.modeBarButtonsToRemove || []), "toImage"],
+        modeBarButtonsToAdd: [{ name: "lp-save-maps", title: this.h.text.camera,
+          icon: Plotly.Icons.camera, click: () => this.saveMaps(Plotly) }] };
       const diagram = JSON.parse(JSON.stringify(this.fit.diagram));
       const maps = this.mapsFigure(this.fit);
       at.points.forEach((update, k) => { // what animate would set, set before the drawing
@@ -331,7 +337,7 @@ class Player {
       });
       if (this.fit.title) diagram.layout.title = { ...(diagram.layout.title || {}), text: at.title };
       Object.assign(maps.layout, this.mapsMoves(maps.layout, s, u));
-      const fresh = !this.mapsDiv._fullLayout; // else react: plotly.js redraws what differs
+      const fresh = !this.plotted; // else react: plotly.js redraws what differs
       const plot = fresh ? Plotly.newPlot : Plotly.react;
       // A new run whose diagram differs from the one drawn only in what a step sets (a new
       // sequence of the same model, say) is stepped to, as a step is: 10-20 ms, not 40-50.
@@ -347,7 +353,7 @@ class Player {
       if (!fresh && drawing === this.drawing) diagramDone = this.stepDiagram(Plotly, at);
       else await plot(this.diagramDiv, diagram.data, diagram.layout, config);
       this.drawing = drawing;
-      const mapsDone = plot(this.mapsDiv, maps.data, maps.layout, config);
+      const mapsDone = plot(this.mapsDiv, maps.data, maps.layout, mapsConfig);
       this.drawLabels(maps.layout.meta, u);
       await Promise.all([diagramDone, mapsDone]);
       this.root.dataset.fit = narrow ? "narrow" : "wide"; // the pair drawn (tests)
@@ -357,6 +363,7 @@ class Player {
         const [row, col] = p.pointNumber, u = row % (this.H + this.fit.maps_figure.data[0].meta.gap);
         if (u < this.H) { this.pause(); this.go(col + 1, u + 1, "now"); }
       });
+      this.plotted = true;
       this.shownUnit = u;
     } else {
       const at = this.shown(s, u), retitle = this.shownUnit !== u;
@@ -463,9 +470,57 @@ class Player {
         `width:${b.width}px;background:linear-gradient(to top, ${stops})`);
     });
     const t = meta.title;
+    this.mapsMeta = meta;
     this.mapsTitle = place(el("div", { className: "lp-maps-title" }, ...lines(fill(this.fit.maps_title, { unit: u + 1 }))),
       `${font(t)}color:${t.colour};bottom:calc(100% - ${t.bottom}px);left:${t.left}px`);
     this.labelsDiv.replaceChildren(this.mapsTitle, ...names, ...bars);
+  }
+
+  // The maps' camera: plotly.js's picture of the heatmap at the size drawn, with the labels
+  // beside it (drawLabels) painted where the page places them, saved as a PNG.
+  async saveMaps(Plotly) {
+    const meta = this.mapsMeta, div = this.mapsDiv, options = this.h.config.toImageButtonOptions;
+    const width = Math.round(div.getBoundingClientRect().width), height = div.layout.height;
+    const scale = options.scale, image = new Image();
+    image.src = await Plotly.toImage(div, { format: "png", width, height, scale });
+    await image.decode();
+    const canvas = el("canvas", { width: width * scale, height: height * scale });
+    const ctx = canvas.getContext("2d");
+    ctx.scale(scale, scale);
+    ctx.drawImage(image, 0, 0, width, height);
+    ctx.textBaseline = "middle";
+    const font = (size, bold = "") => `${bold} ${size}px ${meta.family}`;
+    for (const t of meta.names) { // "■ name", its right end at t.right
+      const text = " " + t.text;
+      ctx.textAlign = "right";
+      ctx.font = font(t.size, "700");
+      ctx.fillStyle = "#1A1A1A";
+      ctx.fillText(text, t.right, t.middle);
+      const left = t.right - ctx.measureText(text).width;
+      ctx.font = font(t.size);
+      ctx.fillStyle = t.colour;
+      ctx.fillText("■", left, t.middle);
+    }
+    for (const b of meta.bars) { // a bar right of its band; labels at its bottom, middle, top
+      const x = width + b.left, gradient = ctx.createLinearGradient(0, b.top + b.height, 0, b.top);
+      for (const [p, colour] of b.scale) gradient.addColorStop(p, colour);
+      ctx.fillStyle = gradient;
+      ctx.fillRect(x, b.top, b.width, b.height);
+      ctx.textAlign = "left";
+      ctx.font = font(b.size);
+      ctx.fillStyle = "#1A1A1A";
+      b.ticks.forEach((tick, k) => ctx.fillText(tick, x + b.width + 4, b.top + b.height * (1 - k / 2)));
+    }
+    const t = meta.title, rows = fill(this.fit.maps_title, { unit: this.shownUnit + 1 }).split("<br>");
+    const line = 1.45 * t.size; // the title's lines end at t.bottom (player.css)
+    ctx.textAlign = "left";
+    ctx.font = font(t.size);
+    ctx.fillStyle = t.colour;
+    rows.forEach((row, k) => ctx.fillText(row, t.left, t.bottom - (rows.length - k - 0.5) * line));
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
+    const link = el("a", { href: URL.createObjectURL(blob), download: `${options.filename}-maps.png` });
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10000);
   }
 
   fillTable() { // unit u at every step; built when opened, the current step marked
@@ -487,18 +542,6 @@ class Player {
 // A title's lines (Python breaks a narrow screen's at " · " with "<br>"), as text and <br>.
 function lines(text) {
   return text.split("<br>").flatMap((line, k) => (k ? [el("br"), document.createTextNode(line)] : [document.createTextNode(line)]));
-}
-
-// A catalogue string's "{name}" fields, filled as fill() fills them, for many values: the
-// string is split once (the maps' hover texts are one a cell).
-function compile(template) {
-  const parts = template.split(/\{(\w+)\}/); // text, name, text, name, …, text
-  return (values) => {
-    let out = parts[0];
-    for (let k = 1; k < parts.length; k += 2)
-      out += (parts[k] in values ? String(values[parts[k]]) : `{${parts[k]}}`) + parts[k + 1];
-    return out;
-  };
 }
 
 // The diagram's traces without what a step sets in them (`at` of Player.shown): two runs

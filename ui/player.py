@@ -78,7 +78,7 @@ TEXT_KEYS = {  # name in ui/player.js → catalogue key
     "step": "gates.step", "unit": "gates.unit", "speed": "player.speed", "loop": "player.loop",
     "live": "player.live", "summary": "player.summary", "table": "player.table",
     "token": "word.token", "keys": "player.keys", "loading": "player.loading",
-    "failed": "player.failed", "chart": "player.chart",
+    "failed": "player.failed", "chart": "player.chart", "camera": "player.camera",
 }
 NAME = "lstm_viz.player"
 _CSS = (HERE / "player.css").read_text(encoding="utf-8")

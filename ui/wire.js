@@ -26,9 +26,21 @@ function decode(data) {
   return { header, arrays };
 }
 
-// "{name}" fields of a catalogue string, filled in one pass (a value is never read again).
+// A catalogue string's "{name}" fields, filled in one pass (a value is never read again); a
+// name not in `values` stays as it is. compile splits the string once, for many values (the
+// maps' hover texts are one a cell).
+function compile(template) {
+  const parts = template.split(/\{(\w+)\}/); // text, name, text, name, …, text
+  return (values) => {
+    let out = parts[0];
+    for (let k = 1; k < parts.length; k += 2)
+      out += (parts[k] in values ? String(values[parts[k]]) : `{${parts[k]}}`) + parts[k + 1];
+    return out;
+  };
+}
+
 function fill(template, values) {
-  return template.replace(/\{(\w+)\}/g, (all, name) => (name in values ? String(values[name]) : all));
+  return compile(template)(values);
 }
 
 // k in units of 10^-d, as lstm_viz.explain.fmt writes it: a real minus sign, never "−0.00";
