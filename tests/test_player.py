@@ -438,3 +438,20 @@ def test_the_payload_carries_the_narrow_pair_and_sizes_for_a_projector():
     boxes = shown["diagram"]["data"][header["traces"]["boxes"]]
     assert boxes["textfont"]["size"] >= 24 and shown["title"] == ""
     assert shown["narrow"] == narrow  # a presenter's narrow window still gets the phone's
+
+
+def test_the_components_code_reaches_the_browser_without_comments_or_indentation():
+    """player.script drops whole-line comments and indentation from the code Streamlit sends
+    with every new run. It may, because no string in these files spans lines: every template
+    literal closes on its line, and no line is continued with a backslash."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    for path in [*(root / "ui").glob("*.js"), root / "figures" / "load_plotly.js"]:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            assert line.count("`") % 2 == 0, f"{path.name}:{n}: a template literal spans lines"
+            assert not line.endswith("\\"), f"{path.name}:{n}: a line is continued"
+    assert player.script("a();\n  // a note\n\n    b(); // kept\n", "c();") == (
+        "a();\nb(); // kept\nc();\n")
+    sent = player._JS.splitlines()
+    assert sent and not [line for line in sent if line.startswith("//") or line != line.strip()]

@@ -37,8 +37,8 @@ SAYS = {"forget": "f", "input": "i", "output": "o"}  # sentence → the gate who
 TEXT_KEYS = {"heading": "gates.arith", "input_at": "gates.input_at", "token": "word.token",
              "not_finite": "explain.not_finite", "loading": "arith.loading"}
 _CSS = (HERE / "arith.css").read_text(encoding="utf-8")
-_JS = (HERE / "wire.js").read_text(encoding="utf-8") + (HERE / "arith.js").read_text(
-    encoding="utf-8")
+_JS = player.script((HERE / "wire.js").read_text(encoding="utf-8"),
+                    (HERE / "arith.js").read_text(encoding="utf-8"))
 
 
 def _register():
