@@ -323,11 +323,14 @@ class Player {
       // (Named either way: plotly.js keeps a div's old config keys through newPlot.)
       const bar = narrow ? false : (this.h.config.displayModeBar ?? "hover");
       const config = { ...this.h.config, responsive: true, displayModeBar: bar };
-      // The maps' camera saves them with the names, colour bars and title beside them.
-      const mapsConfig = { ...config,
-        modeBarButtonsToRemove: [...(config.modeBarButtonsToRemove || []), "toImage"],
-        modeBarButtonsToAdd: [{ name: "lp-save-maps", title: this.h.text.camera,
-          icon: Plotly.Icons.camera, click: () => this.saveMaps(Plotly) }] };
+      // The maps' camera saves them with the names, colour bars and title beside them. The
+      // same button each time: a config with a new click function makes plotly.js's react
+      // 3-4 ms slower at T=40 (11 against 14.6 ms, measured in the page).
+      if (this.camera?.title !== this.h.text.camera)
+        this.camera = { name: "lp-save-maps", title: this.h.text.camera, icon: Plotly.Icons.camera,
+          click: () => this.saveMaps(Plotly) };
+      const mapsConfig = { ...config, modeBarButtonsToAdd: [this.camera],
+        modeBarButtonsToRemove: [...(config.modeBarButtonsToRemove || []), "toImage"] };
       const diagram = JSON.parse(JSON.stringify(this.fit.diagram));
       const maps = this.mapsFigure(this.fit);
       at.points.forEach((update, k) => { // what animate would set, set before the drawing
