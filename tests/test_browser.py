@@ -698,31 +698,49 @@ def test_the_maps_camera_saves_them_with_their_names_colour_bars_and_title(page,
     saved = Image.open(tmp_path / "maps.png").convert("RGB")
     # the figure at the toolbar's scale 2 (the box is a pixel taller: its line box)
     assert saved.width == 2 * shown.width and 0 <= 2 * shown.height - saved.height <= 4
-    # where the page shows each name's square and the middle of each colour bar
+    # where the page shows each name's square, and each colour bar at a quarter, the middle
+    # and three quarters of its height (a bar upside down differs at the quarters)
     points = page.evaluate(f"""() => {{
         const origin = document.querySelector('{PLAYER} .lp-maps-box').getBoundingClientRect();
-        const at = (node) => {{
+        const at = (node, f) => {{
             const r = node.getBoundingClientRect();
             return [Math.round(r.left + r.width / 2 - origin.left),
-                    Math.round(r.top + r.height / 2 - origin.top)];
+                    Math.round(r.top + r.height * f - origin.top)];
         }};
         const labels = '{PLAYER} .lp-labels';
-        return [...document.querySelectorAll(labels + ' .lp-name > span:first-child'),
-                ...document.querySelectorAll(labels + ' .lp-bar')].map(at);
+        const squares = [...document.querySelectorAll(labels + ' .lp-name > span:first-child')];
+        const bars = [...document.querySelectorAll(labels + ' .lp-bar')];
+        return [...squares.map((n) => at(n, 0.5)),
+                ...[0.25, 0.5, 0.75].flatMap((f) => bars.map((n) => at(n, f)))];
     }}""")
-    assert len(points) == 12
+    assert len(points) == 6 + 18
     for x, y in points:
         want, got = shown.getpixel((x, y)), saved.getpixel((2 * x, 2 * y))
         assert want != (255, 255, 255)
         assert max(abs(a - b) for a, b in zip(want, got, strict=True)) <= 24, (x, y, want, got)
-    title = page.locator(f"{PLAYER} .lp-maps-title")
-    t = title.bounding_box()
+    # the title, every band's name and every bar's labels are written where the page has them
     b = box.bounding_box()
-    inked = saved.crop((2 * round(t["x"] - b["x"]), 2 * round(t["y"] - b["y"]),
-                        2 * round(t["x"] - b["x"] + t["width"]),
-                        2 * round(t["y"] - b["y"] + t["height"]))).convert("L")
-    assert inked.getextrema()[0] < 128, "the title is written in the picture"
-    assert "dashed: unit 3" in title.inner_text()
+    texts = [f"{PLAYER} .lp-maps-title", f"{PLAYER} .lp-name-text", f"{PLAYER} .lp-bar span"]
+    boxes = [node.bounding_box() for css in texts for node in page.locator(css).all()]
+    assert len(boxes) == 1 + 6 + 18
+    for t in boxes:
+        inked = saved.crop((2 * round(t["x"] - b["x"]), 2 * round(t["y"] - b["y"]),
+                            2 * round(t["x"] - b["x"] + t["width"]),
+                            2 * round(t["y"] - b["y"] + t["height"]))).convert("L")
+        assert inked.getextrema()[0] < 128, f"no text in the picture at {t}"
+    assert "dashed: unit 3" in page.locator(f"{PLAYER} .lp-maps-title").inner_text()
+    assert not page.js_errors, page.js_errors
+
+
+def test_a_picture_that_cannot_be_made_says_so_in_the_player(page):
+    open_app(page, PLAYER_SEQ + "&lang=zh")
+    page.evaluate("() => { Plotly.toImage = () => Promise.reject(new Error('no canvas')); }")
+    page.locator(f"{PLAYER} .lp-maps").hover()
+    page.locator(f"{PLAYER} .lp-maps .modebar-btn"
+                 f"[data-title='{tr('player.camera', 'zh')}']").click()
+    message = page.locator(f"{PLAYER} .lp-message")
+    message.wait_for(state="visible")
+    assert message.inner_text() == tr("player.camera_failed", "zh")
     assert not page.js_errors, page.js_errors
 
 

@@ -432,6 +432,9 @@ def test_the_payload_carries_the_narrow_pair_and_sizes_for_a_projector():
     shown, _ = player.read_payload(player.payload(view, "zh", 1, 1, 0, present=True))
     narrow = header["narrow"]
     assert header["narrow_px"] == NARROW_PX
+    maps_title = tr("fig.gates.maps_title", "zh", unit="{unit}")  # the player fills in the unit
+    assert header["maps_title"] == shown["maps_title"] == maps_title
+    assert narrow["maps_title"] == maps_title.replace(" · ", "<br>")
     assert narrow["title"] == tr("fig.gates.title", "zh", unit="{unit}").replace(" · ", "<br>")
     assert narrow["maps_title"].count("<br>") == 2 and "{unit}" in narrow["maps_title"]
     assert narrow["diagram"]["layout"]["margin"]["l"] < header["diagram"]["layout"]["margin"]["l"]
@@ -442,13 +445,16 @@ def test_the_payload_carries_the_narrow_pair_and_sizes_for_a_projector():
 
 def test_the_components_code_reaches_the_browser_without_comments_or_indentation():
     """player.script drops whole-line comments and indentation from the code Streamlit sends
-    with every new run. It may, because no string in these files spans lines: every template
-    literal closes on its line, and no line is continued with a backslash."""
+    with every new run. It may, because no string or comment in these files spans lines:
+    every template literal closes on its line, no line is continued with a backslash, and
+    there is no block comment."""
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
     for path in [*(root / "ui").glob("*.js"), root / "figures" / "load_plotly.js"]:
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        text = path.read_text(encoding="utf-8")
+        assert "/*" not in text, f"{path.name}: a block comment (its lines would be cut)"
+        for n, line in enumerate(text.splitlines(), 1):
             assert line.count("`") % 2 == 0, f"{path.name}:{n}: a template literal spans lines"
             assert not line.endswith("\\"), f"{path.name}:{n}: a line is continued"
     assert player.script("a();\n  // a note\n\n    b(); // kept\n", "c();") == (

@@ -373,7 +373,7 @@ class Player {
       const diagramDone = this.stepDiagram(Plotly, at).then(() => retitle && this.fit.title // (a
         && Plotly.relayout(this.diagramDiv, { "title.text": at.title }));    // projector's: none)
       const mapsDone = Plotly.relayout(this.mapsDiv, this.mapsMoves(this.mapsDiv.layout, s, u));
-      if (retitle) this.mapsTitle.replaceChildren(...lines(fill(this.fit.maps_title, { unit: u + 1 })));
+      if (retitle) this.titleMaps(u);
       await Promise.all([diagramDone, mapsDone]);
       this.shownUnit = u;
     }
@@ -474,14 +474,30 @@ class Player {
     });
     const t = meta.title;
     this.mapsMeta = meta;
-    this.mapsTitle = place(el("div", { className: "lp-maps-title" }, ...lines(fill(this.fit.maps_title, { unit: u + 1 }))),
+    this.mapsTitle = place(el("div", { className: "lp-maps-title" }),
       `${font(t)}color:${t.colour};bottom:calc(100% - ${t.bottom}px);left:${t.left}px`);
+    this.titleMaps(u);
     this.labelsDiv.replaceChildren(this.mapsTitle, ...names, ...bars);
   }
 
+  titleMaps(u) { // the maps' title for unit u (0-based), as the page shows it and the camera saves it
+    this.mapsTitleText = fill(this.fit.maps_title, { unit: u + 1 });
+    this.mapsTitle.replaceChildren(...lines(this.mapsTitleText));
+  }
+
   // The maps' camera: plotly.js's picture of the heatmap at the size drawn, with the labels
-  // beside it (drawLabels) painted where the page places them, saved as a PNG.
+  // beside it (drawLabels) painted where the page places them, saved as a PNG; or a line that
+  // says it could not be made.
   async saveMaps(Plotly) {
+    try {
+      this.message.textContent = "";
+      await this.paintMaps(Plotly);
+    } catch (err) {
+      this.message.textContent = this.h.text.camera_failed;
+    }
+  }
+
+  async paintMaps(Plotly) {
     const meta = this.mapsMeta, div = this.mapsDiv, options = this.h.config.toImageButtonOptions;
     const width = Math.round(div.getBoundingClientRect().width), height = div.layout.height;
     const scale = options.scale, image = new Image();
@@ -514,7 +530,7 @@ class Player {
       ctx.fillStyle = "#1A1A1A";
       b.ticks.forEach((tick, k) => ctx.fillText(tick, x + b.width + 4, b.top + b.height * (1 - k / 2)));
     }
-    const t = meta.title, rows = fill(this.fit.maps_title, { unit: this.shownUnit + 1 }).split("<br>");
+    const t = meta.title, rows = this.mapsTitleText.split("<br>");
     const line = 1.45 * t.size; // the title's lines end at t.bottom (player.css)
     ctx.textAlign = "left";
     ctx.font = font(t.size);

@@ -80,6 +80,7 @@ TEXT_KEYS = {  # name in ui/player.js → catalogue key
     "live": "player.live", "summary": "player.summary", "table": "player.table",
     "token": "word.token", "keys": "player.keys", "loading": "player.loading",
     "failed": "player.failed", "chart": "player.chart", "camera": "player.camera",
+    "camera_failed": "player.camera_failed",
 }
 NAME = "lstm_viz.player"
 
@@ -88,8 +89,8 @@ def script(*sources: str) -> str:
     """A component's JavaScript from ``sources`` (the files' texts, in order), as the browser
     gets it: without whole-line comments and indentation. Streamlit sends a component's code
     with every mount whose data is new (every new run), so these are bytes of every change
-    (8 KB of the player's 31). Safe because no string in these files spans lines (a test
-    checks)."""
+    (8 KB of the player's 31). Safe because no string or comment in these files spans lines
+    (a test checks)."""
     lines = (line.strip() for text in sources for line in text.splitlines())
     return "\n".join(line for line in lines if line and not line.startswith("//")) + "\n"
 
