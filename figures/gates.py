@@ -635,7 +635,7 @@ def _heatmap_trace(name, values, zrange, n, colourbar, hovertemplate) -> dict:
     of it at ``colourbar`` = (middle, length)."""
     T, H = values.shape
     (lo, hi), (middle, length) = zrange, colourbar
-    ticktext, fit = _bar_ticks(lo, hi), SIX_BANDS
+    fit = SIX_BANDS
     trace = dict(
         type="heatmap", xaxis=TIME_X, yaxis=f"y{n}", hovertemplate=hovertemplate,
         x0=1, dx=1, y0=1, dy=1,  # steps and units, 1-based
@@ -645,7 +645,7 @@ def _heatmap_trace(name, values, zrange, n, colourbar, hovertemplate) -> dict:
         colorbar=dict(x=fit.map_x[1] + 0.008, xanchor="left", y=middle, yanchor="middle",
                       len=length, thickness=fit.bar[0], outlinewidth=0,
                       ticklabeloverflow=LABELS_FIT, tickfont=dict(size=fit.bar[1]),
-                      tickvals=[lo, (lo + hi) / 2, hi], ticktext=ticktext),
+                      tickvals=[lo, (lo + hi) / 2, hi], ticktext=_bar_ticks(lo, hi)),
     )
     return trace
 

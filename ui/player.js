@@ -363,7 +363,7 @@ class Player {
       if (fresh) this.mapsDiv.on("plotly_click", (e) => { // a cell: its step, and its unit
         const p = e && e.points && e.points[0];         // (rows: each band's units, a gap)
         if (!p || !p.data || p.data.type !== "heatmap" || !Array.isArray(p.pointNumber)) return;
-        const [row, col] = p.pointNumber, u = row % (this.H + this.fit.maps_figure.data[0].meta.gap);
+        const [row, col] = p.pointNumber, u = row % this.bandRows();
         if (u < this.H) { this.pause(); this.go(col + 1, u + 1, "now"); }
       });
       this.plotted = true;
@@ -419,13 +419,17 @@ class Player {
     shapes[frame].x0 = s + 0.5;
     shapes[frame].x1 = s + 1.5;
     if (this.shownUnit !== u) {
-      const bands = this.h.maps.length, step = this.H + this.fit.maps_figure.data[0].meta.gap;
+      const bands = this.h.maps.length, step = this.bandRows();
       for (let k = 0; k < bands; k++) { // band k's first unit is on row k·step
         shapes[frame - bands + k].y0 = k * step + u - 0.5;
         shapes[frame - bands + k].y1 = k * step + u + 0.5;
       }
     }
     return { shapes };
+  }
+
+  bandRows() { // rows from one band's first unit to the next band's: its units and a gap
+    return this.H + this.fit.maps_figure.data[0].meta.gap;
   }
 
   // The maps from Python with their values filled in: one heatmap whose rows are the six
@@ -480,14 +484,13 @@ class Player {
     this.labelsDiv.replaceChildren(this.mapsTitle, ...names, ...bars);
   }
 
-  titleMaps(u) { // the maps' title for unit u (0-based), as the page shows it and the camera saves it
-    this.mapsTitleText = fill(this.fit.maps_title, { unit: u + 1 });
-    this.mapsTitle.replaceChildren(...lines(this.mapsTitleText));
+  titleMaps(u) { // the maps' title for unit u (0-based)
+    this.mapsTitle.replaceChildren(...lines(fill(this.fit.maps_title, { unit: u + 1 })));
   }
 
   // The maps' camera: plotly.js's picture of the heatmap at the size drawn, with the labels
-  // beside it (drawLabels) painted where the page places them, saved as a PNG; or a line that
-  // says it could not be made.
+  // beside it painted where the page has laid them out (drawLabels), saved as a PNG; or a line
+  // that says it could not be made.
   async saveMaps(Plotly) {
     try {
       this.message.textContent = "";
@@ -498,44 +501,34 @@ class Player {
   }
 
   async paintMaps(Plotly) {
-    const meta = this.mapsMeta, div = this.mapsDiv, options = this.h.config.toImageButtonOptions;
-    const width = Math.round(div.getBoundingClientRect().width), height = div.layout.height;
-    const scale = options.scale, image = new Image();
+    const div = this.mapsDiv, options = this.h.config.toImageButtonOptions, scale = options.scale;
+    const box = div.getBoundingClientRect(), width = Math.round(box.width), height = div.layout.height;
+    const image = new Image();
     image.src = await Plotly.toImage(div, { format: "png", width, height, scale });
     await image.decode();
     const canvas = el("canvas", { width: width * scale, height: height * scale });
     const ctx = canvas.getContext("2d");
     ctx.scale(scale, scale);
     ctx.drawImage(image, 0, 0, width, height);
-    ctx.textBaseline = "middle";
-    const font = (size, bold = "") => `${bold} ${size}px ${meta.family}`;
-    for (const t of meta.names) { // "■ name", its right end at t.right
-      const text = " " + t.text;
-      ctx.textAlign = "right";
-      ctx.font = font(t.size, "700");
-      ctx.fillStyle = "#1A1A1A";
-      ctx.fillText(text, t.right, t.middle);
-      const left = t.right - ctx.measureText(text).width;
-      ctx.font = font(t.size);
-      ctx.fillStyle = t.colour;
-      ctx.fillText("■", left, t.middle);
-    }
-    for (const b of meta.bars) { // a bar right of its band; labels at its bottom, middle, top
-      const x = width + b.left, gradient = ctx.createLinearGradient(0, b.top + b.height, 0, b.top);
-      for (const [p, colour] of b.scale) gradient.addColorStop(p, colour);
+    const at = (rect) => [rect.left - box.left, rect.top - box.top];
+    this.labelsDiv.querySelectorAll(".lp-bar").forEach((bar, k) => { // its colours, bottom up
+      const [x, y] = at(bar.getBoundingClientRect()), h = bar.offsetHeight;
+      const gradient = ctx.createLinearGradient(0, y + h, 0, y);
+      for (const [p, colour] of this.mapsMeta.bars[k].scale) gradient.addColorStop(p, colour);
       ctx.fillStyle = gradient;
-      ctx.fillRect(x, b.top, b.width, b.height);
-      ctx.textAlign = "left";
-      ctx.font = font(b.size);
-      ctx.fillStyle = "#1A1A1A";
-      b.ticks.forEach((tick, k) => ctx.fillText(tick, x + b.width + 4, b.top + b.height * (1 - k / 2)));
+      ctx.fillRect(x, y, bar.offsetWidth, h);
+    });
+    ctx.textBaseline = "middle";
+    const texts = document.createTreeWalker(this.labelsDiv, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    while (texts.nextNode()) { // every text as the page shows it: its place, font and colour
+      const node = texts.currentNode, style = getComputedStyle(node.parentElement);
+      range.selectNodeContents(node);
+      const rect = range.getBoundingClientRect(), [x, y] = at(rect);
+      ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      ctx.fillStyle = style.color;
+      ctx.fillText(node.textContent, x, y + rect.height / 2);
     }
-    const t = meta.title, rows = this.mapsTitleText.split("<br>");
-    const line = 1.45 * t.size; // the title's lines end at t.bottom (player.css)
-    ctx.textAlign = "left";
-    ctx.font = font(t.size);
-    ctx.fillStyle = t.colour;
-    rows.forEach((row, k) => ctx.fillText(row, t.left, t.bottom - (rows.length - k - 0.5) * line));
     const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
     const link = el("a", { href: URL.createObjectURL(blob), download: `${options.filename}-maps.png` });
     link.click();
